@@ -1,0 +1,69 @@
+"""The sgov command line: a thin layer over the library. The only place that prints or exits."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from selfgov_cli import __version__
+from selfgov_cli.cli.common import EXIT_CANNOT_RUN
+
+app = typer.Typer(
+    name="sgov",
+    help="sgov：居民区自治金项目的校验、拨付、评审排名、公示与报告工具。",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# One line per command: (name, module under selfgov_cli.cli, function).
+COMMANDS = (
+    ("validate", "validate_cmd", "validate"),
+    ("rules", "rules_cmd", "rules"),
+    ("programs", "programs_cmd", "programs"),
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"sgov {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", "-V", help="显示版本号", callback=_version, is_eager=True),
+) -> None:
+    """sgov：居民区自治金项目的校验、拨付、评审排名、公示与报告工具。"""
+
+
+def _register() -> None:
+    import importlib
+
+    for name, module, func in COMMANDS:
+        command = getattr(importlib.import_module(f"selfgov_cli.cli.{module}"), func)
+        app.command(name)(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches a clerk."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("sgov：已中断\n")
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so plainly, exit 2
+        sys.stderr.write(f"sgov：内部错误，未能完成（{type(exc).__name__}: {exc}）。请把这条信息发给维护人员。\n")
+        sys.exit(EXIT_CANNOT_RUN)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""What every command shares: options, loading with exit 2 on bad set-up, output to the terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+
+FolderArg = Annotated[Path, typer.Argument(help="项目文件夹（默认当前文件夹）", show_default=False)]
+ProgramOpt = Annotated[
+    str | None, typer.Option("--program", "-p", help="项目计划：内置 id 或 .toml 计划文件（覆盖 sgov.toml）")
+]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="计算日期 YYYY-MM-DD（默认今天）")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="安静模式：无颜色、无进度条")]
+
+
+def fail(message: str) -> NoReturn:
+    """Could not run: one clear sentence on stderr, exit 2."""
+    err = _stderr()
+    err.print(f"sgov：{message}", markup=False, highlight=False)
+    raise typer.Exit(EXIT_CANNOT_RUN)
+
+
+def parse_as_of(text: str | None) -> date:
+    if not text:
+        return date.today()
+    from selfgov_cli.io.values import parse_date
+
+    value, err = parse_date(text)
+    if err or value is None:
+        fail(f"--as-of 应为日期，如 2023-12-31（现为 {text!r}）")
+    return value
+
+
+def load_or_fail(folder: Path, program: str | None):
+    """(config, dataset), or exit 2 with the reason for a missing folder, program or bad sgov.toml."""
+    from selfgov_cli.programs.base import ProgramError
+    from selfgov_cli.validate import load
+
+    try:
+        return load(folder, program)
+    except ProgramError as exc:
+        fail(str(exc))
+
+
+def console(quiet: bool = False):
+    """A rich console: plain and uncoloured when not on a terminal or when quiet."""
+    from rich.console import Console
+
+    plain = quiet or not sys.stdout.isatty()
+    return Console(
+        no_color=plain,
+        color_system=None if plain else "auto",
+        highlight=False,
+        emoji=False,
+        soft_wrap=plain,
+        width=120 if plain else None,
+    )
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=True, color_system=None, highlight=False, emoji=False, soft_wrap=True)
+
+
+def print_json(payload: Any) -> None:
+    """Machine output: UTF-8 JSON on stdout and nothing else."""
+    text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is not None:
+        sys.stdout.flush()
+        stream.write(text.encode("utf-8"))
+        stream.flush()
+    else:
+        sys.stdout.write(text)

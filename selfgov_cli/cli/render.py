@@ -1,0 +1,40 @@
+"""All terminal rendering of findings, rules and programs (rich), in one place."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render_findings(out: Console, result) -> None:
+    """Findings grouped by file and project, then the totals."""
+    data = result.to_dict()
+    findings = result.findings
+    out.print(escape(f"项目计划：{result.config.program.name}（{result.config.program.id}）"))
+    if not findings:
+        out.print(f"未发现问题。共读取 {data['summary']['files']} 个文件、{data['summary']['projects']} 个项目。")
+        return
+    for file, group in groupby(findings, key=lambda f: f.file or "（整个文件夹）"):
+        table = Table(title=escape(file), title_justify="left", show_lines=False, expand=False)
+        for name in ("项目编号", "位置", "级别", "规则", "问题与改正方法", "依据"):
+            table.add_column(name, overflow="fold")
+        for finding in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key())):
+            place = " ".join(x for x in (finding.sheet or "", finding.cell or (f"第{finding.row}行" if finding.row else "")) if x)
+            table.add_row(
+                escape(finding.project_id or ""),
+                escape(place),
+                f"[{_SEVERITY_STYLE[finding.severity.value]}]{finding.severity.label}[/]",
+                finding.rule,
+                escape(finding.message),
+                escape(finding.clause),
+            )
+        out.print(table)
+    s = data["summary"]
+    out.print(
+        f"共读取 {s['files']} 个文件、{s['projects']} 个项目：错误 {s['errors']} 个，警告 {s['warnings']} 个，提示 {s['infos']} 个。"
+    )

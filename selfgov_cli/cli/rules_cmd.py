@@ -1,0 +1,50 @@
+"""sgov rules [ID]: the rule catalog, or one rule with its clause."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from selfgov_cli.cli.common import EXIT_OK, QuietOpt, console, fail, print_json
+
+
+def rules(
+    rule_id: Annotated[str | None, typer.Argument(help="规则编号，如 PX006", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table 或 json")] = "table",
+    quiet: QuietOpt = False,
+) -> None:
+    """列出全部规则，或显示一条规则及其政策条款。"""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from selfgov_cli.rules.catalog import rule_info, rule_list
+
+    if rule_id is None:
+        items = rule_list()
+        if fmt == "json":
+            print_json({"rules": items})
+            raise typer.Exit(EXIT_OK)
+        table = Table(title="sgov 规则目录", title_justify="left")
+        for name in ("规则", "级别", "适用计划", "依据", "检查内容"):
+            table.add_column(name, overflow="fold")
+        for item in items:
+            table.add_row(item["id"], item["severity_label"], item["program"] or "全部", escape(item["clause"]), escape(item["title"]))
+        console(quiet).print(table)
+        raise typer.Exit(EXIT_OK)
+    info = rule_info(rule_id.strip().upper())
+    if info is None:
+        fail(f"没有编号为 {rule_id} 的规则；用 sgov rules 查看全部规则")
+    if fmt == "json":
+        print_json(info)
+        raise typer.Exit(EXIT_OK)
+    out = console(quiet)
+    out.print(f"{info['id']}（{info['severity_label']}）  适用：{info['program'] or '全部计划'}")
+    out.print(escape(f"检查内容：{info['title']}"))
+    if info["doc"]:
+        out.print(escape(f"说明：{info['doc']}"))
+    out.print(escape(f"改正方法：{info['fix']}"))
+    out.print(escape(f"依据：{info['clause']}"))
+    if info.get("clause_text"):
+        out.print(escape(f"条款原文：{info['clause_text']}"))
+    raise typer.Exit(EXIT_OK)

@@ -1,0 +1,86 @@
+"""The 申报表 form: labels anywhere, each value to the right of its label (or below it)."""
+
+from __future__ import annotations
+
+from selfgov_cli.io.grid import Grid, Reader
+from selfgov_cli.io.schema import APPLICATION_LABELS, Column
+from selfgov_cli.io.values import is_empty, normalize_label
+from selfgov_cli.model import Project
+
+
+def _find_labels(grid: Grid) -> dict[str, tuple[Column, int, int]]:
+    """First place of each known label: key -> (column, row, col)."""
+    found: dict[str, tuple[Column, int, int]] = {}
+    for r, line in enumerate(grid.rows):
+        for c, raw in enumerate(line):
+            if not isinstance(raw, str) or not raw or len(raw) > 40:
+                continue
+            column = APPLICATION_LABELS.get(normalize_label(raw))
+            if column and column.key not in found and grid.anchor(r, c) == (r, c):
+                found[column.key] = (column, r, c)
+    return found
+
+
+def _is_label(raw: object) -> bool:
+    return isinstance(raw, str) and normalize_label(raw) in APPLICATION_LABELS
+
+
+def _value_cell(grid: Grid, row: int, col: int) -> tuple[int, int] | None:
+    """The cell holding a label's value, or None when the value is missing."""
+    r1, c1, r2, c2 = grid.span(row, col)
+    line = grid.rows[r1] if r1 < len(grid.rows) else []
+    c = c2 + 1
+    while c < len(line):
+        ar, ac = grid.anchor(r1, c)
+        raw = grid.sheet.value(ar, ac)
+        if not is_empty(raw):
+            return None if _is_label(raw) else (ar, ac)
+        if grid.blank_formula(ar, ac):
+            return ar, ac
+        c += 1
+    below = r2 + 1
+    raw = grid.get(below, c1)
+    if is_empty(raw) or _is_label(raw):
+        # an empty value: point at the cell right of the label, where it belongs
+        right = c2 + 1
+        if grid.blank_formula(*grid.anchor(r1, right)):
+            return grid.anchor(r1, right)
+        return None
+    return grid.anchor(below, c1)
+
+
+def parse_form(grid: Grid) -> tuple[Project, list]:
+    """One 申报表 sheet -> one Project plus reading issues."""
+    reader = Reader(grid)
+    labels = _find_labels(grid)
+    values: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    bad: set[str] = set()
+    # the project id first, so every later issue can name the project
+    order = sorted(labels.values(), key=lambda item: item[0].key != "project_id")
+    project_id = None
+    for column, r, c in order:
+        target = _value_cell(grid, r, c)
+        if target is None:
+            cells[column.key] = grid.loc(r, grid.span(r, c)[3] + 1).cell
+            continue
+        value, is_bad = reader.read(column, target[0], target[1], project_id)
+        cells[column.key] = grid.loc(*target).cell
+        if is_bad:
+            bad.add(column.key)
+        elif value is not None:
+            values[column.key] = value
+        if column.key == "project_id":
+            project_id = values.get("project_id")
+    for issue_index, issue in enumerate(reader.issues):
+        if issue.project_id is None and project_id:
+            reader.issues[issue_index] = type(issue)(issue.rule, issue.message, issue.loc, project_id)
+    loc = grid.loc(0).at(cells.get("project_id"), None)
+    project = Project(
+        loc=loc,
+        cells=cells,
+        bad=frozenset(bad),
+        values=values,
+        present=frozenset(labels),
+    )
+    return project, reader.issues

@@ -1,0 +1,106 @@
+"""Reading values out of a raw sheet: merged ranges, typed cells, located issues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from selfgov_cli.io.schema import Column
+from selfgov_cli.io.values import PARSERS, TYPE_NAMES, clean_text, is_empty
+from selfgov_cli.io.workbook import RawBook, RawSheet
+from selfgov_cli.model import Issue, Location, cell_name
+
+
+class Grid:
+    """A sheet with merged ranges resolved: any cell of a range reads as its top-left cell."""
+
+    def __init__(self, book: RawBook, sheet: RawSheet, file: str):
+        self.book = book
+        self.sheet = sheet
+        self.file = file
+        self.rows = sheet.rows
+        self._anchor: dict[tuple[int, int], tuple[int, int]] = {}
+        for r1, c1, r2, c2 in sheet.merged:
+            if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
+                continue  # a silly merge of a whole column: only its top-left matters
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    self._anchor[(r, c)] = (r1, c1)
+
+    def anchor(self, row: int, col: int) -> tuple[int, int]:
+        return self._anchor.get((row, col), (row, col))
+
+    def span(self, row: int, col: int) -> tuple[int, int, int, int]:
+        """The merged range holding a cell (or the cell itself)."""
+        top = self.anchor(row, col)
+        for r1, c1, r2, c2 in self.sheet.merged:
+            if (r1, c1) == top:
+                return r1, c1, r2, c2
+        return row, col, row, col
+
+    def get(self, row: int, col: int) -> Any:
+        r, c = self.anchor(row, col)
+        return self.sheet.value(r, c)
+
+    def loc(self, row: int, col: int | None = None) -> Location:
+        if col is None:
+            return Location(self.file, self.sheet.name, None, row + 1)
+        r, c = self.anchor(row, col)
+        return Location(self.file, self.sheet.name, cell_name(r, c), r + 1)
+
+    def blank_formula(self, row: int, col: int) -> bool:
+        r, c = self.anchor(row, col)
+        return (r, c) in self.book.blank_formulas(self.sheet.name)
+
+
+@dataclass(slots=True)
+class Reader:
+    """Typed reads that collect SG002/SG003 issues as they go."""
+
+    grid: Grid
+    issues: list[Issue] = field(default_factory=list)
+
+    def read(
+        self,
+        column: Column,
+        row: int,
+        col: int | None,
+        project_id: str | None = None,
+        required: bool = False,
+        what: str = "",
+    ) -> tuple[Any, bool]:
+        """(value, bad). bad is True when a value was there but could not be read."""
+        raw = None if col is None else self.grid.get(row, col)
+        if is_empty(raw):
+            if col is not None and self.grid.blank_formula(row, col):
+                self.issues.append(
+                    Issue(
+                        "SG003",
+                        f"{column.label}是公式但没有保存计算结果：请用 Excel 或 WPS 打开并保存该文件",
+                        self.grid.loc(row, col),
+                        project_id,
+                    )
+                )
+                return None, True
+            if required:
+                where = self.grid.loc(row, col) if col is not None else self.grid.loc(row)
+                self.issues.append(
+                    Issue("SG002", f"{what}缺少必填项“{column.label}”：请补填", where, project_id)
+                )
+            return None, False
+        value, err = PARSERS[column.kind](raw)
+        if err:
+            self.issues.append(
+                Issue(
+                    "SG003",
+                    f"“{column.label}”应填{TYPE_NAMES[column.kind]}，{err}：请改正",
+                    self.grid.loc(row, col),
+                    project_id,
+                )
+            )
+            return None, True
+        return value, False
+
+
+def text(raw: Any) -> str:
+    return clean_text(raw)

@@ -1,0 +1,235 @@
+"""Cell value parsers. Each returns (value, None) or (None, a Chinese reason); none ever raises."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from selfgov_cli.money import fen
+
+Parsed = tuple[Any, str | None]
+
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９．，－＋％：／（）　",
+    "0123456789.,-+%:/() ",
+)
+_SPACES = re.compile(r"\s+")
+_AMOUNT = re.compile(r"^(?P<sign>[-+]?)(?P<num>\d+(?:\.\d+)?)(?P<wan>万)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "✔", "对"}
+_NO = {"否", "无", "n", "no", "false", "0", "×", "✗", "✘", "x", "没有"}
+
+
+def is_empty(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def clean_text(raw: Any) -> str:
+    """Text of a cell, trimmed; numbers without a spurious .0."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float):
+        if raw.is_integer() and abs(raw) < 1e15:
+            return str(int(raw))
+        return repr(raw)
+    if isinstance(raw, datetime):
+        return raw.date().isoformat() if not raw.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw).replace("\u3000", " ").strip()
+
+
+def normalize_label(raw: Any) -> str:
+    """A label or header as matched: no spaces, no trailing colon, no leading *; lower case."""
+    text = clean_text(raw).translate(_FULLWIDTH)
+    text = _SPACES.sub("", text)
+    text = text.lstrip("*＊").rstrip(":：")
+    return text.lower()
+
+
+def _number(raw: Any) -> Decimal | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(raw))
+    if isinstance(raw, Decimal):
+        return raw if raw.is_finite() else None
+    return None
+
+
+def parse_amount(raw: Any) -> Parsed:
+    """Yuan to the fen: 50000, 50,000.00, ５００００, 5万, 5万元, 50000元, ¥50,000, a number."""
+    if is_empty(raw):
+        return None, None
+    num = _number(raw)
+    if num is not None:
+        return fen(num), None
+    if not isinstance(raw, str):
+        return None, f"“{clean_text(raw)}”不是金额"
+    text = _SPACES.sub("", raw.translate(_FULLWIDTH))
+    text = text.lstrip("¥￥").removesuffix("元").removesuffix("人民币")
+    text = text.replace(",", "")
+    if text.startswith(("-¥", "-￥")):
+        text = "-" + text[2:]
+    match = _AMOUNT.match(text)
+    if not match:
+        return None, f"“{raw.strip()[:40]}”不是金额（应写成 50000、50,000.00 或 5万元）"
+    try:
+        value = Decimal(match["num"])
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return None, f"“{raw.strip()[:40]}”不是金额"
+    if match["wan"]:
+        value *= 10000
+    if match["sign"] == "-":
+        value = -value
+    return fen(value), None
+
+
+def parse_decimal(raw: Any) -> Parsed:
+    """A plain number (scores, quantities)."""
+    if is_empty(raw):
+        return None, None
+    num = _number(raw)
+    if num is not None:
+        return num, None
+    if isinstance(raw, str):
+        text = _SPACES.sub("", raw.translate(_FULLWIDTH)).replace(",", "")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        if value is not None and value.is_finite():
+            return value, None
+    return None, f"“{clean_text(raw)[:40]}”不是数字"
+
+
+def parse_int(raw: Any) -> Parsed:
+    """A whole number (people, staff); 40人 is accepted."""
+    if isinstance(raw, str):
+        raw = raw.strip().removesuffix("人").removesuffix("个")
+    value, err = parse_decimal(raw)
+    if err or value is None:
+        return None, (f"“{clean_text(raw)[:40]}”不是整数" if err else None)
+    if value != value.to_integral_value():
+        return None, f"“{clean_text(raw)}”不是整数"
+    return int(value), None
+
+
+def _serial(num: Decimal) -> date | None:
+    if 1 <= num < 2958466 and num == num.to_integral_value():
+        return _EXCEL_EPOCH + timedelta(days=int(num))
+    return None
+
+
+def parse_date(raw: Any) -> Parsed:
+    """A date cell, an Excel serial, 2023-03-31, 2023/3/31, 2023.3.31, 2023年3月31日."""
+    if is_empty(raw):
+        return None, None
+    if isinstance(raw, datetime):
+        return raw.date(), None
+    if isinstance(raw, date):
+        return raw, None
+    num = _number(raw)
+    if num is not None:
+        num = num.to_integral_value() if num == int(num) else num
+        day = _serial(Decimal(int(num))) if num == int(num) else None
+        if day:
+            return day, None
+        return None, f"“{clean_text(raw)}”不是日期"
+    if not isinstance(raw, str):
+        return None, f"“{clean_text(raw)}”不是日期"
+    text = _SPACES.sub("", raw.translate(_FULLWIDTH)) if "年" in raw else raw.translate(_FULLWIDTH).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3])), None
+            except ValueError:
+                break
+    if text.isdigit() and len(text) <= 6:
+        day = _serial(Decimal(text))
+        if day:
+            return day, None
+    return None, f"“{raw.strip()[:40]}”不是日期（应写成 2023-03-31 或 2023年3月31日）"
+
+
+def parse_bool(raw: Any) -> Parsed:
+    """是/否, 有/无, Y/N, yes/no, true/false, 1/0, √/×."""
+    if is_empty(raw):
+        return None, None
+    if isinstance(raw, bool):
+        return raw, None
+    num = _number(raw)
+    if num is not None:
+        if num == 1:
+            return True, None
+        if num == 0:
+            return False, None
+    text = normalize_label(raw)
+    if text in _YES:
+        return True, None
+    if text in _NO:
+        return False, None
+    return None, f"“{clean_text(raw)[:40]}”不是是/否（应填 是 或 否）"
+
+
+def parse_rate(raw: Any) -> Parsed:
+    """85%, 0.85, or 85 (read as percent when > 1)."""
+    if is_empty(raw):
+        return None, None
+    percent = False
+    if isinstance(raw, str):
+        text = _SPACES.sub("", raw.translate(_FULLWIDTH))
+        if text.endswith("%"):
+            percent, text = True, text[:-1]
+        raw_num: Any = text
+    else:
+        raw_num = raw
+    value, err = parse_decimal(raw_num)
+    if err or value is None:
+        return None, f"“{clean_text(raw)[:40]}”不是比例（应写成 85% 或 0.85）"
+    if percent or value > 1:
+        value = value / 100
+    if value < 0 or value > 1:
+        return None, f"“{clean_text(raw)}”不在 0%–100% 之间"
+    return value, None
+
+
+def parse_text(raw: Any) -> Parsed:
+    if is_empty(raw):
+        return None, None
+    return clean_text(raw), None
+
+
+PARSERS = {
+    "text": parse_text,
+    "amount": parse_amount,
+    "date": parse_date,
+    "bool": parse_bool,
+    "rate": parse_rate,
+    "int": parse_int,
+    "number": parse_decimal,
+}
+
+TYPE_NAMES = {
+    "amount": "金额",
+    "date": "日期",
+    "bool": "是/否",
+    "rate": "比例",
+    "int": "整数",
+    "number": "数字",
+    "text": "文本",
+}

@@ -1,0 +1,201 @@
+"""Frozen records loaded from a program folder. Every record knows where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+
+def col_letter(col: int) -> str:
+    """0-based column index to Excel letters: 0 -> A, 27 -> AB."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """0-based row/column to an address like C12."""
+    return f"{col_letter(col)}{row + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place a clerk can find: file relative to the folder, sheet, cell, 1-based row."""
+
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+
+    def at(self, cell: str | None, row: int | None = None) -> Location:
+        return Location(self.file, self.sheet, cell, row if row is not None else self.row)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem found while reading (rule id plus message), before any program rule runs."""
+
+    rule: str
+    message: str
+    loc: Location
+    project_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """Common base: where the record is, and the cell of each field read."""
+
+    loc: Location
+    cells: dict[str, str] = field(default_factory=dict, compare=False)
+    bad: frozenset[str] = field(default_factory=frozenset, compare=False)
+
+    def cell(self, key: str) -> Location:
+        """Location of one field's cell (falls back to the record's own place)."""
+        return self.loc.at(self.cells.get(key, self.loc.cell))
+
+
+@dataclass(frozen=True, slots=True)
+class Project(Record):
+    """One application (申报表 form or a 项目汇总 row). Fields are None when empty."""
+
+    values: dict[str, Any] = field(default_factory=dict, compare=False)
+    present: frozenset[str] = field(default_factory=frozenset, compare=False)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.values.get(key)
+        return default if value is None else value
+
+    @property
+    def project_id(self) -> str | None:
+        return self.values.get("project_id")
+
+    @property
+    def name(self) -> str:
+        return self.values.get("name") or ""
+
+    @property
+    def requested(self) -> Decimal | None:
+        return self.values.get("requested_amount")
+
+    @property
+    def start(self) -> date | None:
+        return self.values.get("start_date")
+
+    @property
+    def end(self) -> date | None:
+        return self.values.get("end_date")
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetLine(Record):
+    project_id: str | None = None
+    category: str | None = None  # canonical code (work, org_service, ...) or raw text if unknown
+    category_text: str = ""
+    item: str = ""
+    unit_price: Decimal | None = None
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Member(Record):
+    project_id: str | None = None
+    name: str = ""
+    role: str = ""
+    is_resident: bool | None = None
+    is_social_worker: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Expense(Record):
+    date: date | None = None
+    project_id: str | None = None
+    category: str | None = None
+    category_text: str = ""
+    description: str = ""
+    amount: Decimal | None = None
+    invoice_no: str = ""
+    payee: str = ""
+    payee_role: str = ""
+    leader_signed: bool | None = None
+    remark: str = ""
+    columns: frozenset[str] = field(default_factory=frozenset, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Score(Record):
+    project_id: str | None = None
+    reviewer: str = ""
+    group: str = ""
+    total: Decimal | None = None
+    criteria: tuple[tuple[str, Decimal | None], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation(Record):
+    project_id: str | None = None
+    midterm: str = ""
+    midterm_date: date | None = None
+    final: str = ""
+    approved_amount: Decimal | None = None
+    approved_on: date | None = None
+    satisfaction: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything read from one file. Picklable, so it can be cached or built in a worker."""
+
+    path: str
+    kinds: tuple[str, ...] = ()
+    projects: tuple[Project, ...] = ()
+    budget: tuple[BudgetLine, ...] = ()
+    members: tuple[Member, ...] = ()
+    ledger: tuple[Expense, ...] = ()
+    scores: tuple[Score, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+
+@dataclass(slots=True)
+class Dataset:
+    """A whole program folder, assembled from its files in path order."""
+
+    root: str
+    files: list[FileResult] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    budget: list[BudgetLine] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    ledger: list[Expense] = field(default_factory=list)
+    scores: list[Score] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @classmethod
+    def assemble(cls, root: str, results: list[FileResult]) -> Dataset:
+        data = cls(root=root)
+        for res in sorted(results, key=lambda r: r.path):
+            data.files.append(res)
+            data.projects.extend(res.projects)
+            data.budget.extend(res.budget)
+            data.members.extend(res.members)
+            data.ledger.extend(res.ledger)
+            data.scores.extend(res.scores)
+            data.evaluations.extend(res.evaluations)
+            data.issues.extend(res.issues)
+        return data
+
+    def project_map(self) -> dict[str, Project]:
+        """First application for each 项目编号 (duplicates are SG004's business)."""
+        out: dict[str, Project] = {}
+        for project in self.projects:
+            pid = project.project_id
+            if pid and pid not in out:
+                out[pid] = project
+        return out

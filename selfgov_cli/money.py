@@ -1,0 +1,52 @@
+"""Money is Decimal yuan to the fen, end to end."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+RATE_PLACES = Decimal("0.0001")
+
+
+def fen(value: Decimal | int | str) -> Decimal:
+    """Round half-up to the fen."""
+    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def fmt_amount(value: Decimal | None) -> str | None:
+    """The JSON form of an amount: exactly two decimals, no grouping."""
+    if value is None:
+        return None
+    return f"{fen(value):.2f}"
+
+
+def fmt_rate(value: Decimal | None) -> str | None:
+    """The JSON form of a rate: exactly four decimals."""
+    if value is None:
+        return None
+    return f"{Decimal(value).quantize(RATE_PLACES, rounding=ROUND_HALF_UP):.4f}"
+
+
+def fmt_yuan(value: Decimal | None) -> str:
+    """Human form: 50,000.00."""
+    if value is None:
+        return "—"
+    return f"{fen(value):,.2f}"
+
+
+def ratio(part: Decimal, whole: Decimal) -> Decimal:
+    """part ÷ whole, 0 when whole is 0; exact enough for comparisons, rounded only on output."""
+    if not whole:
+        return Decimal(0)
+    return part / whole
+
+
+def split(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
+    """Split total into tranches: each rounded half-up to the fen, the last takes the remainder."""
+    total = fen(total)
+    parts: list[Decimal] = []
+    for share in shares[:-1]:
+        parts.append(fen(total * share))
+    parts.append(total - sum(parts, ZERO))
+    return parts

@@ -1,0 +1,130 @@
+"""Built-in programs and program files (`--program my-street.toml` with `extends`)."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from selfgov_cli.programs.base import COMMON_SETTINGS, Program, ProgramError, Setting, Tranche
+
+BUILTIN_MODULES = ("puxing", "xinjing", "chengdu", "gonghexinlu")
+_loaded = False
+
+
+def load_rule_modules() -> None:
+    """Import the common rules and every built-in program module (each registers its rules)."""
+    global _loaded
+    if _loaded:
+        return
+    importlib.import_module("selfgov_cli.rules.common")
+    for name in BUILTIN_MODULES:
+        importlib.import_module(f"selfgov_cli.programs.{name}")
+    _loaded = True
+
+
+def builtin() -> dict[str, Program]:
+    out = {}
+    for name in BUILTIN_MODULES:
+        program = importlib.import_module(f"selfgov_cli.programs.{name}").PROGRAM
+        out[program.id] = program
+    return out
+
+
+def get_program(ref: str, base_dir: Path | None = None) -> Program:
+    """A built-in id, or a path to a program file (TOML). ProgramError when neither works."""
+    programs = builtin()
+    if ref in programs:
+        return programs[ref]
+    path = Path(ref)
+    if not path.is_absolute() and base_dir is not None and not path.exists():
+        path = base_dir / path
+    if path.suffix.lower() == ".toml" and path.is_file():
+        return load_program_file(path)
+    known = "、".join(programs)
+    raise ProgramError(f"未知的项目计划 {ref!r}（内置：{known}；或给出 .toml 计划文件的路径）")
+
+
+def load_program_file(path: Path) -> Program:
+    """A clerk's own program: starts from a built-in one (extends) and changes what it names."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgramError(f"无法读取计划文件 {path}：{exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProgramError(f"计划文件 {path} 格式有误：{exc}") from exc
+    where = path.name
+    base_id = raw.pop("extends", None)
+    if not isinstance(base_id, str) or base_id not in builtin():
+        raise ProgramError(f"{where} 必须用 extends 指定一个内置计划（{'、'.join(builtin())}）")
+    base = builtin()[base_id]
+    changes: dict[str, Any] = {"family": base.family}
+    text_keys = {"id": "id", "name": "name", "short": "short", "document": "document", "issued": "issued"}
+    for key, attr in text_keys.items():
+        if key in raw:
+            value = raw.pop(key)
+            if not isinstance(value, str) or not value.strip():
+                raise ProgramError(f"{where} 中的 {key} 应为文本")
+            changes[attr] = value
+    if "categories" in raw:
+        changes["categories"] = _str_list(raw.pop("categories"), "categories", where)
+    if "intents" in raw:
+        intents = raw.pop("intents")
+        if not isinstance(intents, dict):
+            raise ProgramError(f"{where} 中的 intents 应为 类别 = [意向…] 的表")
+        changes["intents"] = {k: _str_list(v, f"intents.{k}", where) for k, v in intents.items()}
+    if "expense_caps" in raw:
+        caps = raw.pop("expense_caps")
+        if not isinstance(caps, dict):
+            raise ProgramError(f"{where} 中的 expense_caps 应为 支出类别代码 = 比例 的表")
+        from selfgov_cli.io.schema import EXPENSE_CATEGORIES
+
+        parsed = {}
+        for code, value in caps.items():
+            if code not in EXPENSE_CATEGORIES:
+                raise ProgramError(f"{where} 中 expense_caps.{code} 不是支出类别代码（{'、'.join(EXPENSE_CATEGORIES)}）")
+            parsed[code] = Setting(code, "rate", None, "").convert(value, f"{where} expense_caps")
+        changes["expense_caps"] = parsed
+    if "tranches" in raw:
+        changes["tranches"] = _tranches(raw.pop("tranches"), where)
+    if "disabled_rules" in raw:
+        changes["disabled_rules"] = _str_list(raw.pop("disabled_rules"), "disabled_rules", where)
+    program = replace(base, **changes)
+    settings = raw.pop("settings", {})
+    if not isinstance(settings, dict):
+        raise ProgramError(f"{where} 中的 [settings] 应为表")
+    resolved = program.resolve_settings(settings, where)
+    if resolved:
+        merged = []
+        for spec in program.all_settings():
+            merged.append(replace(spec, default=resolved[spec.name], source=f"{where}") if spec.name in resolved else spec)
+        program = replace(program, settings=tuple(s for s in merged if s not in COMMON_SETTINGS))
+    if raw:
+        raise ProgramError(f"{where} 中有未知的键：{'、'.join(raw)}")
+    return program
+
+
+def _str_list(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(x, str) and x.strip() for x in value):
+        raise ProgramError(f"{where} 中的 {key} 应为非空文本列表")
+    return tuple(x.strip() for x in value)
+
+
+def _tranches(value: Any, where: str) -> tuple[Tranche, ...]:
+    if not isinstance(value, list) or not value:
+        raise ProgramError(f"{where} 中的 tranches 应为 [[tranches]] 列表，每项有 share 与 gate")
+    out = []
+    for index, item in enumerate(value, 1):
+        if not isinstance(item, dict) or item.get("gate") not in ("approval", "midterm", "final"):
+            raise ProgramError(f"{where} 第 {index} 个 tranche 的 gate 应为 approval、midterm 或 final")
+        share = Setting("share", "rate", None, "").convert(item.get("share"), f"{where} tranches[{index}]")
+        out.append(Tranche(share, item["gate"], str(item.get("clause", ""))))
+    if sum((t.share for t in out), Decimal(0)) != 1:
+        raise ProgramError(f"{where} 中各 tranche 的 share 之和应为 1")
+    return tuple(out)
+
+
+__all__ = ["Program", "ProgramError", "Setting", "Tranche", "builtin", "get_program", "load_rule_modules"]

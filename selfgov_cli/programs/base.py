@@ -1,0 +1,179 @@
+"""A program definition: categories, caps, tranches, required fields and typed local settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from selfgov_cli.io.values import normalize_label, parse_amount, parse_date, parse_rate
+
+LOCAL_DEFAULT = "本地默认"
+
+
+class ProgramError(Exception):
+    """A program file or setting that cannot be used; the message names the key (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    type: str  # amount, rate, date, int, number, bool, str, list
+    default: Any
+    doc: str  # one line, Chinese
+    source: str = LOCAL_DEFAULT  # the clause, or 本地默认
+
+    def convert(self, raw: Any, where: str) -> Any:
+        """A TOML value to this setting's type, or ProgramError naming the key."""
+        bad = ProgramError(f"{where} 中的设置 {self.name} 应为{_TYPE_WORDS[self.type]}，现为 {raw!r}")
+        if self.type == "bool":
+            if isinstance(raw, bool):
+                return raw
+            raise bad
+        if self.type == "int":
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                return raw
+            raise bad
+        if self.type == "number":
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                return Decimal(str(raw))
+            raise bad
+        if self.type == "amount":
+            if isinstance(raw, bool):
+                raise bad
+            value, err = parse_amount(raw if not isinstance(raw, float) else str(raw))
+            if err or value is None or value < 0:
+                raise bad
+            return value
+        if self.type == "rate":
+            if isinstance(raw, bool):
+                raise bad
+            value, err = parse_rate(str(raw) if isinstance(raw, float) else raw)
+            if err or value is None:
+                raise bad
+            return value
+        if self.type == "date":
+            if isinstance(raw, date):
+                return raw
+            value, err = parse_date(raw) if isinstance(raw, str) else (None, "x")
+            if err or value is None:
+                raise bad
+            return value
+        if self.type == "str":
+            if isinstance(raw, str):
+                return raw
+            raise bad
+        if self.type == "list":
+            if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+                return tuple(raw)
+            raise bad
+        if self.type == "map":
+            if isinstance(raw, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in raw.values()):
+                return dict(raw)
+            raise bad
+        raise bad
+
+
+_TYPE_WORDS = {
+    "bool": "true 或 false",
+    "int": "整数",
+    "number": "数字",
+    "amount": "金额",
+    "rate": "比例（如 0.8 或 \"80%\"）",
+    "date": "日期（如 2023-07-31）",
+    "str": "文本",
+    "list": "文本列表",
+    "map": "名称到整数的表",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Tranche:
+    share: Decimal
+    gate: str  # approval, midterm, final
+    clause: str = ""
+
+
+# Settings every program has (ranking and reports).
+COMMON_SETTINGS = (
+    Setting("trim_extremes", "bool", True, "5 位及以上评审时去掉一个最高分和一个最低分", "spec 排名通用规则"),
+    Setting("trim_min_reviewers", "int", 5, "去掉最高最低分所需的最少评审人数", "spec 排名通用规则"),
+    Setting("min_score", "number", Decimal(60), "入围最低分，低于此分标记 below_line"),
+    Setting("group_weights", "map", {}, "评审组权重（百分比），如 {专家 = 70, 居民 = 30}；为空则不分组"),
+    Setting("publicity_days", "int", 5, "公示期（工作日）"),
+    Setting("pool", "amount", None, "资金池总额；为空则不划资金线"),
+    Setting("pool_mode", "str", "cutoff", "资金线算法：cutoff（放不下即止）或 skip（跳过放不下的项目继续）"),
+    Setting("midterm_date", "date", None, "中期评估日期（评估结果表未填时使用）"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    id: str
+    name: str
+    short: str  # used in clause citations, e.g. 浦兴
+    document: str
+    issued: str
+    categories: tuple[str, ...]
+    family: str = ""  # the built-in program whose rules apply (itself for built-ins)
+    intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    intent_aliases: dict[str, str] = field(default_factory=dict)
+    expense_caps: dict[str, Decimal] = field(default_factory=dict)
+    tranches: tuple[Tranche, ...] = (Tranche(Decimal("1"), "approval"),)
+    required: dict[str, str] = field(default_factory=dict)  # field key -> condition
+    settings: tuple[Setting, ...] = ()
+    disabled_rules: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def setting_spec(self, name: str) -> Setting | None:
+        for item in (*self.settings, *COMMON_SETTINGS):
+            if item.name == name:
+                return item
+        return None
+
+    def all_settings(self) -> list[Setting]:
+        own = {s.name for s in self.settings}
+        return [*self.settings, *(s for s in COMMON_SETTINGS if s.name not in own)]
+
+    def setting_default(self, name: str) -> Any:
+        spec = self.setting_spec(name)
+        if spec is None:
+            raise KeyError(name)
+        return spec.default
+
+    def resolve_settings(self, raw: dict[str, Any], where: str) -> dict[str, Any]:
+        """Typed values for the overridden settings; an unknown key or a wrong type is ProgramError."""
+        out: dict[str, Any] = {}
+        for key, value in raw.items():
+            spec = self.setting_spec(key)
+            if spec is None:
+                known = "、".join(s.name for s in self.all_settings())
+                raise ProgramError(f"{where} 中有未知的设置 {key}（可用：{known}）")
+            out[key] = spec.convert(value, where)
+        return out
+
+    def category(self, text: str | None) -> str | None:
+        """The program category a text names (怡家 or 怡家（社区服务）), else None."""
+        if not text:
+            return None
+        key = normalize_label(text)
+        head = key.split("(")[0]
+        for name in self.categories:
+            norm = normalize_label(name)
+            if key == norm or head == norm:
+                return name
+        return None
+
+    def intent(self, category: str | None, text: str | None) -> str | None:
+        if not text or not category:
+            return None
+        key = normalize_label(text)
+        key = normalize_label(self.intent_aliases.get(text.strip(), text))
+        for name in self.intents.get(category, ()):
+            if normalize_label(name) == key:
+                return name
+        return None
+
+    def with_changes(self, **changes: Any) -> Program:
+        return replace(self, **changes)

@@ -1,0 +1,5 @@
+"""Clause texts quoted from the policy documents (shared/policies), keyed as rules cite them."""
+
+from __future__ import annotations
+
+CLAUSES: dict[str, str] = {}

@@ -1,0 +1,253 @@
+"""The common rules SG001–SG016 (shared/spec/rules.md), for every program."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from selfgov_cli.io.schema import APPLICATION, EXPENSE_NAMES, ROLES
+from selfgov_cli.money import fmt_yuan
+from selfgov_cli.rules.engine import Context, Hit, rule
+
+COMMON = "通用规则"
+TOLERANCE = Decimal("0.01")
+_ORG_EXEMPT = ("居委会", "村委会", "居民委员会", "村民委员会")
+
+
+def _issues(ctx: Context, rule_id: str) -> Iterator[Hit]:
+    for issue in ctx.data.issues:
+        if issue.rule == rule_id:
+            yield issue.loc, issue.project_id, issue.message
+
+
+@rule("SG001", "error", COMMON, "文件无法作为工作簿读取（损坏、加密、不是电子表格或超过大小上限）",
+      "用 Excel 或 WPS 打开文件，去除密码，另存为 .xlsx 后重新提交")
+def unreadable(ctx: Context) -> Iterator[Hit]:
+    """The file could not be read at all; nothing in it was checked."""
+    yield from _issues(ctx, "SG001")
+
+
+@rule("SG002", "error", COMMON, "缺少必填项或必填列", "在标出的位置补填内容或补上该列")
+def missing(ctx: Context) -> Iterator[Hit]:
+    """A required field or column is missing or empty."""
+    yield from _issues(ctx, "SG002")
+    for project in ctx.data.projects:
+        for column in APPLICATION:
+            if column.key in project.bad or project.values.get(column.key) is not None:
+                continue
+            if not (column.required or _required(ctx, project, column.key)):
+                continue
+            where = project.cell(column.key) if column.key in project.present else project.loc
+            what = "一栏为空" if column.key in project.present else "一栏（表中没有这一项）"
+            yield where, project.project_id, f"申报表缺少必填项“{column.label}”{what}：请补填"
+
+
+def is_org(applicant_type: str | None) -> bool:
+    """An applying organisation (not a residents' or villagers' committee)."""
+    return bool(applicant_type) and not any(word in applicant_type for word in _ORG_EXEMPT)
+
+
+def _required(ctx: Context, project, key: str) -> bool:
+    condition = ctx.program.required.get(key)
+    if condition is None:
+        return False
+    category = ctx.program.category(project.get("category"))
+    return {
+        "always": True,
+        "org": is_org(project.get("applicant_type")),
+        "class_ab": bool(category) and category[0] in "AB",
+        "class_a": category == "A",
+        "continuing": project.get("continuing") is True,
+    }.get(condition, False)
+
+
+@rule("SG003", "error", COMMON, "数值无法按类型读取（金额、日期、是/否、整数、比例），或公式没有保存结果",
+      "按提示的格式改写该单元格；公式单元格请用 Excel 或 WPS 打开并保存")
+def unparseable(ctx: Context) -> Iterator[Hit]:
+    """A value cannot be read as its type, or a formula has no saved value."""
+    yield from _issues(ctx, "SG003")
+
+
+@rule("SG004", "error", COMMON, "同一项目编号出现在两份申报中", "为重复的项目改用新的项目编号，或删除重复的申报")
+def duplicate_ids(ctx: Context) -> Iterator[Hit]:
+    """The same 项目编号 appears in two applications."""
+    first: dict[str, object] = {}
+    for project in ctx.data.projects:
+        pid = project.project_id
+        if not pid:
+            continue
+        if pid in first:
+            seen = first[pid].loc
+            yield project.cell("project_id"), pid, (
+                f"项目编号 {pid} 与 {seen.file} “{seen.sheet}” {seen.cell or ''} 的申报重复：请改用新的编号或删除重复申报"
+            )
+        else:
+            first[pid] = project
+
+
+@rule("SG005", "error", COMMON, "台账、评分或评估中的项目编号没有对应的申报", "核对项目编号，或补交该项目的申报表")
+def unknown_project(ctx: Context) -> Iterator[Hit]:
+    """A ledger, score, evaluation (or budget, member) row names a 项目编号 with no application."""
+    known = ctx.projects
+    for records, what in (
+        (ctx.data.budget, "预算行"),
+        (ctx.data.members, "成员行"),
+        (ctx.data.ledger, "台账行"),
+        (ctx.data.scores, "评分行"),
+        (ctx.data.evaluations, "评估行"),
+    ):
+        for record in records:
+            pid = record.project_id
+            if pid and pid not in known:
+                yield record.cell("project_id"), pid, f"{what}的项目编号 {pid} 没有对应的申报：请核对编号或补交申报表"
+
+
+@rule("SG006", "error", COMMON, "预算明细合计与申请金额不一致（允许误差 0.01 元）", "调整预算明细或申请金额，使两者一致")
+def budget_total(ctx: Context) -> Iterator[Hit]:
+    """Budget lines do not add up to 申请金额."""
+    for pid, project in ctx.projects.items():
+        lines = ctx.budget_by_project.get(pid)
+        requested = project.requested
+        if not lines or requested is None or any(line.amount is None for line in lines):
+            continue
+        total = sum((line.amount for line in lines), Decimal(0))
+        if abs(total - requested) > TOLERANCE:
+            yield project.cell("requested_amount"), pid, (
+                f"预算明细合计 {fmt_yuan(total)} 元，与申请金额 {fmt_yuan(requested)} 元不一致：请调整预算或申请金额"
+            )
+
+
+@rule("SG007", "error", COMMON, "项目类别、支出类别、意向或角色不在本计划的列表中", "从模板的下拉列表中选择正确的名称")
+def unknown_names(ctx: Context) -> Iterator[Hit]:
+    """A project category, expense category, intent or role is not one the program knows."""
+    program = ctx.program
+    categories = "、".join(program.categories)
+    all_intents = {i for names in program.intents.values() for i in names}
+    for project in ctx.data.projects:
+        text = project.get("category")
+        if text and program.category(text) is None:
+            yield project.cell("category"), project.project_id, f"项目类别“{text}”不是本计划的类别（{categories}）：请改正"
+        intent = project.get("intent")
+        if intent and program.intents:
+            canon = program.intent_aliases.get(intent.strip(), intent.strip())
+            if canon not in all_intents:
+                yield project.cell("intent"), project.project_id, f"意向“{intent}”不是本计划的意向：请从下拉列表中选择"
+    expense_names = "、".join(EXPENSE_NAMES.values())
+    for records in (ctx.data.budget, ctx.data.ledger):
+        for record in records:
+            if record.category is None and record.category_text:
+                yield record.cell("category"), record.project_id, (
+                    f"支出类别“{record.category_text}”不是规定的类别（{expense_names}）：请改正"
+                )
+    for member in ctx.data.members:
+        if member.role and member.role not in ROLES:
+            yield member.cell("role"), member.project_id, f"角色“{member.role}”应为 负责人、成员 或 社工联络员：请改正"
+
+
+@rule("SG008", "warning", COMMON, "工作簿中没有可识别的工作表，已跳过", "如该文件应参与校验，请按模板重命名工作表")
+def skipped(ctx: Context) -> Iterator[Hit]:
+    """A workbook has no sheet sgov knows; it was skipped."""
+    yield from _issues(ctx, "SG008")
+
+
+@rule("SG009", "error", COMMON, "预算或台账金额为零或负数", "填写正数金额；冲销请删除原记录而不是记负数")
+def non_positive(ctx: Context) -> Iterator[Hit]:
+    """A budget line or ledger amount is zero or negative."""
+    for records, what in ((ctx.data.budget, "预算金额"), (ctx.data.ledger, "报销金额")):
+        for record in records:
+            if record.amount is not None and record.amount <= 0:
+                yield record.cell("amount"), record.project_id, f"{what}为 {fmt_yuan(record.amount)} 元，应大于零：请改正"
+
+
+@rule("SG010", "error", COMMON, "同一发票号出现在多条台账记录中（可能重复报销）", "核对发票，删除重复的报销记录")
+def duplicate_invoices(ctx: Context) -> Iterator[Hit]:
+    """The same 发票号 is on more than one ledger row, anywhere in the folder."""
+    first: dict[str, object] = {}
+    for expense in ctx.data.ledger:
+        key = expense.invoice_no.strip().upper()
+        if not key:
+            continue
+        if key in first:
+            seen = first[key].loc
+            yield expense.cell("invoice_no"), expense.project_id, (
+                f"发票号 {expense.invoice_no} 已在 {seen.file} “{seen.sheet}” 第 {seen.row} 行报销过：可能重复报销，请核对"
+            )
+        else:
+            first[key] = expense
+
+
+@rule("SG011", "error", COMMON, "支出日期不在项目执行期内", "核对支出日期；执行期外的支出不能报销")
+def outside_period(ctx: Context) -> Iterator[Hit]:
+    """An expense is dated outside the project's period (开始日期–结束日期)."""
+    for expense in ctx.data.ledger:
+        project = ctx.projects.get(expense.project_id or "")
+        if project is None or expense.date is None or project.start is None or project.end is None:
+            continue
+        if expense.date < project.start or expense.date > project.end:
+            yield expense.cell("date"), expense.project_id, (
+                f"支出日期 {expense.date.isoformat()} 不在项目执行期 {project.start.isoformat()} 至 "
+                f"{project.end.isoformat()} 内：执行期外的支出不能报销"
+            )
+
+
+@rule("SG012", "error", "浦兴 四.4(3)", "支出类别在项目预算中没有对应的预算行（未经批准的调整不予报销）",
+      "先按程序申请调整预算，批准后再报销")
+def unbudgeted(ctx: Context) -> Iterator[Hit]:
+    """An expense's category has no line in the project's budget."""
+    for expense in ctx.data.ledger:
+        lines = ctx.budget_by_project.get(expense.project_id or "")
+        if not lines or expense.category is None:
+            continue
+        if all(line.category != expense.category for line in lines):
+            name = EXPENSE_NAMES[expense.category]
+            yield expense.cell("category"), expense.project_id, (
+                f"预算中没有“{name}”类支出，这笔支出未经批准：请先申请调整预算"
+            )
+
+
+@rule("SG013", "warning", COMMON, "某类支出超过该类预算", "核对该类支出，必要时申请调整预算")
+def over_budget_line(ctx: Context) -> Iterator[Hit]:
+    """Spending in a category exceeds its budget line(s); flagged on the row that crosses it."""
+    for pid, expenses in ctx.ledger_by_project.items():
+        lines = ctx.budget_by_project.get(pid)
+        if not lines:
+            continue
+        budget: dict[str, Decimal] = {}
+        for line in lines:
+            if line.category and line.amount is not None:
+                budget[line.category] = budget.get(line.category, Decimal(0)) + line.amount
+        spent: dict[str, Decimal] = {}
+        for expense in sorted(expenses, key=_ledger_order):
+            code = expense.category
+            if code not in budget or expense.amount is None or expense.amount <= 0:
+                continue
+            before = spent.get(code, Decimal(0))
+            spent[code] = before + expense.amount
+            if before <= budget[code] < spent[code]:
+                yield expense.cell("amount"), pid, (
+                    f"“{EXPENSE_NAMES[code]}”累计支出 {fmt_yuan(spent[code])} 元，超过该类预算 "
+                    f"{fmt_yuan(budget[code])} 元：请核对或申请调整预算"
+                )
+
+
+def _ledger_order(expense) -> tuple:
+    return (expense.date is None, expense.date or 0, expense.loc.file or "", expense.loc.sheet or "", expense.loc.row or 0)
+
+
+@rule("SG015", "error", COMMON, "开始日期晚于结束日期", "改正项目的开始日期或结束日期")
+def reversed_period(ctx: Context) -> Iterator[Hit]:
+    """开始日期 is after 结束日期."""
+    for project in ctx.data.projects:
+        if project.start and project.end and project.start > project.end:
+            yield project.cell("start_date"), project.project_id, (
+                f"开始日期 {project.start.isoformat()} 晚于结束日期 {project.end.isoformat()}：请改正"
+            )
+
+
+@rule("SG016", "warning", COMMON, "工作经费或社会组织服务支出没有发票号", "补填发票号，或附上无法取得发票的说明")
+def missing_invoice(ctx: Context) -> Iterator[Hit]:
+    """A work or org_service expense has no 发票号."""
+    for expense in ctx.data.ledger:
+        if expense.category in ("work", "org_service") and not expense.invoice_no.strip():
+            where = expense.cell("invoice_no") if "invoice_no" in expense.cells else expense.loc
+            yield where, expense.project_id, f"“{EXPENSE_NAMES[expense.category]}”支出没有发票号：请补填发票号"
