@@ -39,6 +39,7 @@ class Rule:
     program: str | None  # None: every program; else the built-in program id (family)
     check: Check
     doc: str = ""
+    late: bool = False  # runs after the others and may read ctx.prior (their findings)
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -51,13 +52,15 @@ def rule(
     title: str,
     fix: str,
     program: str | None = None,
+    late: bool = False,
 ) -> Callable[[Check], Check]:
     """Register a check under a stable id. A duplicate id is a programming error."""
 
     def register(check: Check) -> Check:
         if id in REGISTRY:
             raise ValueError(f"rule {id} registered twice")
-        REGISTRY[id] = Rule(id, Severity(severity), clause, title, fix, program, check, (check.__doc__ or "").strip())
+        doc = (check.__doc__ or "").strip()
+        REGISTRY[id] = Rule(id, Severity(severity), clause, title, fix, program, check, doc, late)
         return check
 
     return register
@@ -123,6 +126,7 @@ class Context:
     as_of: date
     settings: dict[str, Any] = field(default_factory=dict)
     neighborhoods: tuple[str, ...] = ()
+    prior: list[Finding] = field(default_factory=list)  # findings of the non-late rules
 
     def setting(self, name: str) -> Any:
         if name in self.settings:
@@ -179,9 +183,13 @@ def run_rules(ctx: Context, only: Iterable[str] | None = None, skip: Iterable[st
     wanted = set(only) if only is not None else None
     skipped = set(skip) | set(ctx.program.disabled_rules)
     found: list[Finding] = []
-    for item in rules_for(ctx.program):
-        if item.id in skipped or (wanted is not None and item.id not in wanted):
-            continue
+    active = [
+        r for r in rules_for(ctx.program) if r.id not in skipped and (wanted is None or r.id in wanted)
+    ]
+    for item in (r for r in active if not r.late):
+        found.extend(_findings(item, item.check(ctx)))
+    ctx.prior = list(found)
+    for item in (r for r in active if r.late):
         found.extend(_findings(item, item.check(ctx)))
     return sorted(set(found), key=Finding.sort_key)
 
