@@ -66,6 +66,8 @@ def open_table(grid: Grid, kind: SheetKind, project_keyed: bool) -> Table | None
         return Table(kind, grid, -1, {}, {}, issues)
     header_row, cols, extra = found
     for column in kind.columns:
+        if kind.kind == "projects":
+            break  # application fields are program-dependent: rule SG002 checks them per project
         needed = column.required or (column.key == "project_id" and project_keyed)
         if needed and column.key not in cols:
             issues.append(
@@ -113,7 +115,8 @@ def rows(table: Table, stop_at_blank: bool, id_column: str | None = "project_id"
             if col is None:
                 continue
             cells[key] = grid.loc(r, col).cell
-            value, is_bad = reader.read(column, r, col, pid, required=column.required, what=f"第 {r + 1} 行")
+            required = column.required and table.kind.kind != "projects"
+            value, is_bad = reader.read(column, r, col, pid, required=required, what=f"第 {r + 1} 行")
             if is_bad:
                 bad.add(key)
             elif value is not None:

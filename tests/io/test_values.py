@@ -1,0 +1,133 @@
+"""Every value form of the contract's "Value parsing" section."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from selfgov_cli.io.values import (
+    clean_text,
+    normalize_label,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_rate,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("50000", "50000.00"),
+        ("50,000.00", "50000.00"),
+        ("５００００", "50000.00"),
+        ("5万", "50000.00"),
+        ("5万元", "50000.00"),
+        ("1.25万元", "12500.00"),
+        ("50000元", "50000.00"),
+        ("¥50,000", "50000.00"),
+        ("￥1,234.5", "1234.50"),
+        (" 3000 ", "3000.00"),
+        (50000.0, "50000.00"),
+        (12.3, "12.30"),
+        (1234, "1234.00"),
+        (33.335, "33.34"),  # numeric cells are rounded half-up to the fen
+        ("-200", "-200.00"),
+    ],
+)
+def test_amounts(raw, expected):
+    value, err = parse_amount(raw)
+    assert err is None
+    assert value == Decimal(expected)
+    assert str(value) == expected
+
+
+@pytest.mark.parametrize("raw", ["abc", "5千", "12..3", "五万", "1,2,3x", True])
+def test_amount_failures_say_why(raw):
+    value, err = parse_amount(raw)
+    assert value is None
+    assert "不是金额" in err
+
+
+def test_empty_is_missing_not_an_error():
+    assert parse_amount(None) == (None, None)
+    assert parse_amount("  ") == (None, None)
+    assert parse_date("") == (None, None)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        date(2023, 3, 31),
+        datetime(2023, 3, 31, 10, 5),
+        45016,
+        45016.0,
+        "45016",
+        "2023-03-31",
+        "2023/3/31",
+        "2023.3.31",
+        "2023年3月31日",
+        "2023 年 3 月 31 日",
+        "２０２３年３月３１日",
+        "2023-03-31 00:00:00",
+        "20230331",
+    ],
+)
+def test_dates(raw):
+    assert parse_date(raw) == (date(2023, 3, 31), None)
+
+
+@pytest.mark.parametrize("raw", ["2023-13-01", "2023-02-30", "明天", "3/31", 12.5])
+def test_bad_dates(raw):
+    value, err = parse_date(raw)
+    assert value is None and "不是日期" in err
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("是", True), ("否", False), ("有", True), ("无", False), ("Y", True), ("n", False), ("YES", True),
+     ("no", False), ("true", True), ("False", False), ("1", True), ("0", False), (1.0, True), (0, False),
+     ("√", True), ("×", False), (True, True)],
+)
+def test_yes_no(raw, expected):
+    assert parse_bool(raw) == (expected, None)
+
+
+def test_yes_no_failure():
+    value, err = parse_bool("也许")
+    assert value is None and "是/否" in err
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("85%", "0.85"), ("0.85", "0.85"), ("85", "0.85"), (0.85, "0.85"), (85, "0.85"), ("100%", "1"), ("１００％", "1")],
+)
+def test_rates(raw, expected):
+    value, err = parse_rate(raw)
+    assert err is None and value == Decimal(expected)
+
+
+@pytest.mark.parametrize("raw", ["150%", "-5%", "高"])
+def test_bad_rates(raw):
+    value, err = parse_rate(raw)
+    assert value is None and err
+
+
+def test_integers():
+    assert parse_int("45人") == (45, None)
+    assert parse_int(40.0) == (40, None)
+    assert parse_int("４０") == (40, None)
+    assert parse_int("40.5")[0] is None
+
+
+def test_labels_normalise():
+    assert normalize_label(" *项目编号： ") == "项目编号"
+    assert normalize_label("项 目 名 称:") == "项目名称"
+    assert normalize_label("Project_ID") == "project_id"
+    assert normalize_label("\u3000申请金额\u3000") == "申请金额"
+
+
+def test_clean_text_drops_float_zero():
+    assert clean_text(2023001.0) == "2023001"
+    assert clean_text(" a ") == "a"
