@@ -1,0 +1,186 @@
+"""Output safety shared by every writer: masking, scrubbing, formula-proof cells, atomic files.
+
+- ``mask_name("张三丰") == "张*丰"``, ``"李四" -> "李*"``, ``"欧阳娜娜" -> "欧阳*娜"``.
+- ``scrub(text)`` replaces mobile/landline phone numbers and 15/18-digit identity numbers by ``***``.
+- ``safe_cell(value)`` gives a value to assign to an openpyxl cell that is never a formula or an
+  error code, and never an illegal XML character: ``ws.cell(row, col, value=safe_cell(v))``.
+  Text starting with ``= + - @`` (or equal to an error code such as ``#N/A``) is returned as a
+  one-run ``CellRichText``, which openpyxl writes as an inline string and never binds as a formula.
+  ``put(ws, row, col, value)`` does the same and also sets the cell's quote prefix, so the text stays
+  text when a clerk edits the cell in Excel or WPS.
+- ``csv_text(value)`` is the CSV form: dangerous text gets a leading ``'``.
+- ``atomic_write(path, data)``: temporary file in the same folder, fsync, ``os.replace``.
+- ``workbook_bytes(wb, as_of)`` / ``save_workbook(wb, path, as_of)``: byte-identical xlsx for the same
+  content and date (fixed document properties and zip entry times derived from ``as_of``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+# Two-character (compound) surnames: 复姓. A name starting with one keeps both characters.
+COMPOUND_SURNAMES = frozenset(
+    """
+    欧阳 太史 端木 上官 司马 东方 独孤 南宫 万俟 闻人 夏侯 诸葛 尉迟 公羊 赫连 澹台 皇甫 宗政 濮阳
+    公冶 太叔 申屠 公孙 慕容 仲孙 钟离 长孙 宇文 司徒 鲜于 司空 闾丘 子车 亓官 司寇 巫马 公西
+    颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁 拓跋 夹谷 轩辕 令狐 段干 百里 呼延 东郭 南门 羊舌 微生
+    公户 公玉 公仪 梁丘 公仲 公上 公门 公山 公坚 左丘 公伯 西门 公祖 第五 公乘 贯丘 公皙 南荣
+    东里 东宫 仲长 子书 子桑 即墨 达奚 褚师 淳于 单于 呼衍
+    """.split()
+)
+
+_NAME_SEPARATORS = re.compile(r"([、，,;；/／\s]+)")
+FORMULA_START = ("=", "+", "-", "@")
+_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+# XML 1.0 forbids these control characters; openpyxl raises on them.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+MASK = "***"
+_PHONE_ID = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"\d{17}[\dXx]"  # 18-digit identity number
+    r"|\d{15}"  # old 15-digit identity number
+    r"|(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}"  # mobile, also 138-1234-5678
+    r"|(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[\s-]?)\d{7,8}(?:-\d{1,5})?"  # landline with area code
+    r")(?![0-9A-Za-z])"
+)
+
+
+def mask_one(name: str) -> str:
+    """One person's name: surname plus ``*``, plus the last character when the given name has two or more."""
+    name = name.strip()
+    if not name:
+        return ""
+    surname_len = 2 if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES else 1
+    surname, given = name[:surname_len], name[surname_len:]
+    if len(given) >= 2:
+        return f"{surname}*{given[-1]}"
+    return f"{surname}*"
+
+
+def mask_name(name: Any) -> str:
+    """Mask every name in a field (``张三丰、李四`` -> ``张*丰、李*``); scrubs numbers first."""
+    if name is None:
+        return ""
+    text = scrub(str(name)).strip()
+    parts = _NAME_SEPARATORS.split(text)
+    return "".join(
+        part if i % 2 else (MASK if part == MASK else mask_one(part))
+        for i, part in enumerate(parts)
+    )
+
+
+def scrub(text: Any) -> str:
+    """Text with phone numbers and identity numbers replaced by ``***``."""
+    if text is None:
+        return ""
+    return _PHONE_ID.sub(MASK, str(text))
+
+
+def clean_text(text: str) -> str:
+    """Remove characters that cannot be written into XML (xlsx, html)."""
+    return _ILLEGAL.sub("", text)
+
+
+def is_dangerous(text: str) -> bool:
+    """Text a spreadsheet would take for a formula or an error value."""
+    return text.startswith(FORMULA_START) or text.strip() in _ERROR_CODES
+
+
+def safe_cell(value: Any) -> Any:
+    """A value safe to assign to an openpyxl cell: never a formula, never an illegal character."""
+    if not isinstance(value, str):
+        return value
+    text = clean_text(value)
+    if is_dangerous(text):
+        from openpyxl.cell.rich_text import CellRichText
+
+        return CellRichText([text])
+    return text
+
+
+def put(ws, row: int, col: int, value: Any, number_format: str | None = None):
+    """Write one value into ``ws`` at (row, col), 1-based, safely; returns the cell."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = safe_cell(value)
+    if isinstance(value, str) and is_dangerous(clean_text(value)):
+        cell.quotePrefix = True
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def csv_text(value: Any) -> str:
+    """A CSV field that a spreadsheet will not run as a formula."""
+    if value is None:
+        return ""
+    text = clean_text(str(value))
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def atomic_write(path: Path | str, data: bytes | str) -> Path:
+    """Write the whole file or nothing: a temporary file in the same folder, then ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def stamp(as_of: date) -> datetime:
+    """The fixed document time written into files rendered for ``as_of`` (midnight of that day)."""
+    return datetime(as_of.year, as_of.month, as_of.day)
+
+
+def workbook_bytes(wb, as_of: date) -> bytes:
+    """The xlsx bytes of an openpyxl workbook; same content and date give the same bytes."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    when = stamp(as_of)
+    wb.properties.created = when
+    wb.properties.modified = when
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return _fixed_zip(raw.getvalue(), when)
+
+
+def _fixed_zip(data: bytes, when: datetime) -> bytes:
+    """Re-pack a zip with every entry dated ``when`` (zip times cannot be before 1980)."""
+    date_time = max((when.year, when.month, when.day, 0, 0, 0), (1980, 1, 1, 0, 0, 0))
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def save_workbook(wb, path: Path | str, as_of: date) -> Path:
+    """Write an openpyxl workbook atomically and deterministically."""
+    return atomic_write(path, workbook_bytes(wb, as_of))
