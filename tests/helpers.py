@@ -6,6 +6,8 @@ Layout is fixed so tests can assert exact cells:
 - `write_table`: header on `start_row` (default 1), data rows right below it, column A first.
 - Budget rows go to sheet 预算明细 under BUDGET_HEADER, members to 项目成员 under MEMBERS_HEADER,
   unless rows are dicts (then the header is their keys, in first-seen order).
+Strings are always written as text (even "=1+1": injection tests need that); wrap a string in
+`Formula("=B2*C2")` to write a real formula (openpyxl saves it with no cached value: SG003).
 Every workbook is saved with fixed document timestamps, so the same call gives the same bytes.
 """
 
@@ -38,6 +40,20 @@ EVALUATIONS_HEADER = ("项目编号", "中期评估", "中期评估日期", "末
 FIXED_TIME = datetime(2023, 1, 1)
 
 Rows = Iterable[Sequence[Any] | Mapping[str, Any]]
+
+
+class Formula(str):
+    """A cell formula such as "=B2*C2"; every other string is written as text."""
+
+
+def put(ws, row: int, column: int, value: Any):
+    """Write one cell (1-based): None leaves it empty, str is text, Formula is a formula."""
+    if value is None:
+        return None
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and not isinstance(value, Formula):
+        cell.data_type = "s"
+    return cell
 
 
 def save_workbook(wb: Workbook, path: str | Path) -> Path:
@@ -75,11 +91,10 @@ def fill_table(ws, header: Sequence[str], rows: Rows, start_row: int = 1) -> Non
     """Write header on start_row and rows below it into an openpyxl worksheet."""
     head, body = _header_and_rows(header, rows)
     for c, text in enumerate(head, start=1):
-        ws.cell(row=start_row, column=c, value=text)
+        put(ws, start_row, c, text)
     for r, row in enumerate(body, start=start_row + 1):
         for c, value in enumerate(row, start=1):
-            if value is not None:
-                ws.cell(row=r, column=c, value=value)
+            put(ws, r, c, value)
 
 
 def write_table(
@@ -113,9 +128,8 @@ def write_form(
     ws = wb.create_sheet(sheet)
     cells: dict[str, str] = {}
     for r, (label, value) in enumerate(fields.items(), start=1):
-        ws.cell(row=r, column=1, value=label)
-        if value is not None:
-            ws.cell(row=r, column=2, value=value)
+        put(ws, r, 1, label)
+        put(ws, r, 2, value)
         cells[label] = f"B{r}"
     if budget is not None:
         fill_table(wb.create_sheet("预算明细"), BUDGET_HEADER, budget)
@@ -133,8 +147,7 @@ def write_book(path: str | Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) 
         ws = wb.create_sheet(name)
         for r, row in enumerate(grid, start=1):
             for c, value in enumerate(row, start=1):
-                if value is not None:
-                    ws.cell(row=r, column=c, value=value)
+                put(ws, r, c, value)
     return save_workbook(wb, path)
 
 
@@ -170,10 +183,12 @@ def write_config(
 __all__ = [
     "BUDGET_HEADER",
     "EVALUATIONS_HEADER",
+    "Formula",
     "LEDGER_HEADER",
     "MEMBERS_HEADER",
     "SCORES_HEADER",
     "fill_table",
+    "put",
     "save_workbook",
     "write_book",
     "write_config",

@@ -43,3 +43,14 @@ def test_same_call_same_bytes(tmp_path):
     for name in ("x.xlsx", "y.xlsx"):
         write_form(tmp_path / name, {"项目编号": "P-1"}, budget=[("管理费", "a", 1)])
     assert (tmp_path / "x.xlsx").read_bytes() == (tmp_path / "y.xlsx").read_bytes()
+
+
+def test_text_stays_text_and_formula_is_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    from tests.helpers import Formula, write_book
+
+    write_book(tmp_path / "f.xlsx", {"预算明细": [["=HYPERLINK(1)", Formula("=1+1")]]})
+    ws = load_workbook(tmp_path / "f.xlsx")["预算明细"]
+    assert (ws["A1"].data_type, ws["A1"].value) == ("s", "=HYPERLINK(1)")
+    assert (ws["B1"].data_type, ws["B1"].value) == ("f", "=1+1")
