@@ -19,12 +19,16 @@ def render_findings(out: Console, result) -> None:
     if not findings:
         out.print(f"未发现问题。共读取 {data['summary']['files']} 个文件、{data['summary']['projects']} 个项目。")
         return
+    if not out.is_terminal:
+        _plain_findings(out, findings)
+        _totals(out, data)
+        return
     for file, group in groupby(findings, key=lambda f: f.file or "（整个文件夹）"):
         table = Table(title=escape(file), title_justify="left", show_lines=False, expand=False)
         for name in ("项目编号", "位置", "级别", "规则", "问题与改正方法", "依据"):
             table.add_column(name, overflow="fold")
         for finding in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key())):
-            place = " ".join(x for x in (finding.sheet or "", finding.cell or (f"第{finding.row}行" if finding.row else "")) if x)
+            place = _place(finding)
             table.add_row(
                 escape(finding.project_id or ""),
                 escape(place),
@@ -34,6 +38,24 @@ def render_findings(out: Console, result) -> None:
                 escape(finding.clause),
             )
         out.print(table)
+    _totals(out, data)
+
+
+def _place(finding) -> str:
+    cell = finding.cell or (f"第{finding.row}行" if finding.row else "")
+    return " ".join(x for x in (finding.sheet or "", cell) if x)
+
+
+def _plain_findings(out: Console, findings) -> None:
+    """Piped output: one line per finding, grouped by file then project; grep-friendly."""
+    for file, group in groupby(findings, key=lambda f: f.file or "（整个文件夹）"):
+        out.print(escape(f"== {file}"))
+        for f in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key())):
+            parts = [f.project_id or "-", _place(f) or "-", f.severity.label, f.rule, f.message, f"[依据 {f.clause}]"]
+            out.print(escape("  " + "  ".join(parts)))
+
+
+def _totals(out: Console, data) -> None:
     s = data["summary"]
     out.print(
         f"共读取 {s['files']} 个文件、{s['projects']} 个项目：错误 {s['errors']} 个，警告 {s['warnings']} 个，提示 {s['infos']} 个。"
