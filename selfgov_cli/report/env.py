@@ -1,0 +1,88 @@
+"""The Jinja environment: the package's templates, overridable by a clerk's own folder.
+
+Search order for a template name (first found wins):
+1. ``--templates DIR`` given on the command line;
+2. the program folder's own ``templates/`` sub-folder;
+3. the built-in templates shipped in ``selfgov_cli/templates``.
+
+HTML templates (``*.html.j2``) are autoescaped; Markdown templates (``*.md.j2``) escape every
+``{{ value }}`` for Markdown (no raw HTML, no table breaks, no links). The environment is
+sandboxed: a template received from elsewhere cannot reach into Python.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+USER_TEMPLATES_DIR = "templates"
+
+
+class ReportError(Exception):
+    """A report cannot be rendered (a clerk's template is broken, an output folder unwritable)."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
+_MD_LIST_NUMBER = re.compile(r"^(\d+)\.(?=\s|$)")
+
+
+def md_escape(value) -> str:
+    """A value as literal Markdown text: HTML-escaped, Markdown punctuation backslashed, one line."""
+    if value is None:
+        return ""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # no raw HTML
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    if text[:1] in ("#", "+", "-", ">", "!"):
+        return "\\" + text
+    return _MD_LIST_NUMBER.sub(r"\1\\.", text)
+
+
+def search_path(templates: Path | str | None = None, folder: Path | str | None = None) -> list[Path]:
+    """The folders searched for templates, most specific first."""
+    paths: list[Path] = []
+    if templates:
+        paths.append(Path(templates))
+    if folder:
+        own = Path(folder) / USER_TEMPLATES_DIR
+        if own.is_dir():
+            paths.append(own)
+    paths.append(BUILTIN_TEMPLATES)
+    return paths
+
+
+def make_env(templates: Path | str | None = None, folder: Path | str | None = None, markdown: bool = False):
+    """A sandboxed Jinja environment over the search path; ``markdown`` selects Markdown escaping."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    if templates and not Path(templates).is_dir():
+        raise ReportError(f"--templates 指定的文件夹不存在：{templates}")
+    options = {
+        "loader": FileSystemLoader([str(p) for p in search_path(templates, folder)], encoding="utf-8"),
+        "undefined": StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "autoescape": not markdown,
+    }
+    if markdown:
+        options["finalize"] = md_escape
+    env = ImmutableSandboxedEnvironment(**options)
+    env.filters["md"] = md_escape
+    return env
+
+
+def render_template(name: str, context: dict, templates=None, folder=None) -> str:
+    """Render one template by name; a broken template is a ReportError naming the file and line."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+    env = make_env(templates, folder, markdown=name.endswith(".md.j2"))
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateNotFound as exc:
+        raise ReportError(f"找不到模板 {exc.name}") from exc
+    except TemplateSyntaxError as exc:
+        raise ReportError(f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}") from exc
+    except TemplateError as exc:
+        raise ReportError(f"模板 {name} 无法渲染：{exc}") from exc

@@ -1,0 +1,181 @@
+"""The publicity list (公示名单): notice, period, the projects that pass, the issuing office.
+
+Public output: leaders' names are masked, phone and identity numbers never appear.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from selfgov_cli.money import ZERO, fmt_yuan
+from selfgov_cli.report.common import (
+    approved_amounts,
+    cn_date,
+    passing,
+    project_row,
+    working_days,
+    year_of,
+)
+from selfgov_cli.report.safe import atomic_write, mask_name
+
+FILE_STEM = "公示名单"
+
+
+def publicity_data(validation, ranking: dict | None, as_of: date) -> dict[str, Any]:
+    """Everything the publicity templates and the xlsx writer show, already masked and formatted."""
+    config = validation.config
+    program = config.program
+    approved = approved_amounts(validation)
+    rows = []
+    for n, (pid, project, entry) in enumerate(passing(validation, ranking), start=1):
+        row = project_row(pid, project, entry, approved)
+        row["n"] = n
+        row["leader"] = mask_name(row["leader"])
+        rows.append(row)
+    ranked = bool((ranking or {}).get("ranking"))
+    year = year_of(validation)
+    year_text = "" if str(year) in program.name else f"{year}年"
+    office = config.office.strip()
+    title = f"{office}关于{year_text}{program.name}拟立项项目的公示" if office else f"{year_text}{program.name}拟立项项目公示"
+    days = int(validation.context().setting("publicity_days") or 5)
+    first, last = working_days(as_of, days)
+    if rows and all(r["approved"] for r in rows):
+        amount_label = "核定金额（元）"
+    elif rows and not any(r["approved"] for r in rows):
+        amount_label = "申请金额（元）"
+    else:
+        amount_label = "金额（元）"
+    total = sum((r["amount_value"] or ZERO for r in rows), Decimal(0))
+    steps = "经居民区申报、街道审核、评审打分" if ranked else "经居民区申报、街道审核"
+    notice = [
+        f"根据{program.document}的有关规定，{steps}，现将拟立项的 {len(rows)} 个项目予以公示。",
+        f"公示期为{cn_date(first)}至{cn_date(last)}（{days}个工作日）。",
+        _objection(office, config.office_phone.strip(), config.office_address.strip()),
+    ]
+    if amount_label == "金额（元）":
+        notice.append("尚未核定金额的项目列示申请金额。")
+    return {
+        "title": title,
+        "office": office,
+        "office_phone": config.office_phone.strip(),
+        "office_address": config.office_address.strip(),
+        "program": {"id": program.id, "name": program.name, "document": program.document},
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "date_text": cn_date(as_of),
+        "period": {"days": days, "first": cn_date(first), "last": cn_date(last)},
+        "notice": notice,
+        "ranked": ranked,
+        "amount_label": amount_label,
+        "columns": ["序号", "居民区", "项目编号", "项目名称", "类别", "负责人", amount_label]
+        + (["得分"] if ranked else []),
+        "rows": rows,
+        "count": len(rows),
+        "total": fmt_yuan(total),
+        "total_value": total,
+    }
+
+
+def _objection(office: str, phone: str, address: str) -> str:
+    whom = office or "街道"
+    parts = [f"公示期间，如对公示项目有异议，请向{whom}书面或当面反映"]
+    if phone:
+        parts.append(f"联系电话：{phone}")
+    if address:
+        parts.append(f"地址：{address}")
+    return "，".join(parts) + "。"
+
+
+def render_publicity(
+    validation,
+    ranking: dict | None,
+    out_dir: Path | str,
+    fmt: str,
+    as_of: date,
+    templates: Path | str | None = None,
+) -> list[Path]:
+    """Write the publicity list in one format (html, md or xlsx); returns the written paths."""
+    data = publicity_data(validation, ranking, as_of)
+    target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
+    if fmt == "xlsx":
+        from selfgov_cli.report.safe import save_workbook
+
+        return [save_workbook(publicity_workbook(data), target, as_of)]
+    from selfgov_cli.report.env import render_template
+
+    text = render_template(f"publicity.{fmt}.j2", data, templates, validation.config.folder)
+    return [atomic_write(target, text)]
+
+
+AMOUNT_FORMAT = "#,##0.00"
+
+
+def publicity_workbook(data: dict[str, Any]):
+    """The publicity list as an A4 printable sheet: title, notice, table with repeated header, foot."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    from selfgov_cli.report.safe import put
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "公示名单"
+    columns = data["columns"]
+    width = len(columns)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    put(ws, 1, 1, data["title"]).font = Font(size=16, bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
+    ws.row_dimensions[1].height = 42
+    row = 2
+    for paragraph in data["notice"]:
+        put(ws, row, 1, paragraph).alignment = wrap
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        ws.row_dimensions[row].height = 32
+        row += 1
+    header_row = row + 1
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col, name in enumerate(columns, start=1):
+        cell = put(ws, header_row, col, name)
+        cell.font = Font(bold=True)
+        cell.border = box
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    keys = ["n", "neighborhood", "project_id", "name", "category", "leader", "amount_value"]
+    if data["ranked"]:
+        keys.append("score")
+    r = header_row
+    for r, item in enumerate(data["rows"], start=header_row + 1):
+        for col, key in enumerate(keys, start=1):
+            value = item[key]
+            if key == "score":
+                value = Decimal(value) if value else None
+            fmt = AMOUNT_FORMAT if key == "amount_value" else ("0.00" if key == "score" else None)
+            cell = put(ws, r, col, value, fmt)
+            cell.border = box
+            cell.alignment = Alignment(vertical="top", wrap_text=key in ("name", "neighborhood", "category"))
+    foot = r + 2
+    put(ws, foot, 1, f"合计：{data['count']} 个项目，金额 {data['total']} 元。")
+    ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=width)
+    for offset, text in enumerate((data["office"], data["date_text"]), start=2):
+        if text:
+            cell = put(ws, foot + offset, 1, text)
+            cell.alignment = Alignment(horizontal="right")
+            ws.merge_cells(start_row=foot + offset, start_column=1, end_row=foot + offset, end_column=width)
+    widths = [6, 14, 16, 30, 12, 10, 16, 9]
+    for col in range(1, width + 1):
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.print_options.horizontalCentered = True
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    return wb
