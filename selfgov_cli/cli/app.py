@@ -24,6 +24,7 @@ COMMANDS = (
     ("validate", "validate_cmd", "validate"),
     ("rules", "rules_cmd", "rules"),
     ("programs", "programs_cmd", "programs"),
+    ("rank", "rank_cmd", "rank"),
 )
 
 

@@ -1,0 +1,497 @@
+"""Ranking: from reviewer score sheets to a total, checkable order with the program's lines.
+
+Order of work (shared/spec/rules.md "Ranking"):
+1. usable score rows: a total can be known and no error finding sits on the row;
+2. per project: mean of reviewer totals, dropping the single highest and lowest with 5 or more
+   reviewers; with `group_weights`, each group is averaged (and trimmed) first, then weighted;
+3. adjustments (浦兴 三.3) added after averaging;
+4. order: adjusted, unadjusted (both as shown, to 4 decimals), 项目编号; ranks 1..n;
+5. flags: top10/top5 (浦兴 final stage), below_line, over_quota (成都), funded/unfunded (pool).
+Every entry carries `why`: the sentences that explain its place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from selfgov_cli.model import Project, Score
+from selfgov_cli.money import fmt_amount, fmt_yuan
+from selfgov_cli.rules.scores import fmt_points, green_channel, reviewer_key, row_key, row_total
+
+if TYPE_CHECKING:
+    from selfgov_cli.rules.engine import Context
+    from selfgov_cli.validate import Validation
+
+STAGES = ("review", "final")
+POOL_MODES = ("cutoff", "skip")
+SCORE_PLACES = Decimal("0.0001")
+PUXING = "puxing-2023"
+CHENGDU = "chengdu-2023"
+GONGHE = "gonghexinlu-2023"
+# Programs whose pool funds only some categories: 共和新路 七 funds 七彩微创投 from the pool.
+POOL_CATEGORIES = {GONGHE: ("七彩微创投",)}
+HIGHEST, LOWEST = "最高分", "最低分"
+FLAG_NAMES = {
+    "top10": "十佳",
+    "top5": "前五",
+    "below_line": "未入围",
+    "over_quota": "超出名额",
+    "funded": "资助",
+    "unfunded": "未资助",
+}
+CLAUSES = {
+    "adjust": {PUXING: "浦兴 三.3"},
+    "top": {PUXING: "浦兴 三.6"},
+    "quota": {CHENGDU: "成都 四.(二)1、3"},
+    "pool": {GONGHE: "共和新路 七"},
+}
+
+
+class RankError(ValueError):
+    """A ranking request that cannot run (bad stage or pool mode); the message says why (exit 2)."""
+
+
+def q4(value: Decimal) -> Decimal:
+    """A score as shown and compared: four decimals, half-up."""
+    return value.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def fmt_score(value: Decimal | None) -> str | None:
+    return None if value is None else f"{q4(value):.4f}"
+
+
+@dataclass
+class ReviewerTotal:
+    reviewer: str
+    group: str
+    total: Decimal
+    score: Score
+    dropped: str = ""  # "", "最高分" or "最低分"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reviewer": self.reviewer,
+            "group": self.group or None,
+            "total": fmt_score(self.total),
+            "dropped": bool(self.dropped),
+            "file": self.score.loc.file,
+            "sheet": self.score.loc.sheet,
+            "row": self.score.loc.row,
+        }
+
+
+@dataclass
+class Adjustment:
+    points: Decimal
+    reason: str
+    clause: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"points": fmt_points(self.points), "reason": self.reason, "clause": self.clause}
+
+
+@dataclass
+class Entry:
+    project: Project
+    totals: list[ReviewerTotal]
+    score: Decimal
+    adjustments: list[Adjustment]
+    amount: Decimal | None
+    excluded: list[dict[str, Any]]
+    errors: int
+    why: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    rank: int = 0
+
+    @property
+    def project_id(self) -> str:
+        return self.project.project_id or ""
+
+    @property
+    def adjusted(self) -> Decimal:
+        return self.score + sum((a.points for a in self.adjustments), Decimal(0))
+
+    def sort_key(self) -> tuple:
+        return (-q4(self.adjusted), -q4(self.score), self.project_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        project = self.project
+        return {
+            "rank": self.rank,
+            "project_id": self.project_id,
+            "reviewers": len(self.totals),
+            "score": fmt_score(self.score),
+            "adjusted_score": fmt_score(self.adjusted),
+            "adjustments": [a.to_dict() for a in self.adjustments],
+            "flags": list(self.flags),
+            "name": project.name,
+            "neighborhood": project.get("neighborhood"),
+            "category": project.get("category"),
+            "district": project.get("district"),
+            "amount": fmt_amount(self.amount),
+            "reviewer_totals": [t.to_dict() for t in self.totals],
+            "dropped": [
+                {"reviewer": t.reviewer, "total": fmt_score(t.total), "reason": t.dropped}
+                for t in dropped(self.totals)
+            ],
+            "excluded_rows": self.excluded,
+            "errors": self.errors,
+            "why": list(self.why),
+        }
+
+
+@dataclass
+class Ranking:
+    program: str
+    stage: str
+    as_of: str
+    entries: list[Entry] = field(default_factory=list)
+    unscored: list[dict[str, Any]] = field(default_factory=list)
+    method: dict[str, Any] = field(default_factory=dict)
+    pool: dict[str, Any] | None = None
+    has_scores: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        flags = [flag for entry in self.entries for flag in entry.flags]
+        return {
+            "program": self.program,
+            "stage": self.stage,
+            "as_of": self.as_of,
+            "ranking": [entry.to_dict() for entry in self.entries],
+            "unscored": self.unscored,
+            "method": self.method,
+            "pool": self.pool,
+            "summary": {
+                "ranked": len(self.entries),
+                "unscored": len(self.unscored),
+                **{
+                    name: flags.count(name)
+                    for name in ("top10", "top5", "below_line", "over_quota", "funded", "unfunded")
+                },
+            },
+        }
+
+
+def rank(validation: Validation, stage: str = "review", pool: Decimal | None = None) -> Ranking:
+    """The ranking of the scored projects of a validated folder (empty when it has no score sheets)."""
+    if stage not in STAGES:
+        raise RankError(f"--stage 只能是 review（评审）或 final（年终）（现为 {stage!r}）")
+    ctx = validation.context()
+    program = ctx.program
+    mode = ctx.setting("pool_mode")
+    if mode not in POOL_MODES:
+        raise RankError(f"设置 pool_mode 只能是 cutoff 或 skip（现为 {mode!r}）")
+    pool_total = pool if pool is not None else ctx.setting("pool")
+    weights = {str(k).strip(): Decimal(v) for k, v in (ctx.setting("group_weights") or {}).items()}
+    result = Ranking(program.id, stage, validation.as_of.isoformat())
+    result.method = {
+        "trim_extremes": bool(ctx.setting("trim_extremes")),
+        "trim_min_reviewers": ctx.setting("trim_min_reviewers"),
+        "min_score": fmt_points(Decimal(ctx.setting("min_score"))),
+        "group_weights": {k: fmt_points(v) for k, v in weights.items()},
+        "order": "调整后得分降序，其次未调整得分降序，再次项目编号升序（均按显示的 4 位小数比较）",
+    }
+    result.has_scores = any("scores" in f.kinds for f in validation.data.files)
+    if not result.has_scores:
+        return result
+    usable, excluded = _usable_rows(validation)
+    errors: dict[str, int] = {}
+    for finding in validation.findings:
+        if finding.severity.value == "error" and finding.project_id:
+            errors[finding.project_id] = errors.get(finding.project_id, 0) + 1
+    for pid, project in ctx.projects.items():
+        totals = usable.get(pid, [])
+        if not totals:
+            result.unscored.append(_unscored(ctx, project, excluded.get(pid, [])))
+            continue
+        entry = Entry(
+            project,
+            totals,
+            Decimal(0),
+            [],
+            _amount(ctx, project),
+            excluded.get(pid, []),
+            errors.get(pid, 0),
+        )
+        entry.score = _score(entry, ctx, weights)
+        entry.adjustments = _adjustments(ctx, project)
+        for adjustment in entry.adjustments:
+            entry.why.append(f"{adjustment.reason}（{adjustment.clause}）")
+        result.entries.append(entry)
+    result.entries.sort(key=Entry.sort_key)
+    for number, entry in enumerate(result.entries, 1):
+        entry.rank = number
+    _explain_ties(result.entries)
+    _flag_top(ctx, result.entries, stage)
+    _flag_line(ctx, result.entries)
+    _flag_quota(ctx, result.entries)
+    result.pool = _flag_pool(ctx, result.entries, pool_total, mode)
+    return result
+
+
+def _usable_rows(
+    validation: Validation,
+) -> tuple[dict[str, list[ReviewerTotal]], dict[str, list[dict[str, Any]]]]:
+    """Reviewer totals per project from rows with a total and no error finding; the rest, with why."""
+    rows = {row_key(score.loc) for score in validation.data.scores}
+    faults: dict[tuple, list[str]] = {}
+    for finding in validation.findings:
+        key = (finding.file, finding.sheet, finding.row)
+        if (
+            finding.severity.value == "error"
+            and key in rows
+            and finding.rule not in faults.get(key, [])
+        ):
+            faults.setdefault(key, []).append(finding.rule)
+    usable: dict[str, list[ReviewerTotal]] = {}
+    excluded: dict[str, list[dict[str, Any]]] = {}
+    for score in validation.data.scores:
+        pid = score.project_id
+        if not pid:
+            continue
+        total, _ = row_total(score)
+        rules = faults.get(row_key(score.loc), [])
+        if rules or total is None or not reviewer_key(score.reviewer):
+            excluded.setdefault(pid, []).append(
+                {
+                    "reviewer": score.reviewer or None,
+                    "file": score.loc.file,
+                    "sheet": score.loc.sheet,
+                    "row": score.loc.row,
+                    "rules": rules,
+                }
+            )
+            continue
+        usable.setdefault(pid, []).append(
+            ReviewerTotal(score.reviewer.strip(), score.group.strip(), total, score)
+        )
+    return usable, excluded
+
+
+def _unscored(ctx: Context, project: Project, excluded: list[dict[str, Any]]) -> dict[str, Any]:
+    if excluded:
+        reason = f"{len(excluded)} 行评分都有错误，未计入排名：请按校验结果改正后重新排名"
+    elif green_channel(ctx, project):
+        reason = f"上年十佳第 {project.get('prior_top10_rank')} 名，绿色通道免审（浦兴 三.6）"
+    else:
+        reason = "评审打分表中没有该项目的评分"
+    return {
+        "project_id": project.project_id,
+        "name": project.name,
+        "neighborhood": project.get("neighborhood"),
+        "reason": reason,
+        "excluded_rows": excluded,
+    }
+
+
+def _amount(ctx: Context, project: Project) -> Decimal | None:
+    """The amount a pool pays: 核定金额 from the evaluation sheet, else 申请金额."""
+    evaluation = ctx.evaluation_by_project.get(project.project_id or "")
+    if evaluation is not None and evaluation.approved_amount is not None:
+        return evaluation.approved_amount
+    return project.requested
+
+
+def _trim(ctx: Context, totals: list[ReviewerTotal]) -> list[ReviewerTotal]:
+    """Mark the single highest and lowest as dropped when there are enough reviewers; the kept ones."""
+    if not ctx.setting("trim_extremes") or len(totals) < max(3, ctx.setting("trim_min_reviewers")):
+        return list(totals)
+    high = max(totals, key=lambda t: t.total)  # first of equal highest
+    low = min((t for t in totals if t is not high), key=lambda t: t.total)
+    high.dropped, low.dropped = HIGHEST, LOWEST
+    return [t for t in totals if not t.dropped]
+
+
+def dropped(totals: list[ReviewerTotal]) -> list[ReviewerTotal]:
+    """The dropped totals, highest first."""
+    return sorted((t for t in totals if t.dropped), key=lambda t: t.dropped != HIGHEST)
+
+
+def _mean(values: list[Decimal]) -> Decimal:
+    return sum(values, Decimal(0)) / len(values)
+
+
+def _describe(
+    ctx: Context, totals: list[ReviewerTotal], kept: list[ReviewerTotal], mean: Decimal
+) -> str:
+    gone = dropped(totals)
+    if gone:
+        parts = "与".join(f"{t.dropped} {fmt_points(t.total)}（{t.reviewer}）" for t in gone)
+        return f"评审 {len(totals)} 人，去掉{parts}，其余 {len(kept)} 人平均 {fmt_score(mean)}"
+    minimum = ctx.setting("trim_min_reviewers")
+    reason = "" if not ctx.setting("trim_extremes") else f"（不足 {minimum} 人，不去掉最高最低分）"
+    return f"评审 {len(totals)} 人，平均 {fmt_score(mean)}{reason}"
+
+
+def _score(entry: Entry, ctx: Context, weights: dict[str, Decimal]) -> Decimal:
+    """Mean of reviewer totals (trimmed); with weights, a weighted mean of per-group means."""
+    if not weights:
+        kept = _trim(ctx, entry.totals)
+        mean = _mean([t.total for t in kept])
+        entry.why.append(_describe(ctx, entry.totals, kept, mean))
+        return mean
+    weighted = Decimal(0)
+    present = Decimal(0)
+    parts = []
+    for group, weight in weights.items():
+        members = [t for t in entry.totals if t.group == group]
+        if not members:
+            parts.append(f"“{group}”组无人评分")
+            continue
+        kept = _trim(ctx, members)
+        mean = _mean([t.total for t in kept])
+        weighted += weight * mean
+        present += weight
+        parts.append(
+            f"“{group}”组（权重 {fmt_points(weight)}%）{_describe(ctx, members, kept, mean)}"
+        )
+    score = weighted / present
+    missing = [g for g in weights if not any(t.group == g for t in entry.totals)]
+    note = f"；缺少“{'、'.join(missing)}”组，按其余组的权重折算" if missing else ""
+    entry.why.append("；".join(parts) + f"；加权得分 {fmt_score(score)}{note}")
+    return score
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{fmt_points(rate * 100)}%"
+
+
+def _adjustments(ctx: Context, project: Project) -> list[Adjustment]:
+    """浦兴 三.3: continuing projects with a low prior usage rate lose points; new teams gain points."""
+    if ctx.program.family != PUXING:
+        return []
+    clause = CLAUSES["adjust"][PUXING]
+    out = []
+    rate = project.get("prior_usage_rate")
+    threshold = ctx.setting("usage_threshold")
+    if project.get("continuing") is True and rate is not None and rate < threshold:
+        points = -abs(Decimal(ctx.setting("usage_penalty")))
+        out.append(
+            Adjustment(
+                points,
+                f"延续项目上年执行率 {_percent(rate)} 低于 {_percent(threshold)}，扣 {fmt_points(-points)} 分",
+                clause,
+            )
+        )
+    if project.get("new_team") is True:
+        points = abs(Decimal(ctx.setting("new_team_bonus")))
+        out.append(Adjustment(points, f"培育新团队（1+N+X），加 {fmt_points(points)} 分", clause))
+    return out
+
+
+def _explain_ties(entries: list[Entry]) -> None:
+    for above, below in zip(entries, entries[1:], strict=False):
+        if q4(above.adjusted) != q4(below.adjusted):
+            continue
+        shown = fmt_score(below.adjusted)
+        if q4(above.score) != q4(below.score):
+            why = f"调整后得分 {shown} 与第 {above.rank} 名 {above.project_id} 相同，未调整得分较低，排在其后"
+        else:
+            why = f"调整后与未调整得分都与第 {above.rank} 名 {above.project_id} 相同，按项目编号排在其后"
+        below.why.append(why)
+
+
+def _flag_top(ctx: Context, entries: list[Entry], stage: str) -> None:
+    """浦兴 三.6: at the year-end (final) ranking, places 1–10 are 十佳 and 1–5 get the 35% cap."""
+    if stage != "final" or ctx.program.family != PUXING:
+        return
+    clause = CLAUSES["top"][PUXING]
+    for entry in entries[:10]:
+        entry.flags.append("top10")
+        if entry.rank <= 5:
+            entry.flags.append("top5")
+            entry.why.append(
+                f"年终第 {entry.rank} 名：十佳，明年绿色通道，志愿者补贴上限 35%（{clause}）"
+            )
+        else:
+            entry.why.append(f"年终第 {entry.rank} 名：十佳，明年绿色通道（{clause}）")
+
+
+def _flag_line(ctx: Context, entries: list[Entry]) -> None:
+    line = Decimal(ctx.setting("min_score"))
+    for entry in entries:
+        if q4(entry.adjusted) < line:
+            entry.flags.append("below_line")
+            entry.why.append(
+                f"调整后得分 {fmt_score(entry.adjusted)} 低于入围分 {fmt_points(line)}，未入围"
+            )
+
+
+def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
+    """成都 四.(二)1、3: per district, 2 pass plus one per excellent case; below_line ones take no place."""
+    if ctx.program.family != CHENGDU:
+        return
+    clause = CLAUSES["quota"][CHENGDU]
+    base = ctx.setting("quota_per_district")
+    extra = {str(k).strip(): v for k, v in (ctx.setting("excellent_cases") or {}).items()}
+    used: dict[str, int] = {}
+    for entry in entries:
+        if "below_line" in entry.flags:
+            continue
+        district = (entry.project.get("district") or "").strip()
+        if not district:
+            entry.why.append("缺少所属区县，无法计算初审名额：请补填后重新排名")
+            continue
+        quota = base + extra.get(district, 0)
+        used[district] = used.get(district, 0) + 1
+        place = used[district]
+        basis = f"名额 {quota}（基础 {base}" + (
+            f" + 优秀案例 {extra[district]}）" if extra.get(district) else "）"
+        )
+        if place > quota:
+            entry.flags.append("over_quota")
+            entry.why.append(f"{district}{basis}，本项目为区内第 {place} 名，超出名额（{clause}）")
+        else:
+            entry.why.append(f"{district}{basis}，本项目为区内第 {place} 名，在名额内")
+
+
+def _flag_pool(
+    ctx: Context, entries: list[Entry], total: Decimal | None, mode: str
+) -> dict[str, Any] | None:
+    """Fund in rank order until the pool cannot cover the next project (cutoff: it and all after are
+    unfunded; skip: later ones are still tried). below_line and over_quota projects take no money."""
+    if total is None:
+        return None
+    family = ctx.program.family
+    categories = POOL_CATEGORIES.get(family)
+    clause = CLAUSES["pool"].get(family, "资金池设置")
+    remaining = Decimal(total)
+    stopped: Entry | None = None
+    for entry in entries:
+        if "below_line" in entry.flags or "over_quota" in entry.flags:
+            continue
+        if categories and ctx.program.category(entry.project.get("category")) not in categories:
+            continue
+        amount = entry.amount
+        if amount is None:
+            entry.flags.append("unfunded")
+            entry.why.append(
+                "核定金额和申请金额都没有可用的数值，无法从资金池拨款：请补填金额后重新排名"
+            )
+        elif stopped is not None:
+            entry.flags.append("unfunded")
+            entry.why.append(
+                f"资金线止于第 {stopped.rank} 名 {stopped.project_id}，其后项目不再资助（{clause}）"
+            )
+        elif amount <= remaining:
+            remaining -= amount
+            entry.flags.append("funded")
+            entry.why.append(
+                f"资金池拨付 {fmt_yuan(amount)} 元，剩余 {fmt_yuan(remaining)} 元（{clause}）"
+            )
+        else:
+            entry.flags.append("unfunded")
+            entry.why.append(
+                f"资金池剩余 {fmt_yuan(remaining)} 元，不足以资助本项目 {fmt_yuan(amount)} 元（{clause}）"
+            )
+            if mode == "cutoff":
+                stopped = entry
+    return {
+        "total": fmt_amount(Decimal(total)),
+        "mode": mode,
+        "categories": list(categories) if categories else None,
+        "allocated": fmt_amount(Decimal(total) - remaining),
+        "remaining": fmt_amount(remaining),
+    }

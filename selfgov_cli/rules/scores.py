@@ -1,0 +1,271 @@
+"""Score-sheet rules SG017–SG021 (评审打分), and the helpers `sgov rank` shares with them.
+
+A reviewer's total is 总分, else the sum of the criterion columns. A score row that any of these
+rules (or SG002/SG003/SG005) reports as an error is left out of the ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from selfgov_cli.model import Location, Score
+from selfgov_cli.rules.engine import Context, Hit, rule
+
+SCORES = "评审规则"
+FULL_MARKS = Decimal(100)
+TOLERANCE = Decimal("0.01")
+# Numeric columns that are bookkeeping, not criteria (a 序号 column must not add to the total).
+NOT_CRITERIA = frozenset({"序号", "编号", "排名", "名次", "平均分", "权重", "年份", "no", "no."})
+_MAX_IN_HEADER = re.compile(
+    r"[（(]\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$|(\d+(?:\.\d+)?)\s*分\s*$"
+)
+
+
+def fmt_points(value: Decimal) -> str:
+    """Points as a clerk writes them: 85, 85.5, -5 (no exponent, no trailing zeros)."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0.0") else text
+
+
+def criterion_max(name: str) -> Decimal:
+    """The full marks a criterion header states (必要性（20分）, 可行性(15)), else 100."""
+    match = _MAX_IN_HEADER.search(name.strip())
+    if match:
+        value = Decimal(match.group(1) or match.group(2))
+        if value > 0:
+            return value
+    return FULL_MARKS
+
+
+def criteria(score: Score) -> list[tuple[str, Decimal | None]]:
+    """The criterion columns of a score row, without bookkeeping columns such as 序号."""
+    return [
+        (name, value) for name, value in score.criteria if name.strip().lower() not in NOT_CRITERIA
+    ]
+
+
+def reviewer_key(text: str) -> str:
+    """A reviewer's name as compared: no spaces at all (王 芳 = 王芳)."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def row_total(score: Score) -> tuple[Decimal | None, str | None]:
+    """(total, problem): 总分, else the sum of the criteria; problem says why a row has no usable total.
+
+    A 总分 that disagrees with its criteria is a problem too; its value is still returned.
+    """
+    if "total" in score.bad:
+        return None, None  # unreadable 总分: SG003 already says so
+    items = criteria(score)
+    filled = [value for _, value in items if value is not None]
+    if score.total is not None:
+        if items and len(filled) == len(items):
+            total = sum(filled, Decimal(0))
+            if abs(total - score.total) > TOLERANCE:
+                return (
+                    score.total,
+                    f"总分 {fmt_points(score.total)} 与各评分项之和 {fmt_points(total)} 不一致",
+                )
+        return score.total, None
+    if not items:
+        return None, "总分为空"
+    if not filled:
+        return None, "总分和各评分项都为空"
+    if len(filled) < len(items):
+        empty = "、".join(name for name, value in items if value is None)
+        return None, f"没有总分，评分项“{empty}”为空或无法读取，无法合计"
+    return sum(filled, Decimal(0)), None
+
+
+def has_score_sheets(ctx: Context) -> bool:
+    return any("scores" in result.kinds for result in ctx.data.files)
+
+
+def _row_has_issue(ctx: Context, score: Score, rule_id: str) -> bool:
+    return any(
+        issue.rule == rule_id
+        and (issue.loc.file, issue.loc.sheet, issue.loc.row)
+        == (score.loc.file, score.loc.sheet, score.loc.row)
+        for issue in ctx.data.issues
+    )
+
+
+def _where(score: Score) -> str:
+    return f"{score.loc.sheet} 第 {score.loc.row} 行"
+
+
+@rule(
+    "SG017",
+    "error",
+    SCORES,
+    "评分超出范围（评分项 0 至满分，总分 0 至 100）",
+    "核对评审人的原始评分表，改正该分数",
+)
+def out_of_range(ctx: Context) -> Iterator[Hit]:
+    """A criterion score below 0 or above its full marks (the header may state them: 必要性（20分）;
+    otherwise 100), or a reviewer's total below 0 or above 100. The row is left out of the ranking."""
+    for score in ctx.data.scores:
+        for name, value in criteria(score):
+            top = criterion_max(name)
+            if value is not None and not (0 <= value <= top):
+                yield (
+                    score.cell(name),
+                    score.project_id,
+                    (
+                        f"评审人 {score.reviewer or '（未填）'} 的“{name}”为 {fmt_points(value)} 分，应在 0 至 {fmt_points(top)} 分之间："
+                        "请核对原始评分表并改正"
+                    ),
+                )
+        total, _ = row_total(score)
+        if total is not None and not (0 <= total <= FULL_MARKS):
+            where = score.cell("total") if score.total is not None else score.loc
+            basis = "总分" if score.total is not None else "各评分项合计"
+            yield (
+                where,
+                score.project_id,
+                (
+                    f"评审人 {score.reviewer or '（未填）'} 的{basis}为 {fmt_points(total)} 分，应在 0 至 100 分之间："
+                    "请核对原始评分表并改正"
+                ),
+            )
+
+
+@rule(
+    "SG018",
+    "error",
+    SCORES,
+    "同一评审人对同一项目打了两次分",
+    "删除重复的评分行，或改正评审人姓名；排名只计第一行",
+)
+def scored_twice(ctx: Context) -> Iterator[Hit]:
+    """The same reviewer scores the same project on two rows (anywhere in the folder). The first row
+    counts; the later ones are reported and left out of the ranking."""
+    first: dict[tuple[str, str], Score] = {}
+    for score in ctx.data.scores:
+        key = (score.project_id or "", reviewer_key(score.reviewer))
+        if not all(key):
+            continue
+        if key in first:
+            seen = first[key].loc
+            yield (
+                score.cell("reviewer"),
+                score.project_id,
+                (
+                    f"评审人 {score.reviewer} 已在 {seen.file} “{seen.sheet}” 第 {seen.row} 行为项目 {score.project_id} 打过分："
+                    "请删除重复的一行（排名只计第一行）"
+                ),
+            )
+        else:
+            first[key] = score
+
+
+def green_channel(ctx: Context, project) -> bool:
+    """浦兴: last year's 十佳 (rank 1–10) skip this year's review (三.6)."""
+    if ctx.program.family != "puxing-2023":
+        return False
+    rank = project.get("prior_top10_rank")
+    return isinstance(rank, int) and 1 <= rank <= 10
+
+
+@rule(
+    "SG019",
+    "error",
+    SCORES,
+    "有申报但评审打分表中没有该项目的评分",
+    "补录该项目的评审分数；如该项目不参加本轮评审，请说明原因",
+)
+def not_scored(ctx: Context) -> Iterator[Hit]:
+    """Only when the folder has score sheets: an application no score row names. 浦兴 last year's
+    十佳 (上年十佳排名 1–10) are exempt: they take the green channel without review."""
+    if not has_score_sheets(ctx):
+        return
+    scored = {score.project_id for score in ctx.data.scores if score.project_id}
+    for pid, project in ctx.projects.items():
+        if pid not in scored and not green_channel(ctx, project):
+            yield (
+                project.cell("project_id"),
+                pid,
+                (
+                    f"项目 {pid} 在评审打分表中没有任何评分，无法排名：请补录评审分数，或确认该项目不参加本轮评审"
+                ),
+            )
+
+
+@rule(
+    "SG020",
+    "warning",
+    SCORES,
+    "某评审人没有给部分项目打分",
+    "核对该评审人的评分表是否漏录；分组评审时请确认各组评审范围",
+)
+def reviewer_missing(ctx: Context) -> Iterator[Hit]:
+    """A reviewer who scored some projects but not this one (one warning per project, at its first
+    score row). The project's score is the mean of the reviewers who did score it."""
+    reviewers: dict[str, str] = {}
+    by_project: dict[str, tuple[Score, set[str]]] = {}
+    for score in ctx.data.scores:
+        key = reviewer_key(score.reviewer)
+        pid = score.project_id
+        if not key or not pid or pid not in ctx.projects:
+            continue
+        reviewers.setdefault(key, score.reviewer.strip())
+        by_project.setdefault(pid, (score, set()))[1].add(key)
+    for pid, (first, seen) in by_project.items():
+        missing = [name for key, name in reviewers.items() if key not in seen]
+        if missing:
+            yield (
+                first.cell("project_id"),
+                pid,
+                (
+                    f"评审人 {'、'.join(missing)} 没有给项目 {pid} 打分（共 {len(reviewers)} 位评审人，本项目 {len(seen)} 位）："
+                    "请核对是否漏录"
+                ),
+            )
+
+
+@rule(
+    "SG021",
+    "error",
+    SCORES,
+    "评分行无法使用：没有总分且评分项不全、总分与评分项之和不一致，或评审组不在权重设置中",
+    "补全或改正该行的总分与评分项；分组评审时评审组须为 group_weights 中的组名",
+)
+def unusable_row(ctx: Context) -> Iterator[Hit]:
+    """A score row whose reviewer total cannot be known (总分 empty and a criterion empty), whose
+    总分 disagrees with the sum of its criteria (tolerance 0.01), or — when the setting group_weights is
+    set — whose 评审组 is empty or not one of the weighted groups. The row is left out of the ranking."""
+    weights = ctx.setting("group_weights") or {}
+    groups = "、".join(weights)
+    for score in ctx.data.scores:
+        if not score.project_id:
+            continue
+        _, problem = row_total(score)
+        header_only = "total" not in score.cells and not criteria(
+            score
+        )  # SG002 at the header says it
+        if problem and not header_only and not _row_has_issue(ctx, score, "SG003"):
+            where = score.cell("total") if "total" in score.cells else score.loc
+            yield (
+                where,
+                score.project_id,
+                f"评审人 {score.reviewer or '（未填）'} 的评分{problem}：请补全或改正该行",
+            )
+        if weights:
+            group = score.group.strip()
+            if group not in weights:
+                where = score.cell("group") if "group" in score.cells else score.loc
+                what = f"评审组“{group}”不是" if group else "评审组为空，应为"
+                yield (
+                    where,
+                    score.project_id,
+                    (
+                        f"评审人 {score.reviewer or '（未填）'} 的{what}权重设置中的组（{groups}）：请填写正确的评审组"
+                    ),
+                )
+
+
+def row_key(loc: Location) -> tuple[str | None, str | None, int | None]:
+    """A score row's identity, to match findings to rows."""
+    return (loc.file, loc.sheet, loc.row)
