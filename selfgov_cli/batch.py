@@ -1,0 +1,644 @@
+"""The scheduled batch (`sgov run`): everything, into one dated output folder, safely.
+
+`run_batch(folder, out_dir, as_of)` validates the folder, computes the disbursement, ranks when
+there are score sheets, renders every report, and writes `run.log` and `summary.json` into
+`DIR/<as-of>/`. The dated folder is built in a temporary sibling and swapped in, so it is either
+the previous complete output or the new complete output, never half-written. A lock file
+`DIR/.sgov.lock` (created with O_CREAT|O_EXCL: portable, no fcntl) keeps two runs off the same
+output; a lock left by a crashed run (its process is gone, or it is older than STALE_HOURS) is
+broken and the leftovers of that run are cleaned up.
+
+Timings and wall-clock times go to run.log only; every other file depends on the inputs and
+`as_of` alone, so re-running gives byte-identical reports.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from selfgov_cli.io.loader import OUTPUT_DIR
+
+LOCK_NAME = ".sgov.lock"
+LOG_NAME = "run.log"
+SUMMARY_NAME = "summary.json"
+FAILED_LOG = "run-failed.log"  # in DIR: why the last run could not finish (removed by a good run)
+STALE_HOURS = 12  # a lock older than this is stale whoever holds it
+_LEFTOVER = re.compile(r"^\.(\d{4}-\d{2}-\d{2})\.(tmp|old)-[0-9a-z-]+$")
+_RENAME_TRIES = 5  # Windows: a virus scanner or indexer may hold a fresh file for a moment
+
+Progress = Callable[[int, int, str], None]  # (files done, files in all, the file just read)
+
+
+class BatchError(Exception):
+    """The batch could not run; the message says why in one sentence (exit 2)."""
+
+
+class LockHeld(BatchError):
+    """Another run holds the output folder's lock."""
+
+
+@dataclass
+class BatchResult:
+    status: int  # the exit code: 0 no error findings, 1 error findings
+    out_dir: Path  # DIR/<as-of>
+    summary: dict[str, Any]
+    log: list[str] = field(default_factory=list)
+
+    def one_line(self) -> str:
+        """The one-line summary a scheduler mails (GBK-safe characters only)."""
+        c = self.summary["counts"]
+        head = "有错误" if self.status else "完成"
+        return (
+            f"sgov run {head}：{c['files']} 个文件、{c['projects']} 个项目，错误 {c['errors']} 个、"
+            f"警告 {c['warnings']} 个；输出在 {self.out_dir}"
+        )
+
+
+# ---------------------------------------------------------------- the run
+
+
+def default_out_dir(folder: Path) -> Path:
+    return Path(folder) / OUTPUT_DIR
+
+
+def run_batch(
+    folder: Path | str,
+    out_dir: Path | str | None = None,
+    as_of: date | None = None,
+    program: str | None = None,
+    progress: Progress | None = None,
+    stale_hours: float = STALE_HOURS,
+) -> BatchResult:
+    """Run everything into DIR/<as-of>/. ProgramError (bad set-up) or BatchError means exit 2."""
+    from selfgov_cli.config import load_config
+
+    folder = Path(folder)
+    config = load_config(folder, program)  # a missing folder or a bad sgov.toml stops here
+    when = as_of or date.today()
+    out = Path(out_dir) if out_dir is not None else default_out_dir(folder)
+    _check_out_dir(folder, out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"无法建立输出文件夹 {out}：{exc.strerror or exc}") from exc
+    log = RunLog()
+    with RunLock(out / LOCK_NAME, stale_hours) as lock:
+        if lock.broke:
+            log.add(f"上次运行未正常结束，已清除它留下的锁（{lock.broke}）")
+        for line in recover(out):
+            log.add(line)
+        final = out / when.isoformat()
+        tmp = out / f".{final.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        tmp.mkdir()
+        try:
+            result = _build(folder, config, program, when, tmp, progress, log)
+            _swap(tmp, final)
+            result.out_dir = final
+            (out / FAILED_LOG).unlink(missing_ok=True)
+        except BaseException as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            _write_failure(out, log, exc)
+            raise
+    return result
+
+
+def _check_out_dir(folder: Path, out: Path) -> None:
+    """An output folder inside the program folder must be sgov-output (or hidden): never re-read."""
+    try:
+        rel = out.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return
+    if not rel.parts:
+        raise BatchError(
+            "输出文件夹不能是项目文件夹本身：请用 -o 另选文件夹，或省略 -o（默认 sgov-output）"
+        )
+    if rel.parts[0] != OUTPUT_DIR and not rel.parts[0].startswith("."):
+        raise BatchError(
+            f"输出文件夹 {out} 在项目文件夹里，下次运行会被当作输入读取：请放到 {OUTPUT_DIR} 下或项目文件夹之外"
+        )
+
+
+def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> BatchResult:
+    from selfgov_cli import __version__
+    from selfgov_cli.validate import validate
+
+    started = time.perf_counter()
+    log.add(f"sgov {__version__} run：开始于 {datetime.now().isoformat(timespec='seconds')}")
+    log.add(f"项目文件夹：{folder.resolve()}")
+    log.add(f"项目计划：{config.program.name}（{config.program.id}，来自 {config.source}）")
+    log.add(f"计算日期（--as-of）：{when.isoformat()}")
+
+    with log.timed("读取工作簿"):
+        loaded = load_with_progress(folder, program, progress, log)
+    _log_files(loaded[1], log)
+    with log.timed("校验"):
+        validation = validate(folder, as_of=when, loaded=loaded)
+    outputs = Outputs(tmp, when)
+    outputs.json("validate.json", validation.to_dict())
+    steps: dict[str, str] = {"validate": "ok"}
+
+    disbursement = _step("disburse", steps, log, lambda: _disburse(validation, when, outputs))
+    ranking = None
+    if validation.data.scores:
+        ranking = _step("rank", steps, log, lambda: _rank(validation, outputs))
+    else:
+        steps["rank"] = "skipped: no scores"
+        log.add("排名：跳过（文件夹中没有评审打分记录）")
+    for kind, writer in REPORTS:
+        _step(
+            kind,
+            steps,
+            log,
+            lambda writer=writer: writer(validation, disbursement, ranking, outputs),
+        )
+
+    status = 1 if validation.errors else 0
+    summary = _summary(validation, disbursement, ranking, steps, status, outputs)
+    outputs.json(SUMMARY_NAME, summary)
+    log.add(
+        f"结束：退出码 {status}（错误 {validation.errors} 个），共用时 {time.perf_counter() - started:.2f} 秒"
+    )
+    outputs.text(LOG_NAME, log.text())
+    return BatchResult(status, tmp, summary, log.lines)
+
+
+def _step(name: str, steps: dict[str, str], log: RunLog, work: Callable[[], Any]) -> Any:
+    """One optional step: a missing module is logged and skipped (a bug in it is not hidden)."""
+    try:
+        with log.timed(_STEP_WORDS.get(name, name)):
+            value = work()
+    except _Missing as exc:
+        steps[name] = f"skipped: {exc}"
+        log.add(f"{_STEP_WORDS.get(name, name)}：跳过（{exc}）")
+        return None
+    steps[name] = "ok"
+    return value
+
+
+_STEP_WORDS = {
+    "disburse": "拨付计算",
+    "rank": "排名",
+    "publicity": "公示名单",
+    "summary": "汇总报告",
+    "annotated": "批注副本",
+}
+
+
+class _Missing(Exception):
+    """A part of sgov that this installation does not have (yet)."""
+
+
+def _import(module: str):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise _Missing(f"本版本没有 {module}") from exc
+        raise
+
+
+def _disburse(validation, when: date, outputs: Outputs) -> dict[str, Any]:
+    result = _import("selfgov_cli.disburse").disburse(validation, when)
+    data = result.to_dict()
+    outputs.json("disburse.json", data)
+    return data
+
+
+def _rank(validation, outputs: Outputs) -> dict[str, Any]:
+    result = _import("selfgov_cli.rank").rank(validation, stage="review")
+    data = result.to_dict()
+    outputs.json("rank.json", data)
+    return data
+
+
+def _publicity(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
+    raise _Missing("报表模块尚未提供公示名单")
+
+
+def _summary_report(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
+    raise _Missing("报表模块尚未提供汇总报告")
+
+
+def _annotated(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
+    raise _Missing("报表模块尚未提供批注副本")
+
+
+# (kind, writer): each writer renders into outputs.root and returns the written paths.
+REPORTS: tuple[tuple[str, Callable[..., Any]], ...] = (
+    ("publicity", _publicity),
+    ("summary", _summary_report),
+    ("annotated", _annotated),
+)
+
+
+def _summary(
+    validation, disbursement, ranking, steps, status: int, outputs: Outputs
+) -> dict[str, Any]:
+    counts = validation.to_dict()["summary"]
+    skipped = sum(1 for f in validation.data.files if _skip_reason(f))
+    summary: dict[str, Any] = {
+        "program": validation.config.program.id,
+        "as_of": validation.as_of.isoformat(),
+        "status": status,
+        "counts": {
+            "files": counts["files"],
+            "files_skipped": skipped,
+            "projects": counts["projects"],
+            "errors": counts["errors"],
+            "warnings": counts["warnings"],
+            "infos": counts["infos"],
+            "ranked": len(ranking["ranking"]) if ranking else 0,
+        },
+        "totals": (disbursement or {}).get("totals", {}),
+        "steps": steps,
+        "outputs": sorted([*outputs.written, SUMMARY_NAME, LOG_NAME]),
+    }
+    return summary
+
+
+# ---------------------------------------------------------------- reading, with progress
+
+
+def load_with_progress(folder: Path, program: str | None, progress: Progress | None, log: RunLog):
+    """(config, dataset), reporting each workbook to progress when one is given."""
+    from selfgov_cli.validate import load
+
+    if progress is None:
+        return load(folder, program, **_kw(load, cache=True))
+    if "progress" in inspect.signature(load).parameters:
+        return load(folder, program, progress=progress, **_kw(load, cache=True))
+    # the loader has no progress hook: read file by file (the same result as load_folder)
+    from selfgov_cli.config import load_config
+    from selfgov_cli.io.loader import discover, parse_file
+    from selfgov_cli.model import Dataset
+
+    config = load_config(folder, program)
+    paths = discover(folder)
+    progress(0, len(paths), "")
+    results = []
+    for done, rel in enumerate(paths, start=1):
+        results.append(parse_file(folder, rel))
+        progress(done, len(paths), rel)
+    return config, Dataset.assemble(str(folder), results)
+
+
+def _kw(func, **wanted) -> dict[str, Any]:
+    params = inspect.signature(func).parameters
+    return {k: v for k, v in wanted.items() if k in params}
+
+
+_KIND_WORDS = {
+    "application": "申报表",
+    "projects": "项目汇总",
+    "budget": "预算明细",
+    "members": "项目成员",
+    "ledger": "经费台账",
+    "scores": "评审打分",
+    "evaluations": "评估结果",
+}
+
+
+def _skip_reason(result) -> str:
+    for issue in result.issues:
+        if issue.rule in ("SG001", "SG008"):
+            return f"{issue.rule} {issue.message}"
+    return ""
+
+
+def _log_files(data, log: RunLog) -> None:
+    read = skipped = 0
+    for result in data.files:
+        reason = _skip_reason(result)
+        if reason:
+            skipped += 1
+            log.add(f"  跳过 {result.path}：{reason}")
+        else:
+            read += 1
+            kinds = "、".join(_KIND_WORDS.get(k, k) for k in result.kinds)
+            log.add(f"  读取 {result.path}：{kinds}")
+    log.add(
+        f"共 {len(data.files)} 个文件：读取 {read} 个，跳过 {skipped} 个（隐藏文件、~$ 锁文件与 {OUTPUT_DIR} 不计）"
+    )
+
+
+# ---------------------------------------------------------------- output files
+
+
+class Outputs:
+    """The files of one run, written into the temporary folder (each one atomically)."""
+
+    def __init__(self, root: Path, as_of: date) -> None:
+        self.root = root
+        self.as_of = as_of
+        self.written: list[str] = []
+
+    def path(self, name: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def text(self, name: str, text: str) -> Path:
+        from selfgov_cli.report.safe import atomic_write
+
+        path = atomic_write(self.path(name), text)
+        if name not in (LOG_NAME, SUMMARY_NAME):
+            self.written.append(name)
+        return path
+
+    def json(self, name: str, payload: Any) -> Path:
+        return self.text(
+            name, json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        )
+
+    def record(self, paths) -> list[Path]:
+        """Note files a report module wrote itself (paths inside root)."""
+        out = []
+        for path in paths or ():
+            path = Path(path)
+            self.written.append(path.resolve().relative_to(self.root.resolve()).as_posix())
+            out.append(path)
+        return out
+
+
+class RunLog:
+    """run.log: what was read, skipped and why, and how long each step took."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def timed(self, what: str) -> _Timer:
+        return _Timer(self, what)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+class _Timer:
+    def __init__(self, log: RunLog, what: str) -> None:
+        self.log, self.what = log, what
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, kind, exc, tb) -> None:
+        took = time.perf_counter() - self.start
+        state = "完成" if kind is None else ("跳过" if kind is _Missing else "失败")
+        if kind is not _Missing:
+            self.log.add(f"{self.what}：{state}，用时 {took:.2f} 秒")
+
+
+def _write_failure(out: Path, log: RunLog, exc: BaseException) -> None:
+    """DIR/run-failed.log: the log so far and the reason, for whoever looks after the schedule."""
+    from selfgov_cli.report.safe import atomic_write
+
+    if isinstance(exc, KeyboardInterrupt):
+        log.add("运行被中断；上次的输出保持不变")
+    elif isinstance(exc, BatchError):
+        log.add(f"未能完成：{exc}；上次的输出保持不变")
+    else:
+        log.add(f"未能完成（{type(exc).__name__}: {exc}）；上次的输出保持不变")
+        log.add("".join(traceback.format_exception(exc)).rstrip())
+    try:
+        atomic_write(out / FAILED_LOG, log.text())
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------- the atomic swap
+
+
+def _swap(tmp: Path, final: Path) -> None:
+    """Put the new folder in place of the old one; on failure the old one stays."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+        _rename(final, old)
+    try:
+        _rename(tmp, final)
+    except BaseException:
+        if old is not None:
+            os.rename(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _rename(src: Path, dst: Path) -> None:
+    for attempt in range(_RENAME_TRIES):
+        try:
+            os.rename(src, dst)
+            return
+        except PermissionError as exc:  # Windows: a file in it is open (Excel) or being scanned
+            if attempt == _RENAME_TRIES - 1:
+                raise BatchError(
+                    f"无法替换输出文件夹 {src.name}：其中有文件正被占用（可能在 Excel 或 WPS 中打开），请关闭后重试"
+                ) from exc
+            time.sleep(0.2 * (attempt + 1))
+
+
+def recover(out: Path) -> list[str]:
+    """Clean what an interrupted run left in DIR: its temporary folder, or a swapped-out old one."""
+    lines = []
+    try:
+        entries = sorted(out.iterdir())
+    except OSError:
+        return lines
+    for entry in entries:
+        match = _LEFTOVER.match(entry.name)
+        if not match or not entry.is_dir():
+            continue
+        final = out / match.group(1)
+        if match.group(2) == "old" and not final.exists():
+            os.rename(entry, final)
+            lines.append(f"已恢复上次运行中断时换下的输出文件夹 {final.name}")
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+            lines.append(f"已删除上次运行中断时留下的临时文件夹 {entry.name}")
+    return lines
+
+
+# ---------------------------------------------------------------- the lock
+
+
+@dataclass
+class LockInfo:
+    pid: int
+    host: str
+    started: datetime | None
+
+    def describe(self) -> str:
+        when = self.started.isoformat(timespec="seconds") if self.started else "时间不明"
+        return f"进程 {self.pid}，计算机 {self.host}，开始于 {when}"
+
+
+class RunLock:
+    """DIR/.sgov.lock, created exclusively; a stale lock (dead process, or too old) is broken."""
+
+    def __init__(self, path: Path, stale_hours: float = STALE_HOURS) -> None:
+        self.path = path
+        self.stale_after = timedelta(hours=stale_hours)
+        self.broke = ""  # the description of a stale lock that was broken, if any
+        self._mine = ""
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    def acquire(self) -> None:
+        for _ in range(3):
+            if self._create():
+                return
+            info = read_lock(self.path)
+            reason = self._stale(info)
+            if not reason:
+                held = info.describe() if info else "另一个运行"
+                raise LockHeld(
+                    f"另一个 sgov run 正在写入 {self.path.parent}（{held}）：请等它结束后再运行"
+                )
+            if self._break(info):
+                self.broke = f"{info.describe() if info else '内容不明'}；{reason}"
+        raise LockHeld(f"无法取得 {self.path} 的锁：请稍后再运行")
+
+    def _create(self) -> bool:
+        self._mine = json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": datetime.now().isoformat(timespec="seconds"),
+                "token": secrets.token_hex(8),
+            },
+            ensure_ascii=False,
+        )
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise BatchError(
+                f"无法在 {self.path.parent} 建立锁文件：{exc.strerror or exc}"
+            ) from exc
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(self._mine)
+        return True
+
+    def _stale(self, info: LockInfo | None) -> str:
+        """Why the lock is stale ('' when it is held by a live run)."""
+        if (
+            info is None
+        ):  # empty or garbled: a run that died while writing it, unless it is brand new
+            try:
+                age = time.time() - self.path.stat().st_mtime
+            except OSError:
+                return "锁文件已不存在"
+            return "锁文件内容无法识别" if age > 60 else ""
+        if info.started is not None and datetime.now() - info.started > self.stale_after:
+            return f"已超过 {self.stale_after.total_seconds() / 3600:g} 小时"
+        if info.host == socket.gethostname() and not pid_alive(info.pid):
+            return "该进程已不在运行"
+        return ""
+
+    def _break(self, info: LockInfo | None) -> bool:
+        """Move the stale lock aside and delete it, unless another run replaced it meanwhile."""
+        aside = self.path.with_name(f"{self.path.name}.stale-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            os.rename(self.path, aside)
+        except FileNotFoundError:
+            return False  # someone else broke it first; try to create again
+        except OSError as exc:
+            raise BatchError(f"无法清除过期的锁文件 {self.path}：{exc.strerror or exc}") from exc
+        if read_lock(aside) != info:  # a fresh lock of another run: put it back
+            try:
+                if not self.path.exists():
+                    os.rename(aside, self.path)
+                    return False
+            except OSError:
+                pass
+        aside.unlink(missing_ok=True)
+        return True
+
+    def release(self) -> None:
+        try:
+            if self.path.read_text(encoding="utf-8") == self._mine:
+                self.path.unlink()
+        except OSError:
+            pass
+
+
+def read_lock(path: Path) -> LockInfo | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        started = datetime.fromisoformat(raw["started"]) if raw.get("started") else None
+        return LockInfo(int(raw["pid"]), str(raw["host"]), started)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def pid_alive(pid: int) -> bool:
+    """Is a process with this id running on this computer? (POSIX and Windows, no fcntl.)"""
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return _win_pid_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, it is someone else's
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _win_pid_alive(pid: int) -> bool:  # pragma: no cover - exercised on Windows only
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    query_limited_information, still_active, access_denied = 0x1000, 259, 5
+    handle = kernel32.OpenProcess(query_limited_information, False, pid)
+    if not handle:
+        return kernel32.GetLastError() == access_denied
+    try:
+        code = wintypes.DWORD()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+__all__ = [
+    "BatchError",
+    "BatchResult",
+    "LockHeld",
+    "RunLock",
+    "default_out_dir",
+    "pid_alive",
+    "recover",
+    "run_batch",
+]

@@ -1,0 +1,49 @@
+"""sgov init: blank, ready-to-fill template workbooks and an sgov.toml for a program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from selfgov_cli.cli.common import EXIT_OK, QuietOpt, console, fail
+
+
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="要写入模板的文件夹（不存在则新建）", show_default=False)
+    ],
+    program: Annotated[
+        str,
+        typer.Option(
+            "--program", "-p", help="项目计划：内置 id 或 .toml 计划文件", show_default=False
+        ),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="覆盖文件夹中已有的同名模板")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """写出空白模板（申报表、预算明细、项目成员、经费台账、评审打分、评估结果，带下拉列表）和 sgov.toml。"""
+    from selfgov_cli.programs import get_program
+    from selfgov_cli.programs.base import ProgramError
+    from selfgov_cli.templates_init import InitError, init_folder
+
+    try:
+        resolved = get_program(program)
+    except ProgramError as exc:
+        fail(str(exc))
+    ref = program if program == resolved.id else str(Path(program).resolve())
+    try:
+        written = init_folder(folder, resolved, ref, force=force)
+    except InitError as exc:
+        fail(str(exc))
+    if not quiet:
+        out = console(quiet)
+        out.print(f"已为“{resolved.name}”（{resolved.id}）写出模板：", markup=False)
+        for path in written:
+            out.print(f"  {path}", markup=False)
+        out.print(
+            "在黄色格子中填写；带 * 的为必填项。填好后运行：sgov validate " + str(folder),
+            markup=False,
+        )
+    raise typer.Exit(EXIT_OK)
