@@ -21,6 +21,7 @@ def load_rule_modules() -> None:
     if _loaded:
         return
     importlib.import_module("selfgov_cli.rules.common")
+    importlib.import_module("selfgov_cli.rules.funds")
     importlib.import_module("selfgov_cli.rules.scores")
     for name in BUILTIN_MODULES:
         importlib.import_module(f"selfgov_cli.programs.{name}")
