@@ -27,6 +27,7 @@ COMMANDS = (
     ("init", "init_cmd", "init"),
     ("run", "run_cmd", "run"),
     ("rank", "rank_cmd", "rank"),
+    ("report", "report_cmd", "report"),
 )
 
 

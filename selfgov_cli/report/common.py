@@ -24,7 +24,9 @@ FORMATS = ("html", "xlsx", "md")
 
 def natural_key(text: str) -> tuple:
     """PX-2023-9 before PX-2023-10."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text))
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)
+    )
 
 
 def cn_date(day: date) -> str:
@@ -77,7 +79,9 @@ def approved_amounts(validation) -> dict[str, Decimal]:
 
 
 def error_projects(validation) -> set[str]:
-    return {f.project_id for f in validation.findings if f.project_id and f.severity.value == "error"}
+    return {
+        f.project_id for f in validation.findings if f.project_id and f.severity.value == "error"
+    }
 
 
 def passing(validation, ranking: dict | None) -> list[tuple[str, Any, dict | None]]:
@@ -95,13 +99,19 @@ def passing(validation, ranking: dict | None) -> list[tuple[str, Any, dict | Non
             if not NOT_PASSING_FLAGS & set(e.get("flags") or ())
         ]
     bad = error_projects(validation)
-    return [(pid, projects[pid], None) for pid in sorted(projects, key=natural_key) if pid not in bad]
+    return [
+        (pid, projects[pid], None) for pid in sorted(projects, key=natural_key) if pid not in bad
+    ]
 
 
-def project_row(pid: str, project, entry: dict | None, approved: dict[str, Decimal]) -> dict[str, Any]:
+def project_row(
+    pid: str, project, entry: dict | None, approved: dict[str, Decimal]
+) -> dict[str, Any]:
     """The public facts of one project; every text from a cell is scrubbed of phone and ID numbers."""
     entry = entry or {}
-    get = project.get if project is not None else (lambda key, default=None: entry.get(key, default))
+    get = (
+        project.get if project is not None else (lambda key, default=None: entry.get(key, default))
+    )
     amount = approved.get(pid)
     is_approved = amount is not None
     if amount is None:

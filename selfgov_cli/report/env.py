@@ -38,7 +38,9 @@ def md_escape(value) -> str:
     return _MD_LIST_NUMBER.sub(r"\1\\.", text)
 
 
-def search_path(templates: Path | str | None = None, folder: Path | str | None = None) -> list[Path]:
+def search_path(
+    templates: Path | str | None = None, folder: Path | str | None = None
+) -> list[Path]:
     """The folders searched for templates, most specific first."""
     paths: list[Path] = []
     if templates:
@@ -51,7 +53,9 @@ def search_path(templates: Path | str | None = None, folder: Path | str | None =
     return paths
 
 
-def make_env(templates: Path | str | None = None, folder: Path | str | None = None, markdown: bool = False):
+def make_env(
+    templates: Path | str | None = None, folder: Path | str | None = None, markdown: bool = False
+):
     """A sandboxed Jinja environment over the search path; ``markdown`` selects Markdown escaping."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -59,7 +63,9 @@ def make_env(templates: Path | str | None = None, folder: Path | str | None = No
     if templates and not Path(templates).is_dir():
         raise ReportError(f"--templates 指定的文件夹不存在：{templates}")
     options = {
-        "loader": FileSystemLoader([str(p) for p in search_path(templates, folder)], encoding="utf-8"),
+        "loader": FileSystemLoader(
+            [str(p) for p in search_path(templates, folder)], encoding="utf-8"
+        ),
         "undefined": StrictUndefined,
         "keep_trailing_newline": True,
         "trim_blocks": True,
@@ -83,6 +89,8 @@ def render_template(name: str, context: dict, templates=None, folder=None) -> st
     except TemplateNotFound as exc:
         raise ReportError(f"找不到模板 {exc.name}") from exc
     except TemplateSyntaxError as exc:
-        raise ReportError(f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}") from exc
+        raise ReportError(
+            f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}"
+        ) from exc
     except TemplateError as exc:
         raise ReportError(f"模板 {name} 无法渲染：{exc}") from exc

@@ -39,7 +39,11 @@ def publicity_data(validation, ranking: dict | None, as_of: date) -> dict[str, A
     year = year_of(validation)
     year_text = "" if str(year) in program.name else f"{year}年"
     office = config.office.strip()
-    title = f"{office}关于{year_text}{program.name}拟立项项目的公示" if office else f"{year_text}{program.name}拟立项项目公示"
+    title = (
+        f"{office}关于{year_text}{program.name}拟立项项目的公示"
+        if office
+        else f"{year_text}{program.name}拟立项项目公示"
+    )
     days = int(validation.context().setting("publicity_days") or 5)
     first, last = working_days(as_of, days)
     if rows and all(r["approved"] for r in rows):
@@ -157,7 +161,9 @@ def publicity_workbook(data: dict[str, Any]):
             fmt = AMOUNT_FORMAT if key == "amount_value" else ("0.00" if key == "score" else None)
             cell = put(ws, r, col, value, fmt)
             cell.border = box
-            cell.alignment = Alignment(vertical="top", wrap_text=key in ("name", "neighborhood", "category"))
+            cell.alignment = Alignment(
+                vertical="top", wrap_text=key in ("name", "neighborhood", "category")
+            )
     foot = r + 2
     put(ws, foot, 1, f"合计：{data['count']} 个项目，金额 {data['total']} 元。")
     ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=width)
@@ -165,7 +171,9 @@ def publicity_workbook(data: dict[str, Any]):
         if text:
             cell = put(ws, foot + offset, 1, text)
             cell.alignment = Alignment(horizontal="right")
-            ws.merge_cells(start_row=foot + offset, start_column=1, end_row=foot + offset, end_column=width)
+            ws.merge_cells(
+                start_row=foot + offset, start_column=1, end_row=foot + offset, end_column=width
+            )
     widths = [6, 14, 16, 30, 12, 10, 16, 9]
     for col in range(1, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]

@@ -44,10 +44,24 @@ def form(pid: str, name: str, hood: str, leader: str, amount: str = "10000", **e
 
 def puxing_folder(root: Path, ledger: bool = True) -> Path:
     """Four applications: two clean, one named like a formula and one with a script tag, one with errors."""
-    write_config(root, "puxing-2023", year=2023, office="浦兴路街道办事处", office_phone="021-58881234")
-    write_form(root / "applications" / "一居.xlsx", form("PX-2023-001", "楼道微更新", "浦兴一居", "张三丰"), BUDGET)
-    write_form(root / "applications" / "二居.xlsx", form("PX-2023-002", INJECT_NAME, "浦兴二居", "欧阳娜娜"), BUDGET)
-    write_form(root / "applications" / "三居.xlsx", form("PX-2023-010", SCRIPT_NAME, "浦兴三居", "李四"), BUDGET)
+    write_config(
+        root, "puxing-2023", year=2023, office="浦兴路街道办事处", office_phone="021-58881234"
+    )
+    write_form(
+        root / "applications" / "一居.xlsx",
+        form("PX-2023-001", "楼道微更新", "浦兴一居", "张三丰"),
+        BUDGET,
+    )
+    write_form(
+        root / "applications" / "二居.xlsx",
+        form("PX-2023-002", INJECT_NAME, "浦兴二居", "欧阳娜娜"),
+        BUDGET,
+    )
+    write_form(
+        root / "applications" / "三居.xlsx",
+        form("PX-2023-010", SCRIPT_NAME, "浦兴三居", "李四"),
+        BUDGET,
+    )
     write_form(
         root / "applications" / "四居.xlsx",
         form("PX-2023-004", "睦邻点", "浦兴四居", "王五", 征询居民人数=12),
@@ -55,15 +69,51 @@ def puxing_folder(root: Path, ledger: bool = True) -> Path:
     )
     if ledger:
         rows = [
-            ("2023-04-01", "PX-2023-001", "工作经费", "物资", 3000, "F001", "文具店", "居民", "是", "自治金项目 楼道微更新"),
-            ("2023-05-01", "PX-2023-002", "管理费", "杂项", 500, "", "张三", "居民", "是", "自治金项目"),
-            ("2023-06-01", "PX-2023-004", "工作经费", "物资", 800, "F002", "文具店", "居民", "", "自治金项目 睦邻点"),
+            (
+                "2023-04-01",
+                "PX-2023-001",
+                "工作经费",
+                "物资",
+                3000,
+                "F001",
+                "文具店",
+                "居民",
+                "是",
+                "自治金项目 楼道微更新",
+            ),
+            (
+                "2023-05-01",
+                "PX-2023-002",
+                "管理费",
+                "杂项",
+                500,
+                "",
+                "张三",
+                "居民",
+                "是",
+                "自治金项目",
+            ),
+            (
+                "2023-06-01",
+                "PX-2023-004",
+                "工作经费",
+                "物资",
+                800,
+                "F002",
+                "文具店",
+                "居民",
+                "",
+                "自治金项目 睦邻点",
+            ),
         ]
         write_table(root / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
         write_table(
             root / "评估.xlsx",
             "评估结果",
             EVALUATIONS_HEADER,
-            [("PX-2023-001", "合格", "2023-07-31", "", 9000), ("PX-2023-002", "合格", "2023-07-31", "", None)],
+            [
+                ("PX-2023-001", "合格", "2023-07-31", "", 9000),
+                ("PX-2023-002", "合格", "2023-07-31", "", None),
+            ],
         )
     return root

@@ -1,0 +1,99 @@
+"""sgov report: the publicity list, the summary report or annotated copies of the workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from selfgov_cli.cli.common import (
+    EXIT_OK,
+    AsOfOpt,
+    FolderArg,
+    ProgramOpt,
+    QuietOpt,
+    console,
+    fail,
+    load_or_fail,
+    parse_as_of,
+)
+
+DEFAULT_OUT = Path("sgov-output") / "reports"
+
+
+def report(
+    folder: FolderArg = Path("."),
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="报告种类：publicity（公示名单）、summary（汇总报告）、annotated（批注副本）",
+        ),
+    ] = "publicity",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="格式：html、xlsx 或 md（批注副本总是 xlsx）")
+    ] = "html",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="输出文件夹（默认 FOLDER/sgov-output/reports）", show_default=False
+        ),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="自己的模板文件夹（同名模板优先使用）", show_default=False
+        ),
+    ] = None,
+    stage: Annotated[
+        str, typer.Option("--stage", help="排名阶段：review（评审）或 final（年终）")
+    ] = "review",
+    program: ProgramOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """生成公示名单、汇总报告或带批注的工作簿副本。有问题记录也照常生成（退出码 0）；无法生成时退出码 2。"""
+    from selfgov_cli.rank import RankError
+    from selfgov_cli.report import FORMATS, KINDS, ReportError, render
+    from selfgov_cli.validate import validate
+
+    if kind not in KINDS:
+        fail(f"--kind 只能是 publicity、summary 或 annotated（现为 {kind!r}）")
+    if fmt not in FORMATS:
+        fail(f"--format 只能是 html、xlsx 或 md（现为 {fmt!r}）")
+    if templates is not None and not templates.is_dir():
+        fail(f"--templates 指定的文件夹不存在：{templates}")
+    when = parse_as_of(as_of)
+    loaded = load_or_fail(folder, program)
+    out_dir = out if out is not None else folder / DEFAULT_OUT
+    result = validate(folder, as_of=when, loaded=loaded)
+    try:
+        written = render(kind, result, out_dir, fmt, when, templates, stage)
+    except (ReportError, RankError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"无法写入输出文件夹 {out_dir}：{exc.strerror or exc}")
+    screen = console(quiet)
+    if not written:
+        screen.print(
+            "没有需要批注的工作簿（未发现可定位到文件的问题）。", markup=False, highlight=False
+        )
+    for path in written:
+        screen.print(f"已生成：{path}", markup=False, highlight=False)
+    if _inside_inputs(folder, out_dir):
+        screen.print(
+            "提示：输出文件夹在项目文件夹内且不在 sgov-output 下，下次校验时这些文件会被当作输入读取；建议用默认位置。",
+            markup=False,
+            highlight=False,
+        )
+    raise typer.Exit(EXIT_OK)
+
+
+def _inside_inputs(folder: Path, out_dir: Path) -> bool:
+    try:
+        rel = out_dir.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return not rel.parts or rel.parts[0] != "sgov-output"
