@@ -1,0 +1,623 @@
+"""rank(): trimming, groups, adjustments, the total order, and every line (top, min score, quota, pool)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from selfgov_cli.rank import RankError, rank
+from selfgov_cli.validate import validate
+from tests.helpers import write_config, write_form, write_table
+
+AS_OF = date(2023, 12, 31)
+
+BASE = {
+    "puxing-2023": {
+        "项目类别": "悦家",
+        "居民区": "浦兴一居",
+        "申报主体": "浦兴一居委",
+        "项目负责人": "张三丰",
+        "负责人是否本居民区居民": "是",
+        "申请金额": 10000,
+        "开始日期": "2023-03-01",
+        "结束日期": "2023-12-31",
+        "征询居民人数": 45,
+        "听证会日期": "2023-02-15",
+    },
+    "chengdu-2023": {
+        "项目类别": "A",
+        "居民区": "某社区",
+        "所属区县": "锦江区",
+        "申报主体": "某社区居委会",
+        "申报主体类型": "居委会",
+        "项目负责人": "李四",
+        "申请金额": 100000,
+        "自筹金额": 20000,
+        "片区村社区数": 5,
+        "覆盖村社区数": 3,
+        "开始日期": "2023-07-01",
+        "结束日期": "2024-06-30",
+        "申报日期": "2023-06-01",
+    },
+    "gonghexinlu-2023": {
+        "项目类别": "七彩微创投",
+        "意向": "睦邻友好建设",
+        "居民区": "共和一居",
+        "申报主体": "共和一居委",
+        "项目负责人": "王五",
+        "申请金额": 5000,
+        "开始日期": "2023-03-01",
+        "结束日期": "2023-12-31",
+    },
+}
+
+
+def app(folder: Path, pid: str, program: str = "puxing-2023", **fields) -> dict[str, str]:
+    """One application form in folder/申报/<pid>.xlsx; returns label -> value cell."""
+    form = {"项目编号": pid, "项目名称": f"项目{pid}", **BASE[program], **fields}
+    amount = form["申请金额"]
+    return write_form(folder / "申报" / f"{pid}.xlsx", form, budget=[("工作经费", "物资", amount)])
+
+
+def scores(folder: Path, rows, header=("项目编号", "评审人", "总分"), name="评审打分.xlsx") -> Path:
+    return write_table(folder / name, "评审打分", header, rows)
+
+
+def grid(table: dict[str, list]) -> list[tuple]:
+    """{pid: [total by reviewer A, B, ...]} -> score rows, project by project."""
+    return [
+        (pid, chr(65 + i), total) for pid, totals in table.items() for i, total in enumerate(totals)
+    ]
+
+
+def config(path: Path, program: str = "puxing-2023", settings: dict | None = None) -> Path:
+    """sgov.toml; map settings (group_weights, excellent_cases) become inline tables."""
+    plain = {k: v for k, v in (settings or {}).items() if not isinstance(v, dict)}
+    write_config(path, program, plain)
+    tables = {k: v for k, v in (settings or {}).items() if isinstance(v, dict)}
+    if tables:
+        text = (path / "sgov.toml").read_text(encoding="utf-8")
+        if "[settings]" not in text:
+            text += "\n[settings]\n"
+        for key, value in tables.items():
+            inline = ", ".join(f'"{name}" = {number}' for name, number in value.items())
+            text += f"{key} = {{{inline}}}\n"
+        (path / "sgov.toml").write_text(text, encoding="utf-8")
+    return path
+
+
+def folder(tmp_path: Path, program: str = "puxing-2023", settings: dict | None = None) -> Path:
+    return config(tmp_path, program, settings)
+
+
+def ranked(folder_path: Path, stage: str = "review", pool: Decimal | None = None) -> dict:
+    return rank(validate(folder_path, as_of=AS_OF), stage=stage, pool=pool).to_dict()
+
+
+def order(result: dict) -> list[tuple]:
+    return [
+        (e["rank"], e["project_id"], e["score"], e["adjusted_score"], e["flags"])
+        for e in result["ranking"]
+    ]
+
+
+# --- the score: mean, trimming, groups ------------------------------------------------------
+
+
+def test_trimming_changes_the_order(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    scores(f, grid({"P1": [100, 70, 70, 70, 70], "P2": [75, 75, 75, 75, 75]}))
+    result = ranked(f)
+    assert order(result) == [
+        (1, "P2", "75.0000", "75.0000", []),
+        (2, "P1", "70.0000", "70.0000", []),
+    ]
+    p1 = result["ranking"][1]
+    assert p1["reviewers"] == 5
+    assert p1["dropped"] == [
+        {"reviewer": "A", "total": "100.0000", "reason": "最高分"},
+        {"reviewer": "B", "total": "70.0000", "reason": "最低分"},
+    ]
+    assert [(t["reviewer"], t["dropped"], t["row"]) for t in p1["reviewer_totals"]] == [
+        ("A", True, 2),
+        ("B", True, 3),
+        ("C", False, 4),
+        ("D", False, 5),
+        ("E", False, 6),
+    ]
+    assert p1["why"][0] == "评审 5 人，去掉最高分 100（A）与最低分 70（B），其余 3 人平均 70.0000"
+
+    config(f, "puxing-2023", {"trim_extremes": False})
+    assert order(ranked(f)) == [
+        (1, "P1", "76.0000", "76.0000", []),
+        (2, "P2", "75.0000", "75.0000", []),
+    ]
+
+
+def test_four_reviewers_are_not_trimmed_unless_the_setting_says_so(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    scores(f, grid({"P1": [100, 70, 70, 60]}))
+    entry = ranked(f)["ranking"][0]
+    assert (entry["score"], entry["dropped"]) == ("75.0000", [])
+    assert entry["why"][0] == "评审 4 人，平均 75.0000（不足 5 人，不去掉最高最低分）"
+    config(f, "puxing-2023", {"trim_min_reviewers": 4})
+    entry = ranked(f)["ranking"][0]
+    assert (entry["score"], [d["reviewer"] for d in entry["dropped"]]) == ("70.0000", ["A", "D"])
+
+
+def test_equal_extremes_drop_only_one_each(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    scores(f, grid({"P1": [90, 90, 80, 60, 60]}))
+    entry = ranked(f)["ranking"][0]
+    assert entry["score"] == "76.6667"  # (90 + 80 + 60) / 3
+    assert entry["dropped"] == [
+        {"reviewer": "A", "total": "90.0000", "reason": "最高分"},
+        {"reviewer": "D", "total": "60.0000", "reason": "最低分"},
+    ]
+
+
+def test_criteria_are_summed_when_there_is_no_total(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    header = ("序号", "项目编号", "评审人", "必要性", "可行性", "实效性")
+    scores(f, [(1, "P1", "A", 30, 30.5, 20), (2, "P1", "B", 25, 25, 20)], header=header)
+    entry = ranked(f)["ranking"][0]
+    assert [t["total"] for t in entry["reviewer_totals"]] == [
+        "80.5000",
+        "70.0000",
+    ]  # 序号 is not a criterion
+    assert entry["score"] == "75.2500"
+
+
+def test_weighted_groups_average_each_group_first(tmp_path):
+    f = folder(tmp_path, settings={"group_weights": {"专家": 70, "居民": 30}})
+    for pid in ("P1", "P2", "P3"):
+        app(f, pid)
+    header = ("项目编号", "评审人", "评审组", "总分")
+    rows = [
+        ("P1", "甲", "专家", 90),
+        ("P1", "乙", "专家", 80),
+        ("P1", "丙", "居民", 60),
+        ("P1", "丁", "居民", 70),
+        ("P1", "戊", "居民", 80),
+        ("P2", "甲", "专家", 80),
+        ("P2", "丙", "居民", 90),
+        ("P3", "甲", "专家", 82),
+    ]
+    scores(f, rows, header=header)
+    result = ranked(f)
+    # P1 = 0.7 * 85 + 0.3 * 70 = 80.5 (unweighted it would be 76); P2 = 0.7 * 80 + 0.3 * 90 = 83;
+    # P3 has experts only: their mean, 82.
+    assert order(result) == [
+        (1, "P2", "83.0000", "83.0000", []),
+        (2, "P3", "82.0000", "82.0000", []),
+        (3, "P1", "80.5000", "80.5000", []),
+    ]
+    assert result["ranking"][1]["why"][0] == (
+        "“专家”组（权重 70%）评审 1 人，平均 82.0000（不足 5 人，不去掉最高最低分）；“居民”组无人评分；"
+        "加权得分 82.0000；缺少“居民”组，按其余组的权重折算"
+    )
+    assert result["method"]["group_weights"] == {"专家": "70", "居民": "30"}
+
+
+def test_groups_are_trimmed_inside_each_group(tmp_path):
+    f = folder(tmp_path, settings={"group_weights": {"专家": 50, "居民": 50}})
+    app(f, "P1")
+    header = ("项目编号", "评审人", "评审组", "总分")
+    rows = [("P1", f"专家{i}", "专家", t) for i, t in enumerate([100, 80, 80, 80, 40])]
+    rows += [("P1", f"居民{i}", "居民", t) for i, t in enumerate([90, 60])]
+    scores(f, rows, header=header)
+    entry = ranked(f)["ranking"][0]
+    assert entry["score"] == "77.5000"  # experts 80 (trimmed), residents 75 (not trimmed)
+    assert [d["reviewer"] for d in entry["dropped"]] == ["专家0", "专家4"]
+
+
+# --- adjustments and the total order --------------------------------------------------------
+
+
+def test_puxing_adjustments_with_reason_and_clause(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1", 是否延续项目="是", 上年执行率="79%")
+    app(f, "P2", 是否延续项目="是", 上年执行率="80%")  # at the threshold: no penalty
+    app(f, "P3", 是否延续项目="否", 上年执行率="50%")  # not continuing: no penalty
+    app(f, "P4", 是否培育新团队="是")
+    scores(f, grid({"P1": [80], "P2": [80], "P3": [80], "P4": [80]}))
+    result = ranked(f)
+    assert order(result) == [
+        (1, "P4", "80.0000", "83.0000", []),
+        (2, "P2", "80.0000", "80.0000", []),
+        (3, "P3", "80.0000", "80.0000", []),
+        (4, "P1", "80.0000", "75.0000", []),
+    ]
+    assert result["ranking"][0]["adjustments"] == [
+        {"points": "3", "reason": "培育新团队（1+N+X），加 3 分", "clause": "浦兴 三.3"}
+    ]
+    assert result["ranking"][3]["adjustments"] == [
+        {
+            "points": "-5",
+            "reason": "延续项目上年执行率 79% 低于 80%，扣 5 分",
+            "clause": "浦兴 三.3",
+        }
+    ]
+
+
+def test_adjustment_settings_are_used(tmp_path):
+    f = folder(
+        tmp_path, settings={"usage_threshold": 0.9, "usage_penalty": -2.5, "new_team_bonus": 1}
+    )
+    app(f, "P1", 是否延续项目="是", 上年执行率="85%", 是否培育新团队="是")
+    scores(f, grid({"P1": [80]}))
+    entry = ranked(f)["ranking"][0]
+    assert [a["points"] for a in entry["adjustments"]] == ["-2.5", "1"]
+    assert entry["adjusted_score"] == "78.5000"
+
+
+def test_other_programs_have_no_adjustments(tmp_path):
+    f = folder(tmp_path, "gonghexinlu-2023")
+    app(f, "G1", "gonghexinlu-2023", 是否培育新团队="是")
+    scores(f, grid({"G1": [80]}))
+    assert ranked(f)["ranking"][0]["adjustments"] == []
+
+
+def test_ties_adjusted_then_unadjusted_then_project_id(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P-C", 是否培育新团队="是")  # 80 + 3 = 83
+    app(f, "P-B")  # 83
+    app(f, "P-A")  # 83
+    app(f, "P-D")  # 83.5: first
+    scores(f, grid({"P-C": [80], "P-B": [83], "P-A": [83], "P-D": [83.5]}))
+    result = ranked(f)
+    assert [e["project_id"] for e in result["ranking"]] == ["P-D", "P-A", "P-B", "P-C"]
+    assert [e["rank"] for e in result["ranking"]] == [1, 2, 3, 4]
+    assert (
+        result["ranking"][2]["why"][-1]
+        == "调整后与未调整得分都与第 2 名 P-A 相同，按项目编号排在其后"
+    )
+    assert (
+        result["ranking"][3]["why"][-1]
+        == "调整后得分 83.0000 与第 3 名 P-B 相同，未调整得分较低，排在其后"
+    )
+
+
+def test_scores_compare_as_shown_to_four_decimals(tmp_path):
+    f = folder(tmp_path, settings={"trim_extremes": False})
+    app(f, "P1")
+    app(f, "P2")
+    # P2 = 250/3 = 83.33333…; P1 = 83.3333 exactly: equal as shown, so 项目编号 decides.
+    scores(f, grid({"P2": [83, 83, 84], "P1": [83.3333]}))
+    assert [(e["project_id"], e["score"]) for e in ranked(f)["ranking"]] == [
+        ("P1", "83.3333"),
+        ("P2", "83.3333"),
+    ]
+
+
+# --- lines ------------------------------------------------------------------------------------
+
+
+def test_below_line_at_the_minimum_score(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    app(f, "P3", 是否培育新团队="是")
+    scores(f, grid({"P1": [60], "P2": [59.99], "P3": [57]}))
+    result = ranked(f)
+    assert order(result) == [
+        (1, "P1", "60.0000", "60.0000", []),
+        (2, "P3", "57.0000", "60.0000", []),  # the bonus lifts it to the line
+        (3, "P2", "59.9900", "59.9900", ["below_line"]),
+    ]
+    assert result["ranking"][2]["why"][-1] == "调整后得分 59.9900 低于入围分 60，未入围"
+    config(f, "puxing-2023", {"min_score": 59.99})
+    assert [e["flags"] for e in ranked(f)["ranking"]] == [[], [], []]
+
+
+def test_top10_and_top5_only_at_the_final_puxing_stage(tmp_path):
+    f = folder(tmp_path)
+    table = {f"P{n:02d}": [90 - n] for n in range(1, 13)}
+    for pid in table:
+        app(f, pid)
+    scores(f, grid(table))
+    final = ranked(f, stage="final")
+    assert [e["flags"] for e in final["ranking"]] == [["top10", "top5"]] * 5 + [["top10"]] * 5 + [
+        [],
+        [],
+    ]
+    assert (
+        final["ranking"][4]["why"][-1]
+        == "年终第 5 名：十佳，明年绿色通道，志愿者补贴上限 35%（浦兴 三.6）"
+    )
+    assert final["ranking"][5]["why"][-1] == "年终第 6 名：十佳，明年绿色通道（浦兴 三.6）"
+    assert (final["summary"]["top10"], final["summary"]["top5"]) == (10, 5)
+    assert all(e["flags"] == [] for e in ranked(f, stage="review")["ranking"])
+
+
+def test_no_top_flags_outside_puxing(tmp_path):
+    f = folder(tmp_path, "gonghexinlu-2023")
+    app(f, "G1", "gonghexinlu-2023")
+    scores(f, grid({"G1": [80]}))
+    assert ranked(f, stage="final")["ranking"][0]["flags"] == [
+        "funded"
+    ]  # the default pool, no 十佳
+
+
+def test_chengdu_quota_per_district_at_its_boundary(tmp_path):
+    f = folder(tmp_path, "chengdu-2023")
+    # 锦江区: 2 + 1 excellent case = 3 places; 高新区 (no excellent case): 2; 金牛区: 2 + 4 = 6.
+    plan = {
+        "J1": ("锦江区", 90),
+        "J2": ("锦江区", 89),
+        "J3": ("锦江区", 88),
+        "J4": ("锦江区", 87),
+        "G1": ("高新区", 86),
+        "G2": ("高新区", 50),
+        "G3": ("高新区", 85),
+        "G4": ("高新区", 84),
+        "K1": ("金牛区", 83),
+    }
+    for pid, (district, _) in plan.items():
+        app(f, pid, "chengdu-2023", 所属区县=district)
+    scores(f, grid({pid: [total] for pid, (_, total) in plan.items()}))
+    result = ranked(f)
+    flags = {e["project_id"]: e["flags"] for e in result["ranking"]}
+    assert flags == {
+        "J1": [],
+        "J2": [],
+        "J3": [],
+        "J4": ["over_quota"],
+        "G1": [],
+        "G3": [],
+        "G4": ["over_quota"],  # G2 is below the line: it takes no place
+        "G2": ["below_line"],
+        "K1": [],
+    }
+    j4 = next(e for e in result["ranking"] if e["project_id"] == "J4")
+    assert (
+        j4["why"][-1]
+        == "锦江区名额 3（基础 2 + 优秀案例 1），本项目为区内第 4 名，超出名额（成都 四.(二)1、3）"
+    )
+    g3 = next(e for e in result["ranking"] if e["project_id"] == "G3")
+    assert g3["why"][-1] == "高新区名额 2（基础 2），本项目为区内第 2 名，在名额内"
+
+
+def test_chengdu_quota_settings(tmp_path):
+    f = folder(
+        tmp_path,
+        "chengdu-2023",
+        settings={"quota_per_district": 1, "excellent_cases": {"锦江区": 0}},
+    )
+    for pid in ("J1", "J2"):
+        app(f, pid, "chengdu-2023")
+    scores(f, grid({"J1": [90], "J2": [80]}))
+    assert [e["flags"] for e in ranked(f)["ranking"]] == [[], ["over_quota"]]
+
+
+def _pool_folder(tmp_path, mode="cutoff", pool=None):
+    settings = {"pool_mode": mode}
+    if pool is not None:
+        settings["pool"] = pool
+    f = folder(tmp_path, "gonghexinlu-2023", settings)
+    plan = [
+        ("G1", 5000, 95),
+        ("G2", 4000, 90),
+        ("G3", 3000, 85),
+        ("G4", 1000, 80),
+        ("G5", 1000, 50),
+    ]
+    for pid, amount, _ in plan:
+        app(f, pid, "gonghexinlu-2023", 申请金额=amount)
+    app(
+        f,
+        "Y1",
+        "gonghexinlu-2023",
+        项目类别="一居一品",
+        意向="办理一件社区民生实事",
+        申请金额=50000,
+    )
+    scores(f, grid({**{pid: [total] for pid, _, total in plan}, "Y1": [99]}))
+    return f
+
+
+def test_pool_cutoff_at_the_exact_boundary(tmp_path):
+    f = _pool_folder(tmp_path, pool=9000)
+    result = ranked(f)
+    assert [(e["project_id"], e["flags"]) for e in result["ranking"]] == [
+        ("Y1", []),  # 一居一品 is not paid from the 七彩微创投 pool
+        ("G1", ["funded"]),
+        ("G2", ["funded"]),  # 5000 + 4000 = 9000 exactly: fits
+        ("G3", ["unfunded"]),
+        ("G4", ["unfunded"]),  # after the line
+        ("G5", ["below_line"]),  # below the line: takes no pool money
+    ]
+    assert result["pool"] == {
+        "total": "9000.00",
+        "mode": "cutoff",
+        "categories": ["七彩微创投"],
+        "allocated": "9000.00",
+        "remaining": "0.00",
+    }
+    assert (
+        result["ranking"][3]["why"][-1]
+        == "资金池剩余 0.00 元，不足以资助本项目 3,000.00 元（共和新路 七）"
+    )
+    assert (
+        result["ranking"][4]["why"][-1] == "资金线止于第 4 名 G3，其后项目不再资助（共和新路 七）"
+    )
+
+
+def test_pool_cutoff_does_not_pull_up_a_smaller_project_but_skip_does(tmp_path):
+    f = _pool_folder(tmp_path, pool=10500)
+    assert [e["flags"] for e in ranked(f)["ranking"]][1:5] == [
+        ["funded"],
+        ["funded"],
+        ["unfunded"],
+        ["unfunded"],
+    ]
+    f = _pool_folder(tmp_path, mode="skip", pool=10500)
+    result = ranked(f)
+    assert [e["flags"] for e in result["ranking"]][1:5] == [
+        ["funded"],
+        ["funded"],
+        ["unfunded"],
+        ["funded"],
+    ]
+    assert (result["pool"]["allocated"], result["pool"]["remaining"]) == ("10000.00", "500.00")
+
+
+def test_pool_option_overrides_the_setting_and_default(tmp_path):
+    f = _pool_folder(tmp_path)  # default pool 200,000: everything above the line fits
+    assert ranked(f)["pool"]["total"] == "200000.00"
+    assert [e["flags"] for e in ranked(f)["ranking"]][1:5] == [["funded"]] * 4
+    result = ranked(f, pool=Decimal("4999.99"))
+    assert [e["flags"] for e in result["ranking"]][1:5] == [["unfunded"]] * 4
+
+
+def test_pool_uses_the_approved_amount(tmp_path):
+    f = _pool_folder(tmp_path, pool=9000)
+    write_table(f / "评估.xlsx", "评估结果", ("项目编号", "核定金额"), [("G1", 4000), ("G2", 3000)])
+    result = ranked(f)
+    assert [(e["project_id"], e["amount"], e["flags"]) for e in result["ranking"]][1:5] == [
+        ("G1", "4000.00", ["funded"]),
+        ("G2", "3000.00", ["funded"]),
+        ("G3", "3000.00", ["unfunded"]),
+        ("G4", "1000.00", ["unfunded"]),
+    ]
+
+
+def test_no_pool_for_puxing_unless_asked(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1", 申请金额=30000)
+    app(f, "P2", 申请金额=30000)
+    scores(f, grid({"P1": [90], "P2": [80]}))
+    assert ranked(f)["pool"] is None
+    result = ranked(f, pool=Decimal("50000"))
+    assert [e["flags"] for e in result["ranking"]] == [["funded"], ["unfunded"]]
+    assert (
+        result["ranking"][0]["why"][-1]
+        == "资金池拨付 30,000.00 元，剩余 20,000.00 元（资金池设置）"
+    )
+
+
+# --- rows left out, projects not ranked, the shape ---------------------------------------------
+
+
+def test_rows_with_errors_are_left_out_and_listed(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    app(f, "P3")
+    rows = [
+        ("P1", "A", 80),
+        ("P1", "B", 120),
+        ("P1", "A", 10),
+        ("P2", "A", None),
+        ("P2", "B", "八十"),
+    ]
+    scores(f, rows)
+    result = ranked(f)
+    p1 = result["ranking"][0]
+    assert (p1["project_id"], p1["reviewers"], p1["score"]) == ("P1", 1, "80.0000")
+    assert p1["excluded_rows"] == [
+        {
+            "reviewer": "B",
+            "file": "评审打分.xlsx",
+            "sheet": "评审打分",
+            "row": 3,
+            "rules": ["SG017"],
+        },
+        {
+            "reviewer": "A",
+            "file": "评审打分.xlsx",
+            "sheet": "评审打分",
+            "row": 4,
+            "rules": ["SG018"],
+        },
+    ]
+    assert result["unscored"] == [
+        {
+            "project_id": "P2",
+            "name": "项目P2",
+            "neighborhood": "浦兴一居",
+            "reason": "2 行评分都有错误，未计入排名：请按校验结果改正后重新排名",
+            "excluded_rows": [
+                {
+                    "reviewer": "A",
+                    "file": "评审打分.xlsx",
+                    "sheet": "评审打分",
+                    "row": 5,
+                    "rules": ["SG021"],
+                },
+                {
+                    "reviewer": "B",
+                    "file": "评审打分.xlsx",
+                    "sheet": "评审打分",
+                    "row": 6,
+                    "rules": ["SG003"],
+                },
+            ],
+        },
+        {
+            "project_id": "P3",
+            "name": "项目P3",
+            "neighborhood": "浦兴一居",
+            "reason": "评审打分表中没有该项目的评分",
+            "excluded_rows": [],
+        },
+    ]
+    assert p1["errors"] == 2
+
+
+def test_green_channel_project_is_unscored_with_its_reason(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2", 上年十佳排名=3)
+    scores(f, grid({"P1": [80]}))
+    result = ranked(f)
+    assert [e["project_id"] for e in result["ranking"]] == ["P1"]
+    assert result["unscored"][0]["reason"] == "上年十佳第 3 名，绿色通道免审（浦兴 三.6）"
+
+
+def test_no_score_sheets_gives_an_empty_ranking(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    result = ranked(f)
+    assert (result["ranking"], result["unscored"], result["summary"]["ranked"]) == ([], [], 0)
+    assert (result["program"], result["stage"]) == ("puxing-2023", "review")
+
+
+def test_json_shape_has_the_contract_keys(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1", 是否培育新团队="是")
+    scores(f, grid({"P1": [88, 90, 87]}))
+    result = ranked(f, stage="final")
+    assert list(result)[:3] == ["program", "stage", "as_of"]
+    entry = result["ranking"][0]
+    required = {
+        "rank": 1,
+        "project_id": "P1",
+        "reviewers": 3,
+        "score": "88.3333",
+        "adjusted_score": "91.3333",
+        "flags": ["top10", "top5"],
+    }
+    assert {k: entry[k] for k in required} == required
+    assert entry["adjustments"][0]["points"] == "3"
+    assert (entry["name"], entry["neighborhood"], entry["category"], entry["amount"]) == (
+        "项目P1",
+        "浦兴一居",
+        "悦家",
+        "10000.00",
+    )
+
+
+def test_bad_stage_is_a_rank_error(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    with pytest.raises(RankError, match="--stage 只能是 review"):
+        rank(validate(f, as_of=AS_OF), stage="midterm")
