@@ -13,6 +13,9 @@ Every workbook is saved with fixed document timestamps, so the same call gives t
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +41,7 @@ SCORES_HEADER = ("项目编号", "评审人", "总分")
 EVALUATIONS_HEADER = ("项目编号", "中期评估", "中期评估日期", "末期评估", "核定金额")
 
 FIXED_TIME = datetime(2023, 1, 1)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 Rows = Iterable[Sequence[Any] | Mapping[str, Any]]
 
@@ -57,14 +61,26 @@ def put(ws, row: int, column: int, value: Any):
 
 
 def save_workbook(wb: Workbook, path: str | Path) -> Path:
-    """Save with fixed created/modified times (byte-identical reruns); makes parent folders."""
+    """Save with fixed document times and fixed zip entry times (byte-identical reruns)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "sgov"
     wb.properties.lastModifiedBy = "sgov"
-    wb.save(path)
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = item.external_attr
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = _MODIFIED.sub(rb"\g<1>2023-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(entry, data)
+    path.write_bytes(out.getvalue())
     return path
 
 
