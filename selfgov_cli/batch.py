@@ -38,6 +38,11 @@ SUMMARY_NAME = "summary.json"
 FAILED_LOG = "run-failed.log"  # in DIR: why the last run could not finish (removed by a good run)
 STALE_HOURS = 12  # a lock older than this is stale whoever holds it
 _LEFTOVER = re.compile(r"^\.(\d{4}-\d{2}-\d{2})\.(tmp|old)-[0-9a-z-]+$")
+RANK_STAGE = (
+    "review"  # the ranking of the applications; 浦兴's year-end 十佳 is `sgov rank --stage final`
+)
+RANK_XLSX = "评审排名.xlsx"
+PUBLICITY_FORMATS = ("html", "md", "xlsx")
 _RENAME_TRIES = 5  # Windows: a virus scanner or indexer may hold a fresh file for a moment
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file just read)
@@ -154,7 +159,7 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     disbursement = _step("disburse", steps, log, lambda: _disburse(validation, when, outputs))
     ranking = None
     if validation.data.scores:
-        ranking = _step("rank", steps, log, lambda: _rank(validation, outputs))
+        ranking = _step("rank", steps, log, lambda: _rank(validation, outputs, log))
     else:
         steps["rank"] = "skipped: no scores"
         log.add("排名：跳过（文件夹中没有评审打分记录）")
@@ -213,22 +218,39 @@ def _import(module: str):
         raise
 
 
+def _attr(module: str, name: str):
+    """A function of an optional module, or _Missing."""
+    found = getattr(_import(module), name, None)
+    if found is None:
+        raise _Missing(f"本版本的 {module} 没有 {name}")
+    return found
+
+
 def _disburse(validation, when: date, outputs: Outputs) -> dict[str, Any]:
-    result = _import("selfgov_cli.disburse").disburse(validation, when)
-    data = result.to_dict()
+    data = _attr("selfgov_cli.disburse", "disburse")(validation, when).to_dict()
     outputs.json("disburse.json", data)
     return data
 
 
-def _rank(validation, outputs: Outputs) -> dict[str, Any]:
-    result = _import("selfgov_cli.rank").rank(validation, stage="review")
-    data = result.to_dict()
+def _rank(validation, outputs: Outputs, log: RunLog) -> dict[str, Any]:
+    data = _attr("selfgov_cli.rank", "rank")(validation, stage=RANK_STAGE).to_dict()
     outputs.json("rank.json", data)
+    try:
+        write = _attr("selfgov_cli.report.rank_xlsx", "write_ranking")
+    except _Missing as exc:
+        log.add(f"评审排名.xlsx：跳过（{exc}）")
+        return data
+    program = validation.config.program
+    outputs.record([write(data, outputs.path(RANK_XLSX), outputs.as_of, program.name)])
     return data
 
 
 def _publicity(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
-    raise _Missing("报表模块尚未提供公示名单")
+    render = _attr("selfgov_cli.report.publicity", "render_publicity")
+    paths: list[Path] = []
+    for fmt in PUBLICITY_FORMATS:
+        paths += render(validation, ranking, outputs.root, fmt, outputs.as_of)
+    return outputs.record(paths)
 
 
 def _summary_report(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:

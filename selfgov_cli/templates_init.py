@@ -218,9 +218,8 @@ def _scores_book(program: Program):
     criteria = CRITERIA.get(program.family or program.id, ())
     columns = [c for c in SCORES if c.key in ("project_id", "reviewer", "group")]
     if criteria:
-        columns += [
-            Column(f"criterion:{name}", name, name, "number", required=True) for name in criteria
-        ]
+        # criterion headers are read as written: no `*`, it would become part of the name
+        columns += [Column(f"criterion:{name}", name, name, "number") for name in criteria]
     else:
         columns.append(Column("total", "总分", "total", "number", required=True))
     _table_sheet(wb, "评审打分", columns, program)
