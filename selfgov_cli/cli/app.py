@@ -24,6 +24,7 @@ COMMANDS = (
     ("validate", "validate_cmd", "validate"),
     ("rules", "rules_cmd", "rules"),
     ("programs", "programs_cmd", "programs"),
+    ("disburse", "disburse_cmd", "disburse"),
     ("init", "init_cmd", "init"),
     ("run", "run_cmd", "run"),
     ("rank", "rank_cmd", "rank"),
