@@ -63,8 +63,14 @@ def load_program_file(path: Path) -> Program:
     if not isinstance(base_id, str) or base_id not in builtin():
         raise ProgramError(f"{where} 必须用 extends 指定一个内置计划（{'、'.join(builtin())}）")
     base = builtin()[base_id]
-    changes: dict[str, Any] = {"family": base.family}
-    text_keys = {"id": "id", "name": "name", "short": "short", "document": "document", "issued": "issued"}
+    changes: dict[str, Any] = {"family": base.family, "id": path.stem}
+    text_keys = {
+        "id": "id",
+        "name": "name",
+        "short": "short",
+        "document": "document",
+        "issued": "issued",
+    }
     for key, attr in text_keys.items():
         if key in raw:
             value = raw.pop(key)
@@ -77,23 +83,31 @@ def load_program_file(path: Path) -> Program:
         intents = raw.pop("intents")
         if not isinstance(intents, dict):
             raise ProgramError(f"{where} 中的 intents 应为 类别 = [意向…] 的表")
-        changes["intents"] = {k: _str_list(v, f"intents.{k}", where) for k, v in intents.items()}
+        categories = changes.get("categories", base.categories)
+        stray = [k for k in intents if k not in categories]
+        if stray:
+            raise ProgramError(f"{where} 中 intents 的类别不在 categories 中：{'、'.join(stray)}")
+        merged = {k: v for k, v in base.intents.items() if k in categories}
+        merged.update({k: _str_list(v, f"intents.{k}", where) for k, v in intents.items()})
+        changes["intents"] = merged
     if "expense_caps" in raw:
         caps = raw.pop("expense_caps")
         if not isinstance(caps, dict):
             raise ProgramError(f"{where} 中的 expense_caps 应为 支出类别代码 = 比例 的表")
         from selfgov_cli.io.schema import EXPENSE_CATEGORIES
 
-        parsed = {}
+        parsed = dict(base.expense_caps)  # caps the file does not name stay as they are
         for code, value in caps.items():
             if code not in EXPENSE_CATEGORIES:
-                raise ProgramError(f"{where} 中 expense_caps.{code} 不是支出类别代码（{'、'.join(EXPENSE_CATEGORIES)}）")
+                raise ProgramError(
+                    f"{where} 中 expense_caps.{code} 不是支出类别代码（{'、'.join(EXPENSE_CATEGORIES)}）"
+                )
             parsed[code] = Setting(code, "rate", None, "").convert(value, f"{where} expense_caps")
         changes["expense_caps"] = parsed
     if "tranches" in raw:
         changes["tranches"] = _tranches(raw.pop("tranches"), where)
     if "disabled_rules" in raw:
-        changes["disabled_rules"] = _str_list(raw.pop("disabled_rules"), "disabled_rules", where)
+        changes["disabled_rules"] = _rule_ids(raw.pop("disabled_rules"), where)
     program = replace(base, **changes)
     settings = raw.pop("settings", {})
     if not isinstance(settings, dict):
@@ -102,7 +116,11 @@ def load_program_file(path: Path) -> Program:
     if resolved:
         merged = []
         for spec in program.all_settings():
-            merged.append(replace(spec, default=resolved[spec.name], source=f"{where}") if spec.name in resolved else spec)
+            merged.append(
+                replace(spec, default=resolved[spec.name], source=f"{where}")
+                if spec.name in resolved
+                else spec
+            )
         program = replace(program, settings=tuple(s for s in merged if s not in COMMON_SETTINGS))
     if raw:
         raise ProgramError(f"{where} 中有未知的键：{'、'.join(raw)}")
@@ -110,9 +128,26 @@ def load_program_file(path: Path) -> Program:
 
 
 def _str_list(value: Any, key: str, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(x, str) and x.strip() for x in value):
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(x, str) and x.strip() for x in value)
+    ):
         raise ProgramError(f"{where} 中的 {key} 应为非空文本列表")
     return tuple(x.strip() for x in value)
+
+
+def _rule_ids(value: Any, where: str) -> tuple[str, ...]:
+    from selfgov_cli.rules.engine import REGISTRY
+
+    load_rule_modules()
+    ids = tuple(x.upper() for x in _str_list(value, "disabled_rules", where))
+    unknown = [x for x in ids if x not in REGISTRY]
+    if unknown:
+        raise ProgramError(
+            f"{where} 中 disabled_rules 有不存在的规则：{'、'.join(unknown)}（用 sgov rules 查看）"
+        )
+    return ids
 
 
 def _tranches(value: Any, where: str) -> tuple[Tranche, ...]:
@@ -121,12 +156,24 @@ def _tranches(value: Any, where: str) -> tuple[Tranche, ...]:
     out = []
     for index, item in enumerate(value, 1):
         if not isinstance(item, dict) or item.get("gate") not in ("approval", "midterm", "final"):
-            raise ProgramError(f"{where} 第 {index} 个 tranche 的 gate 应为 approval、midterm 或 final")
-        share = Setting("share", "rate", None, "").convert(item.get("share"), f"{where} tranches[{index}]")
+            raise ProgramError(
+                f"{where} 第 {index} 个 tranche 的 gate 应为 approval、midterm 或 final"
+            )
+        share = Setting("share", "rate", None, "").convert(
+            item.get("share"), f"{where} tranches[{index}]"
+        )
         out.append(Tranche(share, item["gate"], str(item.get("clause", ""))))
     if sum((t.share for t in out), Decimal(0)) != 1:
         raise ProgramError(f"{where} 中各 tranche 的 share 之和应为 1")
     return tuple(out)
 
 
-__all__ = ["Program", "ProgramError", "Setting", "Tranche", "builtin", "get_program", "load_rule_modules"]
+__all__ = [
+    "Program",
+    "ProgramError",
+    "Setting",
+    "Tranche",
+    "builtin",
+    "get_program",
+    "load_rule_modules",
+]

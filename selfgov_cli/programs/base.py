@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from selfgov_cli.io.values import normalize_label, parse_amount, parse_date, parse_rate
 
 LOCAL_DEFAULT = "本地默认"
+_QUOTES = "“”\"'「」《》"
 
 
 class ProgramError(Exception):
@@ -23,10 +24,21 @@ class Setting:
     default: Any
     doc: str  # one line, Chinese
     source: str = LOCAL_DEFAULT  # the clause, or 本地默认
+    choices: tuple[str, ...] = ()  # for str settings: the allowed values
 
     def convert(self, raw: Any, where: str) -> Any:
         """A TOML value to this setting's type, or ProgramError naming the key."""
-        bad = ProgramError(f"{where} 中的设置 {self.name} 应为{_TYPE_WORDS[self.type]}，现为 {raw!r}")
+        value = self._convert(raw, where)
+        if self.choices and value not in self.choices:
+            raise ProgramError(
+                f"{where} 中的设置 {self.name} 只能是 {' 或 '.join(self.choices)}，现为 {raw!r}"
+            )
+        return value
+
+    def _convert(self, raw: Any, where: str) -> Any:
+        bad = ProgramError(
+            f"{where} 中的设置 {self.name} 应为{_TYPE_WORDS[self.type]}，现为 {raw!r}"
+        )
         if self.type == "bool":
             if isinstance(raw, bool):
                 return raw
@@ -54,6 +66,8 @@ class Setting:
                 raise bad
             return value
         if self.type == "date":
+            if isinstance(raw, datetime):
+                return raw.date()
             if isinstance(raw, date):
                 return raw
             value, err = parse_date(raw) if isinstance(raw, str) else (None, "x")
@@ -69,7 +83,9 @@ class Setting:
                 return tuple(raw)
             raise bad
         if self.type == "map":
-            if isinstance(raw, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in raw.values()):
+            if isinstance(raw, dict) and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in raw.values()
+            ):
                 return dict(raw)
             raise bad
         raise bad
@@ -80,7 +96,7 @@ _TYPE_WORDS = {
     "int": "整数",
     "number": "数字",
     "amount": "金额",
-    "rate": "比例（如 0.8 或 \"80%\"）",
+    "rate": '比例（如 0.8 或 "80%"）',
     "date": "日期（如 2023-07-31）",
     "str": "文本",
     "list": "文本列表",
@@ -97,13 +113,29 @@ class Tranche:
 
 # Settings every program has (ranking and reports).
 COMMON_SETTINGS = (
-    Setting("trim_extremes", "bool", True, "5 位及以上评审时去掉一个最高分和一个最低分", "spec 排名通用规则"),
-    Setting("trim_min_reviewers", "int", 5, "去掉最高最低分所需的最少评审人数", "spec 排名通用规则"),
+    Setting(
+        "trim_extremes",
+        "bool",
+        True,
+        "5 位及以上评审时去掉一个最高分和一个最低分",
+        "spec 排名通用规则",
+    ),
+    Setting(
+        "trim_min_reviewers", "int", 5, "去掉最高最低分所需的最少评审人数", "spec 排名通用规则"
+    ),
     Setting("min_score", "number", Decimal(60), "入围最低分，低于此分标记 below_line"),
-    Setting("group_weights", "map", {}, "评审组权重（百分比），如 {专家 = 70, 居民 = 30}；为空则不分组"),
+    Setting(
+        "group_weights", "map", {}, "评审组权重（百分比），如 {专家 = 70, 居民 = 30}；为空则不分组"
+    ),
     Setting("publicity_days", "int", 5, "公示期（工作日）"),
     Setting("pool", "amount", None, "资金池总额；为空则不划资金线"),
-    Setting("pool_mode", "str", "cutoff", "资金线算法：cutoff（放不下即止）或 skip（跳过放不下的项目继续）"),
+    Setting(
+        "pool_mode",
+        "str",
+        "cutoff",
+        "资金线算法：cutoff（放不下即止）或 skip（跳过放不下的项目继续）",
+        choices=("cutoff", "skip"),
+    ),
     Setting("midterm_date", "date", None, "中期评估日期（评估结果表未填时使用）"),
 )
 
@@ -157,18 +189,18 @@ class Program:
         """The program category a text names (怡家 or 怡家（社区服务）), else None."""
         if not text:
             return None
-        key = normalize_label(text)
-        head = key.split("(")[0]
+        key = normalize_label(text).strip(_QUOTES)
+        head = key.split("(")[0].strip(_QUOTES)
+        wanted = {key, head, key.removesuffix("类"), head.removesuffix("类")}
         for name in self.categories:
-            norm = normalize_label(name)
-            if key == norm or head == norm:
+            if normalize_label(name) in wanted:
                 return name
         return None
 
     def intent(self, category: str | None, text: str | None) -> str | None:
+        """The intent of `category` a text names (aliases such as 公共空间打造 included), else None."""
         if not text or not category:
             return None
-        key = normalize_label(text)
         key = normalize_label(self.intent_aliases.get(text.strip(), text))
         for name in self.intents.get(category, ()):
             if normalize_label(name) == key:

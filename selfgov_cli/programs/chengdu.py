@@ -1,15 +1,31 @@
-"""成都 chengdu-2023: 《2023年成都市城乡社区居民自治组织民生微项目实施方案》."""
+"""成都 chengdu-2023: 《2023年成都市城乡社区居民自治组织民生微项目实施方案》 and CD001–CD010."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+from selfgov_cli.money import fmt_yuan
 from selfgov_cli.programs.base import Program, Setting, Tranche
+from selfgov_cli.programs.checks import (
+    SOCIAL_ORGS,
+    applicant_kind,
+    fmt_pct,
+    inspection_results,
+    inspections_passed,
+    over_limit,
+    text_key,
+    unique_projects,
+    where,
+)
+from selfgov_cli.rules.engine import Context, Hit, rule
+
+ID = "chengdu-2023"
 
 PROGRAM = Program(
-    id="chengdu-2023",
-    family="chengdu-2023",
+    id=ID,
+    family=ID,
     name="2023年成都市城乡社区居民自治组织民生微项目",
     short="成都",
     document="《2023年成都市城乡社区居民自治组织民生微项目实施方案》",
@@ -20,31 +36,343 @@ PROGRAM = Program(
         Tranche(Decimal("0.30"), "midterm", "成都 四.(六)"),
         Tranche(Decimal("0.20"), "final", "成都 四.(六)"),
     ),
+    # 年检、银行账户、党组织 are CD009's (social organisations only), so they are not required here.
     required={
         "district": "always",
         "applicant_type": "always",
         "legal_rep": "org",
         "matching_funds": "class_ab",
-        "inspections": "org",
-        "party_org": "org",
-        "bank_account": "org",
         "cluster_size": "class_a",
         "cluster_covered": "class_a",
         "prior_usage_rate": "continuing",
     },
     settings=(
-        Setting("deadline", "date", date(2023, 6, 12), "申报截止日期", "成都 四.(一)"),
-        Setting("matching_ratio", "rate", Decimal("0.10"), "A、B 类自筹资金最低比例", "成都 三.(四)"),
+        Setting(
+            "class_caps",
+            "map",
+            {"A": 250000, "B1": 250000, "B2": 300000, "C": 150000},
+            "各类项目资金上限（元）",
+            "成都 一",
+        ),
+        Setting(
+            "closed_categories",
+            "list",
+            ("B3",),
+            "本次不接受申报的类别（B3 试点奖补）",
+            "成都 一.(二)3",
+        ),
+        Setting(
+            "matching_ratio",
+            "rate",
+            Decimal("0.10"),
+            "A、B 类项目自筹资金占申请金额的最低比例",
+            "成都 三.(四)",
+        ),
+        Setting(
+            "max_per_legal_rep",
+            "int",
+            2,
+            "同一类别中法定代表人为同一人的机构最多申报项目数",
+            "成都 三.(六)",
+        ),
+        Setting(
+            "max_per_partner",
+            "int",
+            2,
+            "一个村（社区）与同一社会组织联合申报的最多项目数",
+            "成都 三.(一)",
+        ),
+        Setting(
+            "deadline", "date", date(2023, 6, 12), "申报截止日期（当天申报有效）", "成都 四.(一)"
+        ),
         Setting("quota_per_district", "int", 2, "每个区(市)县初审通过的基础名额", "成都 四.(二)1"),
         Setting(
             "excellent_cases",
             "map",
             {
-                "大邑县": 1, "成华区": 1, "金牛区": 4, "青羊区": 2, "郫都区": 2, "都江堰市": 2, "锦江区": 1,
-                "龙泉驿区": 1, "青白江区": 1, "温江区": 1, "双流区": 1, "新津区": 1, "蒲江县": 1,
+                "大邑县": 1,
+                "成华区": 1,
+                "金牛区": 4,
+                "青羊区": 2,
+                "郫都区": 2,
+                "都江堰市": 2,
+                "锦江区": 1,
+                "龙泉驿区": 1,
+                "青白江区": 1,
+                "温江区": 1,
+                "双流区": 1,
+                "新津区": 1,
+                "蒲江县": 1,
             },
-            "前两年优秀案例数（每个增加一个名额）",
+            "前两个年度的优秀案例数：每个案例为所属区(市)县增加一个初审名额",
             "成都 附件1-1",
         ),
     ),
 )
+
+_ALLOWED = {
+    "A": ("居委会", "村委会"),
+    "B": SOCIAL_ORGS,
+    "C": ("高等院校", "党校", "科研院所", *SOCIAL_ORGS),
+}
+_ALLOWED_WORDS = {
+    "A": "村委会、居委会",
+    "B": "社会组织（社会服务机构、社会团体、基金会）",
+    "C": "高等院校、党校（行政学院）、科研院所或社会组织",
+}
+# 片区村社区数 -> least covered share (三.(一)); larger clusters have no rule.
+_COVERAGE = ((7, Decimal("0.5")), (10, Decimal("0.4")), (15, Decimal("0.3")))
+
+
+def _class(ctx: Context, project) -> str | None:
+    return ctx.program.category(project.get("category"))
+
+
+@rule(
+    "CD001",
+    "error",
+    "成都 一",
+    "申请金额超过该类项目的资金上限（A 25 万，B1 25 万，B2 30 万，C 15 万）",
+    "把申请金额压到该类上限以内",
+    program=ID,
+)
+def over_class_cap(ctx: Context) -> Iterator[Hit]:
+    """申请金额 above the cap of its class (setting `class_caps`)."""
+    caps = ctx.setting("class_caps")
+    for project in ctx.data.projects:
+        cls, amount = _class(ctx, project), project.requested
+        if cls in caps and amount is not None and amount > caps[cls]:
+            yield (
+                project.cell("requested_amount"),
+                project.project_id,
+                (
+                    f"{cls} 类项目申请金额 {fmt_yuan(amount)} 元，超过该类 {fmt_yuan(Decimal(caps[cls]))} 元的上限：请压缩预算"
+                ),
+            )
+
+
+@rule(
+    "CD002",
+    "error",
+    "成都 一.(二)3",
+    "B3 类（试点奖补）不作为本次申报项目",
+    "改报其他类别，B3 奖补另行验收发放",
+    program=ID,
+)
+def closed_class(ctx: Context) -> Iterator[Hit]:
+    """A class in `closed_categories` (B3)."""
+    closed = {text_key(c) for c in ctx.setting("closed_categories")}
+    for project in ctx.data.projects:
+        cls = _class(ctx, project)
+        if cls and text_key(cls) in closed:
+            yield (
+                project.cell("category"),
+                project.project_id,
+                f"{cls} 类项目不作为本次申报项目：请改报其他类别",
+            )
+
+
+@rule(
+    "CD003",
+    "error",
+    "成都 三.(四)",
+    "A、B 类项目自筹资金少于申请金额的 10%",
+    "把自筹配套资金提高到申请金额的 10% 以上",
+    program=ID,
+)
+def too_little_matching(ctx: Context) -> Iterator[Hit]:
+    """Class A or B with 自筹金额 below `matching_ratio` (10%) of 申请金额."""
+    ratio = ctx.setting("matching_ratio")
+    for project in ctx.data.projects:
+        cls, amount, own = _class(ctx, project), project.requested, project.get("matching_funds")
+        if not cls or cls[0] not in "AB" or amount is None or own is None:
+            continue
+        if own < ratio * amount:
+            yield (
+                project.cell("matching_funds"),
+                project.project_id,
+                (
+                    f"自筹金额 {fmt_yuan(own)} 元，少于申请金额 {fmt_yuan(amount)} 元的 {fmt_pct(ratio)}"
+                    f"（{fmt_yuan(ratio * amount)} 元）：请补足配套资金"
+                ),
+            )
+
+
+@rule(
+    "CD004",
+    "error",
+    "成都 二.(一), 三.(一)–(三)",
+    "申报主体类型不符合该类项目的要求",
+    "A 类由村（居）委会牵头，B 类由社会组织，C 类由高等院校、党校、科研院所或社会组织申报",
+    program=ID,
+)
+def wrong_applicant(ctx: Context) -> Iterator[Hit]:
+    """A — 村委会/居委会; B — 社会组织; C — 高等院校/党校/科研院所/社会组织."""
+    for project in ctx.data.projects:
+        cls, text = _class(ctx, project), project.get("applicant_type")
+        if not cls or not text or "applicant_type" in project.bad:
+            continue
+        group = cls[0]
+        if applicant_kind(text) not in _ALLOWED[group]:
+            yield (
+                project.cell("applicant_type"),
+                project.project_id,
+                (f"{cls} 类项目的申报主体类型为“{text}”：该类应由{_ALLOWED_WORDS[group]}申报"),
+            )
+
+
+@rule(
+    "CD005",
+    "error",
+    "成都 三.(六)",
+    "同一类别中法定代表人为同一人的机构申报超过 2 个项目",
+    "与申报机构确认保留哪 2 个项目，其余撤回",
+    program=ID,
+)
+def same_legal_rep(ctx: Context) -> Iterator[Hit]:
+    """The third and later application in one class whose applicant has the same 法定代表人."""
+    limit = ctx.setting("max_per_legal_rep")
+
+    def group(project):
+        rep = text_key(project.get("legal_rep"))
+        return (_class(ctx, project), rep) if rep and _class(ctx, project) else None
+
+    for project, earlier in over_limit(unique_projects(ctx), group, limit):
+        ids = "、".join(p.project_id or "" for p in earlier)
+        yield (
+            project.cell("legal_rep"),
+            project.project_id,
+            (
+                f"法定代表人“{project.get('legal_rep')}”的机构在 {_class(ctx, project)} 类已申报 {ids}：同一类别中最多 {limit} 个，"
+                "请撤回多出的项目"
+            ),
+        )
+
+
+@rule(
+    "CD006",
+    "error",
+    "成都 三.(一)",
+    "一个村（社区）与同一社会组织联合申报超过 2 个项目",
+    "与村（社区）确认保留哪 2 个项目",
+    program=ID,
+)
+def same_partner(ctx: Context) -> Iterator[Hit]:
+    """The third and later application of one 居民区 with the same 合作社会组织."""
+    limit = ctx.setting("max_per_partner")
+
+    def group(project):
+        partner = text_key(project.get("partner_org"))
+        return (text_key(project.get("neighborhood")), partner) if partner else None
+
+    for project, earlier in over_limit(unique_projects(ctx), group, limit):
+        ids = "、".join(p.project_id or "" for p in earlier)
+        yield (
+            project.cell("partner_org"),
+            project.project_id,
+            (
+                f"“{project.get('neighborhood')}”已与“{project.get('partner_org')}”联合申报 {ids}："
+                f"与同一社会组织联合申报不超过 {limit} 个，请撤回多出的项目"
+            ),
+        )
+
+
+@rule(
+    "CD007",
+    "error",
+    "成都 三.(一)",
+    "A 类项目覆盖片区村（社区）比例不足（≤7 个需 50%，8–10 个需 40%，11–15 个需 30%）",
+    "扩大项目覆盖的村（社区）范围",
+    program=ID,
+)
+def low_coverage(ctx: Context) -> Iterator[Hit]:
+    """Class A: 覆盖村社区数 below the share its 片区村社区数 requires."""
+    for project in ctx.data.projects:
+        size, covered = project.get("cluster_size"), project.get("cluster_covered")
+        if _class(ctx, project) != "A" or size is None or covered is None or size <= 0:
+            continue
+        need = next((share for most, share in _COVERAGE if size <= most), None)
+        if need is not None and covered < need * size:
+            yield (
+                project.cell("cluster_covered"),
+                project.project_id,
+                (
+                    f"片区有 {size} 个村（社区），项目覆盖 {covered} 个，不足 {fmt_pct(need)}：请扩大覆盖范围"
+                ),
+            )
+
+
+@rule(
+    "CD008",
+    "error",
+    "成都 三.(七)",
+    "同一项目多头申报（项目名称与申报主体相同、项目编号不同）",
+    "撤回重复的申报",
+    program=ID,
+)
+def duplicate_submission(ctx: Context) -> Iterator[Hit]:
+    """Same normalised 项目名称 and 申报主体 under a different 项目编号; the later ones are flagged."""
+
+    def group(project):
+        name, applicant = text_key(project.get("name")), text_key(project.get("applicant"))
+        return (name, applicant) if name and applicant else None
+
+    for project, earlier in over_limit(unique_projects(ctx), group, 1):
+        yield (
+            project.cell("name"),
+            project.project_id,
+            (
+                f"与 {earlier[0].project_id} 是同一申报主体的同一项目（{earlier[0].loc.file}）：严禁多头申报，请撤回重复的申报"
+            ),
+        )
+
+
+@rule(
+    "CD009",
+    "error",
+    "成都 二.(二)2",
+    "社会组织申报主体没有合格的年检、独立银行账户或党组织",
+    "由年检合格、有独立银行账户并建立党组织的社会组织申报，或补填这些信息",
+    program=ID,
+)
+def org_conditions(ctx: Context) -> Iterator[Hit]:
+    """A social-organisation applicant without a passed inspection, its own bank account or a party organisation."""
+    for project in ctx.data.projects:
+        if applicant_kind(project.get("applicant_type")) not in SOCIAL_ORGS:
+            continue
+        pid = project.project_id
+        text = project.get("inspections")
+        if "inspections" not in project.bad and not inspections_passed(text, basic_passes=True):
+            what = f"为“{'、'.join(inspection_results(text))}”" if text else "未填写"
+            yield (
+                where(project, "inspections"),
+                pid,
+                f"年检结果{what}：社会组织须按时参加年度检查并合格",
+            )
+        for key, label in (("bank_account", "独立银行账户"), ("party_org", "党组织")):
+            value = project.get(key)
+            if value is True or key in project.bad:
+                continue
+            what = "为“否”" if value is False else "未填写"
+            yield where(project, key), pid, f"是否有{label}{what}：社会组织须有{label}才能申报"
+
+
+@rule(
+    "CD010",
+    "error",
+    "成都 四.(一)",
+    "申报日期晚于截止日期（逾期不再受理）",
+    "逾期申报不予受理",
+    program=ID,
+)
+def late(ctx: Context) -> Iterator[Hit]:
+    """申报日期 after `deadline` (2023-06-12)."""
+    deadline = ctx.setting("deadline")
+    for project in ctx.data.projects:
+        day = project.get("submitted_on")
+        if day is not None and day > deadline:
+            yield (
+                project.cell("submitted_on"),
+                project.project_id,
+                (f"申报日期 {day.isoformat()} 晚于截止日期 {deadline.isoformat()}：逾期不再受理"),
+            )

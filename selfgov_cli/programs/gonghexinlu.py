@@ -1,28 +1,185 @@
-"""共和新路 gonghexinlu-2023: 《共和新路街道关于进一步支持居民区开展自治项目化工作的实施方案(试行)》."""
+"""共和新路 gonghexinlu-2023: 《共和新路街道关于进一步支持居民区开展自治项目化工作的实施方案(试行)》
+and GH001–GH004."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 
+from selfgov_cli.money import fmt_yuan
 from selfgov_cli.programs.base import Program, Setting, Tranche
+from selfgov_cli.programs.checks import over_limit, text_key, unique_projects, where
+from selfgov_cli.rules.engine import Context, Hit, rule
+
+ID = "gonghexinlu-2023"
+BRAND, MICRO = "一居一品", "七彩微创投"
 
 PROGRAM = Program(
-    id="gonghexinlu-2023",
-    family="gonghexinlu-2023",
+    id=ID,
+    family=ID,
     name="共和新路街道居民区自治项目",
     short="共和新路",
     document="《共和新路街道关于进一步支持居民区开展自治项目化工作的实施方案(试行)》",
-    issued="2023",
-    categories=("一居一品", "七彩微创投"),
+    issued="2023-03-06",
+    categories=(BRAND, MICRO),
     intents={
-        "一居一品": ("搭建一个社区自治载体", "挖掘一批社区自治骨干", "办理一件社区民生实事", "形成一个社区自治公约", "开发一件社区自治工具"),
-        "七彩微创投": ("公共空间营造", "睦邻友好建设", "青年社区参与", "社区组织培育", "社区关爱服务", "活力街区营造", "其他社区议题"),
+        BRAND: (
+            "搭建一个社区自治载体",
+            "挖掘一批社区自治骨干",
+            "办理一件社区民生实事",
+            "形成一个社区自治公约",
+            "开发一件社区自治工具",
+        ),
+        MICRO: (
+            "公共空间营造",
+            "睦邻友好建设",
+            "青年社区参与",
+            "社区组织培育",
+            "社区关爱服务",
+            "活力街区营造",
+            "其他社区议题",
+        ),
     },
     intent_aliases={"公共空间打造": "公共空间营造"},
     tranches=(Tranche(Decimal("1"), "approval", "共和新路 五.(二)1"),),
     required={"intent": "always", "prior_usage_rate": "continuing"},
     settings=(
-        Setting("micro_cap", "amount", Decimal("5000.00"), "七彩微创投单个项目资助上限", "共和新路 七"),
-        Setting("pool", "amount", Decimal("200000.00"), "七彩微创投年度资金池", "共和新路 七"),
+        Setting(
+            "micro_cap",
+            "amount",
+            Decimal("5000.00"),
+            "七彩微创投单个项目一次申请资金上限",
+            "共和新路 七",
+        ),
+        Setting(
+            "pool",
+            "amount",
+            Decimal("200000.00"),
+            "自治项目“资金池”年度总额（七彩微创投按排名从中资助）",
+            "共和新路 七",
+        ),
+        Setting(
+            "pool_categories",
+            "list",
+            (MICRO,),
+            "由“资金池”统筹资助、参与资金线的项目类别",
+            "共和新路 七",
+        ),
+        Setting("micro_max_years", "int", 1, "七彩微创投项目周期上限（年）", "共和新路 四.(二)"),
+        Setting(
+            "brand_per_neighborhood",
+            "int",
+            1,
+            "每个居民区打造的一居一品项目数，超过时提示",
+            "共和新路 四.(一)",
+        ),
     ),
 )
+
+
+def _is(ctx: Context, project, category: str) -> bool:
+    return ctx.program.category(project.get("category")) == category
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return date(day.year + years, 3, 1)
+
+
+@rule(
+    "GH001",
+    "error",
+    "共和新路 七",
+    "七彩微创投项目申请金额超过 5000 元",
+    "把申请金额压到 5000 元以内",
+    program=ID,
+)
+def micro_over_cap(ctx: Context) -> Iterator[Hit]:
+    """A 七彩微创投 application above `micro_cap` (5,000)."""
+    cap = ctx.setting("micro_cap")
+    for project in ctx.data.projects:
+        if _is(ctx, project, MICRO) and project.requested is not None and project.requested > cap:
+            yield (
+                project.cell("requested_amount"),
+                project.project_id,
+                (
+                    f"七彩微创投项目申请金额 {fmt_yuan(project.requested)} 元，超过单个项目 {fmt_yuan(cap)} 元的上限：请压缩预算"
+                ),
+            )
+
+
+@rule(
+    "GH002",
+    "error",
+    "共和新路 四",
+    "意向不属于该项目类别（一居一品五种意向，七彩微创投七种意向）",
+    "按项目类别重新选择意向，或改选类别",
+    program=ID,
+)
+def intent_of_other_category(ctx: Context) -> Iterator[Hit]:
+    """An intent of the other category (an intent of no category at all is SG007's)."""
+    program = ctx.program
+    for project in ctx.data.projects:
+        category, intent = program.category(project.get("category")), project.get("intent")
+        if not category or not intent or program.intent(category, intent):
+            continue
+        owner = next((c for c in program.intents if program.intent(c, intent)), None)
+        if owner:
+            yield (
+                project.cell("intent"),
+                project.project_id,
+                (f"意向“{intent}”属于{owner}，不是{category}的意向：请重新选择意向或改选类别"),
+            )
+
+
+@rule(
+    "GH003",
+    "error",
+    "共和新路 四.(二)",
+    "七彩微创投项目周期超过一年",
+    "把项目周期缩短到一年以内（效果好的可来年重复申报）",
+    program=ID,
+)
+def micro_too_long(ctx: Context) -> Iterator[Hit]:
+    """A 七彩微创投 project whose 结束日期 is on or after the anniversary of its 开始日期."""
+    years = ctx.setting("micro_max_years")
+    for project in ctx.data.projects:
+        start, end = project.start, project.end
+        if not _is(ctx, project, MICRO) or start is None or end is None:
+            continue
+        last = _years_later(start, years) - timedelta(days=1)
+        if end > last:
+            yield (
+                project.cell("end_date"),
+                project.project_id,
+                (
+                    f"项目周期 {start.isoformat()} 至 {end.isoformat()} 超过 {years} 年（最迟应在 {last.isoformat()} 结束）："
+                    "微自治项目周期一般不超过一年"
+                ),
+            )
+
+
+@rule(
+    "GH004",
+    "warning",
+    "共和新路 四.(一)",
+    "同一居民区有不止一个一居一品项目",
+    "与居民区确认保留哪个一居一品项目",
+    program=ID,
+)
+def several_brands(ctx: Context) -> Iterator[Hit]:
+    """More 一居一品 projects from one 居民区 than `brand_per_neighborhood` (1); the later ones are flagged."""
+    limit = ctx.setting("brand_per_neighborhood")
+    brands = [p for p in unique_projects(ctx) if _is(ctx, p, BRAND)]
+    for project, earlier in over_limit(brands, lambda p: text_key(p.get("neighborhood")), limit):
+        ids = "、".join(p.project_id or "" for p in earlier)
+        yield (
+            where(project, "neighborhood"),
+            project.project_id,
+            (
+                f"居民区“{project.get('neighborhood')}”已有一居一品项目 {ids}：每个居民区打造 {limit} 个一居一品项目，请确认"
+            ),
+        )

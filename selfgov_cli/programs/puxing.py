@@ -1,14 +1,31 @@
-"""浦兴 puxing-2023: 浦浦办〔2023〕4号《2023年浦兴路街道"自治金"项目实施方案》."""
+"""浦兴 puxing-2023: 浦浦办〔2023〕4号《2023年浦兴路街道"自治金"项目实施方案》 and its rules PX001–PX015."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
+from selfgov_cli.model import Location, Project
+from selfgov_cli.money import fmt_yuan
 from selfgov_cli.programs.base import Program, Setting, Tranche
+from selfgov_cli.programs.checks import (
+    budget_share_hits,
+    field_hit,
+    fmt_pct,
+    found_words,
+    quoted,
+    spending_share_hits,
+    text_key,
+    where,
+)
+from selfgov_cli.rules.engine import Context, Hit, rule
+
+ID = "puxing-2023"
 
 PROGRAM = Program(
-    id="puxing-2023",
-    family="puxing-2023",
+    id=ID,
+    family=ID,
     name="2023年浦兴路街道“自治金”项目",
     short="浦兴",
     document="浦浦办〔2023〕4号《2023年浦兴路街道“自治金”项目实施方案》",
@@ -22,31 +39,452 @@ PROGRAM = Program(
     },
     tranches=(
         Tranche(Decimal("0.60"), "approval", "浦兴 四.1"),
-        Tranche(Decimal("0.40"), "midterm", "浦兴 四.2"),
+        Tranche(Decimal("0.40"), "midterm", "浦兴 四.1"),
     ),
+    # 听证会日期 is PX004's: an empty one is reported there, not as SG002.
     required={
         "leader_is_resident": "always",
         "residents_consulted": "always",
         "prior_usage_rate": "continuing",
     },
     settings=(
-        Setting("midterm_usage_gate", "rate", Decimal("0.50"), "中期第一笔资金使用率低于此值则暂缓拨付第二笔", "浦兴 四.2"),
-        Setting("volunteer_cap_top5", "rate", Decimal("0.35"), "上年十佳前5名的志愿者补贴上限", "浦兴 四.4(1)"),
-        Setting("min_residents_consulted", "int", 40, "征询居民最少人数", "浦兴 附件1 一.2"),
-        Setting("usage_threshold", "rate", Decimal("0.80"), "延续项目上年执行率低于此值扣分"),
-        Setting("usage_penalty", "number", Decimal("-5"), "上年执行率不达标的扣分"),
-        Setting("new_team_bonus", "number", Decimal("3"), "培育新团队的加分"),
+        Setting(
+            "midterm_usage_gate",
+            "rate",
+            Decimal("0.50"),
+            "中期时第一笔拨款使用率低于此值即为中期评估不合格，第二笔不予拨付",
+            "浦兴 四.1",
+        ),
+        Setting(
+            "midterm_date",
+            "date",
+            date(2023, 6, 30),
+            "中期评估日（评估结果表未填中期评估日期时用它计算中期使用率；三.6 规定半年一次中期评估，日期未定）",
+        ),
+        Setting(
+            "volunteer_cap_top5",
+            "rate",
+            Decimal("0.35"),
+            "上年“十佳优秀项目”前五名的志愿者补贴（慰问）上限",
+            "浦兴 四.4(1)",
+        ),
+        Setting(
+            "min_residents_consulted", "int", 40, "立项前征询建议的最少居民人数", "浦兴 附件1 一.2"
+        ),
+        Setting(
+            "usage_threshold",
+            "rate",
+            Decimal("0.80"),
+            "延续项目上年执行率低于此值在评审中扣分（三.3 未给数值）",
+        ),
+        Setting(
+            "usage_penalty", "number", Decimal("-5"), "延续项目执行率低的扣分（三.3 未给数值）"
+        ),
+        Setting(
+            "new_team_bonus",
+            "number",
+            Decimal("3"),
+            "培育新团队（1+N+X）的创新项目加分（三.3 未给数值）",
+        ),
         Setting(
             "forbidden_keywords",
             "list",
             ("居委会办公费", "招待费", "社工补贴", "社工奖金", "加班费"),
-            "不得列支的费用关键词（预算明细、台账摘要）",
+            "不得列支的费用：预算明细或台账摘要含这些词即为错误",
             "浦兴 四.4(4)",
         ),
-        Setting("hardware_keywords", "list", ("工程", "施工", "改造", "装修", "硬件"), "负面清单：硬件工程类关键词"),
-        Setting("welfare_keywords", "list", ("发放", "福利", "慰问品"), "负面清单：福利发放类关键词"),
-        Setting("welfare_share", "rate", Decimal("0.50"), "福利发放类支出占预算超过此比例时提示"),
-        Setting("profit_keywords", "list", ("盈利", "收费"), "负面清单：营利类关键词"),
-        Setting("asset_keywords", "list", ("采购", "设备"), "负面清单：资产采购（采购与设备同时出现）"),
+        Setting(
+            "hardware_keywords",
+            "list",
+            ("工程", "施工", "改造", "装修", "硬件"),
+            "负面清单筛查（三.2）：小区硬件建设工程类用词",
+        ),
+        Setting(
+            "welfare_keywords",
+            "list",
+            ("发放", "福利", "慰问品"),
+            "负面清单筛查（三.2）：福利性发放类用词（看预算明细）",
+        ),
+        Setting(
+            "welfare_share",
+            "rate",
+            Decimal("0.50"),
+            "负面清单筛查：福利性发放类预算占预算总额超过此比例时提示",
+        ),
+        Setting(
+            "profit_keywords", "list", ("盈利", "收费"), "负面清单筛查（三.2）：以盈利为目的类用词"
+        ),
+        Setting(
+            "asset_keywords",
+            "list",
+            ("采购", "设备"),
+            "负面清单筛查（三.2）：资产采购类用词（全部同时出现才提示）",
+        ),
     ),
 )
+
+_CAP_FIX = "压减该类预算（或申请调整预算），超出上限的支出不予报销"
+
+
+def _volunteer_cap(ctx: Context, project: Project) -> Decimal | None:
+    cap = ctx.program.expense_caps.get("volunteer")
+    rank = project.get("prior_top10_rank")
+    if cap is not None and isinstance(rank, int) and 1 <= rank <= 5:
+        return max(cap, ctx.setting("volunteer_cap_top5"))
+    return cap
+
+
+def _cap_rule(ctx: Context, codes: tuple[str, ...], cap_code: str) -> Iterator[Hit]:
+    cap = ctx.program.expense_caps.get(cap_code)
+    yield from budget_share_hits(ctx, codes, cap)
+    yield from spending_share_hits(ctx, codes, cap)
+
+
+@rule(
+    "PX001",
+    "error",
+    "浦兴 三.1",
+    "项目负责人不是本居民区居民",
+    "改由本居民区居民担任项目负责人",
+    program=ID,
+)
+def leader_not_resident(ctx: Context) -> Iterator[Hit]:
+    """The 申报表 says the leader is not a resident, or the 负责人 row of 项目成员 does."""
+    for project in ctx.data.projects:
+        if project.get("leader_is_resident") is False:
+            yield (
+                project.cell("leader_is_resident"),
+                project.project_id,
+                ("项目负责人不是本居民区居民：负责人必须由居民担任，请更换负责人"),
+            )
+    for member in ctx.data.members:
+        if member.role == "负责人" and member.is_resident is False:
+            yield (
+                member.cell("is_resident"),
+                member.project_id,
+                (f"项目成员中的负责人“{member.name}”不是居民：负责人必须由居民担任，请更换负责人"),
+            )
+
+
+@rule(
+    "PX002",
+    "error",
+    "浦兴 三.1",
+    "社工进入项目小组（只能有一名社工联络员）",
+    "把社工移出项目小组，或改为唯一的社工联络员",
+    program=ID,
+)
+def social_worker_in_team(ctx: Context) -> Iterator[Hit]:
+    """A social worker in the team other than as the one 社工联络员, or a second 社工联络员."""
+    for pid, members in ctx.members_by_project.items():
+        liaisons = 0
+        for member in members:
+            if member.role == "社工联络员":
+                liaisons += 1
+                if liaisons > 1:
+                    yield (
+                        member.cell("role"),
+                        pid,
+                        (
+                            f"“{member.name}”是本项目的第 {liaisons} 名社工联络员：每个项目只能有一名社工联络员"
+                        ),
+                    )
+            elif member.is_social_worker:
+                yield (
+                    member.cell("role"),
+                    pid,
+                    (
+                        f"社工“{member.name}”以“{member.role or '成员'}”身份进入项目小组：项目小组不得有居民区社工，"
+                        "社工只能担任唯一的社工联络员"
+                    ),
+                )
+
+
+@rule(
+    "PX003",
+    "error",
+    "浦兴 附件1 一.2",
+    "征询建议的居民少于 40 位",
+    "继续开展问卷或座谈，征询不少于 40 位居民后再申报",
+    program=ID,
+)
+def too_few_consulted(ctx: Context) -> Iterator[Hit]:
+    """Fewer residents consulted than `min_residents_consulted` (40)."""
+    least = ctx.setting("min_residents_consulted")
+    for project in ctx.data.projects:
+        count = project.get("residents_consulted")
+        if count is not None and count < least:
+            yield (
+                project.cell("residents_consulted"),
+                project.project_id,
+                (f"征询居民人数为 {count} 人，少于 {least} 人：请继续征询居民建议后再申报"),
+            )
+
+
+@rule(
+    "PX004",
+    "error",
+    "浦兴 三.1; 附件1 一.3",
+    "未召开听证会（听证会日期为空）",
+    "召开居民区听证会并公示，填写听证会日期",
+    program=ID,
+)
+def no_hearing(ctx: Context) -> Iterator[Hit]:
+    """听证会日期 is empty: the project was not agreed at a hearing."""
+    for project in ctx.data.projects:
+        if project.get("hearing_date") is None and "hearing_date" not in project.bad:
+            yield (
+                where(project, "hearing_date"),
+                project.project_id,
+                ("没有听证会日期：立项提议须经居民区听证会确定，请召开听证会并填写日期"),
+            )
+
+
+@rule(
+    "PX005",
+    "error",
+    "浦兴 四.4(1)",
+    "社会组织服务超过项目总预算的 50%（预算与实际支出）",
+    _CAP_FIX,
+    program=ID,
+)
+def org_service_cap(ctx: Context) -> Iterator[Hit]:
+    """社会组织服务 over its cap of the total budget: in the budget, and in the ledgers."""
+    yield from _cap_rule(ctx, ("org_service",), "org_service")
+
+
+@rule(
+    "PX006",
+    "error",
+    "浦兴 四.4(1)",
+    "志愿者补贴（慰问）超过项目总预算的 25%（上年十佳前五名 35%）（预算与实际支出）",
+    _CAP_FIX,
+    program=ID,
+)
+def volunteer_cap(ctx: Context) -> Iterator[Hit]:
+    """志愿者补贴 over 25% of the total budget, or 35% when 上年十佳排名 is 1–5."""
+    yield from budget_share_hits(ctx, ("volunteer",), None, lambda p: _volunteer_cap(ctx, p))
+    yield from spending_share_hits(ctx, ("volunteer",), None, lambda p: _volunteer_cap(ctx, p))
+
+
+@rule(
+    "PX007",
+    "error",
+    "浦兴 四.4(1)",
+    "管理费与表彰奖励合计超过项目总预算的 10%（预算与实际支出）",
+    _CAP_FIX,
+    program=ID,
+)
+def management_cap(ctx: Context) -> Iterator[Hit]:
+    """管理费 (表彰奖励 counts inside it) over 10% of the total budget."""
+    yield from _cap_rule(ctx, ("management", "award"), "management")
+
+
+@rule(
+    "PX008",
+    "error",
+    "浦兴 四.4(1)",
+    "表彰奖励超过项目总预算的 5%（预算与实际支出）",
+    _CAP_FIX,
+    program=ID,
+)
+def award_cap(ctx: Context) -> Iterator[Hit]:
+    """表彰奖励 over 5% of the total budget."""
+    yield from _cap_rule(ctx, ("award",), "award")
+
+
+@rule(
+    "PX009",
+    "error",
+    "浦兴 四.4(4)",
+    "列支了不得列支的费用（居委会办公费、招待费、社工补贴、奖金、加班费）",
+    "删除该预算行或台账记录，这类费用不得在自治金中列支",
+    program=ID,
+)
+def forbidden_expense(ctx: Context) -> Iterator[Hit]:
+    """A budget 明细 or ledger 摘要 names a forbidden expense (setting `forbidden_keywords`)."""
+    words = ctx.setting("forbidden_keywords")
+    for records, key, what in (
+        (ctx.data.budget, "item", "预算明细"),
+        (ctx.data.ledger, "description", "台账摘要"),
+    ):
+        for record in records:
+            hit = found_words(getattr(record, key), words)
+            if hit:
+                yield (
+                    record.cell(key),
+                    record.project_id,
+                    (
+                        f"{what}含{quoted(hit)}：自治金不得列支居委会办公费、招待费以及社工补贴、奖金、加班等费用，请删除"
+                    ),
+                )
+
+
+@rule(
+    "PX010",
+    "error",
+    "浦兴 四.4(1)",
+    "表彰奖励发给了社工（表彰奖励不适用于居委社工）",
+    "收回该笔表彰奖励，改为表彰居民",
+    program=ID,
+)
+def award_to_social_worker(ctx: Context) -> Iterator[Hit]:
+    """A 表彰奖励 ledger row whose 收款方身份 is 社工."""
+    for expense in ctx.data.ledger:
+        if expense.category == "award" and "社工" in text_key(expense.payee_role):
+            yield (
+                expense.cell("payee_role"),
+                expense.project_id,
+                (f"表彰奖励发给了社工“{expense.payee}”：表彰奖励不适用于居委社工，不能报销"),
+            )
+
+
+@rule(
+    "PX011",
+    "error",
+    "浦兴 四.3(2)",
+    "报销凭证没有项目小组负责人签字",
+    "请项目小组负责人在凭证上签字后再报销",
+    program=ID,
+)
+def not_signed(ctx: Context) -> Iterator[Hit]:
+    """A ledger row whose 负责人签字 is 否 or empty (or the ledger has no 负责人签字 column)."""
+    for expense in ctx.data.ledger:
+        if expense.leader_signed is True or "leader_signed" in expense.bad:
+            continue
+        if "leader_signed" in expense.columns:
+            loc, why = (
+                expense.cell("leader_signed"),
+                ("为“否”" if expense.leader_signed is False else "为空"),
+            )
+        else:
+            loc, why = expense.loc, "（台账没有“负责人签字”列）"
+        yield loc, expense.project_id, f"负责人签字{why}：凭证必须由项目小组负责人签字才能报销"
+
+
+@rule(
+    "PX012",
+    "warning",
+    "浦兴 四.3(1)",
+    "报销单备注没有注明“自治金项目”及项目名称",
+    "在备注中写明“自治金项目”和具体项目名称",
+    program=ID,
+)
+def remark_incomplete(ctx: Context) -> Iterator[Hit]:
+    """The 备注 lacks 自治金项目 or the project's name."""
+    for expense in ctx.data.ledger:
+        project = ctx.projects.get(expense.project_id or "")
+        remark = text_key(expense.remark)
+        missing = [] if "自治金项目" in remark else ["“自治金项目”"]
+        if project is not None and text_key(project.name) and text_key(project.name) not in remark:
+            missing.append(f"项目名称“{project.name}”")
+        if missing:
+            loc = expense.cell("remark") if "remark" in expense.columns else expense.loc
+            yield (
+                loc,
+                expense.project_id,
+                f"备注没有写明{'和'.join(missing)}：报销单上应注明“自治金项目”及具体项目名称",
+            )
+
+
+def _welfare_hit(ctx: Context, project: Project) -> Hit | None:
+    lines = ctx.budget_by_project.get(project.project_id or "", [])
+    counted = [line for line in lines if line.amount is not None and line.amount > 0]
+    total = sum((line.amount for line in counted), Decimal(0))
+    words = ctx.setting("welfare_keywords")
+    welfare = [line for line in counted if found_words(line.item, words)]
+    part = sum((line.amount for line in welfare), Decimal(0))
+    share = ctx.setting("welfare_share")
+    if not welfare or not total or part <= share * total:
+        return None
+    return (
+        welfare[0].cell("item"),
+        project.project_id,
+        (
+            f"预算中含{quoted(found_words(' '.join(line.item for line in welfare), words))}的支出 {fmt_yuan(part)} 元，"
+            f"占预算总额的 {fmt_pct(part / total, over=True)}，可能“以福利性发放为主要资金安排”（负面清单）：请人工判断是否支持"
+        ),
+    )
+
+
+@rule(
+    "PX013",
+    "warning",
+    "浦兴 三.2",
+    "负面清单筛查：硬件工程、福利发放为主、以盈利为目的或资产采购（需人工判断）",
+    "由评审小组人工判断是否属于负面清单；属于的不予支持",
+    program=ID,
+)
+def negative_list(ctx: Context) -> Iterator[Hit]:
+    """Keyword screens over 项目名称/项目简介 (and budget 明细 for welfare); a person decides."""
+    screens = (
+        ("hardware_keywords", "涉及小区硬件建设的工程项目", False),
+        ("profit_keywords", "以盈利为目的的项目", False),
+        ("asset_keywords", "政府采购目录涉及资产的项目", True),
+    )
+    for project in ctx.projects.values():
+        for setting, meaning, need_all in screens:
+            words = ctx.setting(setting)
+            hit = field_hit(project, words)
+            if hit is None:
+                continue
+            key, matched = hit
+            if need_all:
+                text = f"{project.get('name') or ''} {project.get('summary') or ''}"
+                if len(found_words(text, words)) < len(words):
+                    continue
+                matched = found_words(text, words)
+            label = "项目名称" if key == "name" else "项目简介"
+            yield (
+                project.cell(key),
+                project.project_id,
+                (
+                    f"{label}含{quoted(matched)}，可能属于负面清单中的“{meaning}”：请人工判断是否支持"
+                ),
+            )
+        welfare = _welfare_hit(ctx, project)
+        if welfare is not None:
+            yield welfare
+
+
+@rule(
+    "PX014",
+    "warning",
+    "浦兴 五.1",
+    "有居民区没有申报自治金项目（每个居委至少申报一个）",
+    "联系该居民区，督促其至少申报一个自治金项目",
+    program=ID,
+)
+def neighborhood_without_application(ctx: Context) -> Iterator[Hit]:
+    """A residents' committee listed in sgov.toml `neighborhoods` has no application."""
+    applied = {text_key(p.get("neighborhood")) for p in ctx.data.projects}
+    for name in ctx.neighborhoods:
+        if text_key(name) not in applied:
+            yield (
+                Location(),
+                None,
+                f"居民区“{name}”没有申报自治金项目：每个居委至少申报一个，请督促申报",
+            )
+
+
+@rule(
+    "PX015",
+    "info",
+    "浦兴 三.6",
+    "上年“十佳优秀项目”：享受绿色通道（立项免审）",
+    "内容基本不变的，可按绿色通道免审立项；前五名志愿者补贴上限为 35%",
+    program=ID,
+)
+def green_channel(ctx: Context) -> Iterator[Hit]:
+    """上年十佳排名 1–10: eligible for the green channel this year."""
+    for project in ctx.data.projects:
+        rank = project.get("prior_top10_rank")
+        if isinstance(rank, int) and 1 <= rank <= 10:
+            extra = "，并且志愿者补贴上限为 35%" if rank <= 5 else ""
+            yield (
+                project.cell("prior_top10_rank"),
+                project.project_id,
+                (
+                    f"上年“十佳优秀项目”第 {rank} 名：项目内容基本不变的，享有立项免审的绿色通道{extra}"
+                ),
+            )
