@@ -82,7 +82,7 @@ def ledger(folder: Path, rows: list[tuple], name: str = "台账.xlsx") -> None:
                 category,
                 "活动物资",
                 amount,
-                f"FP{i:04d}",
+                f"{Path(name).stem}-{i:04d}",
                 "超市",
                 "商户",
                 "是",
