@@ -81,8 +81,15 @@ def summary_data(
             row["spent"] += _d(item.get("spent"))
             row["eligible_spent"] += _d(item.get("eligible_spent"))
             row["recoverable"] += _d(item.get("recoverable"))
-    by_hood = [_finish(hoods[k]) for k in sorted(hoods)]
-    by_cat = [_finish(cats[k]) for k in sorted(cats)]
+    # 居民区 in sgov.toml order, then as first met by 项目编号; categories in the program's order.
+    hood_order = {name: i for i, name in enumerate(config.neighborhoods)}
+    by_hood = [
+        _finish(hoods[k]) for k in sorted(hoods, key=lambda k: hood_order.get(k, len(hood_order)))
+    ]
+    cat_order = {name: i for i, name in enumerate(program.categories)}
+    by_cat = [
+        _finish(cats[k]) for k in sorted(cats, key=lambda k: cat_order.get(k, len(cat_order)))
+    ]
     total = _finish(_sum_rows(by_hood, "合计"))
 
     spending: dict[str, Decimal] = {}

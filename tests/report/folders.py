@@ -117,3 +117,17 @@ def puxing_folder(root: Path, ledger: bool = True) -> Path:
             ],
         )
     return root
+
+
+def add_scores(root: Path) -> Path:
+    """Three reviewers: PX-2023-002 first, PX-2023-001 second, PX-2023-010 below the line (60)."""
+    from tests.helpers import SCORES_HEADER
+
+    rows = []
+    for pid, totals in (
+        ("PX-2023-001", (80, 82, 84)),
+        ("PX-2023-002", (90, 91, 92)),
+        ("PX-2023-010", (50, 55, 52)),
+    ):
+        rows += [(pid, f"评委{i}", total) for i, total in enumerate(totals, start=1)]
+    return write_table(root / "评审打分.xlsx", "评审打分", SCORES_HEADER, rows)
