@@ -162,108 +162,101 @@ def plan_project(
     `blocking`: error findings against the application itself (not its ledger or evaluation rows);
     `eligible_rows`: the project's ledger rows with no error finding (SG014 aside).
     """
-    pid = project.project_id or ""
-    evaluation = ctx.evaluation_by_project.get(pid)
+    evaluation = ctx.evaluation_by_project.get(project.project_id or "")
     approved, source, problem = _approved(project, evaluation)
     tranches = ctx.program.tranches
     amounts = tranche_amounts(approved, [t.share for t in tranches])
-    mdate = _midterm_date(ctx, evaluation)
-    gate = _usage_gate(ctx)
+    gates = _Gates(
+        ctx, evaluation, blocking, problem, _midterm_date(ctx, evaluation), _usage_gate(ctx)
+    )
     states: list[TrancheState] = []
-    midterm_spent = midterm_usage = None
     for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
         before = sum((s.amount for s in states), ZERO)
-        previous = states[-1] if states else None
-        if tranche.gate == "midterm" and gate is not None and mdate is not None and before > 0:
-            midterm_spent = sum((e.amount for e in eligible_rows if e.date <= mdate), ZERO)
-            midterm_usage = midterm_spent / before
-        status, reason = _decide(
-            ctx,
-            tranche.gate,
-            previous,
-            problem,
-            blocking,
-            evaluation,
-            mdate,
-            gate,
-            midterm_spent,
-            before,
-        )
+        if (
+            tranche.gate == "midterm"
+            and gates.usage_gate is not None
+            and gates.mdate
+            and before > 0
+        ):
+            gates.before = before
+            gates.midterm_spent = sum(
+                (e.amount for e in eligible_rows if e.date <= gates.mdate), ZERO
+            )
+        status, reason = gates.decide(tranche.gate, states[-1] if states else None)
         states.append(
             TrancheState(n, tranche.share, amount, tranche.gate, status, reason, tranche.clause)
         )
+    usage = gates.midterm_spent / gates.before if gates.midterm_spent is not None else None
     return Plan(
-        project, evaluation, approved, source, tuple(states), mdate, midterm_spent, midterm_usage
+        project,
+        evaluation,
+        approved,
+        source,
+        tuple(states),
+        gates.mdate,
+        gates.midterm_spent,
+        usage,
     )
 
 
-def _decide(
-    ctx: Context,
-    gate_kind: str,
-    previous: TrancheState | None,
-    problem: str,
-    blocking: list[Finding],
-    evaluation: Evaluation | None,
-    mdate: date | None,
-    usage_gate: Decimal | None,
-    midterm_spent: Decimal | None,
-    before: Decimal,
-) -> tuple[str, str]:
-    """(status, reason) of one tranche."""
-    if problem:
-        return WITHHELD, problem
-    if previous is not None and previous.status != RELEASED:
-        if previous.status == WITHHELD:
-            return WITHHELD, f"第{previous.n}笔资金暂缓拨付，本笔随之暂缓"
-        return PENDING, f"第{previous.n}笔资金尚未拨付"
-    if gate_kind == "approval":
-        return _decide_approval(ctx, blocking, evaluation)
-    if gate_kind == "midterm":
-        return _decide_midterm(ctx, evaluation, mdate, usage_gate, midterm_spent, before)
-    verdict = evaluation.final if evaluation is not None else ""
-    return _verdict(verdict, "末期评估")
+@dataclass
+class _Gates:
+    """What the gates of one project look at; `decide` gives (status, reason) of one tranche."""
 
+    ctx: Context
+    evaluation: Evaluation | None
+    blocking: list[Finding]
+    problem: str  # the approved amount cannot be determined
+    mdate: date | None
+    usage_gate: Decimal | None
+    midterm_spent: Decimal | None = None
+    before: Decimal = ZERO  # the amount of the tranches before the mid-term one
 
-def _decide_approval(
-    ctx: Context, blocking: list[Finding], evaluation: Evaluation | None
-) -> tuple[str, str]:
-    if blocking:
-        first = blocking[0]
-        where = " ".join(x for x in (first.file or "", first.sheet or "", first.cell or "") if x)
-        more = f"等 {len(blocking)} 个错误" if len(blocking) > 1 else ""
-        return WITHHELD, (
-            f"申报材料有错误未改正（{first.rule}{('，' + where) if where else ''}{more}），"
-            "不能立项拨付：请先按 sgov validate 的提示改正"
-        )
-    approved_on = evaluation.approved_on if evaluation is not None else None
-    if approved_on is not None and approved_on > ctx.as_of:
-        return PENDING, f"立项日期 {approved_on.isoformat()} 尚未到"
-    return RELEASED, ""
+    def decide(self, gate_kind: str, previous: TrancheState | None) -> tuple[str, str]:
+        if self.problem:
+            return WITHHELD, self.problem
+        if previous is not None and previous.status != RELEASED:
+            if previous.status == WITHHELD:
+                return WITHHELD, f"第{previous.n}笔资金暂缓拨付，本笔随之暂缓"
+            return PENDING, f"第{previous.n}笔资金尚未拨付"
+        if gate_kind == "approval":
+            return self.approval()
+        if gate_kind == "midterm":
+            return self.midterm()
+        return _verdict(self.evaluation.final if self.evaluation else "", "末期评估")
 
-
-def _decide_midterm(
-    ctx: Context,
-    evaluation: Evaluation | None,
-    mdate: date | None,
-    usage_gate: Decimal | None,
-    midterm_spent: Decimal | None,
-    before: Decimal,
-) -> tuple[str, str]:
-    verdict = evaluation.midterm if evaluation is not None else ""
-    if mdate is not None and mdate > ctx.as_of:
-        return PENDING, f"中期评估日期 {mdate.isoformat()} 尚未到"
-    if usage_gate is not None:
-        if mdate is None and verdict != _FAIL:
-            return PENDING, (
-                "没有中期评估日期，无法核算第一笔资金使用率：请在评估结果表填写中期评估日期，"
-                "或在 sgov.toml 的 [settings] 中设置 midterm_date"
-            )
-        if mdate is not None and midterm_spent is not None and midterm_spent < usage_gate * before:
+    def approval(self) -> tuple[str, str]:
+        if self.blocking:
+            first = self.blocking[0]
+            where = " ".join(x for x in (first.file, first.sheet, first.cell) if x)
+            more = f"等 {len(self.blocking)} 个错误" if len(self.blocking) > 1 else ""
             return WITHHELD, (
-                f"截至中期评估日期 {mdate.isoformat()}，第一笔资金合规使用 {fmt_yuan(midterm_spent)} 元，"
-                f"使用率 {_pct(midterm_spent / before)}，低于 {_pct(usage_gate)}：中期评估不合格，第二笔资金不予拨付"
+                f"申报材料有错误未改正（{first.rule}{('，' + where) if where else ''}{more}），"
+                "不能立项拨付：请先按 sgov validate 的提示改正"
             )
-    return _verdict(verdict, "中期评估")
+        approved_on = self.evaluation.approved_on if self.evaluation else None
+        if approved_on is not None and approved_on > self.ctx.as_of:
+            return PENDING, f"立项日期 {approved_on.isoformat()} 尚未到"
+        return RELEASED, ""
+
+    def midterm(self) -> tuple[str, str]:
+        verdict = self.evaluation.midterm if self.evaluation else ""
+        mdate, gate, spent = self.mdate, self.usage_gate, self.midterm_spent
+        if mdate is not None and mdate > self.ctx.as_of:
+            return PENDING, f"中期评估日期 {mdate.isoformat()} 尚未到"
+        if gate is not None:
+            if mdate is None and verdict != _FAIL:
+                return PENDING, (
+                    "没有中期评估日期，无法核算第一笔资金使用率：请在评估结果表填写中期评估日期，"
+                    "或在 sgov.toml 的 [settings] 中设置 midterm_date"
+                )
+            if mdate is not None and spent is not None and spent < gate * self.before:
+                return WITHHELD, (
+                    f"截至中期评估日期 {mdate.isoformat()}，第一笔资金合规使用 {fmt_yuan(spent)} 元，"
+                    f"使用率 {_pct(spent / self.before)}，低于 {_pct(gate)}："
+                    "中期评估不合格，第二笔资金不予拨付"
+                )
+        return _verdict(verdict, "中期评估")
 
 
 def _verdict(verdict: str, what: str) -> tuple[str, str]:
