@@ -1,0 +1,390 @@
+"""The scheduled batch: dated folder swapped in atomically, lock, stale locks, log, summary."""
+
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from selfgov_cli import batch
+from selfgov_cli.batch import BatchError, LockHeld, RunLock, pid_alive, recover, run_batch
+from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
+
+AS_OF = date(2023, 12, 31)
+DAY = "2023-12-31"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_folder(root: Path, errors: bool = False) -> Path:
+    """One clean 浦兴 project with a ledger row; errors=True makes its 申请金额 unreadable (SG003)."""
+    write_config(root, "puxing-2023")
+    write_form(
+        root / "申报" / "一居.xlsx",
+        {
+            "项目编号": "PX-1",
+            "项目名称": "楼道微更新",
+            "项目类别": "悦家",
+            "居民区": "浦兴一居",
+            "申报主体": "浦兴一居委",
+            "项目负责人": "张三丰",
+            "负责人是否本居民区居民": "是",
+            "联系电话": "13812345678",
+            "申请金额": "一万元" if errors else "10000",
+            "开始日期": "2023-03-01",
+            "结束日期": "2023-12-31",
+            "征询居民人数": 45,
+            "听证会日期": "2023-02-15",
+        },
+        budget=[("工作经费", "宣传", 6000), ("社会组织服务", "指导", 4000)],
+        members=[("张三丰", "负责人", "是", "否"), ("李四", "社工联络员", "否", "是")],
+    )
+    write_table(
+        root / "台账.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [
+            (
+                date(2023, 4, 1),
+                "PX-1",
+                "工作经费",
+                "自治金项目 楼道微更新 宣传品",
+                "1000",
+                "F-1",
+                "印刷店",
+                "商户",
+                "是",
+                "自治金项目 楼道微更新",
+            )
+        ],
+    )
+    (root / "说明.xlsx").write_bytes(b"not a workbook")  # skipped with SG001
+    return root
+
+
+def hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in skip
+    }
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def write_lock(
+    out: Path, pid: int, host: str | None = None, started: datetime | None = None
+) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".sgov.lock"
+    when = (started or datetime.now()).isoformat(timespec="seconds")
+    path.write_text(
+        json.dumps({"pid": pid, "host": host or socket.gethostname(), "started": when}),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
+    folder = make_folder(tmp_path / "prog")
+    result = run_batch(folder, as_of=AS_OF)
+
+    out = folder / "sgov-output"
+    assert result.status == 1  # the unreadable 说明.xlsx is an SG001 error
+    assert result.out_dir == out / DAY
+    assert listing(out) == [DAY]  # no lock, no temporary folder left
+    assert listing(out / DAY) == [
+        "disburse.json", "run.log", "summary.json", "validate.json", "公示名单.html", "公示名单.md", "公示名单.xlsx",
+    ]  # fmt: skip
+    summary = json.loads((out / DAY / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == 1
+    assert (summary["program"], summary["as_of"]) == ("puxing-2023", DAY)
+    assert summary["counts"] == {
+        "files": 3, "files_skipped": 1, "projects": 1, "errors": 1, "warnings": 0, "infos": 0, "ranked": 0,
+    }  # fmt: skip
+    assert summary["steps"]["rank"] == "skipped: no scores"
+    assert summary["outputs"] == listing(out / DAY)
+    assert (
+        summary["totals"]["released"]
+        == json.loads((out / DAY / "disburse.json").read_text("utf-8"))["totals"]["released"]
+    )
+    log = (out / DAY / "run.log").read_text(encoding="utf-8").splitlines()
+    assert "  读取 台账.xlsx：经费台账" in log
+    assert "  读取 申报/一居.xlsx：申报表、预算明细、项目成员" in log
+    assert any(line.startswith("  跳过 说明.xlsx：SG001 ") for line in log)
+    assert "共 3 个文件：读取 2 个，跳过 1 个（隐藏文件、~$ 锁文件与 sgov-output 不计）" in log
+    assert any(line.startswith("校验：完成，用时 ") and line.endswith(" 秒") for line in log)
+    assert log[-1].startswith("结束：退出码 ")
+
+
+def test_status_follows_error_findings(tmp_path):
+    clean = run_batch(make_folder(tmp_path / "clean"), as_of=AS_OF)
+    bad = run_batch(make_folder(tmp_path / "bad", errors=True), as_of=AS_OF)
+    clean_summary = clean.summary
+    bad_summary = json.loads((bad.out_dir / "summary.json").read_text(encoding="utf-8"))
+    # the unreadable 说明.xlsx is an SG001 error in both; 一万元 adds SG003 (and SG014: nothing is
+    # released to a project without a readable amount, so its ledger row overdraws)
+    assert (clean.status, clean_summary["counts"]["errors"]) == (1, 1)
+    assert (bad.status, bad_summary["status"], bad_summary["counts"]["errors"]) == (1, 1, 3)
+    (tmp_path / "clean" / "说明.xlsx").unlink()
+    again = run_batch(tmp_path / "clean", as_of=AS_OF)
+    assert (
+        again.status,
+        again.summary["counts"]["errors"],
+        again.summary["counts"]["files_skipped"],
+    ) == (0, 0, 0)
+
+
+def test_rerun_replaces_the_dated_folder_and_reports_stay_byte_identical(tmp_path):
+    folder = make_folder(tmp_path / "prog")
+    out = tmp_path / "out"
+    first = run_batch(folder, out, AS_OF)
+    before = hashes(first.out_dir, skip=("run.log",))
+    (first.out_dir / "stray.txt").write_text("left by a clerk", encoding="utf-8")
+    time.sleep(1.1)  # a later wall clock must not change any report
+
+    second = run_batch(folder, out, AS_OF)
+    assert second.out_dir == first.out_dir == out / DAY
+    assert listing(out) == [DAY]
+    assert "stray.txt" not in listing(out / DAY)
+    assert hashes(out / DAY, skip=("run.log",)) == before
+
+    (folder / "说明.xlsx").unlink()  # the inputs change: the dated folder follows
+    third = run_batch(folder, out, AS_OF)
+    assert third.summary["counts"]["files"] == 2
+    assert (
+        json.loads((out / DAY / "summary.json").read_text(encoding="utf-8"))["counts"]["files"] == 2
+    )
+    assert listing(out) == [DAY]
+
+
+def test_a_run_that_fails_in_a_report_writer_leaves_the_previous_output(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "prog")
+    out = folder / "sgov-output"
+    run_batch(folder, as_of=AS_OF)
+    before = hashes(out / DAY)
+
+    import selfgov_cli.report.publicity as publicity
+
+    def broken(*args, **kwargs):
+        (Path(args[2]) / "公示名单.html").write_text(
+            "<half", encoding="utf-8"
+        )  # a half-written file
+        raise RuntimeError("writer crashed")
+
+    monkeypatch.setattr(publicity, "render_publicity", broken)
+    with pytest.raises(RuntimeError, match="writer crashed"):
+        run_batch(folder, as_of=AS_OF)
+
+    assert listing(out) == [DAY, "run-failed.log"]  # no temporary folder, no lock
+    assert hashes(out / DAY) == before
+    failed = (out / "run-failed.log").read_text(encoding="utf-8")
+    assert "未能完成（RuntimeError: writer crashed）；上次的输出保持不变" in failed
+    assert "公示名单：失败" in failed
+
+    monkeypatch.undo()
+    run_batch(folder, as_of=AS_OF)  # the next good run clears the failure note
+    assert listing(out) == [DAY]
+
+
+def test_a_first_run_that_fails_leaves_nothing_behind(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "prog")
+    monkeypatch.setattr(batch, "_summary", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run_batch(folder, tmp_path / "out", AS_OF)
+    assert listing(tmp_path / "out") == ["run-failed.log"]
+
+
+def test_a_second_concurrent_run_is_refused(tmp_path):
+    folder = make_folder(tmp_path / "prog")
+    out = tmp_path / "out"
+    reading, release = threading.Event(), threading.Event()
+    results: list = []
+
+    def slow_progress(done, total, path):
+        reading.set()
+        release.wait(20)
+
+    worker = threading.Thread(
+        target=lambda: results.append(run_batch(folder, out, AS_OF, progress=slow_progress))
+    )
+    worker.start()
+    try:
+        assert reading.wait(20)
+        with pytest.raises(
+            LockHeld,
+            match=r"另一个 sgov run 正在写入 .*（进程 \d+，计算机 .*，开始于 .*）：请等它结束后再运行",
+        ):
+            run_batch(folder, out, AS_OF)
+        assert (out / ".sgov.lock").exists()
+    finally:
+        release.set()
+        worker.join(30)
+    assert results[0].status == 1
+    assert listing(out) == [DAY]
+
+
+def test_a_lock_of_a_dead_process_is_broken_and_its_leftovers_cleaned(tmp_path):
+    folder = make_folder(tmp_path / "prog")
+    out = tmp_path / "out"
+    run_batch(folder, out, AS_OF)
+    before = hashes(out / DAY, skip=("run.log",))
+    write_lock(out, dead_pid())
+    leftover = out / f".{DAY}.tmp-4242-deadbeef"
+    leftover.mkdir()
+    (leftover / "公示名单.html").write_text("<half", encoding="utf-8")
+
+    result = run_batch(folder, out, AS_OF)
+    assert result.status == 1
+    assert listing(out) == [DAY]
+    assert hashes(out / DAY, skip=("run.log",)) == before
+    log = (out / DAY / "run.log").read_text(encoding="utf-8")
+    assert "上次运行未正常结束，已清除它留下的锁（" in log and "该进程已不在运行）" in log
+    assert f"已删除上次运行中断时留下的临时文件夹 .{DAY}.tmp-4242-deadbeef" in log
+
+
+def test_a_lock_older_than_the_limit_is_stale_even_if_its_process_lives(tmp_path):
+    folder = make_folder(tmp_path / "prog")
+    out = tmp_path / "out"
+    write_lock(out, os.getppid(), started=datetime.now() - timedelta(hours=13))
+    assert run_batch(folder, out, AS_OF).status == 1
+    assert "已超过 12 小时" in (out / DAY / "run.log").read_text(encoding="utf-8")
+    write_lock(out, os.getppid(), started=datetime.now() - timedelta(hours=2))
+    with pytest.raises(LockHeld):
+        run_batch(folder, out, AS_OF)
+    assert run_batch(folder, out, AS_OF, stale_hours=1).status == 1
+
+
+def test_a_lock_from_another_computer_is_only_stale_by_age(tmp_path):
+    out = tmp_path / "out"
+    write_lock(out, dead_pid(), host="another-pc")
+    with pytest.raises(LockHeld, match="计算机 another-pc"):
+        RunLock(out / ".sgov.lock").acquire()
+
+
+def test_a_garbled_lock_is_held_while_fresh_and_broken_when_old(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    path = out / ".sgov.lock"
+    path.write_text("", encoding="utf-8")  # a run that died between creating and writing its lock
+    with pytest.raises(LockHeld):
+        RunLock(path).acquire()
+    old = time.time() - 120
+    os.utime(path, (old, old))
+    lock = RunLock(path)
+    lock.acquire()
+    assert "锁文件内容无法识别" in lock.broke
+    assert json.loads(path.read_text(encoding="utf-8"))["pid"] == os.getpid()
+    lock.release()
+    assert not path.exists()
+
+
+def test_release_leaves_a_lock_that_is_not_ours(tmp_path):
+    lock = RunLock(tmp_path / ".sgov.lock")
+    lock.acquire()
+    write_lock(tmp_path, 12345)  # someone broke ours and took it: do not delete theirs
+    lock.release()
+    assert json.loads((tmp_path / ".sgov.lock").read_text(encoding="utf-8"))["pid"] == 12345
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_run_killed_mid_way_is_recovered_by_the_next_run(tmp_path):
+    folder = make_folder(tmp_path / "prog")
+    out = tmp_path / "out"
+    run_batch(folder, out, AS_OF)
+    before = hashes(out / DAY, skip=("run.log",))
+    marker = tmp_path / "reading"
+    script = (
+        "import sys, time, pathlib\n"
+        "from datetime import date\n"
+        "from selfgov_cli.batch import run_batch\n"
+        "def progress(done, total, path):\n"
+        "    if done:\n"
+        f"        pathlib.Path({str(marker)!r}).touch()\n"
+        "        time.sleep(60)\n"
+        f"run_batch({str(folder)!r}, {str(out)!r}, date(2023, 12, 31), progress=progress)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
+    try:
+        deadline = time.time() + 30
+        while not marker.exists() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert marker.exists()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(10)
+    names = listing(out)
+    assert DAY in names and ".sgov.lock" in names
+    assert any(n.startswith(f".{DAY}.tmp-{proc.pid}-") for n in names)  # what the killed run left
+    assert hashes(out / DAY, skip=("run.log",)) == before  # the previous output is untouched
+
+    assert run_batch(folder, out, AS_OF).status == 1
+    assert listing(out) == [DAY]
+    assert hashes(out / DAY, skip=("run.log",)) == before
+
+
+def test_recover_puts_back_a_folder_swapped_out_by_an_interrupted_run(tmp_path):
+    aside = tmp_path / f".{DAY}.old-99-abcd1234"
+    aside.mkdir()
+    (aside / "summary.json").write_text("{}", encoding="utf-8")
+    other = tmp_path / ".cache"  # somebody else's hidden folder: untouched
+    other.mkdir()
+    assert recover(tmp_path) == [f"已恢复上次运行中断时换下的输出文件夹 {DAY}"]
+    assert listing(tmp_path) == [".cache", DAY]
+    assert (tmp_path / DAY / "summary.json").read_text(encoding="utf-8") == "{}"
+    aside.mkdir()
+    assert recover(tmp_path) == [f"已删除上次运行中断时留下的临时文件夹 .{DAY}.old-99-abcd1234"]
+    assert listing(tmp_path) == [".cache", DAY]
+
+
+def test_an_output_folder_inside_the_program_folder_must_be_sgov_output(tmp_path):
+    folder = make_folder(tmp_path / "prog")
+    with pytest.raises(BatchError, match="下次运行会被当作输入读取"):
+        run_batch(folder, folder / "输出", AS_OF)
+    with pytest.raises(BatchError, match="不能是项目文件夹本身"):
+        run_batch(folder, folder, AS_OF)
+    assert (
+        run_batch(folder, folder / "sgov-output" / "nightly", AS_OF).out_dir
+        == folder / "sgov-output" / "nightly" / DAY
+    )
+    assert not (folder / "输出").exists()
+
+
+def test_a_missing_report_module_is_skipped_and_logged(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "selfgov_cli.report.publicity", None)
+    result = run_batch(make_folder(tmp_path / "prog"), tmp_path / "out", AS_OF)
+    assert result.summary["steps"]["publicity"].startswith("skipped: ")
+    assert "公示名单.html" not in listing(result.out_dir)
+    assert "公示名单：跳过（本版本没有 selfgov_cli.report.publicity）" in (
+        result.out_dir / "run.log"
+    ).read_text("utf-8")
+
+
+def test_progress_reports_every_workbook(tmp_path):
+    calls = []
+    run_batch(
+        make_folder(tmp_path / "prog"), tmp_path / "out", AS_OF, progress=lambda *a: calls.append(a)
+    )
+    assert calls == [(0, 3, ""), (1, 3, "台账.xlsx"), (2, 3, "申报/一居.xlsx"), (3, 3, "说明.xlsx")]
+
+
+def test_pid_alive():
+    assert pid_alive(os.getpid())
+    assert pid_alive(os.getppid())
+    assert not pid_alive(dead_pid())
+    assert not pid_alive(0)
