@@ -1,0 +1,190 @@
+"""sgov rank: exit codes, JSON on stdout only, plain text when piped, xlsx that is safe and repeatable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from selfgov_cli.cli.app import app
+from tests.test_rank import app as application
+from tests.test_rank import config, grid, scores
+
+runner = CliRunner()
+AS_OF = "2023-12-31"
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    f = tmp_path / "浦兴"
+    config(f)
+    application(f, "P1", 项目名称='=HYPERLINK("http://x")')
+    application(f, "P2", 是否培育新团队="是")
+    application(f, "P3")
+    scores(f, grid({"P1": [90, 80, 85, 70, 95], "P2": [80, 81, 79], "P3": [50, 55, 59]}))
+    return f
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_json_on_stdout_exit_0(folder):
+    before = digest(folder)
+    result = run("rank", folder, "--format", "json", "--as-of", AS_OF, "--stage", "final")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [
+        (e["rank"], e["project_id"], e["reviewers"], e["score"], e["adjusted_score"], e["flags"])
+        for e in payload["ranking"]
+    ] == [
+        (1, "P1", 5, "85.0000", "85.0000", ["top10", "top5"]),
+        (2, "P2", 3, "80.0000", "83.0000", ["top10", "top5"]),
+        (3, "P3", 3, "54.6667", "54.6667", ["top10", "top5", "below_line"]),
+    ]
+    assert (payload["program"], payload["stage"], payload["as_of"]) == (
+        "puxing-2023",
+        "final",
+        AS_OF,
+    )
+    assert digest(folder) == before  # inputs are never written to
+
+
+def test_error_findings_exit_1(folder):
+    scores(folder, grid({"P1": [90, 80, 85, 70, 101], "P2": [80, 81, 79], "P3": [50, 55, 59]}))
+    result = run("rank", folder, "-f", "json", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    p1 = next(e for e in json.loads(result.stdout)["ranking"] if e["project_id"] == "P1")
+    assert (p1["reviewers"], p1["score"]) == (4, "81.2500")
+
+
+def test_plain_text_when_piped(folder):
+    result = run("rank", folder, "--as-of", AS_OF, "--pool", "1.5万")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "项目计划：2023年浦兴路街道“自治金”项目（puxing-2023）  评审排名  计算日期 2023-12-31",
+        '1. P1 =HYPERLINK("http://x")（浦兴一居）  得分 85.0000  调整后 85.0000  标记 资助',
+        "   各评审总分：A 90、B 80、C 85、D 70（去掉）、E 95（去掉）",
+        "   评审 5 人，去掉最高分 95（E）与最低分 70（D），其余 3 人平均 85.0000",
+        "   资金池拨付 10,000.00 元，剩余 5,000.00 元（资金池设置）",
+        "2. P2 项目P2（浦兴一居）  得分 80.0000  调整后 83.0000  标记 未资助",
+        "   各评审总分：A 80、B 81、C 79",
+        "   评审 3 人，平均 80.0000（不足 5 人，不去掉最高最低分）",
+        "   培育新团队（1+N+X），加 3 分（浦兴 三.3）",
+        "   资金池剩余 5,000.00 元，不足以资助本项目 10,000.00 元（资金池设置）",
+        "3. P3 项目P3（浦兴一居）  得分 54.6667  调整后 54.6667  标记 未入围",
+        "   各评审总分：A 50、B 55、C 59",
+        "   评审 3 人，平均 54.6667（不足 5 人，不去掉最高最低分）",
+        "   调整后得分 54.6667 低于入围分 60，未入围",
+        "资金池 15000.00 元（cutoff）：已分配 10000.00 元，剩余 5000.00 元",
+        "警告 SG020 评审打分.xlsx 评审打分 A7：评审人 D、E 没有给项目 P2 打分（共 5 位评审人，本项目 3 位）：请核对是否漏录",
+        "警告 SG020 评审打分.xlsx 评审打分 A10：评审人 D、E 没有给项目 P3 打分（共 5 位评审人，本项目 3 位）：请核对是否漏录",
+        "共排名 3 个项目，未排名 0 个；文件夹校验：错误 0 个，警告 2 个（完整清单见 sgov validate）。",
+    ]
+
+
+def test_score_findings_are_listed_under_the_table(folder):
+    application(folder, "P4")
+    result = run("rank", folder, "--as-of", AS_OF, "-q")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "未排名：P4 项目P4：评审打分表中没有该项目的评分" in lines
+    assert (
+        "错误 SG019 申报/P4.xlsx 申报表 B1：项目 P4 在评审打分表中没有任何评分，无法排名："
+        "请补录评审分数，或确认该项目不参加本轮评审"
+    ) in lines
+
+
+def test_no_score_sheets_says_so(tmp_path):
+    config(tmp_path)
+    application(tmp_path, "P1")
+    result = run("rank", tmp_path, "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == "文件夹中没有评审打分表（工作表“评审打分”），无需排名。"
+
+
+def test_xlsx_is_formula_proof_and_byte_identical(folder, tmp_path):
+    out1, out2 = tmp_path / "a" / "排名.xlsx", tmp_path / "b" / "排名.xlsx"
+    for out in (out1, out2):
+        result = run(
+            "rank", folder, "--format", "xlsx", "-o", out, "--as-of", AS_OF, "--stage", "final"
+        )
+        assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"已写出 {out2}（3 个项目）"
+    assert out1.read_bytes() == out2.read_bytes()
+    wb = openpyxl.load_workbook(out1)
+    assert wb.sheetnames == ["评审排名", "评审明细", "未排名", "排名方法"]
+    ws = wb["评审排名"]
+    assert [c.value for c in ws[1]][:8] == [
+        "名次",
+        "项目编号",
+        "项目名称",
+        "居民区",
+        "类别",
+        "所属区县",
+        "金额",
+        "评审人数",
+    ]
+    assert [ws.cell(r, 2).value for r in (2, 3, 4)] == ["P1", "P2", "P3"]
+    name = ws["C2"]
+    assert (name.data_type, str(name.value)) == ("s", '=HYPERLINK("http://x")')
+    assert (ws["K3"].value, ws["M3"].value, ws["N3"].value) == (80, 83, "十佳、前五")
+    assert ws["K2"].number_format == "0.0000"
+    detail = wb["评审明细"]
+    assert [c.value for c in detail[2]] == [
+        "P1",
+        "A",
+        None,
+        90,
+        "否",
+        "评审打分.xlsx",
+        "评审打分",
+        2,
+        "计入",
+    ]
+    assert [c.value for c in detail[5]][:5] == ["P1", "D", None, 70, "是"]
+    assert not list(folder.rglob("*排名*"))
+
+
+def test_json_to_a_file(folder, tmp_path):
+    out = tmp_path / "rank.json"
+    result = run("rank", folder, "-f", "json", "-o", out, "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["ranking"][0]["project_id"] == "P1"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--pool", "很多"), "--pool 应为金额，如 200000 或 20万（现为 '很多'）"),
+        (("--pool", "-5"), "--pool 应为金额"),
+        (("--stage", "midterm"), "--stage 只能是 review（评审）或 final（年终）"),
+        (("--format", "csv"), "--format 只能是 table、json 或 xlsx"),
+        (("-o", "x.txt"), "-o 只用于 --format json 或 xlsx"),
+        (("--as-of", "昨天"), "--as-of 应为日期"),
+        (("--program", "nope-2023"), "未知的项目计划"),
+    ],
+)
+def test_cannot_run_exits_2_with_one_sentence(folder, args, message):
+    result = run("rank", folder, *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"sgov：{message}")
+
+
+def test_missing_folder_exits_2(tmp_path):
+    result = run("rank", tmp_path / "没有")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "文件夹不存在" in result.stderr
