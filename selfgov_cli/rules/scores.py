@@ -13,7 +13,7 @@ from decimal import Decimal
 from selfgov_cli.model import Location, Score
 from selfgov_cli.rules.engine import Context, Hit, rule
 
-SCORES = "评审规则"
+SCORES = "通用规则"
 FULL_MARKS = Decimal(100)
 TOLERANCE = Decimal("0.01")
 # Numeric columns that are bookkeeping, not criteria (a 序号 column must not add to the total).
@@ -52,10 +52,7 @@ def reviewer_key(text: str) -> str:
 
 
 def row_total(score: Score) -> tuple[Decimal | None, str | None]:
-    """(total, problem): 总分, else the sum of the criteria; problem says why a row has no usable total.
-
-    A 总分 that disagrees with its criteria is a problem too; its value is still returned.
-    """
+    """(total, problem): 总分, else the sum of the criteria; problem says why a row has no usable total. A 总分 that disagrees with its criteria is a problem too; its value is still returned."""
     if "total" in score.bad:
         return None, None  # unreadable 总分: SG003 already says so
     items = criteria(score)
@@ -104,8 +101,7 @@ def _where(score: Score) -> str:
     "核对评审人的原始评分表，改正该分数",
 )
 def out_of_range(ctx: Context) -> Iterator[Hit]:
-    """A criterion score below 0 or above its full marks (the header may state them: 必要性（20分）;
-    otherwise 100), or a reviewer's total below 0 or above 100. The row is left out of the ranking."""
+    """A criterion score below 0 or above its full marks (the header may state them: 必要性（20分）; otherwise 100), or a reviewer's total below 0 or above 100. The row is left out of the ranking."""
     for score in ctx.data.scores:
         for name, value in criteria(score):
             top = criterion_max(name)
@@ -140,8 +136,7 @@ def out_of_range(ctx: Context) -> Iterator[Hit]:
     "删除重复的评分行，或改正评审人姓名；排名只计第一行",
 )
 def scored_twice(ctx: Context) -> Iterator[Hit]:
-    """The same reviewer scores the same project on two rows (anywhere in the folder). The first row
-    counts; the later ones are reported and left out of the ranking."""
+    """The same reviewer scores the same project on two rows (anywhere in the folder). The first row counts; the later ones are reported and left out of the ranking."""
     first: dict[tuple[str, str], Score] = {}
     for score in ctx.data.scores:
         key = (score.project_id or "", reviewer_key(score.reviewer))
@@ -177,8 +172,7 @@ def green_channel(ctx: Context, project) -> bool:
     "补录该项目的评审分数；如该项目不参加本轮评审，请说明原因",
 )
 def not_scored(ctx: Context) -> Iterator[Hit]:
-    """Only when the folder has score sheets: an application no score row names. 浦兴 last year's
-    十佳 (上年十佳排名 1–10) are exempt: they take the green channel without review."""
+    """Only when the folder has score sheets: an application no score row names. 浦兴 last year's 十佳 (上年十佳排名 1–10) are exempt: they take the green channel without review."""
     if not has_score_sheets(ctx):
         return
     scored = {score.project_id for score in ctx.data.scores if score.project_id}
@@ -201,8 +195,7 @@ def not_scored(ctx: Context) -> Iterator[Hit]:
     "核对该评审人的评分表是否漏录；分组评审时请确认各组评审范围",
 )
 def reviewer_missing(ctx: Context) -> Iterator[Hit]:
-    """A reviewer who scored some projects but not this one (one warning per project, at its first
-    score row). The project's score is the mean of the reviewers who did score it."""
+    """A reviewer who scored some projects but not this one (one warning per project, at its first score row). The project's score is the mean of the reviewers who did score it."""
     reviewers: dict[str, str] = {}
     by_project: dict[str, tuple[Score, set[str]]] = {}
     for score in ctx.data.scores:
@@ -233,9 +226,7 @@ def reviewer_missing(ctx: Context) -> Iterator[Hit]:
     "补全或改正该行的总分与评分项；分组评审时评审组须为 group_weights 中的组名",
 )
 def unusable_row(ctx: Context) -> Iterator[Hit]:
-    """A score row whose reviewer total cannot be known (总分 empty and a criterion empty), whose
-    总分 disagrees with the sum of its criteria (tolerance 0.01), or — when the setting group_weights is
-    set — whose 评审组 is empty or not one of the weighted groups. The row is left out of the ranking."""
+    """A score row whose reviewer total cannot be known (总分 empty and a criterion empty), whose 总分 disagrees with the sum of its criteria (tolerance 0.01), or — when the setting group_weights is set — whose 评审组 is empty or not one of the weighted groups. The row is left out of the ranking."""
     weights = ctx.setting("group_weights") or {}
     groups = "、".join(weights)
     for score in ctx.data.scores:
