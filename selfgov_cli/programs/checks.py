@@ -4,6 +4,7 @@ inspection results, repeated applications and expense-share caps."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
@@ -20,7 +21,11 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def text_key(raw: Any) -> str:
     """Text as compared: no spaces, punctuation or quotes, full-width folded, lower case."""
-    return _NOT_WORD.sub("", normalize_label(raw)) if raw else ""
+    return (
+        _NOT_WORD.sub("", unicodedata.normalize("NFKC", normalize_label(raw))).lower()
+        if raw
+        else ""
+    )
 
 
 def found_words(text: Any, words: Iterable[str]) -> list[str]:

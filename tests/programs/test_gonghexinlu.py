@@ -1,0 +1,92 @@
+"""共和新路 gonghexinlu-2023: GH001–GH004 each fire at their place, and stay quiet at their boundary."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import write_form
+from tests.programs.util import hits
+
+P = "gonghexinlu-2023"
+BRAND = {
+    "项目编号": "GH-01",
+    "项目名称": "楼组议事厅",
+    "项目类别": "一居一品",
+    "居民区": "共和一居",
+    "申报主体": "共和一居委",
+    "项目负责人": "马丽",
+    "申请金额": 30000,
+    "开始日期": "2023-04-01",
+    "结束日期": "2024-12-31",
+    "意向": "搭建一个社区自治载体",
+}
+MICRO = {
+    **BRAND,
+    "项目编号": "GH-11",
+    "项目名称": "楼道小花园",
+    "项目类别": "七彩微创投",
+    "申请金额": 5000,
+    "结束日期": "2024-03-31",
+    "意向": "公共空间打造",
+}
+
+
+def make(folder, base, name="a.xlsx", **changes):
+    return write_form(folder / name, {**base, **changes})
+
+
+def gh(folder, rule_id=None):
+    return [h for h in hits(folder, P, "GH") if rule_id is None or h[0] == rule_id]
+
+
+def test_clean_applications_have_no_findings(tmp_path):
+    make(tmp_path, BRAND, "a.xlsx")
+    make(tmp_path, MICRO, "b.xlsx")
+    make(tmp_path, MICRO, "c.xlsx", 项目编号="GH-12", 意向="社区关爱服务")
+    assert hits(tmp_path, P) == []
+
+
+@pytest.mark.parametrize(("amount", "fires"), [(5000, False), (5000.01, True)])
+def test_gh001_micro_cap(tmp_path, amount, fires):
+    cells = make(tmp_path, MICRO, 申请金额=amount)
+    expected = [("GH001", "GH-11", "a.xlsx", "申报表", cells["申请金额"])] if fires else []
+    assert gh(tmp_path, "GH001") == expected
+
+
+def test_gh002_intent_of_the_other_category(tmp_path):
+    cells = make(tmp_path, MICRO, "a.xlsx", 意向="挖掘一批社区自治骨干")
+    make(tmp_path, BRAND, "b.xlsx", 意向="睦邻友好建设", 居民区="共和二居")
+    make(tmp_path, MICRO, "c.xlsx", 项目编号="GH-13", 意向="随便做做")  # no category's: SG007 only
+    assert gh(tmp_path) == [
+        ("GH002", "GH-11", "a.xlsx", "申报表", cells["意向"]),
+        ("GH002", "GH-01", "b.xlsx", "申报表", cells["意向"]),
+    ]
+    assert hits(tmp_path, P, "SG007") == [("SG007", "GH-13", "c.xlsx", "申报表", cells["意向"])]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "fires"),
+    [
+        ("2023-04-01", "2024-03-31", False),
+        ("2023-04-01", "2024-04-01", True),
+        ("2024-02-29", "2025-02-28", False),
+        ("2024-02-29", "2025-03-01", True),
+    ],
+)
+def test_gh003_micro_runs_at_most_one_year(tmp_path, start, end, fires):
+    cells = make(tmp_path, MICRO, 开始日期=start, 结束日期=end)
+    expected = [("GH003", "GH-11", "a.xlsx", "申报表", cells["结束日期"])] if fires else []
+    assert gh(tmp_path, "GH003") == expected
+
+
+def test_gh003_brand_projects_may_run_longer(tmp_path):
+    make(tmp_path, BRAND, 结束日期="2025-12-31")
+    assert gh(tmp_path) == []
+
+
+def test_gh004_second_brand_project_in_one_neighborhood(tmp_path):
+    make(tmp_path, BRAND, "a.xlsx")
+    make(tmp_path, MICRO, "b.xlsx")  # a micro project does not count
+    cells = make(tmp_path, BRAND, "c.xlsx", 项目编号="GH-02", 项目名称="自治公约")
+    make(tmp_path, BRAND, "d.xlsx", 项目编号="GH-03", 居民区="共和二居")
+    assert gh(tmp_path) == [("GH004", "GH-02", "c.xlsx", "申报表", cells["居民区"])]

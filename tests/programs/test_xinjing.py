@@ -1,0 +1,147 @@
+"""新泾 xinjing-2021: XJ001–XJ009 each fire at their place, and stay quiet at their boundary."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import write_form
+from tests.programs.util import hits, messages
+
+P = "xinjing-2021"
+FORM = {
+    "项目编号": "XJ-01",
+    "项目名称": "邻里花园共建",
+    "项目类别": "Xin营造",
+    "居民区": "新泾一村",
+    "申报主体": "长宁区新泾社工服务社",
+    "申报主体类型": "社会服务机构",
+    "项目负责人": "陈红",
+    "申请金额": 50000,
+    "开始日期": "2023-03-01",
+    "结束日期": "2023-12-31",
+    "申报日期": "2023-02-01",
+    "专职人员数": 2,
+    "前两年年检结果": "合格,合格",
+    "成立日期": "2015-05-01",
+    "规范化评估等级": "2A",
+    "项目简介": "居民一起打理小区花园",
+}
+
+
+def make(folder, name="a.xlsx", **changes):
+    return write_form(folder / name, {**FORM, **changes})
+
+
+def xj(folder, rule_id=None):
+    return [h for h in hits(folder, P, "XJ") if rule_id is None or h[0] == rule_id]
+
+
+def test_clean_application_has_no_findings(tmp_path):
+    make(tmp_path)
+    assert hits(tmp_path, P) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [(50000, []), (50000.01, ["XJ002"]), (100000, ["XJ002"]), (100000.01, ["XJ001"])],
+)
+def test_xj001_xj002_amount_boundaries(tmp_path, amount, expected):
+    cells = make(tmp_path, 申请金额=amount)
+    assert xj(tmp_path) == [(r, "XJ-01", "a.xlsx", "申报表", cells["申请金额"]) for r in expected]
+
+
+def test_xj003_second_application_from_one_neighborhood(tmp_path):
+    make(tmp_path)
+    cells = make(tmp_path, "b.xlsx", 项目编号="XJ-02", 居民区=" 新泾一村")
+    make(tmp_path, "c.xlsx", 项目编号="XJ-03", 居民区="新泾二村")
+    assert xj(tmp_path, "XJ003") == [("XJ003", "XJ-02", "b.xlsx", "申报表", cells["居民区"])]
+    assert "XJ-01" in messages(tmp_path, P, "XJ003")[0]
+
+
+def test_xj004_garbage_sorting_only_in_xin_zhili(tmp_path):
+    cells = make(tmp_path, 项目类别="Xin治理", 项目简介="推进垃圾分类 定时定点")
+    make(
+        tmp_path, "b.xlsx", 项目编号="XJ-02", 居民区="新泾二村", 项目简介="推进垃圾分类"
+    )  # Xin营造
+    assert xj(tmp_path, "XJ004") == [("XJ004", "XJ-01", "a.xlsx", "申报表", cells["项目简介"])]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fires"),
+    [
+        ("社会服务机构", False),
+        ("民办非企业", False),
+        ("社会团体", False),
+        ("居委会", True),
+        ("基金会", True),
+    ],
+)
+def test_xj005_applicant_type(tmp_path, kind, fires):
+    cells = make(tmp_path, 申报主体类型=kind)
+    expected = [("XJ005", "XJ-01", "a.xlsx", "申报表", cells["申报主体类型"])] if fires else []
+    assert xj(tmp_path, "XJ005") == expected
+
+
+@pytest.mark.parametrize(("staff", "fires"), [(2, False), (1, True)])
+def test_xj006_fulltime_staff(tmp_path, staff, fires):
+    cells = make(tmp_path, 专职人员数=staff)
+    expected = [("XJ006", "XJ-01", "a.xlsx", "申报表", cells["专职人员数"])] if fires else []
+    assert xj(tmp_path, "XJ006") == expected
+
+
+@pytest.mark.parametrize(
+    ("results", "founded", "fires"),
+    [
+        ("合格，合格", "2015-05-01", False),
+        ("2021年合格、2022年合格", "2015-05-01", False),
+        ("合格,基本合格", "2015-05-01", True),  # 基本合格 does not count
+        ("不合格", "2015-05-01", True),
+        (None, "2015-05-01", True),  # not filled in: XJ007, not SG002
+        (
+            "合格,基本合格",
+            "2021-02-02",
+            False,
+        ),  # founded less than two years before 申报日期 2023-02-01
+        ("合格,基本合格", "2021-02-01", True),  # exactly two years: not exempt
+    ],
+)
+def test_xj007_inspections_and_young_organisations(tmp_path, results, founded, fires):
+    cells = make(tmp_path, 前两年年检结果=results, 成立日期=founded)
+    expected = [("XJ007", "XJ-01", "a.xlsx", "申报表", cells["前两年年检结果"])] if fires else []
+    assert xj(tmp_path, "XJ007") == expected
+    assert hits(tmp_path, P, "SG002") == []
+
+
+def test_xj007_not_checked_for_a_committee(tmp_path):
+    make(tmp_path, 申报主体类型="居委会", 前两年年检结果=None)
+    assert [h[0] for h in xj(tmp_path)] == ["XJ005"]
+
+
+def test_xj008_overlap_screen_is_a_warning_for_a_person(tmp_path):
+    cells = make(tmp_path, 项目名称="协助物业管理停车")
+    make(tmp_path, "b.xlsx", 项目编号="XJ-02", 居民区="新泾二村", 项目简介="配合改造工程做好宣传")
+    assert xj(tmp_path, "XJ008") == [
+        ("XJ008", "XJ-01", "a.xlsx", "申报表", cells["项目名称"]),
+        ("XJ008", "XJ-02", "b.xlsx", "申报表", cells["项目简介"]),
+    ]
+    assert all("人工判断" in m for m in messages(tmp_path, P, "XJ008"))
+
+
+@pytest.mark.parametrize(
+    ("rating", "fires"),
+    [("2A", False), ("3A", True), ("AAAA", True), ("５Ａ级", True), (None, False)],
+)
+def test_xj009_rating_3a_or_above(tmp_path, rating, fires):
+    cells = make(tmp_path, 规范化评估等级=rating)
+    expected = [("XJ009", "XJ-01", "a.xlsx", "申报表", cells["规范化评估等级"])] if fires else []
+    assert xj(tmp_path, "XJ009") == expected
+
+
+def test_settings_override_the_amount_cap(tmp_path):
+    from tests.helpers import write_config
+
+    cells = make(tmp_path, 申请金额=90000)
+    write_config(tmp_path, P, settings={"max_amount": 80000})
+    assert [h for h in hits(tmp_path, None, "XJ001")] == [
+        ("XJ001", "XJ-01", "a.xlsx", "申报表", cells["申请金额"])
+    ]
