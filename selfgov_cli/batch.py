@@ -161,8 +161,8 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     if validation.data.scores:
         ranking = _step("rank", steps, log, lambda: _rank(validation, outputs, log))
     else:
-        steps["rank"] = "skipped: no scores"
-        log.add("排名：跳过（文件夹中没有评审打分记录）")
+        steps["rank"] = "skipped: 没有评审打分记录"
+        log.add("排名：跳过（没有评审打分记录）")
     for kind, writer in REPORTS:
         _step(
             kind,
@@ -184,17 +184,18 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
 def _step(name: str, steps: dict[str, str], log: RunLog, work: Callable[[], Any]) -> Any:
     """One optional step: a missing module is logged and skipped (a bug in it is not hidden)."""
     try:
-        with log.timed(_STEP_WORDS.get(name, name)):
+        with log.timed(STEP_WORDS.get(name, name)):
             value = work()
     except _Missing as exc:
         steps[name] = f"skipped: {exc}"
-        log.add(f"{_STEP_WORDS.get(name, name)}：跳过（{exc}）")
+        log.add(f"{STEP_WORDS.get(name, name)}：跳过（{exc}）")
         return None
     steps[name] = "ok"
     return value
 
 
-_STEP_WORDS = {
+STEP_WORDS = {
+    "validate": "校验",
     "disburse": "拨付计算",
     "rank": "排名",
     "publicity": "公示名单",

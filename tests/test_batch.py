@@ -117,7 +117,7 @@ def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
     assert summary["counts"] == {
         "files": 3, "files_skipped": 1, "projects": 1, "errors": 1, "warnings": 0, "infos": 0, "ranked": 0,
     }  # fmt: skip
-    assert summary["steps"]["rank"] == "skipped: no scores"
+    assert summary["steps"]["rank"] == "skipped: 没有评审打分记录"
     assert summary["outputs"] == listing(out / DAY)
     assert (
         summary["totals"]["released"]

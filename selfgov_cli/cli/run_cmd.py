@@ -59,6 +59,7 @@ def run(
 
 
 def _report(result) -> None:
+    from selfgov_cli.batch import STEP_WORDS
     from selfgov_cli.cli.common import console
 
     out = console(False)
@@ -72,7 +73,8 @@ def _report(result) -> None:
     )
     for step, state in s["steps"].items():
         if state != "ok":
-            out.print(f"  {step}：{state}", markup=False)
+            reason = state.removeprefix("skipped: ")
+            out.print(f"  {STEP_WORDS.get(step, step)}：跳过（{reason}）", markup=False)
     out.print(f"输出文件夹：{result.out_dir}", markup=False)
     for name in s["outputs"]:
         out.print(f"  {name}", markup=False)
