@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -25,6 +26,21 @@ _DATE_PATTERNS = (
 )
 _YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "✔", "对"}
 _NO = {"否", "无", "n", "no", "false", "0", "×", "✗", "✘", "x", "没有"}
+_ERRORS = "#DIV/0! #REF! #N/A #VALUE! #NAME? #NUM! #NULL! #SPILL! #CALC! #GETTING_DATA"
+EXCEL_ERRORS = frozenset(_ERRORS.split())
+
+
+def _refuse_error_values(parser):
+    """A cell showing an Excel error (#DIV/0!, #REF! …) is a clear parse failure, whatever its type."""
+
+    @functools.wraps(parser)
+    def parse(raw: Any) -> Parsed:
+        if isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS:
+            shown = raw.strip().upper()
+            return None, f"单元格显示错误值 {shown}（公式出错或引用失效），请修正公式或改填数值"
+        return parser(raw)
+
+    return parse
 
 
 def is_empty(raw: Any) -> bool:
@@ -70,6 +86,7 @@ def _number(raw: Any) -> Decimal | None:
     return None
 
 
+@_refuse_error_values
 def parse_amount(raw: Any) -> Parsed:
     """Yuan to the fen: 50000, 50,000.00, ５００００, 5万, 5万元, 50000元, ¥50,000, a number."""
     if is_empty(raw):
@@ -98,6 +115,7 @@ def parse_amount(raw: Any) -> Parsed:
     return fen(value), None
 
 
+@_refuse_error_values
 def parse_decimal(raw: Any) -> Parsed:
     """A plain number (scores, quantities)."""
     if is_empty(raw):
@@ -116,6 +134,7 @@ def parse_decimal(raw: Any) -> Parsed:
     return None, f"“{clean_text(raw)[:40]}”不是数字"
 
 
+@_refuse_error_values
 def parse_int(raw: Any) -> Parsed:
     """A whole number (people, staff); 40人 is accepted."""
     if isinstance(raw, str):
@@ -134,6 +153,7 @@ def _serial(num: Decimal) -> date | None:
     return None
 
 
+@_refuse_error_values
 def parse_date(raw: Any) -> Parsed:
     """A date cell, an Excel serial, 2023-03-31, 2023/3/31, 2023.3.31, 2023年3月31日."""
     if is_empty(raw):
@@ -166,6 +186,7 @@ def parse_date(raw: Any) -> Parsed:
     return None, f"“{raw.strip()[:40]}”不是日期（应写成 2023-03-31 或 2023年3月31日）"
 
 
+@_refuse_error_values
 def parse_bool(raw: Any) -> Parsed:
     """是/否, 有/无, Y/N, yes/no, true/false, 1/0, √/×."""
     if is_empty(raw):
@@ -186,6 +207,7 @@ def parse_bool(raw: Any) -> Parsed:
     return None, f"“{clean_text(raw)[:40]}”不是是/否（应填 是 或 否）"
 
 
+@_refuse_error_values
 def parse_rate(raw: Any) -> Parsed:
     """85%, 0.85, or 85 (read as percent when > 1)."""
     if is_empty(raw):
@@ -208,6 +230,7 @@ def parse_rate(raw: Any) -> Parsed:
     return value, None
 
 
+@_refuse_error_values
 def parse_text(raw: Any) -> Parsed:
     if is_empty(raw):
         return None, None

@@ -1,20 +1,41 @@
-"""Opening one spreadsheet file safely with python-calamine: raw grids, merged ranges, formulas."""
+"""Opening one spreadsheet file safely with python-calamine: raw grids, merged ranges, formulas.
+
+Every limit is checked before the file is expanded: a zip's entries are decompressed here in
+bounded chunks (whatever their headers claim) before calamine sees them, and a sheet's extent
+is checked before it becomes Python objects. Problems raise Unreadable (SG001) with a message
+for the clerk. Nothing here ever writes to the file.
+"""
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import re
+import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MAX_UNZIPPED = 200 * 1024 * 1024  # SG001: a zip that expands past 200 MB
+MAX_UNZIPPED = 200 * 1024 * 1024  # SG001: a zip that expands past 200 MB (all entries together)
+MAX_FILE = 200 * 1024 * 1024  # SG001: an .xls, .ods or .csv file over 200 MB on disk
 MAX_ROWS = 1_000_000  # SG001: a sheet over 1,000,000 rows
+MAX_CELLS = 20_000_000  # SG001: a sheet whose used range (rows x columns) is over 20 million cells
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_CHUNK = 1 << 20
+_ERROR_MARKS = (b't="e"', b"t='e'")
+_DEFLATE_MAX_RATIO = 1100  # deflate cannot expand more than ~1032:1
+
+ENCRYPTED = "文件已加密，请去除密码后重新提交"
+ZIP_BOMB = "文件解压后超过 200 MB（可能是压缩炸弹），已拒绝读取；请检查文件来源"
+CORRUPT = "文件已损坏或不是有效的电子表格；请用 Excel 或 WPS 打开后重新保存"
+GONE = "文件在读取时已不存在（可能被移动或删除）；请确认文件还在后重新运行"
+DENIED = "没有权限读取该文件；请检查文件权限，或关闭占用它的程序后重新运行"
 
 
 class Unreadable(Exception):
@@ -53,7 +74,7 @@ class RawBook:
 
 
 def sniff(path: Path) -> str:
-    """What the file really is, by its first bytes: zip, ole, html, text or empty."""
+    """What the file really is, by its first bytes: zip, ole, html, xml, text, binary or empty."""
     with path.open("rb") as handle:
         head = handle.read(512)
     if not head:
@@ -63,36 +84,244 @@ def sniff(path: Path) -> str:
     if head.startswith(_OLE_MAGIC):
         return "ole"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body")):
         return "html"
+    if lowered.startswith(b"<?xml"):
+        return "html" if b"<html" in lowered else "xml"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 text (Excel's "Unicode text" export)
     if b"\x00" in head:
         return "binary"
     return "text"
 
 
-def _check_zip(path: Path) -> None:
+def _os_message(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return DENIED
+    if isinstance(exc, FileNotFoundError):
+        return GONE
+    if exc.errno == errno.ELOOP:
+        return "文件是循环的快捷方式（符号链接指向自己），无法读取；请换成真正的文件"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    return f"无法读取该文件（系统错误 {exc.errno}）；请确认文件完好、未被占用后重新运行"
+
+
+def open_book(path: Path) -> RawBook:
+    """Read every sheet of a spreadsheet file. Raises Unreadable with a clerk's message."""
+    suffix = path.suffix.lower()
     try:
-        with zipfile.ZipFile(path) as archive:
-            total = 0
-            for info in archive.infolist():
-                total += info.file_size
-                if total > MAX_UNZIPPED:
-                    raise Unreadable("文件解压后超过 200 MB（可能是压缩炸弹），已拒绝读取；请检查文件来源")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("不是普通文件（可能是文件夹、管道或设备），已跳过")
+        kind = sniff(path)
+    except OSError as exc:
+        raise Unreadable(_os_message(exc)) from exc
+    if kind == "empty" or info.st_size == 0:
+        raise Unreadable("文件是空的（0 字节）；请重新保存后提交")
+    if suffix == ".csv":
+        return _open_csv(path, info.st_size)
+    if kind == "html":
+        raise Unreadable(
+            "文件其实是网页（HTML）导出，不是 Excel 文件；请用 Excel 或 WPS 打开后另存为 .xlsx"
+        )
+    if kind == "xml":
+        raise Unreadable(
+            "文件其实是 XML 表格（Excel 2003 XML 导出），不是 .xlsx；请用 Excel 或 WPS 打开后另存为 .xlsx"
+        )
+    if kind == "text":
+        raise Unreadable(
+            "文件其实是文本（可能是 CSV 导出），不是 Excel 文件；请另存为 .xlsx 或改名为 .csv"
+        )
+    if kind == "binary":
+        raise Unreadable("文件不是电子表格，无法读取；请确认提交的是 Excel 或 WPS 表格文件")
+    errors: set[str] = set()
+    if kind == "zip":
+        errors = _check_zip(path)
+    else:  # ole: an old .xls, or an encrypted .xlsx/.xls
+        if info.st_size > MAX_FILE:
+            raise Unreadable("文件超过 200 MB，已拒绝读取；请拆分后重新提交")
+        _check_ole(path)
+    return _open_calamine(path, errors)
+
+
+# -- zip containers (.xlsx, .xlsm, .ods) ----------------------------------------------------
+
+
+def _check_zip(path: Path) -> set[str]:
+    """Refuse bombs, encryption and oversized sheets; return the sheet entries with error cells."""
+    try:
+        with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            declared = 0
+            for info in infos:
                 if info.flag_bits & 0x1:
-                    raise Unreadable("文件已加密，请去除密码后重新提交")
-            for info in archive.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with archive.open(info) as handle:
-                        rows = _dimension_rows(handle.read(4096))
-                    if rows and rows > MAX_ROWS:
-                        raise Unreadable(
-                            f"工作表有 {rows:,} 行，超过 1,000,000 行的上限，已拒绝读取；请拆分后重新提交"
-                        )
+                    raise Unreadable(ENCRYPTED)
+                declared += info.file_size
+                if declared > MAX_UNZIPPED:
+                    raise Unreadable(ZIP_BOMB)
+            budget = [MAX_UNZIPPED]
+            worst = sum(_worst_size(i) for i in infos)
+            with_errors: set[str] = set()
+            for info in infos:
+                is_sheet = _is_sheet_entry(info.filename)
+                if not is_sheet and worst <= MAX_UNZIPPED:
+                    continue  # cannot expand past the limit whatever its header says
+                if is_sheet and info.file_size > MAX_ROWS * 10:
+                    _check_dimension(archive, info)
+                has_errors, rows, cols = _scan_entry(archive, raw, info, budget, is_sheet)
+                if rows > MAX_ROWS or (cols and rows * cols > MAX_CELLS):
+                    name = _entry_sheet_name(archive, info.filename)
+                    raise Unreadable(
+                        _rows_message(name, rows)
+                        if rows > MAX_ROWS
+                        else _cells_message(name, rows, cols)
+                    )
+                if has_errors:
+                    with_errors.add(info.filename)
+            return with_errors
     except zipfile.BadZipFile as exc:
-        raise Unreadable("文件已损坏，不是有效的 Excel 文件；请用 Excel 或 WPS 打开后重新保存") from exc
+        raise Unreadable(CORRUPT) from exc
+    except (EOFError, zlib.error, struct.error, NotImplementedError, ValueError) as exc:
+        raise Unreadable(CORRUPT) from exc
+    except OSError as exc:
+        raise Unreadable(_os_message(exc)) from exc
+
+
+def _is_sheet_entry(name: str) -> bool:
+    return (name.startswith("xl/worksheets/") and name.endswith(".xml")) or name == "content.xml"
+
+
+def _worst_size(info: zipfile.ZipInfo) -> int:
+    if info.compress_type == zipfile.ZIP_STORED:
+        return max(info.compress_size, info.file_size)
+    return max(info.compress_size * _DEFLATE_MAX_RATIO, info.file_size)
+
+
+def _chunks(archive: zipfile.ZipFile, raw, info: zipfile.ZipInfo, budget: list[int]):
+    """The entry's real bytes in bounded chunks, whatever its header claims; charges the budget."""
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        raw.seek(info.header_offset)
+        header = raw.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("bad local header")
+        name_len, extra_len = struct.unpack("<HH", header[26:30])
+        raw.seek(info.header_offset + 30 + name_len + extra_len)
+        inflater = zlib.decompressobj(-15)
+        left = info.compress_size
+        pending = b""
+        while left > 0 or pending:
+            if not pending:
+                pending = raw.read(min(_CHUNK, left))
+                if not pending:
+                    break
+                left -= len(pending)
+            out = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            budget[0] -= len(out)
+            if budget[0] < 0:
+                raise Unreadable(ZIP_BOMB)
+            if out:
+                yield out
+            if inflater.eof:
+                break
+        return
+    with archive.open(info) as handle:  # stored, or a method calamine would refuse anyway
+        while chunk := handle.read(_CHUNK):
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise Unreadable(ZIP_BOMB)
+            yield chunk
+
+
+_LETTERS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"A" * 26)
+_WIDE_REF = re.compile(rb'\br="([A-Z]{2,3})\d')
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+
+
+def _scan_entry(archive, raw, info, budget: list[int], is_sheet: bool) -> tuple[bool, int, int]:
+    """Expand one entry chunk by chunk: (has error cells, last row, widest column or 0 if <= Z).
+
+    Rows and columns are read from the cell references, so a sheet whose used range would be
+    enormous (one cell at XFD1048576) is refused before calamine builds that range in memory.
+    """
+    found, rows, cols = False, 0, 0
+    tail = b""
+    ods = info.filename == "content.xml"
+    for chunk in _chunks(archive, raw, info, budget):
+        if not is_sheet:
+            continue
+        if ods:
+            more_rows, wide = _ods_extent(chunk)
+            rows, cols = rows + more_rows, max(cols, wide)
+            continue
+        window = tail + chunk
+        tail = chunk[-32:]
+        if not found:
+            found = any(mark in window for mark in _ERROR_MARKS)
+        at = window.rfind(b"<row r=")
+        if at >= 0:
+            match = _ROW_NUMBER.match(window, at)
+            if match:
+                rows = max(rows, int(match.group(1)))
+        if b'r="AA' in window.translate(_LETTERS):
+            cols = max([cols] + [_col_index(m.group(1)) + 1 for m in _WIDE_REF.finditer(window)])
+    return found, rows, cols
+
+
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*)>(.{0,4000}?)</table:table-row>", re.S)
+_ODS_CELL = re.compile(rb"<table:table-cell\b([^>]*)>")
+_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d+)"')
+
+
+def _ods_extent(chunk: bytes) -> tuple[int, int]:
+    """Rows and widest repeated value cell of an ODS chunk, counting repeats of non-empty rows.
+
+    ODS compresses repeated rows and cells into one element; calamine expands them. Empty
+    repeats (LibreOffice writes a million empty rows) cost nothing; repeated values do.
+    """
+    rows = chunk.count(b"<table:table-row")
+    cols = 0
+    if b'-repeated="' not in chunk:
+        return rows, cols
+    for cell in _ODS_CELL.finditer(chunk):
+        repeat = _ODS_REPEAT.search(cell.group(1))
+        if repeat and b"value-type" in cell.group(1):
+            cols = max(cols, int(repeat.group(1)))
+    for row in _ODS_ROW.finditer(chunk):
+        repeat = _ODS_REPEAT.search(row.group(1))
+        if repeat and b"value-type" in row.group(2):
+            rows += int(repeat.group(1)) - 1
+    return rows, cols
+
+
+def _entry_sheet_name(archive: zipfile.ZipFile, entry: str) -> str | None:
+    for name in _sheet_names(archive):
+        if _sheet_xml(archive, name) == entry:
+            return name
+    return None
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    from xml.etree import ElementTree as ET
+
+    try:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ET.ParseError):
+        return []
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    return [node.get("name", "") for node in workbook.iter(f"{ns_main}sheet")]
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+
+def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """A big sheet that declares more than MAX_ROWS rows is refused before it is expanded."""
+    with archive.open(info) as handle:
+        rows = _dimension_rows(handle.read(4096))
+    if rows and rows > MAX_ROWS:
+        raise Unreadable(_rows_message(_entry_sheet_name(archive, info.filename), rows))
 
 
 def _dimension_rows(head: bytes) -> int | None:
@@ -102,84 +331,142 @@ def _dimension_rows(head: bytes) -> int | None:
     return None
 
 
+def _rows_message(sheet: str | None, rows: int) -> str:
+    where = f"工作表“{sheet}”" if sheet else "工作表"
+    return f"{where}有 {rows:,} 行，超过 {MAX_ROWS:,} 行的上限，已拒绝读取；请拆分后重新提交"
+
+
+def _cells_message(sheet: str | None, rows: int, cols: int) -> str:
+    where = f"工作表“{sheet}”" if sheet else "工作表"
+    return (
+        f"{where}的使用区域有 {rows:,} 行 × {cols:,} 列，超过 {MAX_CELLS:,} 个单元格的上限，"
+        "已拒绝读取；请删除远处的多余内容后重新保存"
+    )
+
+
 def _check_ole(path: Path) -> None:
     with path.open("rb") as handle:
         data = handle.read(1 << 20)
     if _ENCRYPTED_MARK in data:
-        raise Unreadable("文件已加密，请去除密码后重新提交")
+        raise Unreadable(ENCRYPTED)
 
 
-def open_book(path: Path) -> RawBook:
-    """Read every sheet of a spreadsheet file. Raises Unreadable with a clerk's message."""
-    suffix = path.suffix.lower()
-    try:
-        size = path.stat().st_size
-        kind = sniff(path)
-    except PermissionError as exc:
-        raise Unreadable("没有权限读取该文件；请检查文件权限或是否被其他程序占用") from exc
-    except FileNotFoundError as exc:
-        raise Unreadable("文件在读取时已不存在（可能被移动或删除）") from exc
-    except OSError as exc:
-        raise Unreadable(f"无法读取该文件：{exc.strerror or exc}") from exc
-    if kind == "empty" or size == 0:
-        raise Unreadable("文件是空的（0 字节）；请重新保存后提交")
-    if suffix == ".csv":
-        return _open_csv(path)
-    if kind == "html":
-        raise Unreadable("文件其实是网页（HTML）导出，不是 Excel 文件；请用 Excel 或 WPS 打开后另存为 .xlsx")
-    if kind == "text":
-        raise Unreadable("文件其实是文本（可能是 CSV 导出），不是 Excel 文件；请另存为 .xlsx 或改名为 .csv")
-    if kind == "zip":
-        _check_zip(path)
-    elif kind == "ole":
-        _check_ole(path)
-    elif kind == "binary":
-        raise Unreadable("文件不是电子表格，无法读取")
-    return _open_calamine(path)
+# -- reading with calamine -------------------------------------------------------------------
 
 
-def _open_calamine(path: Path) -> RawBook:
+def _open_calamine(path: Path, error_entries: set[str]) -> RawBook:
     import python_calamine as pc
 
     try:
         book = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as exc:
-        raise Unreadable("文件已加密，请去除密码后重新提交") from exc
-    except Exception as exc:  # calamine raises many kinds for broken files
-        raise Unreadable("文件已损坏或不是有效的电子表格；请用 Excel 或 WPS 打开后重新保存") from exc
+        raise Unreadable(ENCRYPTED) from exc
+    except BaseException as exc:  # calamine raises many kinds (even panics) for broken files
+        _reraise_interrupt(exc)
+        if not path.exists():
+            raise Unreadable(GONE) from exc
+        raise Unreadable(
+            _os_message(exc) if isinstance(exc, OSError) and exc.errno else CORRUPT
+        ) from exc
     sheets: list[RawSheet] = []
     try:
         for meta in book.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue
-            try:
-                sheet = book.get_sheet_by_name(meta.name)
-                if sheet.height > MAX_ROWS:
-                    raise Unreadable(
-                        f"工作表“{meta.name}”有 {sheet.height:,} 行，超过 1,000,000 行的上限，已拒绝读取"
-                    )
-                rows = sheet.to_python(skip_empty_area=False)
-                merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-            except Unreadable:
-                raise
-            except Exception as exc:
-                raise Unreadable(f"工作表“{meta.name}”已损坏，无法读取") from exc
-            hidden = "Visible" not in str(meta.visible)
-            sheets.append(RawSheet(meta.name, rows, merged, hidden))
+            sheets.append(_read_sheet(book, meta.name, "Visible" not in str(meta.visible)))
     finally:
         try:
             book.close()
-        except Exception:  # pragma: no cover - closing never matters to the clerk
+        except BaseException:  # pragma: no cover - closing never matters to the clerk
             pass
-    return RawBook(sheets, path)
+    raw = RawBook(sheets, path)
+    if error_entries:
+        _put_error_values(raw, error_entries)
+    return raw
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise exc
+
+
+def _read_sheet(book, name: str, hidden: bool) -> RawSheet:
+    try:
+        sheet = book.get_sheet_by_name(name)
+        end = sheet.end
+        if end is not None:
+            rows, cols = end[0] + 1, end[1] + 1
+            if rows > MAX_ROWS:
+                raise Unreadable(_rows_message(name, rows))
+            if rows * cols > MAX_CELLS:
+                raise Unreadable(_cells_message(name, rows, cols))
+        values = sheet.to_python(skip_empty_area=False)
+        merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    except Unreadable:
+        raise
+    except BaseException as exc:
+        _reraise_interrupt(exc)
+        raise Unreadable(
+            f"工作表“{name}”已损坏，无法读取；请用 Excel 或 WPS 打开后重新保存"
+        ) from exc
+    return RawSheet(name, values, merged, hidden)
+
+
+# -- error cells (#DIV/0!, #REF! …), which calamine reads as empty ---------------------------
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ERROR_TYPE = re.compile(rb"""\bt=["']e["']""")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _put_error_values(book: RawBook, entries: set[str]) -> None:
+    """Write each error cell's text (#DIV/0!) into the grid, so it is reported, not taken as empty."""
+    try:
+        with zipfile.ZipFile(book.path) as archive:
+            for sheet in book.sheets:
+                target = _sheet_xml(archive, sheet.name)
+                if target not in entries:
+                    continue
+                for (row, col), text in _error_cells(archive.read(target)).items():
+                    if row < len(sheet.rows):
+                        line = sheet.rows[row]
+                        if col >= len(line):
+                            line.extend([""] * (col + 1 - len(line)))
+                        line[col] = text
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return  # the cells stay empty; the file was readable, so nothing worse than before
+
+
+def _error_cells(data: bytes) -> dict[tuple[int, int], str]:
+    found = {}
+    for match in _CELL.finditer(data):
+        attrs = match.group(1)
+        if not _ERROR_TYPE.search(attrs):
+            continue
+        ref = _REF.search(attrs)
+        value = _VALUE.search(match.group(2) or b"")
+        if ref:
+            text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+            found[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = text or "#VALUE!"
+    return found
+
+
+# -- CSV ---------------------------------------------------------------------------------------
 
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Unreadable("CSV 文件标明是 UTF-8 编码，但内容有损坏；请重新导出") from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise Unreadable("CSV 文件标明是 UTF-16 编码，但内容有损坏；请重新导出") from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -187,31 +474,37 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise Unreadable("无法识别 CSV 文件的编码；请另存为 UTF-8 或 .xlsx") from exc
+        raise Unreadable(
+            "无法识别 CSV 文件的编码（不是 UTF-8 也不是 GBK/GB18030）；请另存为 UTF-8 或 .xlsx"
+        ) from exc
 
 
-def _open_csv(path: Path) -> RawBook:
-    data = path.read_bytes()
-    if len(data) > MAX_UNZIPPED:
+def _open_csv(path: Path, size: int) -> RawBook:
+    if size > MAX_FILE:
         raise Unreadable("CSV 文件超过 200 MB，已拒绝读取；请拆分后重新提交")
-    text = decode_text(data)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(_os_message(exc)) from exc
+    text = decode_text(data).replace("\x00", "")
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows: list[list[Any]] = []
     try:
         for line in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             rows.append(list(line))
-            if len(rows) > MAX_ROWS + 1:
-                raise Unreadable("CSV 超过 1,000,000 行的上限，已拒绝读取；请拆分后重新提交")
+            if len(rows) > MAX_ROWS:
+                raise Unreadable(
+                    f"CSV 文件超过 {MAX_ROWS:,} 行的上限，已拒绝读取；请拆分后重新提交"
+                )
     except csv.Error as exc:
-        raise Unreadable(f"CSV 文件格式有误：{exc}") from exc
+        raise Unreadable(
+            "CSV 文件格式有误（引号不配对或字段过长）；请用 Excel 或 WPS 打开后重新导出"
+        ) from exc
     return RawBook([RawSheet(path.stem, rows)], path)
 
 
 # -- formulas with no saved value (calamine shows them as empty) ---------------------------
-
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
 def _col_index(letters: bytes) -> int:
@@ -230,7 +523,7 @@ def _blank_formulas(path: Path, sheet: str) -> frozenset[tuple[int, int]]:
             if not target:
                 return frozenset()
             data = archive.read(target)
-    except (OSError, zipfile.BadZipFile, KeyError):
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return frozenset()
     if b"<f" not in data:
         return frozenset()
@@ -249,14 +542,17 @@ def _sheet_xml(archive: zipfile.ZipFile, sheet: str) -> str | None:
 
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    try:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return None
     rel_id = None
     for node in workbook.iter(f"{ns_main}sheet"):
         if node.get("name") == sheet:
             rel_id = node.get(f"{ns_rel}id")
     if not rel_id:
         return None
-    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     for node in rels:
         if node.get("Id") == rel_id:
             target = node.get("Target", "")
