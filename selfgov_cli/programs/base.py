@@ -118,11 +118,9 @@ COMMON_SETTINGS = (
         "bool",
         True,
         "5 位及以上评审时去掉一个最高分和一个最低分",
-        "spec 排名通用规则",
+        LOCAL_DEFAULT,
     ),
-    Setting(
-        "trim_min_reviewers", "int", 5, "去掉最高最低分所需的最少评审人数", "spec 排名通用规则"
-    ),
+    Setting("trim_min_reviewers", "int", 5, "去掉最高最低分所需的最少评审人数", LOCAL_DEFAULT),
     Setting("min_score", "number", Decimal(60), "入围最低分，低于此分标记 below_line"),
     Setting(
         "group_weights", "map", {}, "评审组权重（百分比），如 {专家 = 70, 居民 = 30}；为空则不分组"

@@ -137,7 +137,7 @@ def _class(ctx: Context, project) -> str | None:
     program=ID,
 )
 def over_class_cap(ctx: Context) -> Iterator[Hit]:
-    """申请金额 above the cap of its class (setting `class_caps`)."""
+    """申请金额超过该类上限（设置 class_caps：A 25 万，B1 25 万，B2 30 万，C 15 万）；恰好等于上限通过。"""
     caps = ctx.setting("class_caps")
     for project in ctx.data.projects:
         cls, amount = _class(ctx, project), project.requested
@@ -160,7 +160,7 @@ def over_class_cap(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def closed_class(ctx: Context) -> Iterator[Hit]:
-    """A class in `closed_categories` (B3)."""
+    """项目类别是本次不接受申报的类别（设置 closed_categories，默认 B3）。"""
     closed = {text_key(c) for c in ctx.setting("closed_categories")}
     for project in ctx.data.projects:
         cls = _class(ctx, project)
@@ -181,7 +181,7 @@ def closed_class(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def too_little_matching(ctx: Context) -> Iterator[Hit]:
-    """Class A or B with 自筹金额 below `matching_ratio` (10%) of 申请金额."""
+    """A、B 类项目自筹金额少于申请金额的 10%（设置 matching_ratio）；恰好 10% 通过。"""
     ratio = ctx.setting("matching_ratio")
     for project in ctx.data.projects:
         cls, amount, own = _class(ctx, project), project.requested, project.get("matching_funds")
@@ -207,7 +207,7 @@ def too_little_matching(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def wrong_applicant(ctx: Context) -> Iterator[Hit]:
-    """A — 村委会/居委会; B — 社会组织; C — 高等院校/党校/科研院所/社会组织."""
+    """申报主体类型与类别不符：A 类为村委会、居委会；B 类为社会组织；C 类为高等院校、党校、科研院所或社会组织。"""
     for project in ctx.data.projects:
         cls, text = _class(ctx, project), project.get("applicant_type")
         if not cls or not text or "applicant_type" in project.bad:
@@ -230,7 +230,7 @@ def wrong_applicant(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def same_legal_rep(ctx: Context) -> Iterator[Hit]:
-    """The third and later application in one class whose applicant has the same 法定代表人."""
+    """同一类别中法定代表人相同的申报超过 2 个：前两个保留，之后的逐个报告（标在法定代表人单元格）。"""
     limit = ctx.setting("max_per_legal_rep")
 
     def group(project):
@@ -258,7 +258,7 @@ def same_legal_rep(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def same_partner(ctx: Context) -> Iterator[Hit]:
-    """The third and later application of one 居民区 with the same 合作社会组织."""
+    """同一居民区（村、社区）与同一合作社会组织联合申报超过 2 个：前两个保留，之后的逐个报告。"""
     limit = ctx.setting("max_per_partner")
 
     def group(project):
@@ -286,7 +286,7 @@ def same_partner(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def low_coverage(ctx: Context) -> Iterator[Hit]:
-    """Class A: 覆盖村社区数 below the share its 片区村社区数 requires."""
+    """A 类项目覆盖村（社区）比例不足：片区 7 个及以下需 50% 以上，8–10 个需 40% 以上，11–15 个需 30% 以上（“以上”含本数）；15 个以上的片区不检查。"""
     for project in ctx.data.projects:
         size, covered = project.get("cluster_size"), project.get("cluster_covered")
         if _class(ctx, project) != "A" or size is None or covered is None or size <= 0:
@@ -311,7 +311,7 @@ def low_coverage(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def duplicate_submission(ctx: Context) -> Iterator[Hit]:
-    """Same normalised 项目名称 and 申报主体 under a different 项目编号; the later ones are flagged."""
+    """项目名称与申报主体都相同（忽略空格、引号和标点）而项目编号不同：第一个保留，之后的报告。"""
 
     def group(project):
         name, applicant = text_key(project.get("name")), text_key(project.get("applicant"))
@@ -336,7 +336,7 @@ def duplicate_submission(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def org_conditions(ctx: Context) -> Iterator[Hit]:
-    """A social-organisation applicant without a passed inspection, its own bank account or a party organisation."""
+    """社会组织申报主体年检不合格或未填写（基本合格算通过），没有独立银行账户，或没有建立党组织（为否或未填写）。"""
     for project in ctx.data.projects:
         if applicant_kind(project.get("applicant_type")) not in SOCIAL_ORGS:
             continue
@@ -366,7 +366,7 @@ def org_conditions(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def late(ctx: Context) -> Iterator[Hit]:
-    """申报日期 after `deadline` (2023-06-12)."""
+    """申报日期晚于截止日期（设置 deadline，默认 2023-06-12，当天申报有效）。"""
     deadline = ctx.setting("deadline")
     for project in ctx.data.projects:
         day = project.get("submitted_on")

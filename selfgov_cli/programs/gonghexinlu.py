@@ -98,7 +98,7 @@ def _years_later(day: date, years: int) -> date:
     program=ID,
 )
 def micro_over_cap(ctx: Context) -> Iterator[Hit]:
-    """A 七彩微创投 application above `micro_cap` (5,000)."""
+    """七彩微创投项目申请金额超过设置 micro_cap（默认 5,000 元）；恰好 5000 元通过。"""
     cap = ctx.setting("micro_cap")
     for project in ctx.data.projects:
         if _is(ctx, project, MICRO) and project.requested is not None and project.requested > cap:
@@ -120,7 +120,7 @@ def micro_over_cap(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def intent_of_other_category(ctx: Context) -> Iterator[Hit]:
-    """An intent of the other category (an intent of no category at all is SG007's)."""
+    """意向属于另一个类别（例如七彩微创投项目选了一居一品的意向）；不属于任何类别的意向由 SG007 报告。"""
     program = ctx.program
     for project in ctx.data.projects:
         category, intent = program.category(project.get("category")), project.get("intent")
@@ -144,7 +144,7 @@ def intent_of_other_category(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def micro_too_long(ctx: Context) -> Iterator[Hit]:
-    """A 七彩微创投 project whose 结束日期 is on or after the anniversary of its 开始日期."""
+    """七彩微创投项目的结束日期在开始日期满一年之日或之后（例如 2023-04-01 开始，最迟 2024-03-31 结束）。"""
     years = ctx.setting("micro_max_years")
     for project in ctx.data.projects:
         start, end = project.start, project.end
@@ -171,7 +171,7 @@ def micro_too_long(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def several_brands(ctx: Context) -> Iterator[Hit]:
-    """More 一居一品 projects from one 居民区 than `brand_per_neighborhood` (1); the later ones are flagged."""
+    """同一居民区的一居一品项目超过 1 个（设置 brand_per_neighborhood）：第一个保留，之后的提示。"""
     limit = ctx.setting("brand_per_neighborhood")
     brands = [p for p in unique_projects(ctx) if _is(ctx, p, BRAND)]
     for project, earlier in over_limit(brands, lambda p: text_key(p.get("neighborhood")), limit):

@@ -149,7 +149,7 @@ def _cap_rule(ctx: Context, codes: tuple[str, ...], cap_code: str) -> Iterator[H
     program=ID,
 )
 def leader_not_resident(ctx: Context) -> Iterator[Hit]:
-    """The 申报表 says the leader is not a resident, or the 负责人 row of 项目成员 does."""
+    """申报表中“负责人是否本居民区居民”为否，或项目成员表中负责人一行“是否居民”为否。"""
     for project in ctx.data.projects:
         if project.get("leader_is_resident") is False:
             yield (
@@ -175,7 +175,7 @@ def leader_not_resident(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def social_worker_in_team(ctx: Context) -> Iterator[Hit]:
-    """A social worker in the team other than as the one 社工联络员, or a second 社工联络员."""
+    """项目成员中的社工担任了社工联络员以外的角色，或一个项目有第二名社工联络员（标在该成员的角色单元格）。"""
     for pid, members in ctx.members_by_project.items():
         liaisons = 0
         for member in members:
@@ -209,7 +209,7 @@ def social_worker_in_team(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def too_few_consulted(ctx: Context) -> Iterator[Hit]:
-    """Fewer residents consulted than `min_residents_consulted` (40)."""
+    """征询居民人数少于设置 min_residents_consulted（默认 40）；恰好 40 人通过。未填写时由 SG002 报告。"""
     least = ctx.setting("min_residents_consulted")
     for project in ctx.data.projects:
         count = project.get("residents_consulted")
@@ -230,7 +230,7 @@ def too_few_consulted(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def no_hearing(ctx: Context) -> Iterator[Hit]:
-    """听证会日期 is empty: the project was not agreed at a hearing."""
+    """听证会日期为空（未填写由本规则报告，不另报 SG002）；日期写错由 SG003 报告。"""
     for project in ctx.data.projects:
         if project.get("hearing_date") is None and "hearing_date" not in project.bad:
             yield (
@@ -249,7 +249,7 @@ def no_hearing(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def org_service_cap(ctx: Context) -> Iterator[Hit]:
-    """社会组织服务 over its cap of the total budget: in the budget, and in the ledgers."""
+    """社会组织服务超过项目总预算的 50%：预算中（标在该类第一行预算的金额单元格，以预算合计为总额），实际支出中（按日期累计，标在越过上限的那笔台账金额，以核定金额或申请金额为总额）。恰好 50% 通过。"""
     yield from _cap_rule(ctx, ("org_service",), "org_service")
 
 
@@ -262,7 +262,7 @@ def org_service_cap(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def volunteer_cap(ctx: Context) -> Iterator[Hit]:
-    """志愿者补贴 over 25% of the total budget, or 35% when 上年十佳排名 is 1–5."""
+    """志愿者补贴超过项目总预算的 25%；上年十佳排名 1–5 的项目上限为 35%（设置 volunteer_cap_top5）。预算与实际支出的检查方法同 PX005；恰好 25% 通过，25.01% 不通过。"""
     yield from budget_share_hits(ctx, ("volunteer",), None, lambda p: _volunteer_cap(ctx, p))
     yield from spending_share_hits(ctx, ("volunteer",), None, lambda p: _volunteer_cap(ctx, p))
 
@@ -276,7 +276,7 @@ def volunteer_cap(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def management_cap(ctx: Context) -> Iterator[Hit]:
-    """管理费 (表彰奖励 counts inside it) over 10% of the total budget."""
+    """管理费与表彰奖励合计（表彰奖励属于管理费）超过项目总预算的 10%；预算与实际支出的检查方法同 PX005。"""
     yield from _cap_rule(ctx, ("management", "award"), "management")
 
 
@@ -289,7 +289,7 @@ def management_cap(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def award_cap(ctx: Context) -> Iterator[Hit]:
-    """表彰奖励 over 5% of the total budget."""
+    """表彰奖励超过项目总预算的 5%；预算与实际支出的检查方法同 PX005。"""
     yield from _cap_rule(ctx, ("award",), "award")
 
 
@@ -302,7 +302,7 @@ def award_cap(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def forbidden_expense(ctx: Context) -> Iterator[Hit]:
-    """A budget 明细 or ledger 摘要 names a forbidden expense (setting `forbidden_keywords`)."""
+    """预算明细或台账摘要含不得列支的费用关键词（设置 forbidden_keywords：居委会办公费、招待费、社工补贴、社工奖金、加班费）。"""
     words = ctx.setting("forbidden_keywords")
     for records, key, what in (
         (ctx.data.budget, "item", "预算明细"),
@@ -329,7 +329,7 @@ def forbidden_expense(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def award_to_social_worker(ctx: Context) -> Iterator[Hit]:
-    """A 表彰奖励 ledger row whose 收款方身份 is 社工."""
+    """支出类别为表彰奖励、收款方身份为社工的台账记录。"""
     for expense in ctx.data.ledger:
         if expense.category == "award" and "社工" in text_key(expense.payee_role):
             yield (
@@ -348,7 +348,7 @@ def award_to_social_worker(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def not_signed(ctx: Context) -> Iterator[Hit]:
-    """A ledger row whose 负责人签字 is 否 or empty (or the ledger has no 负责人签字 column)."""
+    """负责人签字为“否”或为空的台账记录；台账没有“负责人签字”列时每一行都报告（标在该行）。"""
     for expense in ctx.data.ledger:
         if expense.leader_signed is True or "leader_signed" in expense.bad:
             continue
@@ -371,7 +371,7 @@ def not_signed(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def remark_incomplete(ctx: Context) -> Iterator[Hit]:
-    """The 备注 lacks 自治金项目 or the project's name."""
+    """台账备注没有写“自治金项目”，或没有写本项目的名称（比较时忽略空格、引号和标点）。"""
     for expense in ctx.data.ledger:
         project = ctx.projects.get(expense.project_id or "")
         remark = text_key(expense.remark)
@@ -416,7 +416,7 @@ def _welfare_hit(ctx: Context, project: Project) -> Hit | None:
     program=ID,
 )
 def negative_list(ctx: Context) -> Iterator[Hit]:
-    """Keyword screens over 项目名称/项目简介 (and budget 明细 for welfare); a person decides."""
+    """负面清单筛查：项目名称或简介含硬件工程类、盈利类用词，或同时含“采购”“设备”；预算明细中福利发放类支出超过预算总额的 50%。只提示，由人工判断。"""
     screens = (
         ("hardware_keywords", "涉及小区硬件建设的工程项目", False),
         ("profit_keywords", "以盈利为目的的项目", False),
@@ -456,7 +456,7 @@ def negative_list(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def neighborhood_without_application(ctx: Context) -> Iterator[Hit]:
-    """A residents' committee listed in sgov.toml `neighborhoods` has no application."""
+    """sgov.toml 的 neighborhoods 中列出的居民区没有任何申报（该提示不指向文件）。"""
     applied = {text_key(p.get("neighborhood")) for p in ctx.data.projects}
     for name in ctx.neighborhoods:
         if text_key(name) not in applied:
@@ -476,7 +476,7 @@ def neighborhood_without_application(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def green_channel(ctx: Context) -> Iterator[Hit]:
-    """上年十佳排名 1–10: eligible for the green channel this year."""
+    """上年十佳排名为 1–10 的项目享有绿色通道（立项免审）；1–5 名另享志愿者补贴 35% 上限。"""
     for project in ctx.data.projects:
         rank = project.get("prior_top10_rank")
         if isinstance(rank, int) and 1 <= rank <= 10:

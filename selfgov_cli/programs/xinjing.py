@@ -103,7 +103,7 @@ def _rating_level(raw) -> int | None:
 
 @rule("XJ001", "error", "新泾 二", "申请金额超过 10 万元", "把申请金额压到 10 万元以内", program=ID)
 def over_max(ctx: Context) -> Iterator[Hit]:
-    """申请金额 above `max_amount` (100,000)."""
+    """申请金额超过设置 max_amount（默认 100,000 元）；恰好 10 万元通过。"""
     most = ctx.setting("max_amount")
     for project in ctx.data.projects:
         if project.requested is not None and project.requested > most:
@@ -125,7 +125,7 @@ def over_max(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def above_usual(ctx: Context) -> Iterator[Hit]:
-    """申请金额 above `usual_amount` (50,000) but within the cap (XJ001 covers the rest)."""
+    """申请金额超过一般规模 usual_amount（默认 50,000 元）且不超过 10 万元（超过 10 万元的由 XJ001 报告）。"""
     usual, most = ctx.setting("usual_amount"), ctx.setting("max_amount")
     for project in ctx.data.projects:
         amount = project.requested
@@ -148,7 +148,7 @@ def above_usual(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def several_per_neighborhood(ctx: Context) -> Iterator[Hit]:
-    """More applications from one 居民区 than `max_per_neighborhood` (1); the later ones are flagged."""
+    """同一居民区的申报超过 max_per_neighborhood（默认 1 个）：第一个保留，之后的逐个提示。"""
     limit = ctx.setting("max_per_neighborhood")
     for project, earlier in over_limit(
         unique_projects(ctx), lambda p: text_key(p.get("neighborhood")), limit
@@ -172,7 +172,7 @@ def several_per_neighborhood(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def garbage_sorting(ctx: Context) -> Iterator[Hit]:
-    """A Xin治理 project whose name or summary is about garbage sorting."""
+    """Xin治理类项目的名称或简介含“垃圾分类”（设置 garbage_keywords）。"""
     for project in ctx.data.projects:
         if ctx.program.category(project.get("category")) != "Xin治理":
             continue
@@ -194,7 +194,7 @@ def garbage_sorting(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def applicant_not_org(ctx: Context) -> Iterator[Hit]:
-    """申报主体类型 is not 社会服务机构 (民办非企业) or 社会团体."""
+    """申报主体类型不是社会服务机构（民办非企业）或社会团体。"""
     for project in ctx.data.projects:
         text = project.get("applicant_type")
         if text and applicant_kind(text) not in _SOCIAL:
@@ -216,7 +216,7 @@ def applicant_not_org(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def too_few_staff(ctx: Context) -> Iterator[Hit]:
-    """专职人员数 below `min_fulltime_staff` (2)."""
+    """专职人员数少于设置 min_fulltime_staff（默认 2 名）。"""
     least = ctx.setting("min_fulltime_staff")
     for project in ctx.data.projects:
         staff = project.get("fulltime_staff")
@@ -252,7 +252,7 @@ def _young(project, years: int) -> bool:
     program=ID,
 )
 def inspections_failed(ctx: Context) -> Iterator[Hit]:
-    """An organisation whose two previous annual inspections are not both 合格; young ones are exempt."""
+    """社会组织申报主体的前两年年检结果不是全部“合格”（基本合格不算），或未填写；成立日期距申报日期（未填则开始日期）不足两年的机构免查。"""
     years = ctx.setting("inspection_years")
     for project in ctx.data.projects:
         if (
@@ -282,7 +282,7 @@ def inspections_failed(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def overlap_screen(ctx: Context) -> Iterator[Hit]:
-    """名称/简介 mention property-management duties or government investment works; a person decides."""
+    """项目名称或简介含“物业”“改造工程”“基建”等用词（设置 overlap_keywords）。只提示，由人工判断。"""
     for project in ctx.data.projects:
         hit = field_hit(project, ctx.setting("overlap_keywords"))
         if hit:
@@ -306,7 +306,7 @@ def overlap_screen(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def rated(ctx: Context) -> Iterator[Hit]:
-    """规范化评估等级 of `priority_rating` A or above."""
+    """规范化评估等级达到 3A 及以上（3A、AAA、4A级 都能识别）。"""
     least = ctx.setting("priority_rating")
     for project in ctx.data.projects:
         level = _rating_level(project.get("rating"))
