@@ -42,7 +42,8 @@ RANK_STAGE = (
     "review"  # the ranking of the applications; 浦兴's year-end 十佳 is `sgov rank --stage final`
 )
 RANK_XLSX = "评审排名.xlsx"
-PUBLICITY_FORMATS = ("html", "md", "xlsx")
+DISBURSE_XLSX = "拨付核算.xlsx"
+REPORT_FORMATS = ("html", "md", "xlsx")
 _RENAME_TRIES = 5  # Windows: a virus scanner or indexer may hold a fresh file for a moment
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file just read)
@@ -156,7 +157,7 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     outputs.json("validate.json", validation.to_dict())
     steps: dict[str, str] = {"validate": "ok"}
 
-    disbursement = _step("disburse", steps, log, lambda: _disburse(validation, when, outputs))
+    disbursement = _step("disburse", steps, log, lambda: _disburse(validation, when, outputs, log))
     ranking = None
     if validation.data.scores:
         ranking = _step("rank", steps, log, lambda: _rank(validation, outputs, log))
@@ -227,39 +228,67 @@ def _attr(module: str, name: str):
     return found
 
 
-def _disburse(validation, when: date, outputs: Outputs) -> dict[str, Any]:
+def _disburse(validation, when: date, outputs: Outputs, log: RunLog) -> dict[str, Any]:
     data = _attr("selfgov_cli.disburse", "disburse")(validation, when).to_dict()
     outputs.json("disburse.json", data)
+    _optional_xlsx(
+        "selfgov_cli.report.disburse_xlsx", "write_disbursement", DISBURSE_XLSX, log, outputs, data
+    )
     return data
 
 
 def _rank(validation, outputs: Outputs, log: RunLog) -> dict[str, Any]:
     data = _attr("selfgov_cli.rank", "rank")(validation, stage=RANK_STAGE).to_dict()
     outputs.json("rank.json", data)
-    try:
-        write = _attr("selfgov_cli.report.rank_xlsx", "write_ranking")
-    except _Missing as exc:
-        log.add(f"评审排名.xlsx：跳过（{exc}）")
-        return data
-    program = validation.config.program
-    outputs.record([write(data, outputs.path(RANK_XLSX), outputs.as_of, program.name)])
+    name = validation.config.program.name
+    _optional_xlsx(
+        "selfgov_cli.report.rank_xlsx", "write_ranking", RANK_XLSX, log, outputs, data, name
+    )
     return data
+
+
+def _optional_xlsx(
+    module: str, name: str, file: str, log: RunLog, outputs: Outputs, data: dict, *extra: Any
+) -> None:
+    try:
+        write = _attr(module, name)
+    except _Missing as exc:
+        log.add(f"{file}：跳过（{exc}）")
+        return
+    outputs.record([write(data, outputs.path(file), outputs.as_of, *extra)])
 
 
 def _publicity(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
     render = _attr("selfgov_cli.report.publicity", "render_publicity")
     paths: list[Path] = []
-    for fmt in PUBLICITY_FORMATS:
-        paths += render(validation, ranking, outputs.root, fmt, outputs.as_of)
+    for fmt in REPORT_FORMATS:
+        paths += _report_call(render, validation, ranking, outputs.root, fmt, outputs.as_of)
     return outputs.record(paths)
 
 
 def _summary_report(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
-    raise _Missing("报表模块尚未提供汇总报告")
+    render = _attr("selfgov_cli.report.summary", "render_summary")
+    paths: list[Path] = []
+    for fmt in REPORT_FORMATS:
+        paths += _report_call(
+            render, validation, ranking, disbursement, outputs.root, fmt, outputs.as_of
+        )
+    return outputs.record(paths)
 
 
 def _annotated(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
-    raise _Missing("报表模块尚未提供批注副本")
+    render = _attr("selfgov_cli.report.annotate", "render_annotated")
+    return outputs.record(_report_call(render, validation, outputs.root, outputs.as_of))
+
+
+def _report_call(render, *args) -> list[Path]:
+    """A report that cannot be rendered for a set-up reason (a clerk's broken template) stops the run."""
+    from selfgov_cli.report.env import ReportError
+
+    try:
+        return list(render(*args))
+    except ReportError as exc:
+        raise BatchError(str(exc)) from exc
 
 
 # (kind, writer): each writer renders into outputs.root and returns the written paths.

@@ -110,6 +110,7 @@ def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
     assert listing(out) == [DAY]  # no lock, no temporary folder left
     assert listing(out / DAY) == [
         "disburse.json", "run.log", "summary.json", "validate.json", "公示名单.html", "公示名单.md", "公示名单.xlsx",
+        "拨付核算.xlsx", "汇总报告.html", "汇总报告.md", "汇总报告.xlsx",
     ]  # fmt: skip
     summary = json.loads((out / DAY / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == 1
@@ -141,6 +142,9 @@ def test_status_follows_error_findings(tmp_path):
     # released to a project without a readable amount, so its ledger row overdraws)
     assert (clean.status, clean_summary["counts"]["errors"]) == (1, 1)
     assert (bad.status, bad_summary["status"], bad_summary["counts"]["errors"]) == (1, 1, 3)
+    annotated = [name for name in bad_summary["outputs"] if name.startswith("annotated/")]
+    assert annotated == ["annotated/台账.xlsx", "annotated/申报/一居.xlsx"]
+    assert all((bad.out_dir / name).is_file() for name in bad_summary["outputs"])
     (tmp_path / "clean" / "说明.xlsx").unlink()
     again = run_batch(tmp_path / "clean", as_of=AS_OF)
     assert (
