@@ -159,21 +159,30 @@ def summary_data(
 
     year = year_of(validation)
     year_text = "" if str(year) in program.name else f"{year}年"
+
+    def line(
+        label: str, text: str, value: Any = None, number_format: str | None = None
+    ) -> dict[str, Any]:
+        return {"label": label, "text": text, "value": value, "format": number_format}
+
+    def yuan(label: str, value: Decimal) -> dict[str, Any]:
+        return line(label, f"{fmt_yuan(value)} 元", value, "#,##0.00")
+
     headline = [
-        ("申报项目", f"{len(projects)} 个"),
-        ("通过项目", f"{len(passed)} 个"),
-        ("申请金额", f"{fmt_yuan(total['requested'])} 元"),
-        ("核定金额（通过项目）", f"{fmt_yuan(total['approved'])} 元"),
+        line("申报项目", f"{len(projects)} 个", len(projects)),
+        line("通过项目", f"{len(passed)} 个", len(passed)),
+        yuan("申请金额", total["requested"]),
+        yuan("核定金额（通过项目）", total["approved"]),
     ]
     if has_money:
         headline += [
-            ("已拨付", f"{fmt_yuan(total['released'])} 元"),
-            ("已支出", f"{fmt_yuan(total['spent'])} 元"),
-            ("执行率", pct(total["usage_rate"])),
-            ("可收回", f"{fmt_yuan(total['recoverable'])} 元"),
+            yuan("已拨付", total["released"]),
+            yuan("已支出", total["spent"]),
+            line("执行率", pct(total["usage_rate"]), total["usage_rate"], "0.0%"),
+            yuan("可收回", total["recoverable"]),
         ]
     headline.append(
-        (
+        line(
             "问题",
             f"错误 {counts['errors']} 个，警告 {counts['warnings']} 个，提示 {counts['infos']} 个",
         )
@@ -215,7 +224,8 @@ def _sum_rows(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
-    row["usage_rate"] = row["eligible_spent"] / row["released"] if row["released"] else None
+    rate = row["eligible_spent"] / row["released"] if row["released"] else None
+    row["usage_rate"] = rate.quantize(Decimal("0.0001")) if rate is not None else None
     row["usage_text"] = pct(row["usage_rate"])
     for key in _SUM_KEYS:
         row[f"{key}_text"] = fmt_yuan(row[key])

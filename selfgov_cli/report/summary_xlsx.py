@@ -58,9 +58,12 @@ def summary_workbook(data: dict[str, Any]):
     ws.title = "概况"
     put(ws, 1, 1, data["title"]).font = Font(size=14, bold=True)
     put(ws, 2, 1, f"{data['program']['document']}　统计日期：{data['date_text']}")
-    for r, (label, value) in enumerate(data["headline"], start=4):
-        put(ws, r, 1, label).font = Font(bold=True)
-        put(ws, r, 2, value)
+    for r, item in enumerate(data["headline"], start=4):
+        put(ws, r, 1, item["label"]).font = Font(bold=True)
+        if item["value"] is None:
+            put(ws, r, 2, item["text"])
+        else:
+            put(ws, r, 2, item["value"], item["format"])
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 48
 

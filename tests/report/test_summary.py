@@ -1,0 +1,121 @@
+"""The summary report: exact totals and tables, charts in html (SVG) and xlsx (native), goldens."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from decimal import Decimal
+
+import pytest
+
+from selfgov_cli.disburse import disburse
+from selfgov_cli.rank import rank
+from selfgov_cli.report.summary import render_summary, summary_data
+from selfgov_cli.validate import validate
+from tests.report.folders import AS_OF, ID_NUMBER, PHONE, add_scores, puxing_folder
+from tests.report.goldens import check_golden, xlsx_dump
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    folder = puxing_folder(tmp_path / "puxing")
+    add_scores(folder)
+    result = validate(folder, as_of=AS_OF)
+    return result, rank(result).to_dict(), disburse(result, AS_OF).to_dict()
+
+
+def test_summary_numbers(inputs):
+    data = summary_data(*inputs, AS_OF)
+    assert [(h["label"], h["text"]) for h in data["headline"][:8]] == [
+        ("申报项目", "4 个"),
+        ("通过项目", "2 个"),
+        ("申请金额", "40,000.00 元"),
+        ("核定金额（通过项目）", "19,000.00 元"),
+        ("已拨付", "15,000.00 元"),
+        ("已支出", "4,300.00 元"),
+        ("执行率", "23.3%"),
+        ("可收回", "0.00 元"),
+    ]
+    hoods = [
+        (r["name"], r["projects"], r["passing"], r["released"], r["spent"], r["usage_text"])
+        for r in data["by_neighborhood"]
+    ]
+    assert hoods == [
+        ("浦兴一居", 1, 1, Decimal("9000.00"), Decimal("3000.00"), "33.3%"),
+        ("浦兴二居", 1, 1, Decimal("6000.00"), Decimal("500.00"), "8.3%"),
+        ("浦兴四居", 1, 0, Decimal("0.00"), Decimal("800.00"), "—"),
+        ("浦兴三居", 1, 0, Decimal("0.00"), Decimal("0.00"), "—"),  # below the line: not released,
+    ]
+    assert [(r["label"], r["count"]) for r in data["usage"]] == [
+        ("低于 30%", 1),
+        ("30%–50%", 1),
+        ("50%–80%", 0),
+        ("80%–100%", 0),
+        ("100% 及以上", 0),
+    ]
+    assert [(r["name"], r["spent"]) for r in data["spending"]] == [
+        ("工作经费", Decimal("3800.00")),
+        ("管理费", Decimal("500.00")),
+    ]
+    assert [
+        (r["rank"], r["project_id"], r["adjusted_score"], r["flags"]) for r in data["ranking"]
+    ] == [
+        (1, "PX-2023-002", "91.00", ""),
+        (2, "PX-2023-001", "82.00", ""),
+        (3, "PX-2023-010", "52.33", "未达入围分"),
+    ]
+    assert [(r["rule"], r["count"], r["projects"]) for r in data["findings"]] == [
+        ("PX003", 1, 1),
+        ("PX011", 1, 1),
+        ("SG019", 1, 1),
+        ("PX012", 1, 1),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_golden_text_formats(inputs, tmp_path, fmt):
+    (path,) = render_summary(*inputs, tmp_path / "out", fmt, AS_OF)
+    assert path.name == f"汇总报告.{fmt}"
+    text = path.read_text(encoding="utf-8")
+    check_golden(f"summary.{fmt}", text)
+    assert PHONE not in text and ID_NUMBER not in text and "<script>" not in text
+
+
+def test_html_has_three_inline_svg_charts_and_no_script(inputs, tmp_path):
+    (path,) = render_summary(*inputs, tmp_path / "out", "html", AS_OF)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("<svg ") == 3
+    assert "<script" not in text
+    assert not any(
+        tag in text for tag in (" src=", " href=", "<link", "<img", "@import")
+    )  # no external assets
+
+
+def test_xlsx_golden_and_native_charts(inputs, tmp_path):
+    (path,) = render_summary(*inputs, tmp_path / "out", "xlsx", AS_OF)
+    check_golden("summary.xlsx.txt", xlsx_dump(path))
+    with zipfile.ZipFile(path) as archive:
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        first = archive.read(charts[0]).decode()
+    assert charts == ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"]
+    assert (
+        "<barChart>" in first
+        and '<barDir val="bar" />' in first
+        and "各居民区已拨付与已支出（元）" in first
+    )
+
+
+def test_without_ledger_or_scores(tmp_path):
+    folder = puxing_folder(tmp_path / "p", ledger=False)
+    result = validate(folder, as_of=AS_OF)
+    data = summary_data(result, rank(result).to_dict(), disburse(result, AS_OF).to_dict(), AS_OF)
+    assert data["ranked"] is False
+    (path,) = render_summary(result, None, None, tmp_path / "out", "html", AS_OF)
+    assert "<svg " not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "xlsx"])
+def test_byte_identical_reruns(inputs, tmp_path, fmt):
+    first = render_summary(*inputs, tmp_path / "a", fmt, AS_OF)[0].read_bytes()
+    second = render_summary(*inputs, tmp_path / "b", fmt, AS_OF)[0].read_bytes()
+    assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
