@@ -40,15 +40,14 @@ def criterion_max(name: str) -> Decimal:
 
 
 def criteria(score: Score) -> list[tuple[str, Decimal | None]]:
-    """The criterion columns of a score row, without bookkeeping columns such as 序号."""
-    return [
-        (name, value) for name, value in score.criteria if name.strip().lower() not in NOT_CRITERIA
-    ]
+    """The criterion columns of a score row, without bookkeeping columns such as 序号 (headers are
+    already trimmed by the reader)."""
+    return [(name, value) for name, value in score.criteria if name.lower() not in NOT_CRITERIA]
 
 
 def reviewer_key(text: str) -> str:
     """A reviewer's name as compared: no spaces at all (王 芳 = 王芳)."""
-    return re.sub(r"\s+", "", text or "")
+    return "".join((text or "").split())
 
 
 def row_total(score: Score) -> tuple[Decimal | None, str | None]:
@@ -80,17 +79,8 @@ def has_score_sheets(ctx: Context) -> bool:
     return any("scores" in result.kinds for result in ctx.data.files)
 
 
-def _row_has_issue(ctx: Context, score: Score, rule_id: str) -> bool:
-    return any(
-        issue.rule == rule_id
-        and (issue.loc.file, issue.loc.sheet, issue.loc.row)
-        == (score.loc.file, score.loc.sheet, score.loc.row)
-        for issue in ctx.data.issues
-    )
-
-
-def _where(score: Score) -> str:
-    return f"{score.loc.sheet} 第 {score.loc.row} 行"
+def _rows_with_issue(ctx: Context, rule_id: str) -> set[tuple]:
+    return {row_key(issue.loc) for issue in ctx.data.issues if issue.rule == rule_id}
 
 
 @rule(
@@ -229,6 +219,7 @@ def unusable_row(ctx: Context) -> Iterator[Hit]:
     """A score row whose reviewer total cannot be known (总分 empty and a criterion empty), whose 总分 disagrees with the sum of its criteria (tolerance 0.01), or — when the setting group_weights is set — whose 评审组 is empty or not one of the weighted groups. The row is left out of the ranking."""
     weights = ctx.setting("group_weights") or {}
     groups = "、".join(weights)
+    unreadable = _rows_with_issue(ctx, "SG003")
     for score in ctx.data.scores:
         if not score.project_id:
             continue
@@ -236,7 +227,7 @@ def unusable_row(ctx: Context) -> Iterator[Hit]:
         header_only = "total" not in score.cells and not criteria(
             score
         )  # SG002 at the header says it
-        if problem and not header_only and not _row_has_issue(ctx, score, "SG003"):
+        if problem and not header_only and row_key(score.loc) not in unreadable:
             where = score.cell("total") if "total" in score.cells else score.loc
             yield (
                 where,
