@@ -1,0 +1,217 @@
+"""sgov.toml [settings] and a clerk's own program file (`extends`), through the command line."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from selfgov_cli.cli.app import app
+from selfgov_cli.programs import get_program
+from selfgov_cli.programs.base import ProgramError
+from tests.helpers import write_config
+from tests.programs.test_puxing import make
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [*args])
+
+
+def validate_json(folder, *extra: str) -> tuple[int, dict]:
+    result = run("validate", str(folder), "--format", "json", "--as-of", "2023-12-31", *extra)
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def rules_of(payload: dict) -> list[tuple]:
+    return [(f["rule"], f["project_id"], f["cell"]) for f in payload["findings"]]
+
+
+def test_settings_in_sgov_toml_override_the_defaults(tmp_path):
+    cells = make(tmp_path, {"征询居民人数": 35})
+    write_config(tmp_path, "puxing-2023")
+    code, payload = validate_json(tmp_path)
+    assert (code, rules_of(payload)) == (1, [("PX003", "PX-01", cells["征询居民人数"])])
+    write_config(tmp_path, "puxing-2023", settings={"min_residents_consulted": 30})
+    code, payload = validate_json(tmp_path)
+    assert (code, rules_of(payload)) == (0, [])
+
+
+def test_keyword_list_setting_replaces_the_default(tmp_path):
+    cells = make(tmp_path, {"项目简介": "楼道刷白施工"})
+    write_config(tmp_path, "puxing-2023")
+    assert rules_of(validate_json(tmp_path)[1]) == [("PX013", "PX-01", cells["项目简介"])]
+    write_config(tmp_path, "puxing-2023", settings={"hardware_keywords": ["装修"]})
+    assert rules_of(validate_json(tmp_path)[1]) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"min_residents": 30}, "min_residents"),  # unknown key
+        ({"min_residents_consulted": "三十"}, "min_residents_consulted"),  # wrong type
+        ({"min_residents_consulted": 30.5}, "min_residents_consulted"),
+        ({"midterm_date": "七月底"}, "midterm_date"),
+        ({"volunteer_cap_top5": "很多"}, "volunteer_cap_top5"),
+        ({"forbidden_keywords": "招待费"}, "forbidden_keywords"),
+        ({"pool_mode": "greedy"}, "pool_mode"),
+        ({"trim_extremes": "yes"}, "trim_extremes"),
+    ],
+)
+def test_bad_settings_exit_2_naming_the_key(tmp_path, settings, named):
+    make(tmp_path)
+    write_config(tmp_path, "puxing-2023", settings=settings)
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 2
+    assert named in result.stderr and "sgov.toml" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_setting_of_another_program_is_unknown(tmp_path):
+    make(tmp_path)
+    write_config(tmp_path, "puxing-2023", settings={"micro_cap": 8000})  # a 共和新路 setting
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 2 and "micro_cap" in result.stderr
+
+
+MY_STREET = """\
+extends = "puxing-2023"
+name = "2024年某某街道自治金项目"
+document = "某街〔2024〕1号"
+categories = ["怡家", "悦家", "和家", "安家", "靓家", "乐家", "其他"]
+disabled_rules = ["PX012"]
+
+[expense_caps]
+volunteer = 0.30            # 志愿者补贴上限改为 30%，其余上限不变
+
+[[tranches]]
+share = 0.5
+gate = "approval"
+clause = "某街 四.1"
+
+[[tranches]]
+share = 0.5
+gate = "midterm"
+clause = "某街 四.1"
+
+[settings]
+min_residents_consulted = 30
+"""
+
+
+def test_own_program_file_extends_a_builtin(tmp_path):
+    (tmp_path / "my-street.toml").write_text(MY_STREET, encoding="utf-8")
+    budget = [("社会组织服务", "指导", 4000), ("志愿者补贴", "慰问", 3000), ("管理费", "总结会", 500),
+              ("表彰奖励", "奖状", 500), ("工作经费", "物资", 2000)]  # fmt: skip
+    make(tmp_path, {"项目类别": "乐家", "征询居民人数": 30}, budget=budget,
+                 ledger=[("2023-04-01", "PX-01", "工作经费", "物资", 100, "F1", "店", "居民", "否", "")])  # fmt: skip
+    write_config(tmp_path, "my-street.toml")
+    code, payload = validate_json(tmp_path)
+    # 乐家 is a category, 30% volunteer cap holds, 30 residents suffice, PX012 is off; PX011 still applies
+    assert payload["program"] == "my-street"
+    assert rules_of(payload) == [("PX011", "PX-01", "I2")]
+    assert code == 1
+    # the same file given on the command line, from outside the folder
+    code, payload = validate_json(tmp_path, "--program", str(tmp_path / "my-street.toml"))
+    assert rules_of(payload) == [("PX011", "PX-01", "I2")]
+
+
+def test_own_program_file_leaves_the_builtin_unchanged(tmp_path):
+    (tmp_path / "my-street.toml").write_text(MY_STREET, encoding="utf-8")
+    mine = get_program(str(tmp_path / "my-street.toml"))
+    assert (
+        mine.family,
+        mine.expense_caps["volunteer"],
+        mine.setting_default("min_residents_consulted"),
+    ) == (
+        "puxing-2023",
+        Decimal("0.30"),
+        30,
+    )
+    builtin = get_program("puxing-2023")
+    assert (
+        builtin.expense_caps["volunteer"],
+        builtin.setting_default("min_residents_consulted"),
+    ) == (
+        Decimal("0.25"),
+        40,
+    )
+
+
+def test_sgov_programs_shows_an_own_program_file(tmp_path):
+    path = tmp_path / "my-street.toml"
+    path.write_text(MY_STREET, encoding="utf-8")
+    result = run("programs", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert (info["id"], info["extends"], info["name"]) == (
+        "my-street",
+        "puxing-2023",
+        "2024年某某街道自治金项目",
+    )
+    caps = {c["code"]: c["cap"] for c in info["expense_categories"]}
+    assert caps == {"work": None, "org_service": "0.5000", "volunteer": "0.3000", "management": "0.1000",
+                    "award": "0.0500"}  # fmt: skip
+    assert [(t["share"], t["gate"]) for t in info["tranches"]] == [
+        ("0.50", "approval"),
+        ("0.50", "midterm"),
+    ]
+    assert "PX012" not in [r["id"] for r in info["rules"]] and info["disabled_rules"] == ["PX012"]
+    setting = next(s for s in info["settings"] if s["name"] == "min_residents_consulted")
+    assert (setting["default"], setting["source"]) == (30, "my-street.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('name = "无基础"\n', "extends"),
+        ('extends = "nowhere-2020"\n', "extends"),
+        ('extends = "puxing-2023"\ncolour = "红"\n', "colour"),
+        ('extends = "puxing-2023"\n[expense_caps]\ntravel = 0.1\n', "travel"),
+        ('extends = "puxing-2023"\n[[tranches]]\nshare = 0.6\ngate = "approval"\n', "share"),
+        ('extends = "puxing-2023"\n[[tranches]]\nshare = 1\ngate = "someday"\n', "gate"),
+        ('extends = "puxing-2023"\ndisabled_rules = ["PX099"]\n', "PX099"),
+        (
+            'extends = "puxing-2023"\n[settings]\nmin_residents_consulted = "很多"\n',
+            "min_residents_consulted",
+        ),
+        ('extends = "gonghexinlu-2023"\n[intents]\n"不存在" = ["x"]\n', "不存在"),
+        ("extends = \n", "格式有误"),
+    ],
+)
+def test_bad_program_files_exit_2_naming_the_problem(tmp_path, text, named):
+    (tmp_path / "bad.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ProgramError, match=named):
+        get_program(str(tmp_path / "bad.toml"))
+    result = run("validate", str(tmp_path), "--program", str(tmp_path / "bad.toml"))
+    assert result.exit_code == 2 and named in result.stderr and "Traceback" not in result.output
+
+
+def test_unknown_program_exits_2(tmp_path):
+    result = run("validate", str(tmp_path), "--program", "nowhere-2020")
+    assert result.exit_code == 2 and "nowhere-2020" in result.stderr
+    assert run("programs", "nowhere-2020").exit_code == 2
+
+
+def test_sgov_programs_lists_and_shows_every_builtin():
+    result = run("programs", "--format", "json")
+    assert result.exit_code == 0
+    ids = [p["id"] for p in json.loads(result.stdout)["programs"]]
+    assert ids == ["puxing-2023", "xinjing-2021", "chengdu-2023", "gonghexinlu-2023"]
+    for program_id in ids:
+        info = json.loads(run("programs", program_id, "--format", "json").stdout)
+        assert info["rules"] and info["tranches"] and info["settings"]
+        for setting in info["settings"]:
+            assert setting["doc"] and setting["source"] and setting["type"], setting
+        shares = sum(Decimal(t["share"]) for t in info["tranches"])
+        assert shares == 1
+    text = run("programs", "puxing-2023").output
+    assert (
+        "volunteer_cap_top5" in text
+        and "浦兴 四.4(1)" in text
+        and "第2笔 40% 中期评估通过后" in text
+    )
