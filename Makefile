@@ -27,6 +27,7 @@ format: install
 
 demo: install
 	-$(BIN)/sgov validate $(SAMPLE)
+	-$(BIN)/sgov run $(SAMPLE) -o build/demo
 
 samples: install
 	$(BIN)/python scripts/make_samples.py
