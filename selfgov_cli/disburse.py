@@ -155,20 +155,24 @@ def _pct(value: Decimal) -> str:
 
 
 def plan_project(
-    ctx: Context, project: Project, blocking: list[Finding], eligible_rows: list[Expense]
+    ctx: Context,
+    project: Project,
+    blocking: list[Finding],
+    eligible_rows: list[Expense],
+    unselected: str = "",
 ) -> Plan:
     """Decide every tranche of one project as of ctx.as_of.
 
     `blocking`: error findings against the application itself (not its ledger or evaluation rows);
-    `eligible_rows`: the project's ledger rows with no error finding (SG014 aside).
+    `eligible_rows`: the project's ledger rows with no error finding (SG014 aside);
+    `unselected`: why the review ranking left it out, if it did (see `not_selected`).
     """
     evaluation = ctx.evaluation_by_project.get(project.project_id or "")
     approved, source, problem = _approved(project, evaluation)
     tranches = ctx.program.tranches
     amounts = tranche_amounts(approved, [t.share for t in tranches])
-    gates = _Gates(
-        ctx, evaluation, blocking, problem, _midterm_date(ctx, evaluation), _usage_gate(ctx)
-    )
+    mdate = _midterm_date(ctx, evaluation)
+    gates = _Gates(ctx, evaluation, blocking, problem, mdate, _usage_gate(ctx), unselected)
     states: list[TrancheState] = []
     for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
         before = sum((s.amount for s in states), ZERO)
@@ -209,6 +213,7 @@ class _Gates:
     problem: str  # the approved amount cannot be determined
     mdate: date | None
     usage_gate: Decimal | None
+    unselected: str = ""  # why the review left the project out (below_line, over_quota, unfunded)
     midterm_spent: Decimal | None = None
     before: Decimal = ZERO  # the amount of the tranches before the mid-term one
 
@@ -235,6 +240,11 @@ class _Gates:
                 "不能立项拨付：请先按 sgov validate 的提示改正"
             )
         approved_on = self.evaluation.approved_on if self.evaluation else None
+        explicit = self.evaluation is not None and (
+            approved_on is not None or self.evaluation.approved_amount is not None
+        )
+        if self.unselected and not explicit:
+            return WITHHELD, self.unselected
         if approved_on is not None and approved_on > self.ctx.as_of:
             return PENDING, f"立项日期 {approved_on.isoformat()} 尚未到"
         return RELEASED, ""
@@ -323,14 +333,52 @@ def plans_and_overdraws(
     """Tranche plans of every project and the SG014 hits, from the findings of the other rules."""
     base = [f for f in findings if f.rule != "SG014" and not _late(f.rule)]
     ledgers = sort_ledgers(ctx, base)
+    unselected = not_selected(ctx, base)
     plans: dict[str, Plan] = {}
     hits: list[Hit] = []
     for pid in sorted(ctx.projects):
         rows = sorted(eligible(ledgers.by_project.get(pid, ()), ledgers.errors), key=_by_date)
-        plan = plan_project(ctx, ctx.projects[pid], ledgers.blocking.get(pid, []), rows)
+        blocking = ledgers.blocking.get(pid, [])
+        plan = plan_project(ctx, ctx.projects[pid], blocking, rows, unselected.get(pid, ""))
         plans[pid] = plan
         hits.extend(_overdraws(pid, plan.released, rows))
     return plans, hits, ledgers
+
+
+_UNSELECTED = {
+    "below_line": "评审得分低于入围分，未入围",
+    "over_quota": "超出所属区县的初审名额",
+    "unfunded": "在资金池的资金线外，未获资助",
+}
+
+
+def not_selected(ctx: Context, findings: list[Finding]) -> dict[str, str]:
+    """Projects the review ranking leaves out (below_line, over_quota, unfunded), with the reason.
+
+    Only when the folder has score sheets; the same ranking as `sgov rank --stage review`.
+    An 评估结果 row with 核定金额 or 立项日期 is the office's explicit approval and wins over it.
+    """
+    if not any("scores" in f.kinds for f in ctx.data.files):
+        return {}
+    from pathlib import Path
+
+    from selfgov_cli.config import Config
+    from selfgov_cli.rank import RankError, rank
+    from selfgov_cli.validate import Validation
+
+    config = Config(Path(ctx.data.root), ctx.program, ctx.settings, neighborhoods=ctx.neighborhoods)
+    try:
+        ranking = rank(Validation(config, ctx.data, list(findings), ctx.as_of), "review")
+    except RankError:  # a bad ranking setting: sgov rank reports it; money does not guess
+        return {}
+    out: dict[str, str] = {}
+    for entry in ranking.entries:
+        flag = next((f for f in _UNSELECTED if f in entry.flags), None)
+        if flag:
+            out[entry.project_id] = (
+                f"评审排名第 {entry.rank} 名，{_UNSELECTED[flag]}：不予立项拨付（详见 sgov rank）"
+            )
+    return out
 
 
 def _overdraws(pid: str, released: Decimal, rows: list[Expense]) -> Iterator[Hit]:

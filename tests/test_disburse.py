@@ -608,3 +608,25 @@ def test_any_share_list_sums_to_approved_and_is_never_negative(approved, shares)
     assert len(parts) == len(shares)
     assert sum(parts) == approved
     assert all(p >= 0 for p in parts)
+
+
+def test_projects_the_review_leaves_out_get_nothing_unless_the_office_approved_them(tmp_path):
+    application(tmp_path, "PX-1", "20000")
+    application(tmp_path, "PX-2", "20000")
+    application(tmp_path, "PX-3", "20000")
+    scores = [
+        (pid, f"评委{i}", total)
+        for pid, total in (("PX-1", 85), ("PX-2", 52), ("PX-3", 55))
+        for i in (1, 2, 3)
+    ]
+    write_table(tmp_path / "评审" / "打分.xlsx", "评审打分", ("项目编号", "评审人", "总分"), scores)
+    evaluations(tmp_path, [{"项目编号": "PX-3", "核定金额": "15000"}])
+    validation, result = run(tmp_path, as_of=date(2023, 5, 1))
+    assert validation.errors == 0, [f.to_dict() for f in validation.findings]
+    assert statuses(project(result, "PX-1")) == [("12000.00", "released"), ("8000.00", "pending")]
+    assert statuses(project(result, "PX-2")) == [("12000.00", "withheld"), ("8000.00", "withheld")]
+    assert project(result, "PX-2")["tranches"][0]["reason"] == (
+        "评审排名第 3 名，评审得分低于入围分，未入围：不予立项拨付（详见 sgov rank）"
+    )
+    # below the line too, but the office recorded an approved amount: its decision stands
+    assert statuses(project(result, "PX-3")) == [("9000.00", "released"), ("6000.00", "pending")]
