@@ -91,7 +91,7 @@ def _rows_with_issue(ctx: Context, rule_id: str) -> set[tuple]:
     "核对评审人的原始评分表，改正该分数",
 )
 def out_of_range(ctx: Context) -> Iterator[Hit]:
-    """A criterion score below 0 or above its full marks (the header may state them: 必要性（20分）; otherwise 100), or a reviewer's total below 0 or above 100. The row is left out of the ranking."""
+    """评分项低于 0 或高于满分（表头可写明满分，如“必要性（20分）”，未写明时为 100），或评审人的总分（或各评分项合计）不在 0 至 100 之间。该行不计入排名。"""
     for score in ctx.data.scores:
         for name, value in criteria(score):
             top = criterion_max(name)
@@ -126,7 +126,7 @@ def out_of_range(ctx: Context) -> Iterator[Hit]:
     "删除重复的评分行，或改正评审人姓名；排名只计第一行",
 )
 def scored_twice(ctx: Context) -> Iterator[Hit]:
-    """The same reviewer scores the same project on two rows (anywhere in the folder). The first row counts; the later ones are reported and left out of the ranking."""
+    """同一评审人对同一项目有两行评分（整个文件夹内，评审人姓名去掉空格后比较）。按文件顺序第一行计入排名，其后各行报告此问题且不计入。"""
     first: dict[tuple[str, str], Score] = {}
     for score in ctx.data.scores:
         key = (score.project_id or "", reviewer_key(score.reviewer))
@@ -162,7 +162,7 @@ def green_channel(ctx: Context, project) -> bool:
     "补录该项目的评审分数；如该项目不参加本轮评审，请说明原因",
 )
 def not_scored(ctx: Context) -> Iterator[Hit]:
-    """Only when the folder has score sheets: an application no score row names. 浦兴 last year's 十佳 (上年十佳排名 1–10) are exempt: they take the green channel without review."""
+    """仅当文件夹中有评审打分表时检查：有申报但没有任何评分行的项目（标在申报表的项目编号单元格）。浦兴上年十佳（上年十佳排名 1–10）走绿色通道免审，不报告。"""
     if not has_score_sheets(ctx):
         return
     scored = {score.project_id for score in ctx.data.scores if score.project_id}
@@ -185,7 +185,7 @@ def not_scored(ctx: Context) -> Iterator[Hit]:
     "核对该评审人的评分表是否漏录；分组评审时请确认各组评审范围",
 )
 def reviewer_missing(ctx: Context) -> Iterator[Hit]:
-    """A reviewer who scored some projects but not this one (one warning per project, at its first score row). The project's score is the mean of the reviewers who did score it."""
+    """某评审人给部分项目打了分，却没有给本项目打分（每个项目一条，标在该项目第一行评分的项目编号单元格）。本项目得分按实际打分的评审人计算。"""
     reviewers: dict[str, str] = {}
     by_project: dict[str, tuple[Score, set[str]]] = {}
     for score in ctx.data.scores:
@@ -216,7 +216,7 @@ def reviewer_missing(ctx: Context) -> Iterator[Hit]:
     "补全或改正该行的总分与评分项；分组评审时评审组须为 group_weights 中的组名",
 )
 def unusable_row(ctx: Context) -> Iterator[Hit]:
-    """A score row whose reviewer total cannot be known (总分 empty and a criterion empty), whose 总分 disagrees with the sum of its criteria (tolerance 0.01), or — when the setting group_weights is set — whose 评审组 is empty or not one of the weighted groups. The row is left out of the ranking."""
+    """评分行无法使用：没有总分且评分项有空（无法合计）；总分与各评分项之和相差超过 0.01；或设置了 group_weights 时评审组为空或不是其中的组。该行不计入排名。"""
     weights = ctx.setting("group_weights") or {}
     groups = "、".join(weights)
     unreadable = _rows_with_issue(ctx, "SG003")
