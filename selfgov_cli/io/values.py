@@ -19,6 +19,7 @@ _FULLWIDTH = str.maketrans(
 _SPACES = re.compile(r"\s+")
 _AMOUNT = re.compile(r"^(?P<sign>[-+]?)(?P<num>\d+(?:\.\d+)?)(?P<wan>万)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
+_MAX_AMOUNT = Decimal(10) ** 15
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
@@ -93,7 +94,7 @@ def parse_amount(raw: Any) -> Parsed:
         return None, None
     num = _number(raw)
     if num is not None:
-        return fen(num), None
+        return _to_fen(num, raw)
     if not isinstance(raw, str):
         return None, f"“{clean_text(raw)}”不是金额"
     text = _SPACES.sub("", raw.translate(_FULLWIDTH))
@@ -112,6 +113,12 @@ def parse_amount(raw: Any) -> Parsed:
         value *= 10000
     if match["sign"] == "-":
         value = -value
+    return _to_fen(value, raw)
+
+
+def _to_fen(value: Decimal, raw: Any) -> Parsed:
+    if abs(value) >= _MAX_AMOUNT:  # beyond any budget, and beyond exact rounding to the fen
+        return None, f"“{clean_text(raw)[:40]}”金额过大，不是有效金额"
     return fen(value), None
 
 
@@ -164,8 +171,7 @@ def parse_date(raw: Any) -> Parsed:
         return raw, None
     num = _number(raw)
     if num is not None:
-        num = num.to_integral_value() if num == int(num) else num
-        day = _serial(Decimal(int(num))) if num == int(num) else None
+        day = _serial(num) if 1 <= num < 2958466 else None
         if day:
             return day, None
         return None, f"“{clean_text(raw)}”不是日期"
@@ -179,7 +185,7 @@ def parse_date(raw: Any) -> Parsed:
                 return date(int(match[1]), int(match[2]), int(match[3])), None
             except ValueError:
                 break
-    if text.isdigit() and len(text) <= 6:
+    if text.isascii() and text.isdigit() and len(text) <= 6:
         day = _serial(Decimal(text))
         if day:
             return day, None
