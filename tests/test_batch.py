@@ -392,3 +392,22 @@ def test_pid_alive():
     assert pid_alive(os.getppid())
     assert not pid_alive(dead_pid())
     assert not pid_alive(0)
+
+
+def test_a_loader_with_a_progress_hook_is_used_as_is(tmp_path, monkeypatch):
+    import selfgov_cli.validate as validate_module
+
+    real = validate_module.load
+    seen = []
+
+    def load(folder, program=None, cache=False, progress=None):
+        seen.append((cache, progress is not None))
+        progress(1, 1, "x.xlsx")
+        return real(folder, program)
+
+    monkeypatch.setattr(validate_module, "load", load)
+    calls = []
+    run_batch(
+        make_folder(tmp_path / "prog"), tmp_path / "out", AS_OF, progress=lambda *a: calls.append(a)
+    )
+    assert (seen, calls) == ([(True, True)], [(1, 1, "x.xlsx")])

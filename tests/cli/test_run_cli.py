@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from selfgov_cli.batch import STEP_WORDS
@@ -154,3 +155,38 @@ def test_progress_bar_waits_a_moment_before_showing(monkeypatch):
     assert bar.bar.tasks[0].completed == 2 and bar.bar.tasks[0].total == 10
     bar.close()
     assert bar.bar is None
+
+
+SAMPLES = sorted(
+    p for p in (REPO / "sample_workbooks").iterdir() if p.is_dir() and (p / "sgov.toml").is_file()
+)
+
+
+def _tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    import hashlib
+
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in skip
+    }
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_every_sample_folder_runs(tmp_path, sample):
+    before = _tree(sample)
+    out = tmp_path / "out"
+    result = _run(sample, "-o", out, "--as-of", "2023-12-31", "--quiet")
+    summary = json.loads((out / DAY / "summary.json").read_text(encoding="utf-8"))
+    assert result.exit_code == summary["status"] == (1 if summary["counts"]["errors"] else 0)
+    assert all(state == "ok" for step, state in summary["steps"].items() if step != "rank")
+    assert summary["steps"]["rank"] == "ok"  # every sample has score sheets
+    assert all((out / DAY / name).is_file() for name in summary["outputs"])
+    assert _tree(sample) == before  # input files are never written to
+    if sample.name == "puxing-2023":  # the whole batch is byte-identical on a re-run (but run.log)
+        first = _tree(out / DAY, skip=("run.log",))
+        assert (
+            _run(sample, "-o", out, "--as-of", "2023-12-31", "--quiet").exit_code
+            == result.exit_code
+        )
+        assert _tree(out / DAY, skip=("run.log",)) == first
