@@ -228,6 +228,11 @@ def rank(validation: Validation, stage: str = "review", pool: Decimal | None = N
     _flag_line(ctx, result.entries)
     _flag_quota(ctx, result.entries)
     result.pool = _flag_pool(ctx, result.entries, pool_total, mode)
+    for entry in result.entries:
+        if entry.errors:
+            entry.why.append(
+                f"该项目有 {entry.errors} 个错误（见 sgov validate）：请先改正；排名和各条线没有因此改变"
+            )
     return result
 
 
@@ -463,6 +468,9 @@ def _flag_pool(
         if "below_line" in entry.flags or "over_quota" in entry.flags:
             continue
         if categories and ctx.program.category(entry.project.get("category")) not in categories:
+            entry.why.append(
+                f"不属于资金池资助的类别（{'、'.join(categories)}），不划资金线（{clause}）"
+            )
             continue
         amount = entry.amount
         if amount is None:

@@ -435,6 +435,10 @@ def test_pool_cutoff_at_the_exact_boundary(tmp_path):
         ("G4", ["unfunded"]),  # after the line
         ("G5", ["below_line"]),  # below the line: takes no pool money
     ]
+    assert (
+        result["ranking"][0]["why"][-1]
+        == "不属于资金池资助的类别（七彩微创投），不划资金线（共和新路 七）"
+    )
     assert result["pool"] == {
         "total": "9000.00",
         "mode": "cutoff",
@@ -571,6 +575,9 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
         },
     ]
     assert p1["errors"] == 2
+    assert (
+        p1["why"][-1] == "该项目有 2 个错误（见 sgov validate）：请先改正；排名和各条线没有因此改变"
+    )
 
 
 def test_green_channel_project_is_unscored_with_its_reason(tmp_path):
