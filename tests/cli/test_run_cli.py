@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from selfgov_cli.batch import STEP_WORDS
 from selfgov_cli.cli import run_cmd
 from selfgov_cli.cli.app import app
-from tests.test_batch import DAY, make_folder, write_lock
+from tests.test_batch import DAY, hashes, make_folder, write_lock
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]
@@ -162,19 +162,9 @@ SAMPLES = sorted(
 )
 
 
-def _tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    import hashlib
-
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name not in skip
-    }
-
-
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_every_sample_folder_runs(tmp_path, sample):
-    before = _tree(sample)
+    before = hashes(sample)
     out = tmp_path / "out"
     result = _run(sample, "-o", out, "--as-of", "2023-12-31", "--quiet")
     summary = json.loads((out / DAY / "summary.json").read_text(encoding="utf-8"))
@@ -182,11 +172,11 @@ def test_every_sample_folder_runs(tmp_path, sample):
     assert all(state == "ok" for step, state in summary["steps"].items() if step != "rank")
     assert summary["steps"]["rank"] == "ok"  # every sample has score sheets
     assert all((out / DAY / name).is_file() for name in summary["outputs"])
-    assert _tree(sample) == before  # input files are never written to
+    assert hashes(sample) == before  # input files are never written to
     if sample.name == "puxing-2023":  # the whole batch is byte-identical on a re-run (but run.log)
-        first = _tree(out / DAY, skip=("run.log",))
+        first = hashes(out / DAY, skip=("run.log",))
         assert (
             _run(sample, "-o", out, "--as-of", "2023-12-31", "--quiet").exit_code
             == result.exit_code
         )
-        assert _tree(out / DAY, skip=("run.log",)) == first
+        assert hashes(out / DAY, skip=("run.log",)) == first
