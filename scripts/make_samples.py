@@ -287,6 +287,11 @@ CLEAN_SHARES = [
     ("management", "项目管理", 5),
     ("award", "优秀志愿者表彰", 3),
 ]
+PX_MORE = [  # clean projects: the bulk of a real folder
+    ("莱阳楼组议事角", "其他"), ("五莲亲子阅读", "悦家"), ("沂林助浴服务", "怡家"), ("华高睦邻百家宴", "和家"),
+    ("博山平安巡防", "安家"), ("兰城绿植认养", "靓家"), ("金桥非遗课堂", "悦家"), ("紫叶长者食堂志愿队", "怡家"),
+    ("昌五新老居民结对", "和家"), ("东方电动车安全宣传", "安家"), ("乳山楼道文化", "靓家"), ("临沂邻里节", "悦家"),
+]  # fmt: skip
 PX_SPEND = [  # date, code, desc, percent of the requested amount
     (date(2023, 4, 20), "work", "活动物资采买", 12),
     (date(2023, 5, 18), "org_service", "社会组织带教服务（第一期）", 15),
@@ -305,6 +310,8 @@ def puxing(folder: Path) -> None:
         "金桥湾居民区", "长岛居民区", "荷泽居民区", "胶东居民区", "云山居民区", "金杨居民区",
         "银山居民区", "东陆居民区", "博兴居民区", "德州居民区", "灵山居民区", "泾东居民区",
         "浦兴居民区", "羽山居民区", "崂山居民区", "凌兆居民区", "上南居民区", "杨高居民区",
+        "莱阳居民区", "五莲居民区", "沂林居民区", "华高居民区", "博山居民区", "兰城居民区",
+        "金桥居民区", "紫叶居民区", "昌五居民区", "东方居民区", "乳山居民区", "临沂居民区",
     ]  # fmt: skip
     specs = [
         # n, name, category, extra fields, budget shares
@@ -315,20 +322,16 @@ def puxing(folder: Path) -> None:
         (3, "荷泽新老居民融合营", "和家", {"new_team": "是", "end_date": date(2023, 11, 30)}, CLEAN_SHARES),
         (4, "胶东平安楼道守望", "安家", {"leader_is_resident": "否"}, CLEAN_SHARES),
         (5, "云山绿色家园", "靓家", {}, CLEAN_SHARES),
-        (6, "金杨广场舞团队建设", "悦家", {"residents_consulted": 25}, CLEAN_SHARES),
-        (7, "银山居民议事会", "其他", {"hearing_date": None}, CLEAN_SHARES),
+        (6, "金杨广场舞团队建设", "悦家", {"residents_consulted": 25, "hearing_date": None}, CLEAN_SHARES),
+        (7, "银山居民议事会", "其他", {}, CLEAN_SHARES),
         (8, "东陆社区助老服务", "怡家", {}, [
-            ("work", "活动物资", 30), ("org_service", "社会组织助老服务", 60),
-            ("volunteer", "志愿者慰问", 5), ("management", "项目管理", 5)]),
-        (9, "博兴志愿者之家", "和家", {}, [
-            ("work", "活动物资", 40), ("org_service", "社会组织带教", 22),
-            ("volunteer", "志愿者补贴", 30), ("management", "项目管理", 5), ("award", "表彰", 3)]),
+            ("work", "活动物资", 10), ("org_service", "社会组织助老服务", 55),
+            ("volunteer", "志愿者慰问", 30), ("management", "项目管理", 5)]),
+        (9, "博兴志愿者之家", "和家", {}, CLEAN_SHARES),
         (10, "德州读书会", "悦家", {}, [
             ("work", "图书及活动物资", 50), ("org_service", "阅读推广服务", 38),
-            ("management", "项目管理", 8), ("award", "优秀读者表彰", 4)]),
-        (11, "灵山邻里守望", "安家", {}, [
-            ("work", "巡逻物资", 54), ("org_service", "社会组织培训", 30),
-            ("volunteer", "志愿者慰问", 10), ("award", "优秀守望者表彰", 6)]),
+            ("management", "项目管理", 6), ("award", "优秀读者表彰", 6)]),
+        (11, "灵山邻里守望", "安家", {}, CLEAN_SHARES),
         (12, "泾东楼道美化", "靓家", {}, [
             ("work", "楼道美化物资", 40), ("work", "居委会办公费", 10),
             ("org_service", "社会组织设计服务", 35), ("volunteer", "志愿者慰问", 10), ("management", "项目管理", 5)]),
@@ -341,9 +344,13 @@ def puxing(folder: Path) -> None:
         (17, "上南社区花园", "靓家", {"start_date": date(2023, 9, 1), "end_date": date(2024, 6, 30),
                                     "submitted_on": date(2023, 8, 10), "hearing_date": date(2023, 8, 20)}, CLEAN_SHARES),
         (18, "杨高家门口议事厅", "其他", {"leader": None}, CLEAN_SHARES),
+    ] + [
+        (18 + i, name, category, {}, CLEAN_SHARES)
+        for i, (name, category) in enumerate(PX_MORE, start=1)
     ]  # fmt: skip
     amounts = {1: 30000, 2: 40000, 3: 25000, 4: 20000, 5: 30000, 6: 15000, 7: 20000, 8: 50000, 9: 30000,
                10: 20000, 11: 20000, 12: 20000, 13: 20000, 14: 20000, 15: 20000, 16: 30000, 17: 24000, 18: 18000}  # fmt: skip
+    amounts.update({18 + i: 16000 + 2000 * (i % 6) for i in range(1, len(PX_MORE) + 1)})
     amount_text = {1: "3万元", 2: "40,000.00", 5: "¥30,000", 8: "50000元"}
     projects: dict[int, Proj] = {}
     for n, name, category, extra, shares in specs:
@@ -396,7 +403,7 @@ def puxing(folder: Path) -> None:
     ledger1 = Ledger("0310")
     ledger2 = Ledger("0310", n=500, left=ledger1.left)
     for n, proj in projects.items():
-        if n not in (1, 2, 3):
+        if n not in (1, 2, 3, 7, 9, 11) and n < 19:
             continue
         early = [s for s in PX_SPEND if s[0] <= date(2023, 7, 31)]
         late = [s for s in PX_SPEND if s[0] > date(2023, 7, 31)]
@@ -499,7 +506,7 @@ def puxing(folder: Path) -> None:
 
     # mid-term evaluations
     evals = []
-    for n in (1, 2, 3, 5, 8, 9, 10, 11, 14, 15, 16):
+    for n in (1, 2, 3, 7, 9, 11, 14, 15, 16, *range(19, 19 + len(PX_MORE))):
         verdict = "不合格" if n == 15 else "合格"
         evals.append(
             (f"PX-2023-{n:03d}", verdict, date(2023, 7, 31), None, amounts[n], date(2023, 3, 31))
@@ -532,11 +539,12 @@ def puxing(folder: Path) -> None:
         17: 83,
         18: 65,
     }
+    base.update({n: 66 + (n * 7) % 25 for n in range(19, 19 + len(PX_MORE))})
     score_rows = []
     for n, b in base.items():
         for i, who in enumerate(reviewers):
             score_rows.append((f"PX-2023-{n:03d}", who, b + (i * 3) % 7 - 3, None))
-    score_rows.insert(7, ("PX-2023-003", "李评委", 88, "重复录入"))  # a duplicate reviewer row
+    score_rows.insert(52, ("PX-2023-013", "李评委", 61, "重复录入"))  # a duplicate reviewer row
     score_rows[[r[0] for r in score_rows].index("PX-2023-006") + 2] = (
         "PX-2023-006",
         "王评委",
@@ -599,14 +607,18 @@ def xinjing(folder: Path) -> None:
         (6, "新泾三村", "三村独居老人关爱", "Xin服务", 40000, {}),
         (7, "绿园居民区", "绿园垃圾分类宣传", "Xin治理", 30000, {"summary": "入户宣传垃圾分类知识，设立志愿督导岗。"}),
         (8, "淞虹居民区", "淞虹楼组自治", "Xin服务", 35000, {"applicant": "淞虹居民委员会", "applicant_type": "居委会"}),
-        (9, "剑河居民区", "剑河亲子成长营", "Xin引领", 30000, {"fulltime_staff": 1}),
-        (10, "泉口居民区", "泉口邻里议事", "Xin治理", 42000, {"inspections": "合格,基本合格"}),
+        (9, "剑河居民区", "剑河亲子成长营", "Xin引领", 30000, {"fulltime_staff": 1, "inspections": "合格,基本合格"}),
+        (10, "泉口居民区", "泉口邻里议事", "Xin治理", 42000, {}),
         (11, "新泾五村", "五村社区读书角", "Xin融合", 25000,
          {"founded_on": date(2020, 3, 1), "inspections": "合格"}),
         (12, "哈密居民区", "哈密小区物业协同治理", "Xin治理", 38000, {}),
         (13, "新泾六村", "六村非遗手作坊", "Xin融合", 36000, {"requested_amount": "叁万陆仟元"}),
         (14, "虹园居民区", "虹园楼道文化墙", "Xin营造", 28000,
          {"start_date": date(2021, 12, 31), "end_date": date(2021, 7, 1)}),
+        (15, "新泾七村", "七村楼道自治公约", "Xin治理", 40000, {}),
+        (16, "新泾八村", "八村助老餐桌", "Xin服务", 46000, {}),
+        (17, "平塘居民区", "平塘青年议事会", "Xin引领", 35000, {}),
+        (18, "新泾北苑", "北苑邻里互助站", "Xin营造", 50000, {}),
     ]  # fmt: skip
     orgs = [
         "长宁区乐群社工师事务所",
@@ -652,7 +664,7 @@ def xinjing(folder: Path) -> None:
         work=("长宁区新泾文印社", "商户"),
         org_service=("长宁区乐群社工师事务所", "社会组织"),
     )
-    for n in (1, 2, 3, 5, 6, 11):
+    for n in (1, 2, 3, 5, 6, 10, 11, 15, 16, 17, 18):
         ledger.plan(projects[n], XJ_SPEND, payees)
     write_sheet(folder / "执行/2021年项目经费台账.xlsx", "经费台账", LEDGER_HEADER, ledger.rows)
 
@@ -740,6 +752,14 @@ def chengdu(folder: Path) -> None:
         (22, "新都区", "桂湖街道", "桂湖社区民主协商", "B2", 180000, "新都区桂馨社工服务中心", org,
          {"submitted_on": date(2023, 6, 20)}),
         (23, "高新区", "芳草街社区", "芳草街社区营造", "D", 100000, "芳草街社区居民委员会", community, {}),
+        (24, "天府新区", "华阳街道正东街社区", "正东街院落议事", "A", 180000, "正东街社区居民委员会", community, {}),
+        (25, "简阳市", "射洪坝街道", "射洪坝民主协商", "B2", 220000, "简阳市同心社工服务中心", org, {}),
+        (26, "彭州市", "天彭街道", "天彭社区营造推广", "C", 90000, "成都大学", college, {}),
+        (27, "崇州市", "崇阳街道", "崇阳居民议事", "B1", 160000, "崇州市惠民社会工作服务中心", org, {}),
+        (28, "邛崃市", "临邛街道", "临邛村规民约共建", "A", 130000, "临邛社区居民委员会", community, {}),
+        (29, "金堂县", "赵镇街道", "赵镇楼栋自治", "A", 140000, "赵镇社区居民委员会", community, {}),
+        (30, "新都区", "大丰街道", "大丰三级协商", "B2", 240000, "新都区丰禾社工服务中心", org, {}),
+        (31, "蒲江县", "鹤山街道", "鹤山院落自治", "A", 120000, "鹤山社区居民委员会", community, {}),
     ]  # fmt: skip
     projects = {}
     for n, district, hood, name, klass, amount, applicant, kind, extra in specs:
@@ -795,7 +815,7 @@ def chengdu(folder: Path) -> None:
         work=("成都市锦华文具店", "商户"),
         org_service=("成都市和谐社工服务中心", "社会组织"),
     )
-    for n in (1, 2, 3, 4, 5, 6, 7):
+    for n in (1, 2, 3, 4, 5, 6, 7, 24, 25, 26):
         ledger.plan(projects[n], spend, payees)
     write_sheet(folder / "资金/经费台账.xlsx", "经费台账", LEDGER_HEADER, ledger.rows)
     evals = [
