@@ -224,13 +224,11 @@ def unusable_row(ctx: Context) -> Iterator[Hit]:
         if not score.project_id:
             continue
         _, problem = row_total(score)
-        header_only = "total" not in score.cells and not criteria(
-            score
-        )  # SG002 at the header says it
+        # No 总分 column and no criteria: SG002 at the header already says so.
+        header_only = "total" not in score.cells and not criteria(score)
         if problem and not header_only and row_key(score.loc) not in unreadable:
-            where = score.cell("total") if "total" in score.cells else score.loc
             yield (
-                where,
+                _problem_cell(score),
                 score.project_id,
                 f"评审人 {score.reviewer or '（未填）'} 的评分{problem}：请补全或改正该行",
             )
@@ -246,6 +244,14 @@ def unusable_row(ctx: Context) -> Iterator[Hit]:
                         f"评审人 {score.reviewer or '（未填）'} 的{what}权重设置中的组（{groups}）：请填写正确的评审组"
                     ),
                 )
+
+
+def _problem_cell(score: Score) -> Location:
+    """总分's cell when the sheet has the column, else the first empty criterion, else the row."""
+    if "total" in score.cells:
+        return score.cell("total")
+    empty = [name for name, value in criteria(score) if value is None]
+    return score.cell(empty[0]) if empty else score.loc
 
 
 def row_key(loc: Location) -> tuple[str | None, str | None, int | None]:

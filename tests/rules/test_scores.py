@@ -247,3 +247,18 @@ def test_fmt_points():
         "100",
         "0",
     ]
+
+
+def test_sg021_without_a_total_column_points_at_the_empty_criterion(two):
+    header = ("项目编号", "评审人", "必要性", "可行性", "创新性")
+    rows = [
+        ("P1", "A", 30, 30, None),
+        ("P2", "A", 30, None, None),
+        ("P1", "B", 30, 30, 30),
+        ("P2", "B", 1, 1, 1),
+    ]
+    scores(two, rows, header=header)
+    assert found(two) == [
+        ("SG021", "error", "P1", FILE, SHEET, "E2"),
+        ("SG021", "error", "P2", FILE, SHEET, "D3"),
+    ]
