@@ -23,6 +23,12 @@ def cell_name(row: int, col: int) -> str:
     return f"{col_letter(col)}{row + 1}"
 
 
+def cell_row(cell: str) -> int | None:
+    """The 1-based row of an address like C12."""
+    digits = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return int(digits) if digits.isdigit() else None
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place a clerk can find: file relative to the folder, sheet, cell, 1-based row."""
@@ -33,7 +39,10 @@ class Location:
     row: int | None = None
 
     def at(self, cell: str | None, row: int | None = None) -> Location:
-        return Location(self.file, self.sheet, cell, row if row is not None else self.row)
+        """The same sheet at another cell; the row follows the cell's address unless given."""
+        if row is None:
+            row = cell_row(cell) if cell else self.row
+        return Location(self.file, self.sheet, cell, row)
 
 
 @dataclass(frozen=True, slots=True)

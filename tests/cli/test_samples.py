@@ -84,10 +84,6 @@ def test_every_finding_points_at_a_real_place(sample):
     assert checked > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="form cells keep row 1 (Location.at keeps the sheet's row): cli.md shows cell F7 with row 7",
-)
 def test_row_agrees_with_cell():
     wrong = []
     for sample in SAMPLES:
