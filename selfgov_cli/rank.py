@@ -185,6 +185,10 @@ def rank(validation: Validation, stage: str = "review", pool: Decimal | None = N
         raise RankError(f"设置 pool_mode 只能是 cutoff 或 skip（现为 {mode!r}）")
     pool_total = pool if pool is not None else ctx.setting("pool")
     weights = {str(k).strip(): Decimal(v) for k, v in (ctx.setting("group_weights") or {}).items()}
+    if any(weight <= 0 for weight in weights.values()):
+        raise RankError(
+            "设置 group_weights 中每个评审组的权重都应为正整数（百分比），如 {专家 = 70, 居民 = 30}"
+        )
     result = Ranking(program.id, stage, validation.as_of.isoformat())
     result.method = {
         "trim_extremes": bool(ctx.setting("trim_extremes")),
@@ -196,7 +200,7 @@ def rank(validation: Validation, stage: str = "review", pool: Decimal | None = N
     result.has_scores = any("scores" in f.kinds for f in validation.data.files)
     if not result.has_scores:
         return result
-    usable, excluded = _usable_rows(validation)
+    usable, excluded = _usable_rows(validation, weights)
     errors: dict[str, int] = {}
     for finding in validation.findings:
         if finding.severity.value == "error" and finding.project_id:
@@ -237,9 +241,10 @@ def rank(validation: Validation, stage: str = "review", pool: Decimal | None = N
 
 
 def _usable_rows(
-    validation: Validation,
+    validation: Validation, weights: dict[str, Decimal]
 ) -> tuple[dict[str, list[ReviewerTotal]], dict[str, list[dict[str, Any]]]]:
-    """Reviewer totals per project from rows with a total and no error finding; the rest, with why."""
+    """Reviewer totals per project from rows with a total and no error finding (and, with group
+    weights, a weighted 评审组); the rest, with why."""
     rows = {row_key(score.loc) for score in validation.data.scores}
     faults: dict[tuple, list[str]] = {}
     for finding in validation.findings:
@@ -258,7 +263,8 @@ def _usable_rows(
             continue
         total, _ = row_total(score)
         rules = faults.get(row_key(score.loc), [])
-        if rules or total is None or not reviewer_key(score.reviewer):
+        ungrouped = bool(weights) and score.group.strip() not in weights
+        if rules or total is None or ungrouped or not reviewer_key(score.reviewer):
             excluded.setdefault(pid, []).append(
                 {
                     "reviewer": score.reviewer or None,
@@ -266,6 +272,7 @@ def _usable_rows(
                     "sheet": score.loc.sheet,
                     "row": score.loc.row,
                     "rules": rules,
+                    "reason": _left_out(rules, total, ungrouped),
                 }
             )
             continue
@@ -275,9 +282,19 @@ def _usable_rows(
     return usable, excluded
 
 
+def _left_out(rules: list[str], total: Decimal | None, ungrouped: bool) -> str:
+    if rules:
+        return f"有错误（{'、'.join(rules)}），未计入"
+    if total is None:
+        return "没有可用的总分，未计入"
+    if ungrouped:
+        return "评审组不在 group_weights 中，未计入"
+    return "没有评审人，未计入"
+
+
 def _unscored(ctx: Context, project: Project, excluded: list[dict[str, Any]]) -> dict[str, Any]:
     if excluded:
-        reason = f"{len(excluded)} 行评分都有错误，未计入排名：请按校验结果改正后重新排名"
+        reason = f"{len(excluded)} 行评分都不能计入排名（原因见各行）：请改正后重新排名"
     elif green_channel(ctx, project):
         reason = f"上年十佳第 {project.get('prior_top10_rank')} 名，绿色通道免审（浦兴 三.6）"
     else:

@@ -534,6 +534,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
             "sheet": "评审打分",
             "row": 3,
             "rules": ["SG017"],
+            "reason": "有错误（SG017），未计入",
         },
         {
             "reviewer": "A",
@@ -541,6 +542,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
             "sheet": "评审打分",
             "row": 4,
             "rules": ["SG018"],
+            "reason": "有错误（SG018），未计入",
         },
     ]
     assert result["unscored"] == [
@@ -548,7 +550,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
             "project_id": "P2",
             "name": "项目P2",
             "neighborhood": "浦兴一居",
-            "reason": "2 行评分都有错误，未计入排名：请按校验结果改正后重新排名",
+            "reason": "2 行评分都不能计入排名（原因见各行）：请改正后重新排名",
             "excluded_rows": [
                 {
                     "reviewer": "A",
@@ -556,6 +558,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
                     "sheet": "评审打分",
                     "row": 5,
                     "rules": ["SG021"],
+                    "reason": "有错误（SG021），未计入",
                 },
                 {
                     "reviewer": "B",
@@ -563,6 +566,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
                     "sheet": "评审打分",
                     "row": 6,
                     "rules": ["SG003"],
+                    "reason": "有错误（SG003），未计入",
                 },
             ],
         },
@@ -628,3 +632,36 @@ def test_bad_stage_is_a_rank_error(tmp_path):
     app(f, "P1")
     with pytest.raises(RankError, match="--stage 只能是 review"):
         rank(validate(f, as_of=AS_OF), stage="midterm")
+
+
+def test_group_weights_must_be_positive(tmp_path):
+    f = folder(tmp_path, settings={"group_weights": {"专家": 100, "居民": 0}})
+    app(f, "P1")
+    with pytest.raises(RankError, match="group_weights"):
+        rank(validate(f, as_of=AS_OF))
+
+
+def test_unweighted_group_is_left_out_even_when_sg021_is_disabled(tmp_path):
+    (tmp_path / "mine.toml").write_text(
+        'extends = "puxing-2023"\nid = "mine"\ndisabled_rules = ["SG021"]\n\n[settings]\n'
+        'group_weights = {"专家" = 70, "居民" = 30}\n',
+        encoding="utf-8",
+    )
+    config(tmp_path, "mine.toml")
+    app(tmp_path, "P1")
+    app(tmp_path, "P2")
+    header = ("项目编号", "评审人", "评审组", "总分")
+    scores(
+        tmp_path,
+        [("P1", "A", "专家", 80), ("P1", "B", "群众", 10), ("P2", "B", "群众", 90)],
+        header=header,
+    )
+    result = ranked(tmp_path)
+    assert [(e["project_id"], e["score"]) for e in result["ranking"]] == [("P1", "80.0000")]
+    assert [x["project_id"] for x in result["unscored"]] == ["P2"]
+    left_out = result["ranking"][0]["excluded_rows"][0]
+    assert (left_out["row"], left_out["rules"], left_out["reason"]) == (
+        3,
+        [],
+        "评审组不在 group_weights 中，未计入",
+    )

@@ -183,7 +183,7 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
 
 
 def _excluded(project_id: str, row: dict[str, Any]) -> list[Any]:
-    why = "未计入：" + ("、".join(row["rules"]) if row["rules"] else "没有可用的总分")
+    why = row["reason"]
     return [
         project_id,
         row["reviewer"],
