@@ -133,7 +133,7 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     elif out.is_terminal:
         table = Table(title="评审排名", title_justify="left", show_lines=True)
         for name in COLUMNS:
-            table.add_column(name, overflow="fold")
+            table.add_column(name, overflow="fold", min_width=36 if name == COLUMNS[-1] else None)
         for item in data["ranking"]:
             table.add_row(
                 str(item["rank"]),
