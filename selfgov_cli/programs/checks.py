@@ -3,6 +3,7 @@ inspection results, repeated applications and expense-share caps."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -21,11 +22,18 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def text_key(raw: Any) -> str:
     """Text as compared: no spaces, punctuation or quotes, full-width folded, lower case."""
+    if isinstance(raw, str):
+        return _text_key(raw) if raw else ""  # memoised: ledgers repeat the same texts
     return (
         _NOT_WORD.sub("", unicodedata.normalize("NFKC", normalize_label(raw))).lower()
         if raw
         else ""
     )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_key(text: str) -> str:
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", normalize_label(text))).lower()
 
 
 def found_words(text: Any, words: Iterable[str]) -> list[str]:
