@@ -125,11 +125,11 @@ def over_max(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def above_usual(ctx: Context) -> Iterator[Hit]:
-    """申请金额超过一般规模 usual_amount（默认 50,000 元）且不超过 10 万元（超过 10 万元的由 XJ001 报告）。"""
-    usual, most = ctx.setting("usual_amount"), ctx.setting("max_amount")
+    """申请金额超过一般规模 usual_amount（默认 50,000 元）。超过 10 万元的同时还有 XJ001。"""
+    usual = ctx.setting("usual_amount")
     for project in ctx.data.projects:
         amount = project.requested
-        if amount is not None and usual < amount <= most:
+        if amount is not None and amount > usual:
             yield (
                 project.cell("requested_amount"),
                 project.project_id,

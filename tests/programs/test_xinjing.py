@@ -43,7 +43,7 @@ def test_clean_application_has_no_findings(tmp_path):
 
 @pytest.mark.parametrize(
     ("amount", "expected"),
-    [(50000, []), (50000.01, ["XJ002"]), (100000, ["XJ002"]), (100000.01, ["XJ001"])],
+    [(50000, []), (50000.01, ["XJ002"]), (100000, ["XJ002"]), (100000.01, ["XJ001", "XJ002"])],
 )
 def test_xj001_xj002_amount_boundaries(tmp_path, amount, expected):
     cells = make(tmp_path, 申请金额=amount)
