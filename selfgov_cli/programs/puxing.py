@@ -456,14 +456,14 @@ def negative_list(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def neighborhood_without_application(ctx: Context) -> Iterator[Hit]:
-    """sgov.toml 的 neighborhoods 中列出的居民区没有任何申报（该提示不指向文件）。"""
+    """sgov.toml 的 neighborhoods 中列出的居民区没有任何申报（提示指向 sgov.toml 的 neighborhoods）。"""
     applied = {text_key(p.get("neighborhood")) for p in ctx.data.projects}
     for name in ctx.neighborhoods:
         if text_key(name) not in applied:
             yield (
-                Location(),
+                Location("sgov.toml"),
                 None,
-                f"居民区“{name}”没有申报自治金项目：每个居委至少申报一个，请督促申报",
+                f"sgov.toml 的 neighborhoods 列出的居民区“{name}”没有申报自治金项目：每个居委至少申报一个，请督促申报",
             )
 
 

@@ -294,7 +294,7 @@ def test_px013_negative_list_screens_are_warnings_for_a_person(tmp_path):
 def test_px014_neighborhood_without_application(tmp_path):
     make(tmp_path)
     write_config(tmp_path, P, neighborhoods=["浦兴一居", "浦兴 二居"])
-    assert hits(tmp_path, None, "PX014") == [("PX014", None, None, None, None)]
+    assert hits(tmp_path, None, "PX014") == [("PX014", None, "sgov.toml", None, None)]
     assert "浦兴 二居" in messages(tmp_path, None, "PX014")[0]
 
 
