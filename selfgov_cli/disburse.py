@@ -294,16 +294,24 @@ class Ledgers:
     by_project: dict[str, list[Expense]]
     errors: dict[RowKey, list[Finding]]  # error findings on ledger rows, per row
     blocking: dict[str, list[Finding]]  # error findings against each application
+    late_errors: dict[RowKey, list[Finding]]  # error findings of late rules (SG014 aside), per row
 
 
-def sort_ledgers(ctx: Context, findings: Iterable[Finding]) -> Ledgers:
-    """Group the folder's ledger rows by project and attach the error findings of each row."""
+def sort_ledgers(
+    ctx: Context, findings: Iterable[Finding], late: Iterable[Finding] = ()
+) -> Ledgers:
+    """Group the folder's ledger rows by project and attach the error findings of each row.
+
+    `findings` decide eligibility for the tranche gates and SG014; `late` (findings of other late
+    rules) only make rows ineligible in the disbursement.
+    """
     known = ctx.projects
     by_project = {pid: rows for pid, rows in ctx.ledger_by_project.items() if pid in known}
     ledger_rows = {row_key(e.loc) for e in ctx.data.ledger}
     other_rows = {row_key(r.loc) for r in (*ctx.data.evaluations, *ctx.data.scores)}
     errors: dict[RowKey, list[Finding]] = {}
     blocking: dict[str, list[Finding]] = {}
+    late_errors: dict[RowKey, list[Finding]] = {}
     for finding in findings:
         if finding.severity.value != "error":
             continue
@@ -312,7 +320,11 @@ def sort_ledgers(ctx: Context, findings: Iterable[Finding]) -> Ledgers:
             errors.setdefault(key, []).append(finding)
         elif finding.project_id in known and key not in other_rows:
             blocking.setdefault(finding.project_id, []).append(finding)
-    return Ledgers(by_project, errors, blocking)
+    for finding in late:
+        key = (finding.file, finding.sheet, finding.row)
+        if finding.severity.value == "error" and key in ledger_rows:
+            late_errors.setdefault(key, []).append(finding)
+    return Ledgers(by_project, errors, blocking, late_errors)
 
 
 def eligible(rows: Iterable[Expense], errors: dict[RowKey, list[Finding]]) -> list[Expense]:
@@ -331,8 +343,9 @@ def plans_and_overdraws(
     ctx: Context, findings: Iterable[Finding]
 ) -> tuple[dict[str, Plan], list[Hit], Ledgers]:
     """Tranche plans of every project and the SG014 hits, from the findings of the other rules."""
-    base = [f for f in findings if f.rule != "SG014" and not _late(f.rule)]
-    ledgers = sort_ledgers(ctx, base)
+    findings = [f for f in findings if f.rule != "SG014"]
+    base = [f for f in findings if not _late(f.rule)]
+    ledgers = sort_ledgers(ctx, base, [f for f in findings if _late(f.rule)])
     unselected = not_selected(ctx, base)
     plans: dict[str, Plan] = {}
     hits: list[Hit] = []
@@ -542,13 +555,9 @@ def disburse(validation: Validation, as_of: date | None = None) -> Disbursement:
     plans, hits, ledgers = plans_and_overdraws(ctx, validation.findings)
     # Every error finding counts against its row (late rules too), SG014 as recomputed for `when`.
     errors: dict[RowKey, list[tuple[str, str]]] = {}
-    for key, found in ledgers.errors.items():
-        errors[key] = [(f.rule, f.message) for f in found]
-    late_rows = sort_ledgers(
-        ctx, [f for f in validation.findings if f.rule != "SG014" and _late(f.rule)]
-    )
-    for key, found in late_rows.errors.items():
-        errors.setdefault(key, []).extend((f.rule, f.message) for f in found)
+    for source in (ledgers.errors, ledgers.late_errors):
+        for key, found in source.items():
+            errors.setdefault(key, []).extend((f.rule, f.message) for f in found)
     overdrawn: dict[RowKey, str] = {}
     for loc, _pid, message in hits:
         overdrawn[row_key(loc)] = message
@@ -577,14 +586,18 @@ def _project_money(
 ) -> ProjectMoney:
     spent = eligible_spent = over = ZERO
     ineligible: list[dict[str, Any]] = []
+    tally: list[tuple[Expense, bool]] = []
     for expense in sorted(rows, key=_by_date):
         amount = expense.amount if expense.amount is not None and expense.amount > 0 else ZERO
         spent += amount
-        reasons = errors.get(row_key(expense.loc), [])
-        if amount and expense.date is not None and not reasons:
+        key = row_key(expense.loc)
+        reasons = errors.get(key, [])
+        good = bool(amount) and expense.date is not None and not reasons
+        tally.append((expense, good))
+        if good:
             eligible_spent += amount
             continue
-        if row_key(expense.loc) in overdrawn and len(reasons) == 1:
+        if key in overdrawn and len(reasons) == 1:
             over += amount
         ineligible.append(_row_dict(expense, reasons))
     released = plan.released
@@ -602,7 +615,7 @@ def _project_money(
         period_ended=ended,
         ledger_rows=len(rows),
         by_category=_by_category(
-            ctx.budget_by_project.get(plan.project.project_id or "", []), rows, errors
+            ctx.budget_by_project.get(plan.project.project_id or "", []), tally
         ),
         ineligible=ineligible,
     )
@@ -628,9 +641,7 @@ def _row_dict(expense: Expense, reasons: list[tuple[str, str]]) -> dict[str, Any
     }
 
 
-def _by_category(
-    budget: list, rows: list[Expense], errors: dict[RowKey, list]
-) -> list[dict[str, Any]]:
+def _by_category(budget: list, rows: list[tuple[Expense, bool]]) -> list[dict[str, Any]]:
     """Budget against spending per expense category (known categories first, in contract order)."""
     table: dict[str | None, dict[str, Decimal]] = {}
 
@@ -640,12 +651,12 @@ def _by_category(
     for line in budget:
         if line.amount is not None and line.amount > 0:
             slot(line.category)["budget"] += line.amount
-    for expense in rows:
+    for expense, good in rows:
         if expense.amount is None or expense.amount <= 0:
             continue
         item = slot(expense.category)
         item["spent"] += expense.amount
-        if expense.date is not None and row_key(expense.loc) not in errors:
+        if good:
             item["eligible_spent"] += expense.amount
     order = [*EXPENSE_NAMES, None]
     out = []
