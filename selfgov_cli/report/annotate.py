@@ -122,6 +122,23 @@ def _comment_text(findings: Iterable[Any]) -> str:
     return "\n\n".join(blocks)
 
 
+def _list_order(note) -> tuple:
+    """问题清单 order: by sheet, then by the cell's row and column, then rule; file-level last."""
+    finding, sheet, cell = note
+    if not cell:
+        return (1, "", 0, 0, "", finding.rule, finding.message)
+    letters = cell.rstrip("0123456789")
+    return (
+        0,
+        sheet or "",
+        int(cell[len(letters) :] or 0),
+        len(letters),
+        letters,
+        finding.rule,
+        finding.message,
+    )
+
+
 def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> None:
     """Fill and comment the noted cells, and put the 问题清单 sheet first."""
     from openpyxl.comments import Comment
@@ -157,7 +174,7 @@ def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> No
     for col, name in enumerate(header, start=1):
         put(ws, 1, col, name).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
-    ordered = sorted(notes, key=lambda n: (n[1] is None, n[0].sort_key()))
+    ordered = sorted(notes, key=_list_order)
     for r, (finding, sheet, cell) in enumerate(ordered, start=2):
         values = [
             r - 1,
