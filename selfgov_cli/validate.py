@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.config import Config, load_config
-from selfgov_cli.io.loader import load_folder
+from selfgov_cli.io.loader import Progress, load_folder
 from selfgov_cli.model import Dataset
 from selfgov_cli.rules.engine import Context, Finding, run_rules, summarize
 
@@ -54,11 +54,21 @@ def make_context(config: Config, data: Dataset, as_of: date) -> Context:
     )
 
 
-def load(folder: Path | str, program: str | None = None, cache: bool = False) -> tuple[Config, Dataset]:
-    """The folder's configuration and everything read from its workbooks."""
+def load(
+    folder: Path | str,
+    program: str | None = None,
+    cache: bool = False,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[Config, Dataset]:
+    """The folder's configuration and everything read from its workbooks.
+
+    cache: reuse workbooks parsed by an earlier run when unchanged (io/cache.py); workers: see
+    io.loader.load_folder (None = in parallel when it pays); progress(done, total, file).
+    """
     folder = Path(folder)
     config = load_config(folder, program)
-    return config, load_folder(folder)
+    return config, load_folder(folder, workers=workers, cache=cache, progress=progress)
 
 
 def validate(

@@ -18,6 +18,11 @@ ProgramOpt = Annotated[
 ]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="计算日期 YYYY-MM-DD（默认今天）")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="安静模式：无颜色、无进度条")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用缓存：重新读取全部工作簿")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-j", min=1, help="读取工作簿的进程数（默认：文件多时用全部 CPU 核心）", show_default=False),
+]
 
 
 def fail(message: str) -> NoReturn:
@@ -38,13 +43,15 @@ def parse_as_of(text: str | None) -> date:
     return value
 
 
-def load_or_fail(folder: Path, program: str | None):
-    """(config, dataset), or exit 2 with the reason for a missing folder, program or bad sgov.toml."""
+def load_or_fail(folder: Path, program: str | None, no_cache: bool = True, workers: int | None = None):
+    """(config, dataset), or exit 2 with the reason for a missing folder, program or bad sgov.toml.
+
+    Commands that take NoCacheOpt/WorkersOpt pass them on (the cache is used unless --no-cache)."""
     from selfgov_cli.programs.base import ProgramError
     from selfgov_cli.validate import load
 
     try:
-        return load(folder, program)
+        return load(folder, program, cache=not no_cache, workers=workers)
     except ProgramError as exc:
         fail(str(exc))
 

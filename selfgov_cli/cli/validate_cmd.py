@@ -12,8 +12,10 @@ from selfgov_cli.cli.common import (
     EXIT_OK,
     AsOfOpt,
     FolderArg,
+    NoCacheOpt,
     ProgramOpt,
     QuietOpt,
+    WorkersOpt,
     console,
     load_or_fail,
     parse_as_of,
@@ -28,6 +30,8 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束")] = False,
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
+    no_cache: NoCacheOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """校验文件夹中的全部工作簿：每个问题都指明文件、工作表、单元格、项目编号、规则与改正方法。"""
     from selfgov_cli.cli.common import fail
@@ -36,7 +40,7 @@ def validate(
     if fmt not in ("table", "json"):
         fail(f"--format 只能是 table 或 json（现为 {fmt!r}）")
     when = parse_as_of(as_of)
-    loaded = load_or_fail(folder, program)
+    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     result = run(folder, as_of=when, loaded=loaded)
     if fmt == "json":
         print_json(result.to_dict())

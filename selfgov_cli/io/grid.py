@@ -8,7 +8,17 @@ from typing import Any
 from selfgov_cli.io.schema import Column
 from selfgov_cli.io.values import PARSERS, TYPE_NAMES, clean_text, is_empty
 from selfgov_cli.io.workbook import RawBook, RawSheet
-from selfgov_cli.model import Issue, Location, cell_name
+from selfgov_cli.model import Issue, Location, col_letter
+
+_LETTERS: dict[int, str] = {}
+
+
+def letters(col: int) -> str:
+    """Column letters of a 0-based column, memoised (A, B, … AB)."""
+    found = _LETTERS.get(col)
+    if found is None:
+        found = _LETTERS[col] = col_letter(col)
+    return found
 
 
 class Grid:
@@ -20,6 +30,7 @@ class Grid:
         self.file = file
         self.rows = sheet.rows
         self._anchor: dict[tuple[int, int], tuple[int, int]] = {}
+        self._blank: frozenset[tuple[int, int]] | None = None
         for r1, c1, r2, c2 in sheet.merged:
             if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
                 continue  # a silly merge of a whole column: only its top-left matters
@@ -42,15 +53,25 @@ class Grid:
         r, c = self.anchor(row, col)
         return self.sheet.value(r, c)
 
+    @property
+    def merged(self) -> bool:
+        """True when some cell reads as another (a merged range)."""
+        return bool(self._anchor)
+
     def loc(self, row: int, col: int | None = None) -> Location:
         if col is None:
             return Location(self.file, self.sheet.name, None, row + 1)
-        r, c = self.anchor(row, col)
-        return Location(self.file, self.sheet.name, cell_name(r, c), r + 1)
+        r, c = self._anchor.get((row, col), (row, col))
+        return Location(self.file, self.sheet.name, f"{letters(c)}{r + 1}", r + 1)
+
+    def blank_formulas(self) -> frozenset[tuple[int, int]]:
+        """Cells holding a formula with no saved value (looked up once per sheet, lazily)."""
+        if self._blank is None:
+            self._blank = self.book.blank_formulas(self.sheet.name)
+        return self._blank
 
     def blank_formula(self, row: int, col: int) -> bool:
-        r, c = self.anchor(row, col)
-        return (r, c) in self.book.blank_formulas(self.sheet.name)
+        return self.anchor(row, col) in self.blank_formulas()
 
 
 @dataclass(slots=True)
@@ -73,33 +94,48 @@ class Reader:
         raw = None if col is None else self.grid.get(row, col)
         if is_empty(raw):
             if col is not None and self.grid.blank_formula(row, col):
-                self.issues.append(
-                    Issue(
-                        "SG003",
-                        f"{column.label}是公式但没有保存计算结果：请用 Excel 或 WPS 打开并保存该文件",
-                        self.grid.loc(row, col),
-                        project_id,
-                    )
-                )
+                self.formula_unsaved(column, row, col, project_id)
                 return None, True
             if required:
-                where = self.grid.loc(row, col) if col is not None else self.grid.loc(row)
-                self.issues.append(
-                    Issue("SG002", f"{what}缺少必填项“{column.label}”：请补填", where, project_id)
-                )
+                self.missing(column, row, col, project_id, what)
             return None, False
         value, err = PARSERS[column.kind](raw)
         if err:
-            self.issues.append(
-                Issue(
-                    "SG003",
-                    f"“{column.label}”应填{TYPE_NAMES[column.kind]}，{err}：请改正",
-                    self.grid.loc(row, col),
-                    project_id,
-                )
-            )
+            self.unreadable(column, row, col, project_id, err)
             return None, True
         return value, False
+
+    # The issues a read can raise; tables' fast path raises exactly the same ones.
+
+    def formula_unsaved(self, column: Column, row: int, col: int, project_id: str | None) -> None:
+        self.issues.append(
+            Issue(
+                "SG003",
+                f"{column.label}是公式但没有保存计算结果：请用 Excel 或 WPS 打开并保存该文件",
+                self.grid.loc(row, col),
+                project_id,
+            )
+        )
+
+    def missing(
+        self, column: Column, row: int, col: int | None, project_id: str | None, what: str
+    ) -> None:
+        where = self.grid.loc(row, col) if col is not None else self.grid.loc(row)
+        self.issues.append(
+            Issue("SG002", f"{what}缺少必填项“{column.label}”：请补填", where, project_id)
+        )
+
+    def unreadable(
+        self, column: Column, row: int, col: int, project_id: str | None, err: str
+    ) -> None:
+        self.issues.append(
+            Issue(
+                "SG003",
+                f"“{column.label}”应填{TYPE_NAMES[column.kind]}，{err}：请改正",
+                self.grid.loc(row, col),
+                project_id,
+            )
+        )
 
 
 def text(raw: Any) -> str:

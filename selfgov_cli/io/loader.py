@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selfgov_cli.io.forms import parse_form
 from selfgov_cli.io.grid import Grid
 from selfgov_cli.io.schema import SHEET_KINDS, expense_code, sheet_kind
-from selfgov_cli.io.tables import Table, open_table, read_number, rows
+from selfgov_cli.io.tables import (
+    NO_BAD,
+    RowCells,
+    Table,
+    open_table,
+    read_columns,
+    read_number,
+    record_maker,
+    rows,
+)
 from selfgov_cli.io.values import clean_text, normalize_label
 from selfgov_cli.io.workbook import SPREADSHEET_SUFFIXES, RawBook, Unreadable, open_book
 from selfgov_cli.model import (
@@ -24,9 +36,33 @@ from selfgov_cli.model import (
     Score,
 )
 
+if TYPE_CHECKING:
+    from selfgov_cli.io.cache import FileCache
+
 OUTPUT_DIR = "sgov-output"
 _PASS = {"合格", "通过", "是", "优秀", "良好"}
 _FAIL = {"不合格", "未通过", "不通过", "否"}
+_CODES: dict[str, str | None] = {}  # expense category text -> code (a pure function, memoised)
+_ROLES: dict[str, str] = {}
+
+
+def _expense_code(text: str) -> str | None:
+    try:
+        return _CODES[text]
+    except KeyError:
+        code = _CODES[text] = expense_code(text)
+        if len(_CODES) > 10_000:
+            _CODES.clear()
+        return code
+
+
+def _role(text: str) -> str:
+    found = _ROLES.get(text)
+    if found is None:
+        found = _ROLES[text] = normalize_label(text)
+        if len(_ROLES) > 10_000:
+            _ROLES.clear()
+    return found
 
 
 def discover(root: Path) -> list[str]:
@@ -45,7 +81,9 @@ def discover(root: Path) -> list[str]:
             continue
         seen.add(key)
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith((".", "~$")) and d != OUTPUT_DIR and d != "__pycache__"
+            d
+            for d in dirnames
+            if not d.startswith((".", "~$")) and d != OUTPUT_DIR and d != "__pycache__"
         )
         for name in filenames:
             if name.startswith((".", "~$")):
@@ -55,11 +93,180 @@ def discover(root: Path) -> list[str]:
     return sorted(found)
 
 
-def load_folder(root: Path, workers: int | None = None) -> Dataset:
-    """Read every spreadsheet of the folder once and assemble the dataset."""
+Progress = Callable[[int, int, str], None]  # (files done, files in all, the file just done)
+PARALLEL_MIN_BYTES = (
+    4 * 1024 * 1024
+)  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_FILES = 8
+_CHUNK_BYTES = 1024 * 1024  # files sent to a worker together, up to about this size
+_CHUNK_FILES = 64
+
+
+def load_folder(
+    root: Path,
+    workers: int | None = None,
+    cache: bool | FileCache = False,
+    progress: Progress | None = None,
+) -> Dataset:
+    """Read every spreadsheet of the folder once and assemble the dataset.
+
+    workers: None reads in parallel on every core when the folder is big enough to gain from
+    it; 1 reads in this process; N > 1 uses N processes. The result is the same either way.
+    cache: True keeps parsed workbooks in the user cache folder (io/cache.py) and reads only
+    new or changed files; a FileCache may be given instead.
+    progress: called as each file is done (cache hits included).
+    """
+    root = Path(root)
     paths = discover(root)
-    results = [parse_file(root, rel) for rel in paths]
-    return Dataset.assemble(str(root), results)
+    store = _open_cache(root, cache)
+    results: dict[str, FileResult] = {}
+    todo: list[str] = []
+    for rel in paths:
+        hit = store.get(rel) if store is not None else None
+        if hit is None:
+            todo.append(rel)
+            continue
+        results[rel] = hit
+        if progress:
+            progress(len(results), len(paths), rel)
+    for rel, result in _parse_all(root, todo, workers, store):
+        results[rel] = result
+        if progress:
+            progress(len(results), len(paths), rel)
+    if store is not None:
+        store.prune(paths)
+    return Dataset.assemble(str(root), [results[rel] for rel in paths])
+
+
+def _open_cache(root: Path, cache: bool | FileCache) -> FileCache | None:
+    if not cache:
+        return None
+    from selfgov_cli.io.cache import FileCache
+
+    return cache if isinstance(cache, FileCache) else FileCache(root)
+
+
+def worker_count(root: Path, todo: list[str], workers: int | None) -> int:
+    """How many processes to read `todo` with: 1 unless it pays (or N was asked for)."""
+    if workers is not None:
+        return max(1, min(workers, len(todo)))
+    cores = _cores()
+    if cores < 2 or len(todo) < PARALLEL_MIN_FILES:
+        return 1
+    size = 0
+    for rel in todo:
+        try:
+            size += os.stat(root / rel).st_size
+        except OSError:
+            continue
+        if size >= PARALLEL_MIN_BYTES:
+            return min(cores, len(todo))
+    return 1
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _parse_all(root: Path, todo: list[str], workers: int | None, store: FileCache | None):
+    """(rel, result) for each file of todo, in any order; cached as they come when asked."""
+    count = worker_count(root, todo, workers)
+    done: set[str] = set()
+    if count > 1:
+        try:
+            for rel, result in _parse_parallel(root, todo, count, store):
+                done.add(rel)
+                yield rel, result
+        except Exception:  # no worker processes here (or one died): read the rest in this one
+            pass
+        todo = [rel for rel in todo if rel not in done]
+    for rel in todo:
+        yield rel, _parse_and_store(root, rel, store)
+
+
+def _parse_and_store(root: Path, rel: str, store: FileCache | None) -> FileResult:
+    if store is None:
+        return parse_file(root, rel)
+    from selfgov_cli.io.cache import encode, stamp
+
+    mark = stamp(root / rel)
+    result = parse_file(root, rel)
+    if _cacheable(result):
+        store.put(rel, mark, encode(result))
+    return result
+
+
+def _cacheable(result: FileResult) -> bool:
+    """An unreadable file (SG001) may be fixed without changing it (a permission): not cached."""
+    return not any(issue.rule == "SG001" for issue in result.issues)
+
+
+def _chunks(root: Path, todo: list[str], count: int) -> list[list[str]]:
+    """Files grouped for the workers: biggest first, small ones together (less overhead)."""
+    sized = []
+    for rel in todo:
+        try:
+            sized.append((os.stat(root / rel).st_size, rel))
+        except OSError:
+            sized.append((0, rel))
+    sized.sort(key=lambda item: (-item[0], item[1]))
+    total = sum(size for size, _ in sized)
+    limit = max(64 * 1024, min(_CHUNK_BYTES, total // (count * 4) or 1))
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    current_size = 0
+    for size, rel in sized:
+        if current and (current_size + size > limit or len(current) >= _CHUNK_FILES):
+            chunks.append(current)
+            current, current_size = [], 0
+        current.append(rel)
+        current_size += size
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _parse_parallel(root: Path, todo: list[str], count: int, store: FileCache | None):
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from selfgov_cli.io.cache import decode
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux"):
+        # fork is quick; with threads about (a progress display) a fresh fork server is safer
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+    else:
+        method = None  # the platform's default (spawn on Windows and macOS)
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(count, mp_context=context) as pool:
+        futures = [
+            pool.submit(_parse_chunk, str(root), chunk, store)
+            for chunk in _chunks(root, todo, count)
+        ]
+        for future in as_completed(futures):
+            for rel, payload in future.result():
+                yield rel, decode(payload)
+
+
+def _parse_chunk(root: str, rels: list[str], store: FileCache | None) -> list[tuple[str, bytes]]:
+    """In a worker: parse files, cache them, and send them back in the cache's fast encoding."""
+    from selfgov_cli.io.cache import encode, stamp
+
+    folder = Path(root)
+    out = []
+    for rel in rels:
+        mark = stamp(folder / rel) if store is not None else None
+        result = parse_file(folder, rel)
+        payload = encode(result)
+        if store is not None and _cacheable(result):
+            store.put(rel, mark, payload)
+        out.append((rel, payload))
+    return out
 
 
 def parse_file(root: Path, rel: str) -> FileResult:
@@ -69,7 +276,9 @@ def parse_file(root: Path, rel: str) -> FileResult:
     except Unreadable as exc:
         return FileResult(rel, issues=(Issue("SG001", f"无法读取：{exc}", Location(rel)),))
     except Exception as exc:  # anything unforeseen in a hostile file is still only a finding
-        message = f"无法读取：文件无法解析（{type(exc).__name__}）；请用 Excel 或 WPS 打开后重新保存"
+        message = (
+            f"无法读取：文件无法解析（{type(exc).__name__}）；请用 Excel 或 WPS 打开后重新保存"
+        )
         return FileResult(rel, issues=(Issue("SG001", message, Location(rel)),))
     try:
         return _parse_book(book, rel)
@@ -93,7 +302,13 @@ def _parse_book(book: RawBook, rel: str) -> FileResult:
 
     projects: list[Project] = []
     issues: list[Issue] = []
-    out: dict[str, list] = {"budget": [], "members": [], "ledger": [], "scores": [], "evaluations": []}
+    out: dict[str, list] = {
+        "budget": [],
+        "members": [],
+        "ledger": [],
+        "scores": [],
+        "evaluations": [],
+    }
     forms = [(s, k) for s, k in kinds if k.kind == "application"]
     for sheet, _ in forms:
         project, found = parse_form(Grid(book, sheet, rel))
@@ -139,7 +354,9 @@ def _projects(table: Table) -> list[Project]:
     for row in rows(table, stop_at_blank=False):
         loc = _row_loc(table, row.index).at(row.cells.get("project_id"))
         present = frozenset(table.columns)
-        found.append(Project(loc=loc, cells=row.cells, bad=row.bad, values=row.values, present=present))
+        found.append(
+            Project(loc=loc, cells=row.cells, bad=row.bad, values=row.values, present=present)
+        )
     return found
 
 
@@ -154,7 +371,7 @@ def _budget(table: Table, form_id: str | None) -> list[BudgetLine]:
                 cells=row.cells,
                 bad=row.bad,
                 project_id=v.get("project_id") or form_id,
-                category=expense_code(text),
+                category=_expense_code(text),
                 category_text=text,
                 item=v.get("item") or "",
                 unit_price=v.get("unit_price"),
@@ -177,7 +394,7 @@ def _members(table: Table, form_id: str | None) -> list[Member]:
                 bad=row.bad,
                 project_id=v.get("project_id") or form_id,
                 name=v.get("name") or "",
-                role=normalize_label(v.get("role") or ""),
+                role=_role(v.get("role") or ""),
                 is_resident=v.get("is_resident"),
                 is_social_worker=v.get("is_social_worker"),
             )
@@ -185,32 +402,87 @@ def _members(table: Table, form_id: str | None) -> list[Member]:
     return found
 
 
+EXPENSE_FIELDS = (
+    "loc",
+    "cells",
+    "bad",
+    "date",
+    "project_id",
+    "category",
+    "category_text",
+    "description",
+    "amount",
+    "invoice_no",
+    "payee",
+    "payee_role",
+    "leader_signed",
+    "remark",
+    "columns",
+)
+make_expense = record_maker(Expense, EXPENSE_FIELDS) or Expense
+make_location = record_maker(Location, ("file", "sheet", "cell", "row")) or Location
+FAST_RECORDS = make_expense is not Expense and make_location is not Location
+
+
 def _ledger(table: Table) -> list[Expense]:
-    found = []
+    """Ledger rows, built column by column: ledgers run to 100,000s of rows."""
+    found = read_columns(table, stop_at_blank=False)
+    table.issues.extend(found.all_issues())
     columns = frozenset(table.columns)
-    for row in rows(table, stop_at_blank=False):
-        v = row.values
-        text = v.get("category") or ""
-        found.append(
-            Expense(
-                loc=_row_loc(table, row.index),
-                cells=row.cells,
-                bad=row.bad,
-                date=v.get("date"),
-                project_id=v.get("project_id"),
-                category=expense_code(text),
-                category_text=text,
-                description=v.get("description") or "",
-                amount=v.get("amount"),
-                invoice_no=v.get("invoice_no") or "",
-                payee=v.get("payee") or "",
-                payee_role=v.get("payee_role") or "",
-                leader_signed=v.get("leader_signed"),
-                remark=v.get("remark") or "",
-                columns=columns,
+    grid = table.grid
+    file, sheet = grid.file, grid.sheet.name
+    merged = grid.merged
+    bad = found.bad
+    values = [
+        found.column(key)
+        for key in (
+            "date",
+            "project_id",
+            "category",
+            "description",
+            "amount",
+            "invoice_no",
+            "payee",
+            "payee_role",
+            "leader_signed",
+            "remark",
+        )
+    ]
+    out = []
+    for i, (
+        r,
+        day,
+        pid,
+        text,
+        description,
+        amount,
+        invoice,
+        payee,
+        role,
+        signed,
+        remark,
+    ) in enumerate(zip(found.index, *values, strict=True)):
+        text = text or ""
+        out.append(
+            make_expense(
+                make_location(file, sheet, None, r + 1),
+                found.cells(i) if merged else RowCells(found.letters, r + 1),
+                found.bad_at(i) if i in bad else NO_BAD,
+                day,
+                pid,
+                _expense_code(text),
+                text,
+                description or "",
+                amount,
+                invoice or "",
+                payee or "",
+                role or "",
+                signed,
+                remark or "",
+                columns,
             )
         )
-    return found
+    return out
 
 
 def _criteria(table: Table, data_rows: list) -> list[str]:
@@ -231,7 +503,11 @@ def _scores(table: Table) -> list[Score]:
     criteria = _criteria(table, data_rows)
     if table.header_row >= 0 and "total" not in table.columns and not criteria:
         table.issues.append(
-            Issue("SG002", "评审打分表既没有“总分”列，也没有评分项列：请加上总分或各评分项", table.grid.loc(table.header_row))
+            Issue(
+                "SG002",
+                "评审打分表既没有“总分”列，也没有评分项列：请加上总分或各评分项",
+                table.grid.loc(table.header_row),
+            )
         )
     found = []
     for row in data_rows:

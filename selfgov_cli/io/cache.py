@@ -1,0 +1,402 @@
+"""Incremental cache of parsed workbooks, so a nightly run over an unchanged folder is quick.
+
+One entry per workbook, in the user's cache folder (never in the clerk's folder, which may be
+read-only or shared): ``$SGOV_CACHE_DIR``, else ``%LOCALAPPDATA%\\sgov\\cache`` on Windows,
+``~/Library/Caches/sgov`` on macOS, ``$XDG_CACHE_HOME/sgov`` or ``~/.cache/sgov`` elsewhere;
+then one sub-folder per program folder (by its absolute path) and per reader version.
+
+An entry is used when:
+- the reader is the same: sgov's version, the Python version and a hash of the reading code
+  (``io/*.py``, ``model.py``, ``money.py``) name the sub-folder, so any code change starts afresh;
+- the file is the same: its size, mtime_ns, ctime_ns and inode are unchanged and it was last
+  modified well before it was cached (the "racy" case, as git does); otherwise its bytes are
+  hashed (blake2b) and compared with the hash recorded when it was parsed, so a touched or
+  re-copied but identical file is not parsed again and a changed file always is.
+Entries for files no longer in the folder are deleted. Entries are written atomically
+(temporary file, then rename) and read defensively: anything wrong with one is a miss.
+
+Entries are pickles, except that a ledger's rows are stored column by column (marshal) and
+rebuilt without dataclass ``__init__``/``__setstate__``: unpickling 100,000 frozen records one
+attribute at a time costs as much as parsing the workbook again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import marshal
+import os
+import pickle
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from selfgov_cli.io.loader import FAST_RECORDS, make_expense, make_location
+from selfgov_cli.io.tables import NO_BAD, RowCells
+from selfgov_cli.model import Expense, FileResult, Location
+
+CACHE_ENV = "SGOV_CACHE_DIR"
+_MAGIC = b"sgov-cache 1\n"
+_RACY_NS = 3_000_000_000  # files modified this close to their caching are always re-hashed
+_CHUNK = 1 << 20
+
+
+def cache_root() -> Path:
+    """The user cache folder for sgov (see the module's doc)."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "sgov" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "sgov"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sgov"
+
+
+_FINGERPRINT: str | None = None
+
+
+def code_fingerprint() -> str:
+    """sgov version, Python version and the reading code: any change gives a new cache."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        from selfgov_cli import __version__
+
+        package = Path(__file__).resolve().parent.parent
+        digest = hashlib.blake2b(digest_size=10)
+        digest.update(f"{__version__} {sys.version_info[:3]} {pickle.HIGHEST_PROTOCOL}".encode())
+        sources = sorted((package / "io").glob("*.py")) + [
+            package / "model.py",
+            package / "money.py",
+        ]
+        for source in sources:
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
+        _FINGERPRINT = digest.hexdigest()
+    return _FINGERPRINT
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stat_key(path: Path) -> tuple[int, int, int, int] | None:
+    """(size, mtime_ns, ctime_ns, inode): what says a file is untouched without reading it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a cache entry knows about the file it was parsed from."""
+
+    stat: tuple[int, int, int, int]
+    digest: str
+    recorded_ns: int
+
+
+def stamp(path: Path) -> Stamp | None:
+    """Stat and hash a file before it is parsed; None when it cannot be read."""
+    before = stat_key(path)
+    if before is None:
+        return None
+    try:
+        digest = file_digest(path)
+    except OSError:
+        return None
+    return Stamp(before, digest, time.time_ns())
+
+
+class FileCache:
+    """Parsed workbooks of one program folder, by relative path."""
+
+    def __init__(self, folder: Path, root: Path | None = None):
+        self.folder = Path(folder)
+        absolute = os.path.abspath(self.folder)
+        name = hashlib.blake2b(
+            absolute.encode("utf-8", "surrogatepass"), digest_size=10
+        ).hexdigest()
+        self.base = (root or cache_root()) / "folders" / name
+        self.dir = self.base / code_fingerprint()
+        self.usable = True
+        self.hits = 0
+        self.rehashed = 0
+
+    def _entry(self, rel: str) -> Path:
+        return self.dir / (
+            hashlib.blake2b(rel.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            + ".pkl"
+        )
+
+    def get(self, rel: str) -> FileResult | None:
+        """The cached result for the file, or None (a miss) when it may have changed."""
+        entry = self._entry(rel)
+        try:
+            data = entry.read_bytes()
+        except OSError:
+            return None
+        try:
+            saved_rel, saved, payload = _split(data)
+        except Exception:  # a corrupt or foreign entry is only a miss
+            _remove(entry)
+            return None
+        if saved_rel != rel:
+            return None
+        now = stat_key(self.folder / rel)
+        if now is None:
+            return None
+        if now != saved.stat or now[1] + _RACY_NS > saved.recorded_ns:
+            try:
+                digest = file_digest(self.folder / rel)
+            except OSError:
+                return None
+            if digest != saved.digest:
+                return None
+            self.rehashed += 1
+            payload_result = _decode_or_none(payload)
+            if payload_result is not None:  # the same bytes: remember the new stat
+                self._write(rel, Stamp(now, digest, time.time_ns()), payload)
+            return payload_result
+        result = _decode_or_none(payload)
+        if result is None:
+            _remove(entry)
+        else:
+            self.hits += 1
+        return result
+
+    def put(self, rel: str, mark: Stamp | None, payload: bytes) -> None:
+        """Store an encoded result, if the file did not change while it was being parsed."""
+        if mark is None or not self.usable:
+            return
+        if stat_key(self.folder / rel) != mark.stat:
+            return
+        self._write(rel, mark, payload)
+
+    def _write(self, rel: str, mark: Stamp, payload: bytes) -> None:
+        if not self.usable:
+            return
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            head = pickle.dumps((rel, mark), protocol=pickle.HIGHEST_PROTOCOL)
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".pkl")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_MAGIC)
+                    handle.write(len(head).to_bytes(4, "little"))
+                    handle.write(head)
+                    handle.write(payload)
+                os.replace(tmp, self._entry(rel))
+            except BaseException:
+                _remove(Path(tmp))
+                raise
+        except OSError:
+            self.usable = False  # a read-only or full disk: carry on without the cache
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Drop entries of files no longer in the folder, and caches of older reader versions."""
+        if not self.usable:
+            return
+        wanted = {self._entry(rel).name for rel in keep}
+        try:
+            for entry in self.dir.iterdir():
+                if entry.name not in wanted:
+                    _remove(entry)
+            for other in self.base.iterdir():
+                if other.is_dir() and other.name != self.dir.name:
+                    _remove_tree(other)
+        except OSError:
+            pass
+
+
+def _split(data: bytes) -> tuple[str, Stamp, bytes]:
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a cache entry")
+    start = len(_MAGIC)
+    size = int.from_bytes(data[start : start + 4], "little")
+    rel, mark = pickle.loads(data[start + 4 : start + 4 + size])
+    if not isinstance(rel, str) or not isinstance(mark, Stamp):
+        raise ValueError("not a cache entry")
+    return rel, mark, data[start + 4 + size :]
+
+
+def _decode_or_none(payload: bytes) -> FileResult | None:
+    try:
+        result = decode(payload)
+    except Exception:
+        return None
+    return result if isinstance(result, FileResult) else None
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# -- encoding a FileResult ---------------------------------------------------------------------
+#
+# Everything but the ledger is pickled as is. Ledger rows whose shape is the usual one (a
+# RowCells at the row of their Location, in the result's own file) are stored as columns of
+# plain values with marshal and rebuilt with record_maker; any other row makes the whole
+# ledger go through pickle, so the encoding never loses anything.
+
+_LEDGER_TEXT = (
+    "project_id",
+    "category",
+    "category_text",
+    "description",
+    "invoice_no",
+    "payee",
+    "payee_role",
+    "remark",
+)
+
+
+def encode(result: FileResult) -> bytes:
+    packed = _pack_ledger(result) if result.ledger else None
+    rest = dataclasses.replace(result, ledger=()) if packed is not None else result
+    buffer = io.BytesIO()
+    pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((rest, packed))
+    return buffer.getvalue()
+
+
+def decode(payload: bytes) -> FileResult:
+    rest, packed = pickle.loads(payload)
+    if packed is None:
+        return rest
+    return dataclasses.replace(rest, ledger=tuple(_unpack_ledger(rest.path, packed)))
+
+
+def _pack_ledger(result: FileResult) -> bytes | None:
+    if not FAST_RECORDS:
+        return None
+    groups: dict[tuple[int, int, str], int] = {}
+    group_list: list[tuple[str, dict[str, str], list[str]]] = []
+    group_of: list[int] = []
+    rows: list[int] = []
+    bad: list[tuple[int, list[str]]] = []
+    dates: list[int | None] = []
+    amounts: list[str | None] = []
+    signed: list[bool | None] = []
+    texts: dict[str, list[Any]] = {name: [] for name in _LEDGER_TEXT}
+    for i, expense in enumerate(result.ledger):
+        loc, cells = expense.loc, expense.cells
+        if (
+            type(expense) is not Expense
+            or type(loc) is not Location
+            or type(cells) is not RowCells
+            or loc.file != result.path
+            or loc.cell is not None
+            or type(loc.row) is not int
+            or cells.row != loc.row
+            or not isinstance(loc.sheet, str)
+        ):
+            return None
+        key = (id(cells.letters_by_key), id(expense.columns), loc.sheet)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = len(group_list)
+            group_list.append((loc.sheet, dict(cells.letters_by_key), sorted(expense.columns)))
+        group_of.append(group)
+        rows.append(loc.row)
+        if expense.bad:
+            bad.append((i, sorted(expense.bad)))
+        day = expense.date
+        if day is None:
+            dates.append(None)
+        elif type(day) is date:
+            dates.append(day.toordinal())
+        else:
+            return None
+        amount = expense.amount
+        if amount is not None and type(amount) is not Decimal:
+            return None
+        amounts.append(None if amount is None else str(amount))
+        if expense.leader_signed not in (True, False, None):
+            return None
+        signed.append(expense.leader_signed)
+        for name in _LEDGER_TEXT:
+            value = getattr(expense, name)
+            if value is not None and type(value) is not str:
+                return None
+            texts[name].append(value)
+    return marshal.dumps((group_list, group_of, rows, bad, dates, amounts, signed, texts))
+
+
+def _unpack_ledger(file: str, packed: bytes) -> list[Expense]:
+    group_list, group_of, rows, bad_rows, dates, amounts, signed, texts = marshal.loads(packed)
+    groups = [(sheet, letters, frozenset(columns)) for sheet, letters, columns in group_list]
+    bad = {i: frozenset(keys) for i, keys in bad_rows}
+    day_memo: dict[int, date] = {}
+    amount_memo: dict[str, Decimal] = {}
+    out = []
+    columns = [texts[name] for name in _LEDGER_TEXT]
+    for i, (
+        group,
+        row,
+        ordinal,
+        amount,
+        sign,
+        pid,
+        code,
+        text,
+        description,
+        invoice,
+        payee,
+        role,
+        remark,
+    ) in enumerate(zip(group_of, rows, dates, amounts, signed, *columns, strict=True)):
+        sheet, letters, cols = groups[group]
+        if ordinal is not None:
+            day = day_memo.get(ordinal)
+            if day is None:
+                day = day_memo[ordinal] = date.fromordinal(ordinal)
+        else:
+            day = None
+        if amount is not None:
+            value = amount_memo.get(amount)
+            if value is None:
+                value = amount_memo[amount] = Decimal(amount)
+        else:
+            value = None
+        out.append(
+            make_expense(
+                make_location(file, sheet, None, row),
+                RowCells(letters, row),
+                bad.get(i, NO_BAD),
+                day,
+                pid,
+                code,
+                text,
+                description,
+                value,
+                invoice,
+                payee,
+                role,
+                sign,
+                remark,
+                cols,
+            )
+        )
+    return out
