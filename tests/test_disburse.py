@@ -630,3 +630,122 @@ def test_projects_the_review_leaves_out_get_nothing_unless_the_office_approved_t
     )
     # below the line too, but the office recorded an approved amount: its decision stands
     assert statuses(project(result, "PX-3")) == [("9000.00", "released"), ("6000.00", "pending")]
+
+
+# A whole disbursement from in-memory records (no workbook: hypothesis runs it many times).
+_DAYS = st.dates(min_value=date(2023, 1, 1), max_value=date(2024, 6, 30))
+_LEDGER_AMOUNTS = st.decimals(min_value=Decimal("-100"), max_value=Decimal("40000"), places=2)
+_CLEAN = {  # what each program needs for an application with no error finding
+    "puxing-2023": {
+        "category": "悦家",
+        "leader_is_resident": True,
+        "residents_consulted": 45,
+        "hearing_date": date(2023, 2, 1),
+    },
+    "xinjing-2021": {
+        "category": "Xin融合",
+        "applicant_type": "社会服务机构",
+        "fulltime_staff": 3,
+        "inspections": "合格,合格",
+    },
+    "chengdu-2023": {
+        "category": "A",
+        "district": "锦江区",
+        "applicant_type": "居委会",
+        "cluster_size": 5,
+        "cluster_covered": 3,
+        "submitted_on": date(2023, 6, 1),
+    },
+    "gonghexinlu-2023": {"category": "一居一品", "intent": "搭建一个社区自治载体"},
+}
+
+
+def _in_memory(program_id, approved, rows, midterm="", final="", midterm_date=None, as_of=AS_OF):
+    from selfgov_cli.config import Config
+    from selfgov_cli.model import Dataset, Evaluation, Expense, Location, Project
+
+    values = {
+        "project_id": "P-1",
+        "name": "邻里节",
+        "neighborhood": "一居",
+        "applicant": "一居居委会",
+        "leader": "张三丰",
+        "requested_amount": approved,
+        "matching_funds": approved,
+        "start_date": date(2023, 3, 1),
+        "end_date": date(2023, 12, 31),
+        **_CLEAN[program_id],
+    }
+    project = Project(loc=Location("a.xlsx", "申报表", "B1", 1), values=values)
+    ledger = [
+        Expense(
+            loc=Location("b.xlsx", "经费台账", None, i),
+            date=day,
+            project_id="P-1",
+            category="work",
+            category_text="工作经费",
+            description="活动物资",
+            amount=amount,
+            invoice_no=f"F{i}",
+            payee="超市",
+            leader_signed=True,
+            remark="自治金项目 邻里节",
+        )
+        for i, (day, amount) in enumerate(rows, 2)
+    ]
+    evaluation = Evaluation(
+        loc=Location("c.xlsx", "评估结果", None, 2),
+        project_id="P-1",
+        midterm=midterm,
+        midterm_date=midterm_date,
+        final=final,
+    )
+    data = Dataset(root=".", projects=[project], ledger=ledger, evaluations=[evaluation])
+    config = Config(folder=Path("."), program=builtin()[program_id])
+    validation = validate(".", as_of=as_of, loaded=(config, data))
+    return validation, disburse(validation, as_of).to_dict()["projects"][0]
+
+
+def test_the_in_memory_application_is_clean_so_the_property_below_means_something():
+    for program_id in sorted(builtin()):
+        validation, entry = _in_memory(
+            program_id, Decimal("10000"), [(date(2023, 4, 1), Decimal("100"))]
+        )
+        assert validation.errors == 0, (program_id, [f.to_dict() for f in validation.findings])
+        assert entry["tranches"][0]["status"] == "released"
+        assert entry["eligible_spent"] == "100.00"
+
+
+@given(
+    program_id=st.sampled_from(sorted(builtin())),
+    approved=st.decimals(min_value=0, max_value=Decimal("200000"), places=2),
+    rows=st.lists(st.tuples(_DAYS, _LEDGER_AMOUNTS), max_size=12),
+    midterm=st.sampled_from(["", "合格", "不合格"]),
+    final=st.sampled_from(["", "合格", "不合格"]),
+    midterm_date=st.one_of(st.none(), _DAYS),
+    as_of=_DAYS,
+)
+def test_no_amount_is_ever_negative_and_the_books_balance(
+    program_id, approved, rows, midterm, final, midterm_date, as_of
+):
+    _, entry = _in_memory(program_id, approved, rows, midterm, final, midterm_date, as_of)
+    amounts = [Decimal(t["amount"]) for t in entry["tranches"]]
+    assert sum(amounts) == Decimal(entry["approved"]) == approved
+    keys = (
+        "released",
+        "withheld",
+        "pending",
+        "spent",
+        "eligible_spent",
+        "ineligible_spent",
+        "overdraw",
+        "recoverable",
+    )
+    values = {key: Decimal(entry[key]) for key in keys}
+    assert all(a >= 0 for a in amounts) and all(v >= 0 for v in values.values())
+    assert values["released"] + values["withheld"] + values["pending"] == approved
+    assert values["eligible_spent"] + values["ineligible_spent"] == values["spent"]
+    assert values["eligible_spent"] <= values["released"]  # SG014 keeps it so
+    ended = as_of > date(2023, 12, 31)
+    assert values["recoverable"] == (values["released"] - values["eligible_spent"] if ended else 0)
+    assert Decimal(entry["usage_rate"]) >= 0
