@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -38,6 +39,8 @@ from selfgov_cli.model import (
 
 if TYPE_CHECKING:
     from selfgov_cli.io.cache import FileCache
+
+_log = logging.getLogger("sgov.io")
 
 OUTPUT_DIR = "sgov-output"
 _PASS = {"合格", "通过", "是", "优秀", "良好"}
@@ -180,8 +183,10 @@ def _parse_all(root: Path, todo: list[str], workers: int | None, store: FileCach
             for rel, result in _parse_parallel(root, todo, count, store):
                 done.add(rel)
                 yield rel, result
-        except Exception:  # no worker processes here (or one died): read the rest in this one
-            pass
+        except (
+            Exception
+        ) as exc:  # no worker processes here (or one died): read the rest in this one
+            _log.warning("并行读取失败（%s: %s），改为逐个读取", type(exc).__name__, exc)
         todo = [rel for rel in todo if rel not in done]
     for rel in todo:
         yield rel, _parse_and_store(root, rel, store)
@@ -243,6 +248,7 @@ def _parse_parallel(root: Path, todo: list[str], count: int, store: FileCache | 
     else:
         method = None  # the platform's default (spawn on Windows and macOS)
     context = multiprocessing.get_context(method)
+    _log.debug("并行读取 %d 个文件：%d 个进程（%s）", len(todo), count, context.get_start_method())
     with ProcessPoolExecutor(count, mp_context=context) as pool:
         futures = [
             pool.submit(_parse_chunk, str(root), chunk, store)

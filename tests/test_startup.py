@@ -1,0 +1,78 @@
+"""Start-up stays quick: `sgov --help`, `sgov rules` and friends import no heavy library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers import write_form
+
+HEAVY = ("pandas", "openpyxl", "numpy", "jinja2", "python_calamine")
+PROBE = """
+import json, sys
+from selfgov_cli.cli.app import main
+sys.argv = ["sgov", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+sys.stdout.flush()
+sys.stderr.write(json.dumps({"code": code, "modules": sorted(sys.modules)}) + "\\n")
+"""
+
+
+def _imported(*args: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], {name.split(".")[0] for name in report["modules"]}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("rules",),
+        ("rules", "SG010"),
+        ("programs",),
+        ("validate", "--help"),
+        ("--version",),
+    ],
+)
+def test_no_heavy_imports(args):
+    code, modules = _imported(*args)
+    assert code == 0
+    assert sorted(set(HEAVY) & modules) == []
+
+
+def test_the_probe_sees_imports(tmp_path):
+    """The check above can fail: reading a workbook does pull calamine in."""
+    write_form(tmp_path / "a.xlsx", {"项目编号": "P1"})
+    code, modules = _imported("validate", str(tmp_path), "--no-cache", "--format", "json")
+    assert code == 1
+    assert "python_calamine" in modules
+
+
+def test_importtime_of_help_lists_no_heavy_module():
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "selfgov_cli.cli.app", "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    names = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in lines}
+    assert "selfgov_cli" in names and "typer" in names
+    assert sorted(set(HEAVY) & names) == []
