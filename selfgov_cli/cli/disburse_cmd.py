@@ -12,8 +12,10 @@ from selfgov_cli.cli.common import (
     EXIT_OK,
     AsOfOpt,
     FolderArg,
+    NoCacheOpt,
     ProgramOpt,
     QuietOpt,
+    WorkersOpt,
     console,
     fail,
     load_or_fail,
@@ -39,6 +41,8 @@ def disburse(
         typer.Option("--output", "-o", help="写入的文件（json 或 xlsx）", show_default=False),
     ] = None,
     quiet: QuietOpt = False,
+    no_cache: NoCacheOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """拨付核算：每个项目的分期拨付（已拨付 / 暂缓 / 待定）、支出、使用率与应收回资金，并按居民区汇总。"""
     from selfgov_cli.disburse import disburse as compute
@@ -49,7 +53,7 @@ def disburse(
     if fmt == "xlsx" and output is None:
         fail("--format xlsx 需要用 -o 指定输出文件，如 -o 拨付核算.xlsx")
     when = parse_as_of(as_of)
-    loaded = load_or_fail(folder, program)
+    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     if output is not None:
         _check_output(folder, output, loaded[1])
     validation = run(folder, as_of=when, loaded=loaded)
