@@ -46,7 +46,7 @@ def split(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
     """Split total into tranches: each rounded half-up to the fen, the last takes the remainder."""
     total = fen(total)
     parts: list[Decimal] = []
-    for share in shares[:-1]:
-        parts.append(fen(total * share))
+    for share in shares[:-1]:  # never past what is left: a few-fen total must not go negative
+        parts.append(min(fen(total * share), total - sum(parts, ZERO)))
     parts.append(total - sum(parts, ZERO))
     return parts
