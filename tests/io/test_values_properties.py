@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from selfgov_cli.io.values import (
@@ -204,6 +204,10 @@ PROGRAM_SHARES = [[t.share for t in p.tranches] for p in builtin().values()]
 
 
 @given(total=st.decimals(min_value=0, max_value=Decimal("1e10"), places=2), parts=shares())
+@example(
+    total=Decimal("0.04"),
+    parts=[Decimal("0.13"), Decimal("0.63"), Decimal("0.13"), Decimal("0.11")],
+)
 def test_tranches_add_up_to_the_approved_amount_and_none_is_negative(total, parts):
     tranches = split(total, parts)
     assert sum(tranches, ZERO) == total
