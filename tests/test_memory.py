@@ -17,22 +17,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from tests.helpers import LEDGER_HEADER
+
 ROOT = Path(__file__).resolve().parents[1]
 FULL = os.environ.get("SGOV_FULL_MEMORY") == "1"
 APPLICATIONS, LEDGER_ROWS = (1_000, 100_000) if FULL else (200, 20_000)
 LIMIT_MB = 500 if FULL else 250
-LEDGER_HEADER = (
-    "日期",
-    "项目编号",
-    "支出类别",
-    "摘要",
-    "金额",
-    "发票号",
-    "收款方",
-    "收款方身份",
-    "负责人签字",
-    "备注",
-)
 CATEGORIES = ("工作经费", "社会组织服务", "志愿者补贴", "管理费")
 
 

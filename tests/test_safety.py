@@ -251,56 +251,38 @@ def _sgov(*args: str) -> list[str]:
     return [sys.executable, "-m", "selfgov_cli.cli.app", *args]
 
 
-def test_a_run_killed_at_any_moment_leaves_complete_or_absent_outputs(tmp_path):
-    """SIGKILL `sgov run` and `sgov report` at spread-out moments: every output there is whole."""
-    folder = tmp_path / "puxing-2023"
-    shutil.copytree(ROOT / "sample_workbooks" / "puxing-2023", folder)
-    reference = tmp_path / "reference"
-    subprocess.run(
-        _sgov("run", str(folder), "-o", str(reference), "--as-of", AS_OF, "-q"),
-        cwd=ROOT,
-        check=False,
-    )
-    subprocess.run(
+def _run_and_annotate(folder: Path, out: Path) -> list[list[str]]:
+    return [
+        _sgov("run", str(folder), "-o", str(out), "--as-of", AS_OF, "-q"),
         _sgov(
             "report",
             str(folder),
             "--kind",
             "annotated",
             "-o",
-            str(reference / "annotated"),
+            str(out / "annotated"),
             "--as-of",
             AS_OF,
         ),
-        cwd=ROOT,
-        check=False,
-    )
+    ]
+
+
+def test_a_run_killed_at_any_moment_leaves_complete_or_absent_outputs(tmp_path):
+    """SIGKILL `sgov run` and `sgov report` at spread-out moments: every output there is whole."""
+    folder = tmp_path / "puxing-2023"
+    shutil.copytree(ROOT / "sample_workbooks" / "puxing-2023", folder)
+    reference = tmp_path / "reference"
+    started = time.perf_counter()
+    for command in _run_and_annotate(folder, reference):
+        subprocess.run(command, cwd=ROOT, check=False)
+    took = (time.perf_counter() - started) / 2
     expected = _hashes(reference)
     assert expected
     inputs = _hashes(folder)
-    started = time.perf_counter()
-    subprocess.run(
-        _sgov("run", str(folder), "-o", str(tmp_path / "timing"), "--as-of", AS_OF, "-q"),
-        cwd=ROOT,
-        check=False,
-    )
-    took = time.perf_counter() - started
     for step in range(8):
         out = tmp_path / f"killed-{step}"
         delay = took * (step + 1) / 9
-        for command in (
-            _sgov("run", str(folder), "-o", str(out), "--as-of", AS_OF, "-q"),
-            _sgov(
-                "report",
-                str(folder),
-                "--kind",
-                "annotated",
-                "-o",
-                str(out / "annotated"),
-                "--as-of",
-                AS_OF,
-            ),
-        ):
+        for command in _run_and_annotate(folder, out):
             process = subprocess.Popen(
                 command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
