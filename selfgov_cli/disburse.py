@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.model import Evaluation, Expense, Project
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_rate, fmt_yuan, split
+from selfgov_cli.privacy import scrub
 from selfgov_cli.rules.engine import REGISTRY, Context, Finding, Hit
 
 if TYPE_CHECKING:
@@ -635,7 +636,7 @@ def _row_dict(expense: Expense, reasons: list[tuple[str, str]]) -> dict[str, Any
         "cell": expense.cell("amount").cell,
         "date": expense.date.isoformat() if expense.date else None,
         "category": EXPENSE_NAMES.get(expense.category or "", expense.category_text or None),
-        "description": expense.description,
+        "description": scrub(expense.description),
         "amount": fmt_amount(expense.amount),
         "reasons": [{"rule": rule_id or None, "message": message} for rule_id, message in reasons],
     }

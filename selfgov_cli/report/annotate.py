@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.report.env import ReportError
-from selfgov_cli.report.safe import put, save_workbook, scrub
+from selfgov_cli.report.safe import put, save_workbook, scrub, scrub_workbook
 
 ANNOTATED_DIR = "annotated"
 LIST_SHEET = "问题清单"
@@ -64,6 +64,7 @@ def render_annotated(validation, out_dir: Path | str, as_of: date) -> list[Path]
         wb = _copy(source)
         if wb is None:
             continue
+        scrub_workbook(wb)
         annotate_workbook(wb, notes)
         written.append(save_workbook(wb, target, as_of))
     return written

@@ -25,6 +25,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.privacy import _PHONE_ID, MASK, scrub, scrub_value  # noqa: F401 - re-exported
+
 # Two-character (compound) surnames: 复姓. A name starting with one keeps both characters.
 COMPOUND_SURNAMES = frozenset(
     """
@@ -41,16 +43,6 @@ FORMULA_START = ("=", "+", "-", "@")
 _ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 # XML 1.0 forbids these control characters; openpyxl raises on them.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-MASK = "***"
-_PHONE_ID = re.compile(
-    r"(?<![0-9A-Za-z])(?:"
-    r"\d{17}[\dXx]"  # 18-digit identity number
-    r"|\d{15}"  # old 15-digit identity number
-    r"|(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}"  # mobile, also 138-1234-5678
-    r"|(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[\s-]?)\d{7,8}(?:-\d{1,5})?"  # landline with area code
-    r")(?![0-9A-Za-z])"
-)
 
 
 def mask_one(name: str) -> str:
@@ -77,11 +69,17 @@ def mask_name(name: Any) -> str:
     )
 
 
-def scrub(text: Any) -> str:
-    """Text with phone numbers and identity numbers replaced by ``***``."""
-    if text is None:
-        return ""
-    return _PHONE_ID.sub(MASK, str(text))
+def scrub_workbook(wb) -> None:
+    """Mask every phone and identity number in an openpyxl workbook (annotated copies leave the office)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if value is None or cell.data_type == "f":
+                    continue
+                cleaned = scrub_value(value)
+                if cleaned is not value and cleaned != value:
+                    cell.value = cleaned
 
 
 def clean_text(text: str) -> str:
