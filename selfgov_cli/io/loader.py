@@ -117,13 +117,15 @@ def load_folder(
     it; 1 reads in this process; N > 1 uses N processes. The result is the same either way.
     cache: True keeps parsed workbooks in the user cache folder (io/cache.py) and reads only
     new or changed files; a FileCache may be given instead.
-    progress: called as each file is done (cache hits included).
+    progress: called with (0, total, "") first, then as each file is done (cache hits first).
     """
     root = Path(root)
     paths = discover(root)
     store = _open_cache(root, cache)
     results: dict[str, FileResult] = {}
     todo: list[str] = []
+    if progress:
+        progress(0, len(paths), "")
     for rel in paths:
         hit = store.get(rel) if store is not None else None
         if hit is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from selfgov_cli.io.grid import Grid, Reader, letters
@@ -240,6 +241,90 @@ def _raw_column(
     return [line[col] if col < len(line) else None for line in lines]
 
 
+_UNIFORM = (str, float, int, bool, date, datetime)
+
+
+def _parse_column(raws: list[Any], parse: Callable[[Any], tuple[Any, str | None]]):
+    """(values, positions of empty cells, (position, reason) of unreadable cells) of a column."""
+    kinds = set(map(type, raws))
+    kinds.discard(type(None))
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        if kind in _UNIFORM:
+            return _parse_uniform(raws, parse, kind)
+    return _parse_mixed(raws, parse)
+
+
+def _parse_uniform(raws: list[Any], parse, kind: type):
+    """One type of value in the column (the usual case): each distinct value is parsed once and
+    the column is mapped through the results in C; only odd cells are looked at one by one."""
+    distinct = dict.fromkeys(raws)
+    had_none = None in distinct
+    distinct.pop(None, None)
+    if kind is float and 0.0 in distinct:  # 0.0 and -0.0 are one key: read every cell apart
+        return _parse_mixed(raws, parse)
+    memo: dict[Any, Any] = {}
+    odd: dict[Any, Any] = {}  # distinct value -> _EMPTY or the reason it cannot be read
+    for raw in distinct:
+        if kind is str and not raw.strip():
+            odd[raw] = _EMPTY
+            continue
+        value, err = parse(raw)
+        if err:
+            odd[raw] = err
+        else:
+            memo[raw] = value
+    out = list(map(memo.get, raws))
+    empty: list[int] = []
+    failed: list[tuple[int, str]] = []
+    if had_none or odd:
+        for i, raw in enumerate(raws):
+            if raw is None:
+                empty.append(i)
+            elif raw in odd:
+                reason = odd[raw]
+                if reason is _EMPTY:
+                    empty.append(i)
+                else:
+                    failed.append((i, reason))
+    return out, empty, failed
+
+
+def _parse_mixed(raws: list[Any], parse):
+    """Cell by cell, remembering each (type, value) read: any mix of types."""
+    out: list[Any] = [None] * len(raws)
+    empty: list[int] = []
+    failed: list[tuple[int, str]] = []
+    memo: dict[Any, tuple] = {}
+    for i, raw in enumerate(raws):
+        if raw is None:
+            empty.append(i)
+            continue
+        cls = raw.__class__
+        try:
+            hit = memo.get(raw)
+        except TypeError:  # pragma: no cover - calamine and csv give hashable values only
+            hit = None
+        if hit is None or hit[0] is not cls:  # True == 1 == 1.0: the type must match too
+            if isinstance(raw, str) and not raw.strip():
+                hit = (cls, _EMPTY, None)
+            else:
+                hit = (cls, *parse(raw))
+            if len(memo) < _MEMO_LIMIT and not (cls is float and raw == 0):  # keep -0.0 apart
+                try:
+                    memo[raw] = hit
+                except TypeError:  # pragma: no cover
+                    pass
+        value = hit[1]
+        if value is _EMPTY:
+            empty.append(i)
+        elif hit[2]:
+            failed.append((i, hit[2]))
+        else:
+            out[i] = value
+    return out, empty, failed
+
+
 def read_columns(
     table: Table, stop_at_blank: bool, id_column: str | None = "project_id"
 ) -> Columns:
@@ -273,36 +358,7 @@ def read_columns(
         parse = PARSERS[column.kind]
         required = column.required and not optional
         raws = _raw_column(grid, index, lines, col, wide)
-        out: list[Any] = [None] * len(raws)
-        empty: list[int] = []
-        failed: list[tuple[int, str]] = []
-        memo: dict[Any, tuple] = {}
-        for i, raw in enumerate(raws):
-            if raw is None:
-                empty.append(i)
-                continue
-            cls = raw.__class__
-            try:
-                hit = memo.get(raw)
-            except TypeError:  # pragma: no cover - calamine and csv give hashable values only
-                hit = None
-            if hit is None or hit[0] is not cls:  # True == 1 == 1.0: the type must match too
-                if isinstance(raw, str) and not raw.strip():
-                    hit = (cls, _EMPTY, None)
-                else:
-                    hit = (cls, *parse(raw))
-                if len(memo) < _MEMO_LIMIT and not (cls is float and raw == 0):  # keep -0.0 apart
-                    try:
-                        memo[raw] = hit
-                    except TypeError:  # pragma: no cover
-                        pass
-            value = hit[1]
-            if value is _EMPTY:
-                empty.append(i)
-            elif hit[2]:
-                failed.append((i, hit[2]))
-            else:
-                out[i] = value
+        out, empty, failed = _parse_column(raws, parse)
         events: list[tuple[int, str, str | None]] = [(i, "unreadable", err) for i, err in failed]
         for i in empty:
             if grid.blank_formula(index[i], col):

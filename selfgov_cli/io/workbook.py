@@ -65,9 +65,12 @@ class RawBook:
     sheets: list[RawSheet]
     path: Path
     formula_cache: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
+    has_formulas: bool = True  # False when the zip scan saw no formula in any sheet
 
     def blank_formulas(self, sheet: str) -> frozenset[tuple[int, int]]:
         """Cells of a sheet holding a formula with no saved value (xlsx/xlsm only; lazy)."""
+        if not self.has_formulas:
+            return frozenset()  # no need to open the zip again
         if sheet not in self.formula_cache:
             self.formula_cache[sheet] = _blank_formulas(self.path, sheet)
         return self.formula_cache[sheet]
@@ -136,20 +139,22 @@ def open_book(path: Path) -> RawBook:
     if kind == "binary":
         raise Unreadable("文件不是电子表格，无法读取；请确认提交的是 Excel 或 WPS 表格文件")
     errors: set[str] = set()
+    formulas = True
     if kind == "zip":
-        errors = _check_zip(path)
+        errors, formulas = _check_zip(path)
     else:  # ole: an old .xls, or an encrypted .xlsx/.xls
         if info.st_size > MAX_FILE:
             raise Unreadable("文件超过 200 MB，已拒绝读取；请拆分后重新提交")
         _check_ole(path)
-    return _open_calamine(path, errors)
+    return _open_calamine(path, errors, formulas)
 
 
 # -- zip containers (.xlsx, .xlsm, .ods) ----------------------------------------------------
 
 
-def _check_zip(path: Path) -> set[str]:
-    """Refuse bombs, encryption and oversized sheets; return the sheet entries with error cells."""
+def _check_zip(path: Path) -> tuple[set[str], bool]:
+    """Refuse bombs, encryption and oversized sheets; return the sheet entries with error cells,
+    and whether any sheet holds a formula (if none does, no formula can lack its value)."""
     try:
         with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
             infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -163,13 +168,15 @@ def _check_zip(path: Path) -> set[str]:
             budget = [MAX_UNZIPPED]
             worst = sum(_worst_size(i) for i in infos)
             with_errors: set[str] = set()
+            formulas = False
             for info in infos:
                 is_sheet = _is_sheet_entry(info.filename)
                 if not is_sheet and worst <= MAX_UNZIPPED:
                     continue  # cannot expand past the limit whatever its header says
                 if is_sheet and info.file_size > MAX_ROWS * 10:
                     _check_dimension(archive, info)
-                has_errors, rows, cols = _scan_entry(archive, raw, info, budget, is_sheet)
+                has_errors, rows, cols, has_formula = _scan_entry(archive, raw, info, budget, is_sheet)
+                formulas = formulas or has_formula
                 if rows > MAX_ROWS or (cols and rows * cols > MAX_CELLS):
                     name = _entry_sheet_name(archive, info.filename)
                     raise Unreadable(
@@ -179,7 +186,7 @@ def _check_zip(path: Path) -> set[str]:
                     )
                 if has_errors:
                     with_errors.add(info.filename)
-            return with_errors
+            return with_errors, formulas
     except zipfile.BadZipFile as exc:
         raise Unreadable(CORRUPT) from exc
     except (EOFError, zlib.error, struct.error, NotImplementedError, ValueError) as exc:
@@ -239,15 +246,16 @@ _WIDE_REF = re.compile(rb'\br="([A-Z]{2,3})\d')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 
-def _scan_entry(archive, raw, info, budget: list[int], is_sheet: bool) -> tuple[bool, int, int]:
-    """Expand one entry chunk by chunk: (has error cells, last row, widest column or 0 if <= Z).
+def _scan_entry(archive, raw, info, budget: list[int], is_sheet: bool) -> tuple[bool, int, int, bool]:
+    """Expand one entry chunk by chunk: (has error cells, last row, widest column or 0 if <= Z,
+    may hold a formula).
 
     Rows and columns are read from the cell references, so a sheet whose used range would be
     enormous (one cell at XFD1048576) is refused before calamine builds that range in memory.
     """
-    found, rows, cols = False, 0, 0
     tail = b""
     ods = info.filename == "content.xml"
+    found, rows, cols, formula = False, 0, 0, ods
     for chunk in _chunks(archive, raw, info, budget):
         if not is_sheet:
             continue
@@ -259,6 +267,8 @@ def _scan_entry(archive, raw, info, budget: list[int], is_sheet: bool) -> tuple[
         tail = chunk[-32:]
         if not found:
             found = any(mark in window for mark in _ERROR_MARKS)
+        if not formula:
+            formula = b"<f" in window
         at = window.rfind(b"<row r=")
         if at >= 0:
             match = _ROW_NUMBER.match(window, at)
@@ -266,7 +276,7 @@ def _scan_entry(archive, raw, info, budget: list[int], is_sheet: bool) -> tuple[
                 rows = max(rows, int(match.group(1)))
         if b'r="AA' in window.translate(_LETTERS):
             cols = max([cols] + [_col_index(m.group(1)) + 1 for m in _WIDE_REF.finditer(window)])
-    return found, rows, cols
+    return found, rows, cols, formula
 
 
 _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*)>(.{0,4000}?)</table:table-row>", re.S)
@@ -354,7 +364,7 @@ def _check_ole(path: Path) -> None:
 # -- reading with calamine -------------------------------------------------------------------
 
 
-def _open_calamine(path: Path, error_entries: set[str]) -> RawBook:
+def _open_calamine(path: Path, error_entries: set[str], formulas: bool = True) -> RawBook:
     import python_calamine as pc
 
     try:
@@ -379,7 +389,7 @@ def _open_calamine(path: Path, error_entries: set[str]) -> RawBook:
             book.close()
         except BaseException:  # pragma: no cover - closing never matters to the clerk
             pass
-    raw = RawBook(sheets, path)
+    raw = RawBook(sheets, path, has_formulas=formulas)
     if error_entries:
         _put_error_values(raw, error_entries)
     return raw

@@ -14,7 +14,6 @@ from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.io.values import normalize_label
 from selfgov_cli.model import Location, Project
 from selfgov_cli.money import fmt_yuan
-from selfgov_cli.rules.common import _ledger_order as ledger_order
 from selfgov_cli.rules.engine import Context, Hit
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -194,7 +193,7 @@ def spending_share_hits(
 
     In date order; the finding is on the amount cell of the row whose spending crosses the cap.
     """
-    for pid, expenses in ctx.ledger_by_project.items():
+    for pid, expenses in ctx.ledger_in_order.items():
         project = ctx.projects.get(pid)
         if project is None:
             continue
@@ -203,7 +202,7 @@ def spending_share_hits(
         if limit is None or not total or total <= 0:
             continue
         spent = Decimal(0)
-        for expense in sorted(expenses, key=ledger_order):
+        for expense in expenses:
             if expense.category not in codes or expense.amount is None or expense.amount <= 0:
                 continue
             before, spent = spent, spent + expense.amount

@@ -194,11 +194,16 @@ def outside_period(ctx: Context) -> Iterator[Hit]:
       "先按程序申请调整预算，批准后再报销")
 def unbudgeted(ctx: Context) -> Iterator[Hit]:
     """An expense's category has no line in the project's budget."""
+    budgeted: dict[str, set[str | None]] = {}  # project -> its budget's categories
     for expense in ctx.data.ledger:
-        lines = ctx.budget_by_project.get(expense.project_id or "")
+        pid = expense.project_id or ""
+        lines = ctx.budget_by_project.get(pid)
         if not lines or expense.category is None:
             continue
-        if all(line.category != expense.category for line in lines):
+        categories = budgeted.get(pid)
+        if categories is None:
+            categories = budgeted[pid] = {line.category for line in lines}
+        if expense.category not in categories:
             name = EXPENSE_NAMES[expense.category]
             yield expense.cell("category"), expense.project_id, (
                 f"预算中没有“{name}”类支出，这笔支出未经批准：请先申请调整预算"
@@ -208,7 +213,7 @@ def unbudgeted(ctx: Context) -> Iterator[Hit]:
 @rule("SG013", "warning", COMMON, "某类支出超过该类预算", "核对该类支出，必要时申请调整预算")
 def over_budget_line(ctx: Context) -> Iterator[Hit]:
     """Spending in a category exceeds its budget line(s); flagged on the row that crosses it."""
-    for pid, expenses in ctx.ledger_by_project.items():
+    for pid, expenses in ctx.ledger_in_order.items():
         lines = ctx.budget_by_project.get(pid)
         if not lines:
             continue
@@ -217,7 +222,7 @@ def over_budget_line(ctx: Context) -> Iterator[Hit]:
             if line.category and line.amount is not None:
                 budget[line.category] = budget.get(line.category, Decimal(0)) + line.amount
         spent: dict[str, Decimal] = {}
-        for expense in sorted(expenses, key=_ledger_order):
+        for expense in expenses:
             code = expense.category
             if code not in budget or expense.amount is None or expense.amount <= 0:
                 continue

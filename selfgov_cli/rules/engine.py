@@ -150,6 +150,13 @@ class Context:
         return _group(self.data.ledger)
 
     @cached_property
+    def ledger_in_order(self) -> dict[str, list]:
+        """Each project's ledger rows by date, then place: what running totals walk (sorted once)."""
+        from selfgov_cli.rules.common import _ledger_order
+
+        return {pid: sorted(rows, key=_ledger_order) for pid, rows in self.ledger_by_project.items()}
+
+    @cached_property
     def evaluation_by_project(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for evaluation in self.data.evaluations:

@@ -214,3 +214,28 @@ def test_amounts_stay_decimal(folder: Path):
     amounts = [e.amount for e in data.ledger if e.amount is not None]
     assert amounts and all(type(a) is Decimal for a in amounts)
     assert Decimal("12.50") in amounts and Decimal("120.00") in amounts
+
+
+def test_formula_without_saved_value_is_found_in_every_path(tmp_path: Path):
+    """openpyxl saves formulas without a value: SG003 at that cell, serial, parallel and cached."""
+    from openpyxl import Workbook
+
+    rows = [
+        (date(2023, 5, 1), "P1", "工作经费", "a", 10, "A1", "店", None, "是", ""),
+        (date(2023, 5, 2), "P1", "工作经费", "b", None, "A2", "店", None, "是", ""),
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "经费台账"
+    for row in (LEDGER_HEADER, *rows):
+        ws.append(row)
+    ws["E3"] = "=E2*2"  # a real formula, saved without its value
+    assert ws["E3"].data_type == "f"
+    wb.save(tmp_path / "f.xlsx")
+    write_table(tmp_path / "g.xlsx", "经费台账", LEDGER_HEADER, rows[:1])  # no formula at all
+    expected = [("SG003", "f.xlsx", "E3", "P1")]
+    for data in (load_folder(tmp_path, workers=1), load_folder(tmp_path, workers=2)):
+        assert [(i.rule, i.loc.file, i.loc.cell, i.project_id) for i in data.issues] == expected
+        assert "公式" in data.issues[0].message
+        assert [e.amount for e in data.ledger] == [Decimal("10.00"), None, Decimal("10.00")]
+        assert [sorted(e.bad) for e in data.ledger] == [[], ["amount"], []]
