@@ -38,7 +38,19 @@ def _text_key(text: str) -> str:
 def found_words(text: Any, words: Iterable[str]) -> list[str]:
     """The keywords that occur in text (compared on text_key), in the order given."""
     key = text_key(text)
-    return [w for w in words if text_key(w) and text_key(w) in key] if key else []
+    if not key:
+        return []
+    words = tuple(words)
+    try:
+        keyed = _keyed_words(words)  # the same setting for every ledger row: keyed once
+    except TypeError:  # pragma: no cover - an unhashable word
+        keyed = tuple((w, text_key(w)) for w in words)
+    return [w for w, k in keyed if k and k in key]
+
+
+@functools.lru_cache(maxsize=256)
+def _keyed_words(words: tuple) -> tuple:
+    return tuple((w, text_key(w)) for w in words)
 
 
 def field_hit(project: Project, words: Iterable[str], keys: tuple[str, ...] = ("name", "summary")):
