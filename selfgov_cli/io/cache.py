@@ -22,6 +22,7 @@ attribute at a time costs as much as parsing the workbook again.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import hashlib
 import io
@@ -38,8 +39,18 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.loader import FAST_RECORDS, make_expense, make_location
-from selfgov_cli.io.tables import NO_BAD, RowCells
-from selfgov_cli.model import Expense, FileResult, Location
+from selfgov_cli.io.tables import NO_BAD, RowCells, record_maker
+from selfgov_cli.model import (
+    BudgetLine,
+    Evaluation,
+    Expense,
+    FileResult,
+    Issue,
+    Location,
+    Member,
+    Project,
+    Score,
+)
 
 CACHE_ENV = "SGOV_CACHE_DIR"
 _MAGIC = b"sgov-cache 1\n"
@@ -277,8 +288,39 @@ def encode(result: FileResult) -> bytes:
     packed = _pack_ledger(result) if result.ledger else None
     rest = dataclasses.replace(result, ledger=()) if packed is not None else result
     buffer = io.BytesIO()
-    pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((rest, packed))
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH  # this pickler only: records rebuilt by record_maker
+    pickler.dump((rest, packed))
     return buffer.getvalue()
+
+
+_MAKERS: dict[type, Any] = {}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _rebuild(cls: type, values: tuple) -> Any:
+    """Unpickle a model record: straight into its slots (dataclasses' __setstate__ is slow)."""
+    make = _MAKERS.get(cls)
+    if make is None:
+        make = _MAKERS[cls] = record_maker(cls, _field_names(cls)) or cls
+    return make(*values)
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def _reduce_record(obj: Any) -> tuple:
+    cls = type(obj)
+    return _rebuild, (cls, tuple(getattr(obj, name) for name in _field_names(cls)))
+
+
+_DISPATCH = copyreg.dispatch_table.copy()
+for _cls in (Location, Issue, Project, BudgetLine, Member, Expense, Score, Evaluation, FileResult):
+    _DISPATCH[_cls] = _reduce_record
 
 
 def decode(payload: bytes) -> FileResult:
