@@ -8,6 +8,8 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -359,6 +361,12 @@ def _parse_book(book: RawBook, rel: str) -> FileResult:
             table = open_table(grid, kind, keyed)
             builder = _budget if kind.kind == "budget" else _members
             out[kind.kind].extend(builder(table, form_id))
+            if (
+                form_id
+            ):  # the workbook's one project owns the problems of its budget and team sheets
+                table.issues[:] = [
+                    i if i.project_id else replace(i, project_id=form_id) for i in table.issues
+                ]
         else:
             table = open_table(grid, kind, False)
             builder = {"ledger": _ledger, "scores": _scores, "evaluations": _evaluations}[kind.kind]
@@ -434,6 +442,7 @@ def _members(table: Table, form_id: str | None) -> list[Member]:
     return found
 
 
+LOCATION_FIELDS = ("file", "sheet", "cell", "row")
 EXPENSE_FIELDS = (
     "loc",
     "cells",
@@ -451,70 +460,64 @@ EXPENSE_FIELDS = (
     "remark",
     "columns",
 )
-make_expense = record_maker(Expense, EXPENSE_FIELDS) or Expense
-make_location = record_maker(Location, ("file", "sheet", "cell", "row")) or Location
-FAST_RECORDS = make_expense is not Expense and make_location is not Location
+_FAST_EXPENSE = record_maker(Expense, EXPENSE_FIELDS)
+_FAST_LOCATION = record_maker(Location, LOCATION_FIELDS)
+FAST_RECORDS = _FAST_EXPENSE is not None and _FAST_LOCATION is not None
+
+
+def _by_name(cls: type, names: tuple[str, ...]):
+    """The ordinary constructor, by field name (if the model changed, never by position)."""
+    return lambda *values: cls(**dict(zip(names, values, strict=True)))
+
+
+make_expense = _FAST_EXPENSE or _by_name(Expense, EXPENSE_FIELDS)
+make_location = _FAST_LOCATION or _by_name(Location, LOCATION_FIELDS)
 
 
 def _ledger(table: Table) -> list[Expense]:
-    """Ledger rows, built column by column: ledgers run to 100,000s of rows."""
+    """Ledger rows, built column by column with map (no Python loop a row): ledgers run to
+    100,000s of rows."""
     found = read_columns(table, stop_at_blank=False)
     table.issues.extend(found.all_issues())
-    columns = frozenset(table.columns)
+    n = len(found.index)
     grid = table.grid
-    file, sheet = grid.file, grid.sheet.name
-    merged = grid.merged
-    bad = found.bad
-    values = [
-        found.column(key)
-        for key in (
-            "date",
-            "project_id",
-            "category",
-            "description",
-            "amount",
-            "invoice_no",
-            "payee",
-            "payee_role",
-            "leader_signed",
-            "remark",
+    rows_1 = [r + 1 for r in found.index]
+    locs = list(
+        map(
+            make_location, repeat(grid.file, n), repeat(grid.sheet.name, n), repeat(None, n), rows_1
         )
-    ]
-    out = []
-    for i, (
-        r,
-        day,
-        pid,
-        text,
-        description,
-        amount,
-        invoice,
-        payee,
-        role,
-        signed,
-        remark,
-    ) in enumerate(zip(found.index, *values, strict=True)):
-        text = text or ""
-        out.append(
-            make_expense(
-                make_location(file, sheet, None, r + 1),
-                found.cells(i) if merged else RowCells(found.letters, r + 1),
-                found.bad_at(i) if i in bad else NO_BAD,
-                day,
-                pid,
-                _expense_code(text),
-                text,
-                description or "",
-                amount,
-                invoice or "",
-                payee or "",
-                role or "",
-                signed,
-                remark or "",
-                columns,
-            )
+    )
+    if grid.merged:
+        cells = [found.cells(i) for i in range(n)]
+    else:
+        cells = list(map(RowCells, repeat(found.letters, n), rows_1))
+    bads = [found.bad_at(i) for i in range(n)] if found.bad else repeat(NO_BAD, n)
+    texts = _blank_as_empty(found.column("category"))
+    codes = {text: _expense_code(text) for text in set(texts)}
+    return list(
+        map(
+            make_expense,
+            locs,
+            cells,
+            bads,
+            found.column("date"),
+            found.column("project_id"),
+            map(codes.__getitem__, texts),
+            texts,
+            _blank_as_empty(found.column("description")),
+            found.column("amount"),
+            _blank_as_empty(found.column("invoice_no")),
+            _blank_as_empty(found.column("payee")),
+            _blank_as_empty(found.column("payee_role")),
+            found.column("leader_signed"),
+            _blank_as_empty(found.column("remark")),
+            repeat(frozenset(table.columns), n),
         )
-    return out
+    )
+
+
+def _blank_as_empty(values: list) -> list:
+    return [value or "" for value in values]
 
 
 def _criteria(table: Table, data_rows: list) -> list[str]:
@@ -533,7 +536,7 @@ def _criteria(table: Table, data_rows: list) -> list[str]:
 def _scores(table: Table) -> list[Score]:
     data_rows = list(rows(table, stop_at_blank=False))
     criteria = _criteria(table, data_rows)
-    if table.header_row >= 0 and "total" not in table.columns and not criteria:
+    if data_rows and table.header_row >= 0 and "total" not in table.columns and not criteria:
         table.issues.append(
             Issue(
                 "SG002",

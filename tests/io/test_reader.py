@@ -232,3 +232,19 @@ def test_unreadable_files_are_sg001_and_the_run_goes_on(tmp_path):
         ("SG001", "空.xlsx"),
         ("SG001", "网页.xls"),
     ]
+
+
+def test_budget_problems_in_a_form_workbook_name_its_project(tmp_path):
+    _book(
+        tmp_path / "a.xlsx",
+        {"申报表": [("项目编号", "PX-7")], "预算明细": [("支出类别", "明细", "金额"), ("管理费", "杂项", "一百")]},
+    )
+    assert _issues(load_folder(tmp_path)) == [("SG003", "a.xlsx", "预算明细", "C2", "PX-7")]
+
+
+def test_a_blank_score_sheet_with_criteria_headers_is_not_a_problem(tmp_path):
+    _book(tmp_path / "a.xlsx", {"评审打分": [("项目编号", "评审人", "必要性", "可行性")]})
+    data = load_folder(tmp_path)
+    assert data.issues == [] and data.scores == []
+    _book(tmp_path / "a.xlsx", {"评审打分": [("项目编号", "评审人", "评语"), ("P1", "甲", "好")]})
+    assert _issues(load_folder(tmp_path)) == [("SG002", "a.xlsx", "评审打分", None, None)]
