@@ -51,14 +51,17 @@ def load_or_fail(folder: Path, program: str | None, no_cache: bool = True, worke
     from selfgov_cli.programs.base import ProgramError
     from selfgov_cli.validate import load
 
+    # A command is one short process: what is read stays till the end, so it is moved out of
+    # the cycle collector's way (else rules over 100,000 ledger rows rescan it again and again,
+    # and re-enabling the collector right after loading would scan it all once more).
+    gc.disable()
     try:
-        loaded = load(folder, program, cache=not no_cache, workers=workers)
-        # a command is one short process: move what was read out of the cycle collector's way
-        # (rules over 100,000 ledger rows would otherwise rescan it again and again)
-        gc.freeze()
-        return loaded
+        return load(folder, program, cache=not no_cache, workers=workers)
     except ProgramError as exc:
         fail(str(exc))
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def console(quiet: bool = False):

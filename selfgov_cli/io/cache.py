@@ -27,6 +27,7 @@ import dataclasses
 import hashlib
 import io
 import marshal
+import operator
 import os
 import pickle
 import sys
@@ -35,6 +36,7 @@ import time
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -331,114 +333,91 @@ def decode(payload: bytes) -> FileResult:
 
 
 def _pack_ledger(result: FileResult) -> bytes | None:
+    """The ledger as columns of plain values, or None when any row is not of the usual shape."""
     if not FAST_RECORDS:
         return None
-    groups: dict[tuple[int, int, str], int] = {}
-    group_list: list[tuple[str, dict[str, str], list[str]]] = []
-    group_of: list[int] = []
-    rows: list[int] = []
-    bad: list[tuple[int, list[str]]] = []
-    dates: list[int | None] = []
-    amounts: list[str | None] = []
-    signed: list[bool | None] = []
-    texts: dict[str, list[Any]] = {name: [] for name in _LEDGER_TEXT}
-    for i, expense in enumerate(result.ledger):
-        loc, cells = expense.loc, expense.cells
-        if (
-            type(expense) is not Expense
-            or type(loc) is not Location
-            or type(cells) is not RowCells
-            or loc.file != result.path
-            or loc.cell is not None
-            or type(loc.row) is not int
-            or cells.row != loc.row
-            or not isinstance(loc.sheet, str)
-        ):
-            return None
-        key = (id(cells.letters_by_key), id(expense.columns), loc.sheet)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = len(group_list)
-            group_list.append((loc.sheet, dict(cells.letters_by_key), sorted(expense.columns)))
-        group_of.append(group)
-        rows.append(loc.row)
-        if expense.bad:
-            bad.append((i, sorted(expense.bad)))
-        day = expense.date
-        if day is None:
-            dates.append(None)
-        elif type(day) is date:
-            dates.append(day.toordinal())
-        else:
-            return None
-        amount = expense.amount
-        if amount is not None and type(amount) is not Decimal:
-            return None
-        amounts.append(None if amount is None else str(amount))
-        if expense.leader_signed not in (True, False, None):
-            return None
-        signed.append(expense.leader_signed)
-        for name in _LEDGER_TEXT:
-            value = getattr(expense, name)
-            if value is not None and type(value) is not str:
-                return None
-            texts[name].append(value)
-    return marshal.dumps((group_list, group_of, rows, bad, dates, amounts, signed, texts))
+    ledger = result.ledger
+    locs = list(map(_LOC, ledger))
+    cells = list(map(_CELLS, ledger))
+    if (
+        _types(ledger) != {Expense}
+        or _types(locs) != {Location}
+        or _types(cells) != {RowCells}
+        or set(map(_FILE, locs)) != {result.path}
+        or set(map(_CELL, locs)) != {None}
+    ):
+        return None
+    rows = list(map(_ROW, locs))
+    sheets = list(map(_SHEET, locs))
+    if _types(rows) != {int} or _types(sheets) != {str} or rows != list(map(_ROW, cells)):
+        return None
+    letters = list(map(_LETTERS, cells))
+    columns = list(map(_COLUMNS, ledger))
+    keys = list(zip(map(id, letters), map(id, columns), sheets, strict=True))
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    groups = {key: n for n, key in enumerate(first)}
+    group_list = [(sheets[i], dict(letters[i]), sorted(columns[i])) for i in first.values()]
+    group_of = [0] * len(keys) if len(groups) == 1 else list(map(groups.__getitem__, keys))
+    bad = [(i, sorted(e.bad)) for i, e in enumerate(ledger) if e.bad]
+    dates = list(map(_DATE, ledger))
+    amounts = list(map(_AMOUNT, ledger))
+    signed = list(map(_SIGNED, ledger))
+    if not _types(dates) <= {date, type(None)} or not _types(amounts) <= {Decimal, type(None)}:
+        return None
+    if not _types(signed) <= {bool, type(None)}:
+        return None
+    texts = {name: list(map(getter, ledger)) for name, getter in _TEXT_GETTERS.items()}
+    if any(not _types(values) <= {str, type(None)} for values in texts.values()):
+        return None
+    ordinals = [None if day is None else day.toordinal() for day in dates]
+    amount_text = [None if amount is None else str(amount) for amount in amounts]
+    return marshal.dumps((group_list, group_of, rows, bad, ordinals, amount_text, signed, texts))
+
+
+def _types(values: list) -> set[type]:
+    return set(map(type, values))
+
+
+_LOC, _CELLS, _DATE, _AMOUNT, _SIGNED, _COLUMNS = (
+    operator.attrgetter(name)
+    for name in ("loc", "cells", "date", "amount", "leader_signed", "columns")
+)
+_FILE, _CELL, _ROW, _SHEET, _LETTERS = (
+    operator.attrgetter(name) for name in ("file", "cell", "row", "sheet", "letters_by_key")
+)
+_TEXT_GETTERS = {name: operator.attrgetter(name) for name in _LEDGER_TEXT}
 
 
 def _unpack_ledger(file: str, packed: bytes) -> list[Expense]:
-    group_list, group_of, rows, bad_rows, dates, amounts, signed, texts = marshal.loads(packed)
+    group_list, group_of, rows, bad_rows, ordinals, amounts, signed, texts = marshal.loads(packed)
+    n = len(rows)
     groups = [(sheet, letters, frozenset(columns)) for sheet, letters, columns in group_list]
+    if len(groups) == 1:
+        sheet, letters, columns = groups[0]
+        sheets, letter_maps, column_sets = repeat(sheet, n), repeat(letters, n), repeat(columns, n)
+    else:
+        sheets = [groups[g][0] for g in group_of]
+        letter_maps = [groups[g][1] for g in group_of]
+        column_sets = [groups[g][2] for g in group_of]
     bad = {i: frozenset(keys) for i, keys in bad_rows}
-    day_memo: dict[int, date] = {}
-    amount_memo: dict[str, Decimal] = {}
-    out = []
-    columns = [texts[name] for name in _LEDGER_TEXT]
-    for i, (
-        group,
-        row,
-        ordinal,
-        amount,
-        sign,
-        pid,
-        code,
-        text,
-        description,
-        invoice,
-        payee,
-        role,
-        remark,
-    ) in enumerate(zip(group_of, rows, dates, amounts, signed, *columns, strict=True)):
-        sheet, letters, cols = groups[group]
-        if ordinal is not None:
-            day = day_memo.get(ordinal)
-            if day is None:
-                day = day_memo[ordinal] = date.fromordinal(ordinal)
-        else:
-            day = None
-        if amount is not None:
-            value = amount_memo.get(amount)
-            if value is None:
-                value = amount_memo[amount] = Decimal(amount)
-        else:
-            value = None
-        out.append(
-            make_expense(
-                make_location(file, sheet, None, row),
-                RowCells(letters, row),
-                bad.get(i, NO_BAD),
-                day,
-                pid,
-                code,
-                text,
-                description,
-                value,
-                invoice,
-                payee,
-                role,
-                sign,
-                remark,
-                cols,
-            )
+    bads = [bad.get(i, NO_BAD) for i in range(n)] if bad else repeat(NO_BAD, n)
+    days = {o: date.fromordinal(o) for o in set(ordinals) if o is not None}
+    values = {a: Decimal(a) for a in set(amounts) if a is not None}
+    locs = map(make_location, repeat(file, n), sheets, repeat(None, n), rows)
+    return list(
+        map(
+            make_expense,
+            locs,
+            map(RowCells, letter_maps, rows),
+            bads,
+            map(days.get, ordinals),
+            *(texts[name] for name in _LEDGER_TEXT[:4]),  # project_id … description
+            map(values.get, amounts),
+            *(texts[name] for name in _LEDGER_TEXT[4:7]),  # invoice_no, payee, payee_role
+            signed,
+            texts["remark"],
+            column_sets,
         )
-    return out
+    )
