@@ -41,8 +41,24 @@ LEDGER_ROWS_PER_FILE = 5_000
 NEIGHBORHOODS = [f"浦兴{i}居" for i in range(1, 41)]
 CATEGORIES = ("怡家", "悦家", "和家", "安家", "靓家", "其他")
 # expense category, share of the budget, payee role
-BUDGET_SPLIT = (("工作经费", "0.45"), ("社会组织服务", "0.30"), ("志愿者补贴", "0.20"), ("管理费", "0.05"))
-LEDGER_HEADER = ("日期", "项目编号", "支出类别", "摘要", "金额", "发票号", "收款方", "收款方身份", "负责人签字", "备注")
+BUDGET_SPLIT = (
+    ("工作经费", "0.45"),
+    ("社会组织服务", "0.30"),
+    ("志愿者补贴", "0.20"),
+    ("管理费", "0.05"),
+)
+LEDGER_HEADER = (
+    "日期",
+    "项目编号",
+    "支出类别",
+    "摘要",
+    "金额",
+    "发票号",
+    "收款方",
+    "收款方身份",
+    "负责人签字",
+    "备注",
+)
 FIXED_TIME = datetime(2023, 1, 1)
 START, END = date(2023, 4, 1), date(2023, 12, 31)
 
@@ -148,8 +164,18 @@ def write_ledger(folder: Path, n_projects: int, index: int, rows: int) -> None:
         day = START + timedelta(days=rng.randrange(span))
         amount = rng.randrange(2_000, 30_000) / 100
         invoice = f"{index:04d}{r:07d}" if category != "志愿者补贴" else None
-        row = [day, project_id(p), category, f"{category}支出", amount, invoice, f"收款方{p % 50}",
-               "志愿者" if category == "志愿者补贴" else "商户", "是", f"自治金项目 {project_name(p)}"]
+        row = [
+            day,
+            project_id(p),
+            category,
+            f"{category}支出",
+            amount,
+            invoice,
+            f"收款方{p % 50}",
+            "志愿者" if category == "志愿者补贴" else "商户",
+            "是",
+            f"自治金项目 {project_name(p)}",
+        ]
         if r % 1000 == 999:  # a few mistakes: a date outside the period, a duplicate invoice
             row[0] = date(2024, 2, 1)
         if r % 1000 == 500 and r:
@@ -176,9 +202,7 @@ def generate(n: int, m: int) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    (folder / "sgov.toml").write_text(
-        'program = "puxing-2023"\nyear = 2023\n', encoding="utf-8"
-    )
+    (folder / "sgov.toml").write_text('program = "puxing-2023"\nyear = 2023\n', encoding="utf-8")
     tasks: list[tuple] = [("app", str(folder), i) for i in range(n)]
     files = max(1, -(-m // LEDGER_ROWS_PER_FILE))
     for k in range(files):
@@ -273,10 +297,19 @@ def timed(label: str, cmd: list[str], repeat: int, before=None) -> dict:
         rss.append(maxrss)
         peaks.append(peak)
         cpus.append(cpu)
-    result = {"label": label, "median": statistics.median(walls), "walls": walls,
-              "maxrss": max(rss), "peak": max(peaks), "cpu": statistics.median(cpus)}
-    print(f"  {label:<34} {result['median']:8.3f} s   (runs: {', '.join(f'{w:.3f}' for w in walls)})"
-          f"   cpu {result['cpu']:.2f} s   peak {result['peak'] / 2**20:,.0f} MB", flush=True)
+    result = {
+        "label": label,
+        "median": statistics.median(walls),
+        "walls": walls,
+        "maxrss": max(rss),
+        "peak": max(peaks),
+        "cpu": statistics.median(cpus),
+    }
+    print(
+        f"  {label:<34} {result['median']:8.3f} s   (runs: {', '.join(f'{w:.3f}' for w in walls)})"
+        f"   cpu {result['cpu']:.2f} s   peak {result['peak'] / 2**20:,.0f} MB",
+        flush=True,
+    )
     return result
 
 
@@ -296,7 +329,7 @@ def machine() -> dict[str, str]:
                 mem = f"{int(line.split()[1]) / 2**20:.1f} GB"
     except OSError:
         pass
-    import python_calamine
+    from importlib.metadata import version
 
     return {
         "CPU": cpu,
@@ -304,7 +337,7 @@ def machine() -> dict[str, str]:
         "memory": mem,
         "OS": platform.platform(),
         "Python": platform.python_version(),
-        "python-calamine": getattr(python_calamine, "__version__", "?"),
+        "python-calamine": version("python-calamine"),
     }
 
 
@@ -314,12 +347,18 @@ def folder_size(folder: Path) -> tuple[int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", "--applications", type=int, default=1_000)
     parser.add_argument("-m", "--ledger-rows", type=int, default=100_000)
-    parser.add_argument("--city", action="store_true", help="10,000 applications, 1,000,000 ledger rows")
+    parser.add_argument(
+        "--city", action="store_true", help="10,000 applications, 1,000,000 ledger rows"
+    )
     parser.add_argument("--repeat", type=int, default=0, help="repetitions (default 5, city 3)")
-    parser.add_argument("--workers", type=int, default=None, help="passed to sgov validate --workers")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="passed to sgov validate --workers"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
     args = parser.parse_args(argv)
     if args.city:
@@ -338,7 +377,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(cache_dir, ignore_errors=True)
 
     print(f"{files} 个文件，{size / 2**20:.1f} MB；每项重复 {repeat} 次取中位数", flush=True)
-    subprocess.run([python, "-c", FLOOR, str(folder)], stdout=subprocess.DEVNULL, check=True)  # warm the OS cache
+    subprocess.run(
+        [python, "-c", FLOOR, str(folder)], stdout=subprocess.DEVNULL, check=True
+    )  # warm the OS cache
     floor = timed("floor: bare python-calamine read", [python, "-c", FLOOR, str(folder)], repeat)
     cold = timed("sgov validate --no-cache", [*validate, "--no-cache"], repeat)
     filling = timed("sgov validate (cold cache)", validate, repeat, before=drop_cache)
@@ -350,18 +391,27 @@ def main(argv: list[str] | None = None) -> int:
         "cold / floor": cold["median"] / floor["median"],
         "cold cache / floor": filling["median"] / floor["median"],
         "warm / cold": warm["median"] / cold["median"],
+        "warm / cold cache": warm["median"] / filling["median"],
         "CPU: cold / floor": cold["cpu"] / floor["cpu"],
         "CPU: warm / cold": warm["cpu"] / cold["cpu"],
     }
     for name, value in ratios.items():
         print(f"  {name:<34} {value:8.2f}")
     if not args.no_write:
-        write_results(args, folder, files, size, repeat, [floor, cold, filling, warm, helps, rules], ratios)
+        write_results(
+            args, folder, files, size, repeat, [floor, cold, filling, warm, helps, rules], ratios
+        )
     return 0
 
 
-def write_results(args, folder: Path, files: int, size: int, repeat: int, rows: list[dict], ratios: dict) -> None:
-    size_name = "city" if args.city else ("default" if (args.applications, args.ledger_rows) == (1000, 100_000) else "custom")
+def write_results(
+    args, folder: Path, files: int, size: int, repeat: int, rows: list[dict], ratios: dict
+) -> None:
+    size_name = (
+        "city"
+        if args.city
+        else ("default" if (args.applications, args.ledger_rows) == (1000, 100_000) else "custom")
+    )
     lines = [
         f"## {size_name}: {args.applications:,} applications, {args.ledger_rows:,} ledger rows",
         "",
@@ -379,7 +429,11 @@ def write_results(args, folder: Path, files: int, size: int, repeat: int, rows: 
     lines += ["", "| ratio | value |", "|---|---:|"]
     lines += [f"| {name} | {value:.2f} |" for name, value in ratios.items()]
     section = "\n".join(lines) + "\n"
-    header = "# sgov benchmark results\n\nMachine: " + ", ".join(f"{k} {v}" for k, v in machine().items()) + "\n\n"
+    header = (
+        "# sgov benchmark results\n\nMachine: "
+        + ", ".join(f"{k} {v}" for k, v in machine().items())
+        + "\n\n"
+    )
     sections: dict[str, str] = {}
     if RESULTS.exists():
         text = RESULTS.read_text(encoding="utf-8")
