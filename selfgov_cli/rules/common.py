@@ -179,14 +179,21 @@ def duplicate_invoices(ctx: Context) -> Iterator[Hit]:
 @rule("SG011", "error", COMMON, "支出日期不在项目执行期内", "核对支出日期；执行期外的支出不能报销")
 def outside_period(ctx: Context) -> Iterator[Hit]:
     """An expense is dated outside the project's period (开始日期–结束日期)."""
+    periods = {  # one dictionary look-up a ledger row
+        pid: (project.start, project.end)
+        for pid, project in ctx.projects.items()
+        if project.start is not None and project.end is not None
+    }
     for expense in ctx.data.ledger:
-        project = ctx.projects.get(expense.project_id or "")
-        if project is None or expense.date is None or project.start is None or project.end is None:
+        period = periods.get(expense.project_id or "")
+        day = expense.date
+        if period is None or day is None:
             continue
-        if expense.date < project.start or expense.date > project.end:
+        start, end = period
+        if day < start or day > end:
             yield expense.cell("date"), expense.project_id, (
-                f"支出日期 {expense.date.isoformat()} 不在项目执行期 {project.start.isoformat()} 至 "
-                f"{project.end.isoformat()} 内：执行期外的支出不能报销"
+                f"支出日期 {day.isoformat()} 不在项目执行期 {start.isoformat()} 至 "
+                f"{end.isoformat()} 内：执行期外的支出不能报销"
             )
 
 
