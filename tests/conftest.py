@@ -1,0 +1,20 @@
+"""Test-session defaults: the parsed-workbook cache goes to a temporary folder, never ~/.cache."""
+
+import os
+import tempfile
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir():
+    """Commands run by the tests (in-process or as subprocesses) cache into a throwaway folder."""
+    if os.environ.get("SGOV_CACHE_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="sgov-test-cache-") as folder:
+        os.environ["SGOV_CACHE_DIR"] = folder
+        try:
+            yield
+        finally:
+            os.environ.pop("SGOV_CACHE_DIR", None)
