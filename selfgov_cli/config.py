@@ -12,7 +12,15 @@ from selfgov_cli.programs.base import Program, ProgramError
 
 CONFIG_NAME = "sgov.toml"
 DEFAULT_PROGRAM = "puxing-2023"
-_KNOWN_KEYS = {"program", "year", "neighborhoods", "settings", "office", "office_phone", "office_address"}
+_KNOWN_KEYS = {
+    "program",
+    "year",
+    "neighborhoods",
+    "settings",
+    "office",
+    "office_phone",
+    "office_address",
+}
 
 
 class ConfigError(ProgramError):
@@ -49,7 +57,9 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
             raise ConfigError(f"{CONFIG_NAME} 格式有误：{exc}") from exc
     unknown = sorted(set(raw) - _KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{CONFIG_NAME} 中有未知的键：{'、'.join(unknown)}（可用：{'、'.join(sorted(_KNOWN_KEYS))}）")
+        raise ConfigError(
+            f"{CONFIG_NAME} 中有未知的键：{'、'.join(unknown)}（可用：{'、'.join(sorted(_KNOWN_KEYS))}）"
+        )
     ref = program_ref or raw.get("program") or DEFAULT_PROGRAM
     if not isinstance(ref, str):
         raise ConfigError(f"{CONFIG_NAME} 中的 program 应为文本（内置计划 id 或计划文件路径）")

@@ -40,7 +40,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: bool = typer.Option(False, "--version", "-V", help="显示版本号", callback=_version, is_eager=True),
+    version: bool = typer.Option(
+        False, "--version", "-V", help="显示版本号", callback=_version, is_eager=True
+    ),
 ) -> None:
     """sgov：居民区自治金项目的校验、拨付、评审排名、公示与报告工具。"""
 
@@ -66,7 +68,9 @@ def main() -> None:
         sys.stderr.write("sgov：已中断\n")
         sys.exit(130)
     except Exception as exc:  # a bug of ours: say so plainly, exit 2
-        sys.stderr.write(f"sgov：内部错误，未能完成（{type(exc).__name__}: {exc}）。请把这条信息发给维护人员。\n")
+        sys.stderr.write(
+            f"sgov：内部错误，未能完成（{type(exc).__name__}: {exc}）。请把这条信息发给维护人员。\n"
+        )
         sys.exit(EXIT_CANNOT_RUN)
 
 

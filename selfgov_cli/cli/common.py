@@ -15,14 +15,21 @@ EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
 FolderArg = Annotated[Path, typer.Argument(help="项目文件夹（默认当前文件夹）", show_default=False)]
 ProgramOpt = Annotated[
-    str | None, typer.Option("--program", "-p", help="项目计划：内置 id 或 .toml 计划文件（覆盖 sgov.toml）")
+    str | None,
+    typer.Option("--program", "-p", help="项目计划：内置 id 或 .toml 计划文件（覆盖 sgov.toml）"),
 ]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="计算日期 YYYY-MM-DD（默认今天）")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="安静模式：无颜色、无进度条")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用缓存：重新读取全部工作簿")]
 WorkersOpt = Annotated[
     int | None,
-    typer.Option("--workers", "-j", min=1, help="读取工作簿的进程数（默认：文件多时用全部 CPU 核心）", show_default=False),
+    typer.Option(
+        "--workers",
+        "-j",
+        min=1,
+        help="读取工作簿的进程数（默认：文件多时用全部 CPU 核心）",
+        show_default=False,
+    ),
 ]
 
 
@@ -44,7 +51,9 @@ def parse_as_of(text: str | None) -> date:
     return value
 
 
-def load_or_fail(folder: Path, program: str | None, no_cache: bool = True, workers: int | None = None):
+def load_or_fail(
+    folder: Path, program: str | None, no_cache: bool = True, workers: int | None = None
+):
     """(config, dataset), or exit 2 with the reason for a missing folder, program or bad sgov.toml.
 
     Commands that take NoCacheOpt/WorkersOpt pass them on (the cache is used unless --no-cache)."""
@@ -82,7 +91,9 @@ def console(quiet: bool = False):
 def _stderr():
     from rich.console import Console
 
-    return Console(stderr=True, no_color=True, color_system=None, highlight=False, emoji=False, soft_wrap=True)
+    return Console(
+        stderr=True, no_color=True, color_system=None, highlight=False, emoji=False, soft_wrap=True
+    )
 
 
 def print_json(payload: Any) -> None:

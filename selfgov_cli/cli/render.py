@@ -17,7 +17,9 @@ def render_findings(out: Console, result) -> None:
     findings = result.findings
     out.print(escape(f"项目计划：{result.config.program.name}（{result.config.program.id}）"))
     if not findings:
-        out.print(f"未发现问题。共读取 {data['summary']['files']} 个文件、{data['summary']['projects']} 个项目。")
+        out.print(
+            f"未发现问题。共读取 {data['summary']['files']} 个文件、{data['summary']['projects']} 个项目。"
+        )
         return
     if not out.is_terminal:
         _plain_findings(out, findings)
@@ -51,7 +53,14 @@ def _plain_findings(out: Console, findings) -> None:
     for file, group in groupby(findings, key=lambda f: f.file or "（整个文件夹）"):
         out.print(escape(f"== {file}"))
         for f in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key())):
-            parts = [f.project_id or "-", _place(f) or "-", f.severity.label, f.rule, f.message, f"[依据 {f.clause}]"]
+            parts = [
+                f.project_id or "-",
+                _place(f) or "-",
+                f.severity.label,
+                f.rule,
+                f.message,
+                f"[依据 {f.clause}]",
+            ]
             out.print(escape("  " + "  ".join(parts)))
 
 

@@ -74,7 +74,9 @@ def parse_form(grid: Grid) -> tuple[Project, list]:
             project_id = values.get("project_id")
     for issue_index, issue in enumerate(reader.issues):
         if issue.project_id is None and project_id:
-            reader.issues[issue_index] = type(issue)(issue.rule, issue.message, issue.loc, project_id)
+            reader.issues[issue_index] = type(issue)(
+                issue.rule, issue.message, issue.loc, project_id
+            )
     loc = grid.loc(0).at(cells.get("project_id"), None)
     project = Project(
         loc=loc,

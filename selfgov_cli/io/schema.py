@@ -146,7 +146,21 @@ APPLICATION_LABELS = label_index(APPLICATION)
 
 # Expense categories: canonical code, Chinese name, extra names a clerk writes.
 EXPENSE_CATEGORIES = {
-    "work": ("工作经费", ("办公", "宣传", "活动物资", "会务", "师资", "办公费", "宣传费", "活动物资费", "会务费", "师资费")),
+    "work": (
+        "工作经费",
+        (
+            "办公",
+            "宣传",
+            "活动物资",
+            "会务",
+            "师资",
+            "办公费",
+            "宣传费",
+            "活动物资费",
+            "会务费",
+            "师资费",
+        ),
+    ),
     "org_service": ("社会组织服务", ("社会组织服务费",)),
     "volunteer": ("志愿者补贴", ("志愿者慰问", "志愿者补贴（慰问）", "志愿者补贴(慰问)")),
     "management": ("管理费", ()),

@@ -177,7 +177,11 @@ def parse_date(raw: Any) -> Parsed:
         return None, f"“{clean_text(raw)}”不是日期"
     if not isinstance(raw, str):
         return None, f"“{clean_text(raw)}”不是日期"
-    text = _SPACES.sub("", raw.translate(_FULLWIDTH)) if "年" in raw else raw.translate(_FULLWIDTH).strip()
+    text = (
+        _SPACES.sub("", raw.translate(_FULLWIDTH))
+        if "年" in raw
+        else raw.translate(_FULLWIDTH).strip()
+    )
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:

@@ -175,7 +175,9 @@ def _check_zip(path: Path) -> tuple[set[str], bool]:
                     continue  # cannot expand past the limit whatever its header says
                 if is_sheet and info.file_size > MAX_ROWS * 10:
                     _check_dimension(archive, info)
-                has_errors, rows, cols, has_formula = _scan_entry(archive, raw, info, budget, is_sheet)
+                has_errors, rows, cols, has_formula = _scan_entry(
+                    archive, raw, info, budget, is_sheet
+                )
                 formulas = formulas or has_formula
                 if rows > MAX_ROWS or (cols and rows * cols > MAX_CELLS):
                     name = _entry_sheet_name(archive, info.filename)
@@ -246,7 +248,9 @@ _WIDE_REF = re.compile(rb'\br="([A-Z]{2,3})\d')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 
-def _scan_entry(archive, raw, info, budget: list[int], is_sheet: bool) -> tuple[bool, int, int, bool]:
+def _scan_entry(
+    archive, raw, info, budget: list[int], is_sheet: bool
+) -> tuple[bool, int, int, bool]:
     """Expand one entry chunk by chunk: (has error cells, last row, widest column or 0 if <= Z,
     may hold a formula).
 

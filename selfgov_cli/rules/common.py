@@ -20,8 +20,13 @@ def _issues(ctx: Context, rule_id: str) -> Iterator[Hit]:
             yield issue.loc, issue.project_id, issue.message
 
 
-@rule("SG001", "error", COMMON, "文件无法作为工作簿读取（损坏、加密、不是电子表格或超过大小上限）",
-      "用 Excel 或 WPS 打开文件，去除密码，另存为 .xlsx 后重新提交")
+@rule(
+    "SG001",
+    "error",
+    COMMON,
+    "文件无法作为工作簿读取（损坏、加密、不是电子表格或超过大小上限）",
+    "用 Excel 或 WPS 打开文件，去除密码，另存为 .xlsx 后重新提交",
+)
 def unreadable(ctx: Context) -> Iterator[Hit]:
     """The file could not be read at all; nothing in it was checked."""
     yield from _issues(ctx, "SG001")
@@ -61,14 +66,25 @@ def _required(ctx: Context, project, key: str) -> bool:
     }.get(condition, False)
 
 
-@rule("SG003", "error", COMMON, "数值无法按类型读取（金额、日期、是/否、整数、比例），或公式没有保存结果",
-      "按提示的格式改写该单元格；公式单元格请用 Excel 或 WPS 打开并保存")
+@rule(
+    "SG003",
+    "error",
+    COMMON,
+    "数值无法按类型读取（金额、日期、是/否、整数、比例），或公式没有保存结果",
+    "按提示的格式改写该单元格；公式单元格请用 Excel 或 WPS 打开并保存",
+)
 def unparseable(ctx: Context) -> Iterator[Hit]:
     """A value cannot be read as its type, or a formula has no saved value."""
     yield from _issues(ctx, "SG003")
 
 
-@rule("SG004", "error", COMMON, "同一项目编号出现在两份申报中", "为重复的项目改用新的项目编号，或删除重复的申报")
+@rule(
+    "SG004",
+    "error",
+    COMMON,
+    "同一项目编号出现在两份申报中",
+    "为重复的项目改用新的项目编号，或删除重复的申报",
+)
 def duplicate_ids(ctx: Context) -> Iterator[Hit]:
     """The same 项目编号 appears in two applications."""
     first: dict[str, object] = {}
@@ -78,14 +94,24 @@ def duplicate_ids(ctx: Context) -> Iterator[Hit]:
             continue
         if pid in first:
             seen = first[pid].loc
-            yield project.cell("project_id"), pid, (
-                f"项目编号 {pid} 与 {seen.file} “{seen.sheet}” {seen.cell or ''} 的申报重复：请改用新的编号或删除重复申报"
+            yield (
+                project.cell("project_id"),
+                pid,
+                (
+                    f"项目编号 {pid} 与 {seen.file} “{seen.sheet}” {seen.cell or ''} 的申报重复：请改用新的编号或删除重复申报"
+                ),
             )
         else:
             first[pid] = project
 
 
-@rule("SG005", "error", COMMON, "台账、评分或评估中的项目编号没有对应的申报", "核对项目编号，或补交该项目的申报表")
+@rule(
+    "SG005",
+    "error",
+    COMMON,
+    "台账、评分或评估中的项目编号没有对应的申报",
+    "核对项目编号，或补交该项目的申报表",
+)
 def unknown_project(ctx: Context) -> Iterator[Hit]:
     """A ledger, score, evaluation (or budget, member) row names a 项目编号 with no application."""
     known = ctx.projects
@@ -99,10 +125,20 @@ def unknown_project(ctx: Context) -> Iterator[Hit]:
         for record in records:
             pid = record.project_id
             if pid and pid not in known:
-                yield record.cell("project_id"), pid, f"{what}的项目编号 {pid} 没有对应的申报：请核对编号或补交申报表"
+                yield (
+                    record.cell("project_id"),
+                    pid,
+                    f"{what}的项目编号 {pid} 没有对应的申报：请核对编号或补交申报表",
+                )
 
 
-@rule("SG006", "error", COMMON, "预算明细合计与申请金额不一致（允许误差 0.01 元）", "调整预算明细或申请金额，使两者一致")
+@rule(
+    "SG006",
+    "error",
+    COMMON,
+    "预算明细合计与申请金额不一致（允许误差 0.01 元）",
+    "调整预算明细或申请金额，使两者一致",
+)
 def budget_total(ctx: Context) -> Iterator[Hit]:
     """Budget lines do not add up to 申请金额."""
     for pid, project in ctx.projects.items():
@@ -112,12 +148,22 @@ def budget_total(ctx: Context) -> Iterator[Hit]:
             continue
         total = sum((line.amount for line in lines), Decimal(0))
         if abs(total - requested) > TOLERANCE:
-            yield project.cell("requested_amount"), pid, (
-                f"预算明细合计 {fmt_yuan(total)} 元，与申请金额 {fmt_yuan(requested)} 元不一致：请调整预算或申请金额"
+            yield (
+                project.cell("requested_amount"),
+                pid,
+                (
+                    f"预算明细合计 {fmt_yuan(total)} 元，与申请金额 {fmt_yuan(requested)} 元不一致：请调整预算或申请金额"
+                ),
             )
 
 
-@rule("SG007", "error", COMMON, "项目类别、支出类别、意向或角色不在本计划的列表中", "从模板的下拉列表中选择正确的名称")
+@rule(
+    "SG007",
+    "error",
+    COMMON,
+    "项目类别、支出类别、意向或角色不在本计划的列表中",
+    "从模板的下拉列表中选择正确的名称",
+)
 def unknown_names(ctx: Context) -> Iterator[Hit]:
     """A project category, expense category, intent or role is not one the program knows."""
     program = ctx.program
@@ -126,40 +172,76 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
     for project in ctx.data.projects:
         text = project.get("category")
         if text and program.category(text) is None:
-            yield project.cell("category"), project.project_id, f"项目类别“{text}”不是本计划的类别（{categories}）：请改正"
+            yield (
+                project.cell("category"),
+                project.project_id,
+                f"项目类别“{text}”不是本计划的类别（{categories}）：请改正",
+            )
         intent = project.get("intent")
         if intent and program.intents:
             canon = program.intent_aliases.get(intent.strip(), intent.strip())
             if canon not in all_intents:
-                yield project.cell("intent"), project.project_id, f"意向“{intent}”不是本计划的意向：请从下拉列表中选择"
+                yield (
+                    project.cell("intent"),
+                    project.project_id,
+                    f"意向“{intent}”不是本计划的意向：请从下拉列表中选择",
+                )
     expense_names = "、".join(EXPENSE_NAMES.values())
     for records in (ctx.data.budget, ctx.data.ledger):
         for record in records:
             if record.category is None and record.category_text:
-                yield record.cell("category"), record.project_id, (
-                    f"支出类别“{record.category_text}”不是规定的类别（{expense_names}）：请改正"
+                yield (
+                    record.cell("category"),
+                    record.project_id,
+                    (f"支出类别“{record.category_text}”不是规定的类别（{expense_names}）：请改正"),
                 )
     for member in ctx.data.members:
         if member.role and member.role not in ROLES:
-            yield member.cell("role"), member.project_id, f"角色“{member.role}”应为 负责人、成员 或 社工联络员：请改正"
+            yield (
+                member.cell("role"),
+                member.project_id,
+                f"角色“{member.role}”应为 负责人、成员 或 社工联络员：请改正",
+            )
 
 
-@rule("SG008", "warning", COMMON, "工作簿中没有可识别的工作表，已跳过", "如该文件应参与校验，请按模板重命名工作表")
+@rule(
+    "SG008",
+    "warning",
+    COMMON,
+    "工作簿中没有可识别的工作表，已跳过",
+    "如该文件应参与校验，请按模板重命名工作表",
+)
 def skipped(ctx: Context) -> Iterator[Hit]:
     """A workbook has no sheet sgov knows; it was skipped."""
     yield from _issues(ctx, "SG008")
 
 
-@rule("SG009", "error", COMMON, "预算或台账金额为零或负数", "填写正数金额；冲销请删除原记录而不是记负数")
+@rule(
+    "SG009",
+    "error",
+    COMMON,
+    "预算或台账金额为零或负数",
+    "填写正数金额；冲销请删除原记录而不是记负数",
+)
 def non_positive(ctx: Context) -> Iterator[Hit]:
     """A budget line or ledger amount is zero or negative."""
     for records, what in ((ctx.data.budget, "预算金额"), (ctx.data.ledger, "报销金额")):
         for record in records:
             if record.amount is not None and record.amount <= 0:
-                yield record.cell("amount"), record.project_id, f"{what}为 {fmt_yuan(record.amount)} 元，应大于零：请改正"
+                yield (
+                    record.cell("amount"),
+                    record.project_id,
+                    f"{what}为 {fmt_yuan(record.amount)} 元，应大于零：请改正",
+                )
 
 
-@rule("SG010", "error", COMMON, "同一发票号出现在多条台账记录中（可能重复报销）", "核对发票，删除重复的报销记录")
+@rule(
+    "SG010",
+    "error",
+    COMMON,
+    "同一发票号出现在多条台账记录中（可能重复报销）",
+    "核对发票，删除重复的报销记录",
+)
 def duplicate_invoices(ctx: Context) -> Iterator[Hit]:
     """The same 发票号 is on more than one ledger row, anywhere in the folder."""
     first: dict[str, object] = {}
@@ -169,8 +251,12 @@ def duplicate_invoices(ctx: Context) -> Iterator[Hit]:
             continue
         if key in first:
             seen = first[key].loc
-            yield expense.cell("invoice_no"), expense.project_id, (
-                f"发票号 {expense.invoice_no} 已在 {seen.file} “{seen.sheet}” 第 {seen.row} 行报销过：可能重复报销，请核对"
+            yield (
+                expense.cell("invoice_no"),
+                expense.project_id,
+                (
+                    f"发票号 {expense.invoice_no} 已在 {seen.file} “{seen.sheet}” 第 {seen.row} 行报销过：可能重复报销，请核对"
+                ),
             )
         else:
             first[key] = expense
@@ -191,14 +277,23 @@ def outside_period(ctx: Context) -> Iterator[Hit]:
             continue
         start, end = period
         if day < start or day > end:
-            yield expense.cell("date"), expense.project_id, (
-                f"支出日期 {day.isoformat()} 不在项目执行期 {start.isoformat()} 至 "
-                f"{end.isoformat()} 内：执行期外的支出不能报销"
+            yield (
+                expense.cell("date"),
+                expense.project_id,
+                (
+                    f"支出日期 {day.isoformat()} 不在项目执行期 {start.isoformat()} 至 "
+                    f"{end.isoformat()} 内：执行期外的支出不能报销"
+                ),
             )
 
 
-@rule("SG012", "error", "浦兴 四.4(3)", "支出类别在项目预算中没有对应的预算行（未经批准的调整不予报销）",
-      "先按程序申请调整预算，批准后再报销")
+@rule(
+    "SG012",
+    "error",
+    "浦兴 四.4(3)",
+    "支出类别在项目预算中没有对应的预算行（未经批准的调整不予报销）",
+    "先按程序申请调整预算，批准后再报销",
+)
 def unbudgeted(ctx: Context) -> Iterator[Hit]:
     """An expense's category has no line in the project's budget."""
     budgeted: dict[str, set[str | None]] = {}  # project -> its budget's categories
@@ -212,8 +307,10 @@ def unbudgeted(ctx: Context) -> Iterator[Hit]:
             categories = budgeted[pid] = {line.category for line in lines}
         if expense.category not in categories:
             name = EXPENSE_NAMES[expense.category]
-            yield expense.cell("category"), expense.project_id, (
-                f"预算中没有“{name}”类支出，这笔支出未经批准：请先申请调整预算"
+            yield (
+                expense.cell("category"),
+                expense.project_id,
+                (f"预算中没有“{name}”类支出，这笔支出未经批准：请先申请调整预算"),
             )
 
 
@@ -236,14 +333,24 @@ def over_budget_line(ctx: Context) -> Iterator[Hit]:
             before = spent.get(code, Decimal(0))
             spent[code] = before + expense.amount
             if before <= budget[code] < spent[code]:
-                yield expense.cell("amount"), pid, (
-                    f"“{EXPENSE_NAMES[code]}”累计支出 {fmt_yuan(spent[code])} 元，超过该类预算 "
-                    f"{fmt_yuan(budget[code])} 元：请核对或申请调整预算"
+                yield (
+                    expense.cell("amount"),
+                    pid,
+                    (
+                        f"“{EXPENSE_NAMES[code]}”累计支出 {fmt_yuan(spent[code])} 元，超过该类预算 "
+                        f"{fmt_yuan(budget[code])} 元：请核对或申请调整预算"
+                    ),
                 )
 
 
 def _ledger_order(expense) -> tuple:
-    return (expense.date is None, expense.date or 0, expense.loc.file or "", expense.loc.sheet or "", expense.loc.row or 0)
+    return (
+        expense.date is None,
+        expense.date or 0,
+        expense.loc.file or "",
+        expense.loc.sheet or "",
+        expense.loc.row or 0,
+    )
 
 
 @rule("SG015", "error", COMMON, "开始日期晚于结束日期", "改正项目的开始日期或结束日期")
@@ -251,15 +358,29 @@ def reversed_period(ctx: Context) -> Iterator[Hit]:
     """开始日期 is after 结束日期."""
     for project in ctx.data.projects:
         if project.start and project.end and project.start > project.end:
-            yield project.cell("start_date"), project.project_id, (
-                f"开始日期 {project.start.isoformat()} 晚于结束日期 {project.end.isoformat()}：请改正"
+            yield (
+                project.cell("start_date"),
+                project.project_id,
+                (
+                    f"开始日期 {project.start.isoformat()} 晚于结束日期 {project.end.isoformat()}：请改正"
+                ),
             )
 
 
-@rule("SG016", "warning", COMMON, "工作经费或社会组织服务支出没有发票号", "补填发票号，或附上无法取得发票的说明")
+@rule(
+    "SG016",
+    "warning",
+    COMMON,
+    "工作经费或社会组织服务支出没有发票号",
+    "补填发票号，或附上无法取得发票的说明",
+)
 def missing_invoice(ctx: Context) -> Iterator[Hit]:
     """A work or org_service expense has no 发票号."""
     for expense in ctx.data.ledger:
         if expense.category in ("work", "org_service") and not expense.invoice_no.strip():
             where = expense.cell("invoice_no") if "invoice_no" in expense.cells else expense.loc
-            yield where, expense.project_id, f"“{EXPENSE_NAMES[expense.category]}”支出没有发票号：请补填发票号"
+            yield (
+                where,
+                expense.project_id,
+                f"“{EXPENSE_NAMES[expense.category]}”支出没有发票号：请补填发票号",
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from selfgov_cli.programs.base import Program
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -154,7 +154,9 @@ class Context:
         """Each project's ledger rows by date, then place: what running totals walk (sorted once)."""
         from selfgov_cli.rules.common import _ledger_order
 
-        return {pid: sorted(rows, key=_ledger_order) for pid, rows in self.ledger_by_project.items()}
+        return {
+            pid: sorted(rows, key=_ledger_order) for pid, rows in self.ledger_by_project.items()
+        }
 
     @cached_property
     def evaluation_by_project(self) -> dict[str, Any]:
@@ -176,7 +178,11 @@ def _group(records: Iterable[Any]) -> dict[str, list]:
 def rules_for(program: Program) -> list[Rule]:
     """Common rules and the rules of the program's family, in id order."""
     _load_builtin_rules()
-    return [r for r in sorted(REGISTRY.values(), key=lambda r: r.id) if r.program in (None, program.family)]
+    return [
+        r
+        for r in sorted(REGISTRY.values(), key=lambda r: r.id)
+        if r.program in (None, program.family)
+    ]
 
 
 def _load_builtin_rules() -> None:
@@ -185,13 +191,17 @@ def _load_builtin_rules() -> None:
     load_rule_modules()
 
 
-def run_rules(ctx: Context, only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> list[Finding]:
+def run_rules(
+    ctx: Context, only: Iterable[str] | None = None, skip: Iterable[str] = ()
+) -> list[Finding]:
     """Every finding of every applicable rule, sorted by place. A rule never stops the others."""
     wanted = set(only) if only is not None else None
     skipped = set(skip) | set(ctx.program.disabled_rules)
     found: list[Finding] = []
     active = [
-        r for r in rules_for(ctx.program) if r.id not in skipped and (wanted is None or r.id in wanted)
+        r
+        for r in rules_for(ctx.program)
+        if r.id not in skipped and (wanted is None or r.id in wanted)
     ]
     for item in (r for r in active if not r.late):
         found.extend(_findings(item, item.check(ctx)))
@@ -220,5 +230,7 @@ def _findings(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
 def summarize(findings: list[Finding]) -> dict[str, int]:
     counts = {"errors": 0, "warnings": 0, "infos": 0}
     for finding in findings:
-        counts[{"error": "errors", "warning": "warnings", "info": "infos"}[finding.severity.value]] += 1
+        counts[
+            {"error": "errors", "warning": "warnings", "info": "infos"}[finding.severity.value]
+        ] += 1
     return counts

@@ -16,9 +16,18 @@ runner = CliRunner()
 
 def _form(path: Path, **override) -> None:
     fields = {
-        "项目编号": "PX-1", "项目名称": "楼道微更新", "项目类别": "悦家", "居民区": "浦兴一居",
-        "申报主体": "浦兴一居委", "项目负责人": "张三丰", "负责人是否本居民区居民": "是", "联系电话": "13812345678",
-        "申请金额": "10000", "开始日期": "2023-03-01", "结束日期": "2023-12-31", "征询居民人数": 45,
+        "项目编号": "PX-1",
+        "项目名称": "楼道微更新",
+        "项目类别": "悦家",
+        "居民区": "浦兴一居",
+        "申报主体": "浦兴一居委",
+        "项目负责人": "张三丰",
+        "负责人是否本居民区居民": "是",
+        "联系电话": "13812345678",
+        "申请金额": "10000",
+        "开始日期": "2023-03-01",
+        "结束日期": "2023-12-31",
+        "征询居民人数": 45,
         "听证会日期": "2023-02-15",
     }
     fields.update(override)
@@ -53,8 +62,15 @@ def test_error_findings_exit_1_with_located_json(tmp_path):
     findings = json.loads(result.stdout)["findings"]
     assert findings == [
         {
-            "rule": "SG003", "severity": "error", "project_id": "PX-1", "file": "a.xlsx", "sheet": "申报表",
-            "cell": "B9", "row": 9, "message": findings[0]["message"], "clause": "通用规则",
+            "rule": "SG003",
+            "severity": "error",
+            "project_id": "PX-1",
+            "file": "a.xlsx",
+            "sheet": "申报表",
+            "cell": "B9",
+            "row": 9,
+            "message": findings[0]["message"],
+            "clause": "通用规则",
             "fix": findings[0]["fix"],
         }
     ]
@@ -107,7 +123,8 @@ def test_inputs_are_never_written_and_no_traceback(tmp_path):
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
     proc = subprocess.run(
         [sys.executable, "-m", "selfgov_cli.cli.app", "validate", str(tmp_path), "-f", "json"],
-        capture_output=True, timeout=60,
+        capture_output=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert b"Traceback" not in proc.stderr
@@ -125,7 +142,12 @@ def test_rules_and_programs_commands():
     assert one.exit_code == 0 and "SG006" in one.stdout and "改正方法" in one.stdout
     assert _run("rules", "XX999").exit_code == 2
     programs = json.loads(_run("programs", "-f", "json").stdout)["programs"]
-    assert [p["id"] for p in programs] == ["puxing-2023", "xinjing-2021", "chengdu-2023", "gonghexinlu-2023"]
+    assert [p["id"] for p in programs] == [
+        "puxing-2023",
+        "xinjing-2021",
+        "chengdu-2023",
+        "gonghexinlu-2023",
+    ]
     shown = json.loads(_run("programs", "puxing-2023", "-f", "json").stdout)
     assert shown["tranches"][0]["share"] == "0.60"
     assert _run("programs", "nowhere").exit_code == 2

@@ -9,7 +9,9 @@ import openpyxl
 from selfgov_cli.io.loader import discover, load_folder
 
 
-def _book(path: Path, sheets: dict[str, list[tuple]], merges: dict[str, list[str]] | None = None) -> Path:
+def _book(
+    path: Path, sheets: dict[str, list[tuple]], merges: dict[str, list[str]] | None = None
+) -> Path:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
@@ -158,7 +160,9 @@ def test_tables_budget_members_ledger(tmp_path):
         ("PX-1", "work", Decimal("1000.00"), 3),
         ("PX-1", "management", Decimal("200.00"), 4),
     ]
-    assert [(m.project_id, m.name, m.role, m.is_resident) for m in data.members] == [("PX-1", "张三", "负责人", True)]
+    assert [(m.project_id, m.name, m.role, m.is_resident) for m in data.members] == [
+        ("PX-1", "张三", "负责人", True)
+    ]
     assert [(e.loc.file, e.loc.row, e.category, e.amount) for e in data.ledger] == [
         ("台账.xlsx", 2, "work", Decimal("300.00")),
         ("台账.xlsx", 4, "volunteer", None),
@@ -170,7 +174,11 @@ def test_multi_project_budget_needs_project_id_column(tmp_path):
     _book(
         tmp_path / "a.xlsx",
         {
-            "项目汇总": [("项目编号", "项目名称", "申请金额"), ("P1", "甲", "1万"), ("P2", "乙", 20000)],
+            "项目汇总": [
+                ("项目编号", "项目名称", "申请金额"),
+                ("P1", "甲", "1万"),
+                ("P2", "乙", 20000),
+            ],
             "预算明细": [("支出类别", "明细", "金额"), ("管理费", "x", 100)],
         },
     )
@@ -186,7 +194,12 @@ def test_multi_project_budget_needs_project_id_column(tmp_path):
 def test_missing_required_column_and_cell(tmp_path):
     _book(
         tmp_path / "a.xlsx",
-        {"经费台账": [("日期", "项目编号", "支出类别", "摘要", "收款方"), ("2023-04-01", "", "管理费", "x", "y")]},
+        {
+            "经费台账": [
+                ("日期", "项目编号", "支出类别", "摘要", "收款方"),
+                ("2023-04-01", "", "管理费", "x", "y"),
+            ]
+        },
     )
     data = load_folder(tmp_path)
     assert _issues(data) == [
@@ -197,7 +210,10 @@ def test_missing_required_column_and_cell(tmp_path):
 
 
 def test_recognition_by_sheet_name_and_skips(tmp_path):
-    _book(tmp_path / "随便叫什么.xlsx", {"Sheet1": [("x",)], " 评估结果 ": [("项目编号", "中期评估"), ("P1", "合格")]})
+    _book(
+        tmp_path / "随便叫什么.xlsx",
+        {"Sheet1": [("x",)], " 评估结果 ": [("项目编号", "中期评估"), ("P1", "合格")]},
+    )
     _book(tmp_path / "无关.xlsx", {"通讯录": [("姓名", "电话")]})
     _book(tmp_path / "~$锁.xlsx", {"申报表": [("项目编号", "X")]})
     _book(tmp_path / ".hidden" / "a.xlsx", {"申报表": [("项目编号", "X")]})
@@ -210,7 +226,9 @@ def test_recognition_by_sheet_name_and_skips(tmp_path):
 
 def test_csv_table_by_file_stem(tmp_path):
     (tmp_path / "经费台账.csv").write_bytes(
-        "日期,项目编号,支出类别,摘要,金额,收款方\n2023-05-01,P1,管理费,杂项,\"1,200\",某店\n".encode("gb18030")
+        '日期,项目编号,支出类别,摘要,金额,收款方\n2023-05-01,P1,管理费,杂项,"1,200",某店\n'.encode(
+            "gb18030"
+        )
     )
     (tmp_path / "other.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     data = load_folder(tmp_path)
@@ -223,7 +241,9 @@ def test_csv_table_by_file_stem(tmp_path):
 def test_unreadable_files_are_sg001_and_the_run_goes_on(tmp_path):
     (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04broken")
     (tmp_path / "空.xlsx").write_bytes(b"")
-    (tmp_path / "网页.xls").write_text("<html><table><tr><td>1</td></tr></table></html>", encoding="utf-8")
+    (tmp_path / "网页.xls").write_text(
+        "<html><table><tr><td>1</td></tr></table></html>", encoding="utf-8"
+    )
     _book(tmp_path / "好.xlsx", {"申报表": [("项目编号", "P1")]})
     data = load_folder(tmp_path)
     assert [p.project_id for p in data.projects] == ["P1"]
@@ -237,7 +257,10 @@ def test_unreadable_files_are_sg001_and_the_run_goes_on(tmp_path):
 def test_budget_problems_in_a_form_workbook_name_its_project(tmp_path):
     _book(
         tmp_path / "a.xlsx",
-        {"申报表": [("项目编号", "PX-7")], "预算明细": [("支出类别", "明细", "金额"), ("管理费", "杂项", "一百")]},
+        {
+            "申报表": [("项目编号", "PX-7")],
+            "预算明细": [("支出类别", "明细", "金额"), ("管理费", "杂项", "一百")],
+        },
     )
     assert _issues(load_folder(tmp_path)) == [("SG003", "a.xlsx", "预算明细", "C2", "PX-7")]
 

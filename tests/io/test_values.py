@@ -86,9 +86,25 @@ def test_bad_dates(raw):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("是", True), ("否", False), ("有", True), ("无", False), ("Y", True), ("n", False), ("YES", True),
-     ("no", False), ("true", True), ("False", False), ("1", True), ("0", False), (1.0, True), (0, False),
-     ("√", True), ("×", False), (True, True)],
+    [
+        ("是", True),
+        ("否", False),
+        ("有", True),
+        ("无", False),
+        ("Y", True),
+        ("n", False),
+        ("YES", True),
+        ("no", False),
+        ("true", True),
+        ("False", False),
+        ("1", True),
+        ("0", False),
+        (1.0, True),
+        (0, False),
+        ("√", True),
+        ("×", False),
+        (True, True),
+    ],
 )
 def test_yes_no(raw, expected):
     assert parse_bool(raw) == (expected, None)
@@ -101,7 +117,15 @@ def test_yes_no_failure():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("85%", "0.85"), ("0.85", "0.85"), ("85", "0.85"), (0.85, "0.85"), (85, "0.85"), ("100%", "1"), ("１００％", "1")],
+    [
+        ("85%", "0.85"),
+        ("0.85", "0.85"),
+        ("85", "0.85"),
+        (0.85, "0.85"),
+        (85, "0.85"),
+        ("100%", "1"),
+        ("１００％", "1"),
+    ],
 )
 def test_rates(raw, expected):
     value, err = parse_rate(raw)

@@ -24,9 +24,24 @@ FORM = {
     "征询居民人数": 45,
     "听证会日期": "2023-02-15",
 }
-BUDGET = [("工作经费", "物资", 6500), ("志愿者补贴", "慰问", 2000), ("管理费", "杂项", 500), ("表彰奖励", "奖状", 500),
-          ("社会组织服务", "培训", 500)]
-LEDGER_HEAD = ("日期", "项目编号", "支出类别", "摘要", "金额", "发票号", "收款方", "负责人签字", "备注")
+BUDGET = [
+    ("工作经费", "物资", 6500),
+    ("志愿者补贴", "慰问", 2000),
+    ("管理费", "杂项", 500),
+    ("表彰奖励", "奖状", 500),
+    ("社会组织服务", "培训", 500),
+]
+LEDGER_HEAD = (
+    "日期",
+    "项目编号",
+    "支出类别",
+    "摘要",
+    "金额",
+    "发票号",
+    "收款方",
+    "负责人签字",
+    "备注",
+)
 
 
 def write(path: Path, form: dict | None = None, budget=None, ledger=None, members=None) -> Path:
@@ -80,7 +95,13 @@ def test_sg002_required_fields(tmp_path):
     del form["申报主体"]
     write(tmp_path / "a.xlsx", form, BUDGET)
     assert sg(tmp_path, {"SG002"}) == [
-        ("SG002", "PX-1", "a.xlsx", "申报表", "B1"),  # 申报主体 label absent: points at the 项目编号 cell
+        (
+            "SG002",
+            "PX-1",
+            "a.xlsx",
+            "申报表",
+            "B1",
+        ),  # 申报主体 label absent: points at the 项目编号 cell
         ("SG002", "PX-1", "a.xlsx", "申报表", "B2"),
     ]
 
@@ -93,8 +114,12 @@ def test_sg002_continuing_needs_prior_usage_rate(tmp_path):
 
 
 def test_sg003_sg009(tmp_path):
-    write(tmp_path / "a.xlsx", FORM, BUDGET, [expense(amount="一百"), expense(amount=0, invoice="F2"),
-                                              expense(amount=-5, invoice="F3")])
+    write(
+        tmp_path / "a.xlsx",
+        FORM,
+        BUDGET,
+        [expense(amount="一百"), expense(amount=0, invoice="F2"), expense(amount=-5, invoice="F3")],
+    )
     assert sg(tmp_path, {"SG003", "SG009"}) == [
         ("SG003", "PX-1", "a.xlsx", "经费台账", "E2"),
         ("SG009", "PX-1", "a.xlsx", "经费台账", "E3"),
@@ -113,7 +138,9 @@ def test_sg005_unknown_project(tmp_path):
     assert sg(tmp_path, {"SG005"}) == [("SG005", "PX-404", "a.xlsx", "经费台账", "B2")]
 
 
-@pytest.mark.parametrize(("requested", "fires"), [("10000", False), ("10000.01", False), ("10000.02", True)])
+@pytest.mark.parametrize(
+    ("requested", "fires"), [("10000", False), ("10000.01", False), ("10000.02", True)]
+)
 def test_sg006_budget_total_tolerance(tmp_path, requested, fires):
     write(tmp_path / "a.xlsx", {**FORM, "申请金额": requested}, BUDGET)
     expected = [("SG006", "PX-1", "a.xlsx", "申报表", "B8")] if fires else []
@@ -148,10 +175,17 @@ def test_sg010_duplicate_invoice_across_files(tmp_path):
 
 
 def test_sg011_outside_period_boundaries(tmp_path):
-    write(tmp_path / "a.xlsx", FORM, BUDGET, [
-        expense(day="2023-03-01", invoice="A"), expense(day="2023-12-31", invoice="B"),
-        expense(day="2023-02-28", invoice="C"), expense(day="2024-01-01", invoice="D"),
-    ])
+    write(
+        tmp_path / "a.xlsx",
+        FORM,
+        BUDGET,
+        [
+            expense(day="2023-03-01", invoice="A"),
+            expense(day="2023-12-31", invoice="B"),
+            expense(day="2023-02-28", invoice="C"),
+            expense(day="2024-01-01", invoice="D"),
+        ],
+    )
     assert sg(tmp_path, {"SG011"}) == [
         ("SG011", "PX-1", "a.xlsx", "经费台账", "A4"),
         ("SG011", "PX-1", "a.xlsx", "经费台账", "A5"),
@@ -160,13 +194,22 @@ def test_sg011_outside_period_boundaries(tmp_path):
 
 def test_sg012_and_sg013(tmp_path):
     budget = [("工作经费", "物资", 9000), ("管理费", "杂项", 1000)]
-    write(tmp_path / "a.xlsx", FORM, budget, [
-        expense(cat="表彰奖励", invoice="A"),
-        expense(cat="管理费", amount=600, invoice="B", day="2023-04-02"),
-        expense(cat="管理费", amount=400, invoice="C", day="2023-04-03"),  # exactly the line: fine
-        expense(cat="管理费", amount=1, invoice="D", day="2023-04-04"),  # crosses it
-        expense(cat="管理费", amount=1, invoice="E", day="2023-04-05"),  # already over: not repeated
-    ])
+    write(
+        tmp_path / "a.xlsx",
+        FORM,
+        budget,
+        [
+            expense(cat="表彰奖励", invoice="A"),
+            expense(cat="管理费", amount=600, invoice="B", day="2023-04-02"),
+            expense(
+                cat="管理费", amount=400, invoice="C", day="2023-04-03"
+            ),  # exactly the line: fine
+            expense(cat="管理费", amount=1, invoice="D", day="2023-04-04"),  # crosses it
+            expense(
+                cat="管理费", amount=1, invoice="E", day="2023-04-05"
+            ),  # already over: not repeated
+        ],
+    )
     assert sg(tmp_path, {"SG012", "SG013"}) == [
         ("SG012", "PX-1", "a.xlsx", "经费台账", "C2"),
         ("SG013", "PX-1", "a.xlsx", "经费台账", "E5"),
@@ -179,9 +222,16 @@ def test_sg015_reversed_period(tmp_path):
 
 
 def test_sg016_missing_invoice_only_for_work_and_org_service(tmp_path):
-    write(tmp_path / "a.xlsx", FORM, BUDGET, [
-        expense(invoice=""), expense(cat="志愿者补贴", invoice=""), expense(cat="社会组织服务", invoice=None),
-    ])
+    write(
+        tmp_path / "a.xlsx",
+        FORM,
+        BUDGET,
+        [
+            expense(invoice=""),
+            expense(cat="志愿者补贴", invoice=""),
+            expense(cat="社会组织服务", invoice=None),
+        ],
+    )
     assert sg(tmp_path, {"SG016"}) == [
         ("SG016", "PX-1", "a.xlsx", "经费台账", "F2"),
         ("SG016", "PX-1", "a.xlsx", "经费台账", "F4"),
