@@ -84,7 +84,7 @@ def console(quiet: bool = False):
         highlight=False,
         emoji=False,
         soft_wrap=plain,
-        width=120 if plain else None,
+        width=200 if plain else None,
     )
 
 

@@ -139,9 +139,7 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
             ("使用率", "right"),
             ("应收回", "right"),
         ):
-            table.add_column(
-                name, justify=justify, overflow="fold", no_wrap=name not in ("项目编号", "居民区")
-            )
+            table.add_column(name, justify=justify, overflow="fold", no_wrap=name != "居民区")
         for p in projects:
             tranches = "\n".join(
                 f"{t['n']} {_STATUS[t['status']]} {_money(t['amount'])}" for t in p["tranches"]
