@@ -351,7 +351,8 @@ def plans_and_overdraws(
     plans: dict[str, Plan] = {}
     hits: list[Hit] = []
     for pid in sorted(ctx.projects):
-        rows = sorted(eligible(ledgers.by_project.get(pid, ()), ledgers.errors), key=_by_date)
+        # ctx.ledger_in_order is sorted by date then place once for all rules; eligible keeps it
+        rows = eligible(ctx.ledger_in_order.get(pid, ()), ledgers.errors)
         blocking = ledgers.blocking.get(pid, [])
         plan = plan_project(ctx, ctx.projects[pid], blocking, rows, unselected.get(pid, ""))
         plans[pid] = plan

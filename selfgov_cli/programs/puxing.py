@@ -372,19 +372,29 @@ def not_signed(ctx: Context) -> Iterator[Hit]:
 )
 def remark_incomplete(ctx: Context) -> Iterator[Hit]:
     """台账备注没有写“自治金项目”，或没有写本项目的名称（比较时忽略空格、引号和标点）。"""
+    verdicts: dict[tuple[str, str], str | None] = {}  # (备注, 项目编号) -> what is missing
     for expense in ctx.data.ledger:
-        project = ctx.projects.get(expense.project_id or "")
-        remark = text_key(expense.remark)
-        missing = [] if "自治金项目" in remark else ["“自治金项目”"]
-        if project is not None and text_key(project.name) and text_key(project.name) not in remark:
-            missing.append(f"项目名称“{project.name}”")
-        if missing:
+        key = (expense.remark, expense.project_id or "")
+        if key in verdicts:
+            verdict = verdicts[key]
+        else:
+            verdict = verdicts[key] = _remark_gap(ctx, *key)
+        if verdict:
             loc = expense.cell("remark") if "remark" in expense.columns else expense.loc
-            yield (
-                loc,
-                expense.project_id,
-                f"备注没有写明{'和'.join(missing)}：报销单上应注明“自治金项目”及具体项目名称",
-            )
+            yield loc, expense.project_id, verdict
+
+
+def _remark_gap(ctx: Context, remark_text: str, pid: str) -> str | None:
+    """The message for a remark lacking 自治金项目 or the project's name, else None."""
+    project = ctx.projects.get(pid)
+    remark = text_key(remark_text)
+    missing = [] if "自治金项目" in remark else ["“自治金项目”"]
+    name = text_key(project.name) if project is not None else ""
+    if name and name not in remark:
+        missing.append(f"项目名称“{project.name}”")
+    if not missing:
+        return None
+    return f"备注没有写明{'和'.join(missing)}：报销单上应注明“自治金项目”及具体项目名称"
 
 
 def _welfare_hit(ctx: Context, project: Project) -> Hit | None:
