@@ -12,8 +12,10 @@ from selfgov_cli.cli.common import (
     EXIT_OK,
     AsOfOpt,
     FolderArg,
+    NoCacheOpt,
     ProgramOpt,
     QuietOpt,
+    WorkersOpt,
     console,
     fail,
     load_or_fail,
@@ -56,6 +58,8 @@ def rank(
     program: ProgramOpt = None,
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
+    no_cache: NoCacheOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """按评审打分表排名：去掉最高最低分、加减分、入围线、区县名额、资金线，每个项目都说明排在此处的原因。"""
     from selfgov_cli.rank import RankError
@@ -68,7 +72,7 @@ def rank(
         fail("-o 只用于 --format json 或 xlsx")
     amount = _pool(pool)
     when = parse_as_of(as_of)
-    loaded = load_or_fail(folder, program)
+    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     result = validate(folder, as_of=when, loaded=loaded)
     try:
         ranking = run_rank(result, stage=stage, pool=amount)

@@ -11,8 +11,10 @@ from selfgov_cli.cli.common import (
     EXIT_OK,
     AsOfOpt,
     FolderArg,
+    NoCacheOpt,
     ProgramOpt,
     QuietOpt,
+    WorkersOpt,
     console,
     fail,
     load_or_fail,
@@ -53,6 +55,8 @@ def report(
     program: ProgramOpt = None,
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
+    no_cache: NoCacheOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """生成公示名单、汇总报告或带批注的工作簿副本。有问题记录也照常生成（退出码 0）；无法生成时退出码 2。"""
     from selfgov_cli.rank import RankError
@@ -66,7 +70,7 @@ def report(
     if templates is not None and not templates.is_dir():
         fail(f"--templates 指定的文件夹不存在：{templates}")
     when = parse_as_of(as_of)
-    loaded = load_or_fail(folder, program)
+    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     out_dir = out if out is not None else folder / DEFAULT_OUT
     result = validate(folder, as_of=when, loaded=loaded)
     try:

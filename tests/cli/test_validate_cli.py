@@ -156,3 +156,24 @@ def test_rules_and_programs_commands():
 def test_version():
     result = _run("--version")
     assert result.exit_code == 0 and result.stdout.startswith("sgov ")
+
+
+def test_every_reading_command_takes_the_cache_and_worker_options(tmp_path):
+    _form(tmp_path / "a.xlsx")
+    for command in (
+        ["validate"],
+        ["disburse"],
+        ["rank"],
+        ["report", "--kind", "publicity", "-o", tmp_path / "out"],
+    ):
+        result = _run(
+            *command[:1],
+            tmp_path,
+            *command[1:],
+            "--no-cache",
+            "--workers",
+            "1",
+            "--as-of",
+            "2023-12-31",
+        )
+        assert result.exit_code == 0, (command, result.output)
