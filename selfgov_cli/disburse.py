@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from selfgov_cli.io.schema import EXPENSE_NAMES
-from selfgov_cli.model import Evaluation, Expense, Project
+from selfgov_cli.model import Evaluation, Expense, Project, ledger_order
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_rate, fmt_yuan, split
 from selfgov_cli.privacy import scrub
 from selfgov_cli.rules.engine import REGISTRY, Context, Finding, Hit
@@ -42,17 +42,6 @@ RowKey = tuple[str | None, str | None, int | None]
 
 def row_key(loc) -> RowKey:
     return (loc.file, loc.sheet, loc.row)
-
-
-def _by_date(expense: Expense) -> tuple:
-    loc = expense.loc
-    return (
-        expense.date is None,
-        expense.date or date.min,
-        loc.file or "",
-        loc.sheet or "",
-        loc.row or 0,
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -589,7 +578,7 @@ def _project_money(
     spent = eligible_spent = over = ZERO
     ineligible: list[dict[str, Any]] = []
     tally: list[tuple[Expense, bool]] = []
-    for expense in sorted(rows, key=_by_date):
+    for expense in sorted(rows, key=ledger_order):
         amount = expense.amount if expense.amount is not None and expense.amount > 0 else ZERO
         spent += amount
         key = row_key(expense.loc)

@@ -137,6 +137,18 @@ class Expense(Record):
     columns: frozenset[str] = field(default_factory=frozenset, compare=False)
 
 
+def ledger_order(expense: Expense) -> tuple:
+    """The order running totals walk a ledger in: by date (undated last), then by place."""
+    loc = expense.loc
+    return (
+        expense.date is None,
+        expense.date or date.min,
+        loc.file or "",
+        loc.sheet or "",
+        loc.row or 0,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Score(Record):
     project_id: str | None = None

@@ -343,16 +343,6 @@ def over_budget_line(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def _ledger_order(expense) -> tuple:
-    return (
-        expense.date is None,
-        expense.date or 0,
-        expense.loc.file or "",
-        expense.loc.sheet or "",
-        expense.loc.row or 0,
-    )
-
-
 @rule("SG015", "error", COMMON, "开始日期晚于结束日期", "改正项目的开始日期或结束日期")
 def reversed_period(ctx: Context) -> Iterator[Hit]:
     """开始日期 is after 结束日期."""

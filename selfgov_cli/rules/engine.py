@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from selfgov_cli.model import Dataset, Location, Project
+from selfgov_cli.model import Dataset, Location, Project, ledger_order
 
 if TYPE_CHECKING:
     from selfgov_cli.programs.base import Program
@@ -152,11 +152,7 @@ class Context:
     @cached_property
     def ledger_in_order(self) -> dict[str, list]:
         """Each project's ledger rows by date, then place: what running totals walk (sorted once)."""
-        from selfgov_cli.rules.common import _ledger_order
-
-        return {
-            pid: sorted(rows, key=_ledger_order) for pid, rows in self.ledger_by_project.items()
-        }
+        return {pid: sorted(rows, key=ledger_order) for pid, rows in self.ledger_by_project.items()}
 
     @cached_property
     def evaluation_by_project(self) -> dict[str, Any]:
