@@ -40,6 +40,13 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_CANNOT_RUN)
 
 
+def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> None:
+    """Exit 2 naming the option and its allowed values when value is not one of them."""
+    if value not in allowed:
+        words = allowed[0] if len(allowed) == 1 else f"{'、'.join(allowed[:-1])} 或 {allowed[-1]}"
+        fail(f"{option} 只能是 {words}（现为 {value!r}）")
+
+
 def parse_as_of(text: str | None) -> date:
     if not text:
         return date.today()

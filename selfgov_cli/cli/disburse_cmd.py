@@ -16,6 +16,7 @@ from selfgov_cli.cli.common import (
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
+    check_choice,
     console,
     fail,
     load_or_fail,
@@ -48,8 +49,7 @@ def disburse(
     from selfgov_cli.disburse import disburse as compute
     from selfgov_cli.validate import validate as run
 
-    if fmt not in FORMATS:
-        fail(f"--format 只能是 table、json 或 xlsx（现为 {fmt!r}）")
+    check_choice("--format", fmt, FORMATS)
     if fmt == "xlsx" and output is None:
         fail("--format xlsx 需要用 -o 指定输出文件，如 -o 拨付核算.xlsx")
     when = parse_as_of(as_of)

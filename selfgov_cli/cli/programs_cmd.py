@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from selfgov_cli.cli.common import EXIT_OK, QuietOpt, console, fail, print_json
+from selfgov_cli.cli.common import EXIT_OK, QuietOpt, check_choice, console, fail, print_json
 
 _GATES = {"approval": "立项时", "midterm": "中期评估通过后", "final": "末期评估通过后"}
 _CONDITIONS = {
@@ -97,8 +97,7 @@ def programs(
     from selfgov_cli.programs import builtin, get_program
     from selfgov_cli.programs.base import ProgramError
 
-    if fmt not in ("table", "json"):
-        fail(f"--format 只能是 table 或 json（现为 {fmt!r}）")
+    check_choice("--format", fmt, ("table", "json"))
     out = console(quiet)
     if program_id is None:
         items = [describe(p) for p in builtin().values()]

@@ -16,6 +16,7 @@ from selfgov_cli.cli.common import (
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
+    check_choice,
     console,
     fail,
     load_or_fail,
@@ -66,8 +67,7 @@ def rank(
     from selfgov_cli.rank import rank as run_rank
     from selfgov_cli.validate import validate
 
-    if fmt not in FORMATS:
-        fail(f"--format 只能是 table、json 或 xlsx（现为 {fmt!r}）")
+    check_choice("--format", fmt, FORMATS)
     if output is not None and fmt == "table":
         fail("-o 只用于 --format json 或 xlsx")
     amount = _pool(pool)

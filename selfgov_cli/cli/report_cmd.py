@@ -15,6 +15,7 @@ from selfgov_cli.cli.common import (
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
+    check_choice,
     console,
     fail,
     load_or_fail,
@@ -63,10 +64,8 @@ def report(
     from selfgov_cli.report import FORMATS, KINDS, ReportError, render
     from selfgov_cli.validate import validate
 
-    if kind not in KINDS:
-        fail(f"--kind 只能是 publicity、summary 或 annotated（现为 {kind!r}）")
-    if fmt not in FORMATS:
-        fail(f"--format 只能是 html、xlsx 或 md（现为 {fmt!r}）")
+    check_choice("--kind", kind, KINDS)
+    check_choice("--format", fmt, FORMATS)
     if templates is not None and not templates.is_dir():
         fail(f"--templates 指定的文件夹不存在：{templates}")
     when = parse_as_of(as_of)

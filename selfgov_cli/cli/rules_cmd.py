@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from selfgov_cli.cli.common import EXIT_OK, ProgramOpt, QuietOpt, console, fail, print_json
+from selfgov_cli.cli.common import (
+    EXIT_OK,
+    ProgramOpt,
+    QuietOpt,
+    check_choice,
+    console,
+    fail,
+    print_json,
+)
 
 
 def rules(
@@ -23,8 +31,7 @@ def rules(
 
     from selfgov_cli.rules.catalog import rule_info, rule_list
 
-    if fmt not in ("table", "json"):
-        fail(f"--format 只能是 table 或 json（现为 {fmt!r}）")
+    check_choice("--format", fmt, ("table", "json"))
     if rule_id is None:
         items = rule_list()
         if program:

@@ -16,6 +16,7 @@ from selfgov_cli.cli.common import (
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
+    check_choice,
     console,
     load_or_fail,
     parse_as_of,
@@ -34,11 +35,9 @@ def validate(
     workers: WorkersOpt = None,
 ) -> None:
     """校验文件夹中的全部工作簿：每个问题都指明文件、工作表、单元格、项目编号、规则与改正方法。"""
-    from selfgov_cli.cli.common import fail
     from selfgov_cli.validate import validate as run
 
-    if fmt not in ("table", "json"):
-        fail(f"--format 只能是 table 或 json（现为 {fmt!r}）")
+    check_choice("--format", fmt, ("table", "json"))
     when = parse_as_of(as_of)
     loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     result = run(folder, as_of=when, loaded=loaded)
