@@ -2,24 +2,39 @@
 
 Public library API (the CLI is a thin layer over these):
     load(folder, program=None) -> (Config, Dataset)
-    validate(folder, program=None, as_of=None) -> Validation
+    run(folder, program=None, as_of=None, stage="review", pool=None) -> Outcome
+        the one pass: findings, rankings, money and one decision per project
+    validate = run (the outcome's findings are the validation)
+    render(kind, outcome, out_dir, fmt="html") -> [paths]
+    frames(outcome) -> {name: pandas.DataFrame}   (see selfgov_cli/export.py, when present)
+
+Nothing is imported until used, so `sgov --help` stays fast.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from selfgov_cli.version import __version__
 
 
 def load(folder, program=None):
-    from selfgov_cli.validate import load as _load
+    from selfgov_cli.pipeline import load as _load
 
     return _load(folder, program)
 
 
-def validate(folder, program=None, as_of=None):
-    from selfgov_cli.validate import validate as _validate
+def run(folder, program=None, as_of=None, stage="review", pool=None):
+    from selfgov_cli.pipeline import run as _run
 
-    return _validate(folder, program, as_of)
+    return _run(folder, program, as_of, stage=stage, pool=pool)
 
 
-__all__ = ["__version__", "load", "validate"]
+validate = run
+
+
+def render(kind, outcome, out_dir, fmt="html", templates=None, stage="review"):
+    from selfgov_cli.report import render as _render
+
+    return _render(kind, outcome, out_dir, fmt, templates, stage)
+
+
+__all__ = ["__version__", "load", "render", "run", "validate"]

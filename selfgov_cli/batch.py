@@ -14,7 +14,6 @@ Timings and wall-clock times go to run.log only; every other file depends on the
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
@@ -30,7 +29,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.config import load_config
 from selfgov_cli.io.loader import OUTPUT_DIR
+from selfgov_cli.outcome import Outcome
+from selfgov_cli.pipeline import load, run
+from selfgov_cli.report import render_annotated, render_publicity, render_summary
+from selfgov_cli.report.disburse_xlsx import write_disbursement
+from selfgov_cli.report.env import ReportError
+from selfgov_cli.report.rank_xlsx import write_ranking
+from selfgov_cli.report.safe import atomic_write
+from selfgov_cli.version import __version__
 
 LOCK_NAME = ".sgov.lock"
 LOG_NAME = "run.log"
@@ -38,9 +46,6 @@ SUMMARY_NAME = "summary.json"
 FAILED_LOG = "run-failed.log"  # in DIR: why the last run could not finish (removed by a good run)
 STALE_HOURS = 12  # a lock older than this is stale whoever holds it
 _LEFTOVER = re.compile(r"^\.(\d{4}-\d{2}-\d{2})\.(tmp|old)-[0-9a-z-]+$")
-RANK_STAGE = (
-    "review"  # the ranking of the applications; 浦兴's year-end 十佳 is `sgov rank --stage final`
-)
 RANK_XLSX = "评审排名.xlsx"
 DISBURSE_XLSX = "拨付核算.xlsx"
 REPORT_FORMATS = ("html", "md", "xlsx")
@@ -90,8 +95,6 @@ def run_batch(
     stale_hours: float = STALE_HOURS,
 ) -> BatchResult:
     """Run everything into DIR/<as-of>/. ProgramError (bad set-up) or BatchError means exit 2."""
-    from selfgov_cli.config import load_config
-
     folder = Path(folder)
     config = load_config(folder, program)  # a missing folder or a bad sgov.toml stops here
     when = as_of or date.today()
@@ -139,9 +142,6 @@ def _check_out_dir(folder: Path, out: Path) -> None:
 
 
 def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> BatchResult:
-    from selfgov_cli import __version__
-    from selfgov_cli.validate import validate
-
     started = time.perf_counter()
     log.add(f"sgov {__version__} run：开始于 {datetime.now().isoformat(timespec='seconds')}")
     log.add(f"项目文件夹：{folder.resolve()}")
@@ -149,55 +149,33 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     log.add(f"计算日期（--as-of）：{when.isoformat()}")
 
     with log.timed("读取工作簿"):
-        loaded = load_with_progress(folder, program, progress, log)
+        loaded = load(folder, program, cache=True, progress=progress)
     _log_files(loaded[1], log)
-    with log.timed("校验"):
-        validation = validate(folder, as_of=when, loaded=loaded)
+    with log.timed("校验、排名与拨付核算"):
+        outcome = run(folder, as_of=when, loaded=loaded)
     outputs = Outputs(tmp, when)
-    outputs.json("validate.json", validation.to_dict())
+    outputs.json("validate.json", outcome.to_dict())
     steps: dict[str, str] = {"validate": "ok"}
+    for name, write in STEPS:
+        with log.timed(STEP_WORDS[name]):
+            state = write(outcome, outputs)
+        steps[name] = state or "ok"
+        if state:
+            log.add(f"{STEP_WORDS[name]}：{state}")
 
-    disbursement = _step("disburse", steps, log, lambda: _disburse(validation, when, outputs, log))
-    ranking = None
-    if validation.data.scores:
-        ranking = _step("rank", steps, log, lambda: _rank(validation, outputs, log))
-    else:
-        steps["rank"] = "skipped: 没有评审打分记录"
-        log.add("排名：跳过（没有评审打分记录）")
-    for kind, writer in REPORTS:
-        _step(
-            kind,
-            steps,
-            log,
-            lambda writer=writer: writer(validation, disbursement, ranking, outputs),
-        )
-
-    status = 1 if validation.errors else 0
-    summary = _summary(validation, disbursement, ranking, steps, status, outputs)
+    status = 1 if outcome.errors else 0
+    summary = _summary(outcome, steps, status, outputs)
     outputs.json(SUMMARY_NAME, summary)
     log.add(
-        f"结束：退出码 {status}（错误 {validation.errors} 个），共用时 {time.perf_counter() - started:.2f} 秒"
+        f"结束：退出码 {status}（错误 {outcome.errors} 个），共用时 {time.perf_counter() - started:.2f} 秒"
     )
     outputs.text(LOG_NAME, log.text())
     return BatchResult(status, tmp, summary, log.lines)
 
 
-def _step(name: str, steps: dict[str, str], log: RunLog, work: Callable[[], Any]) -> Any:
-    """One optional step: a missing module is logged and skipped (a bug in it is not hidden)."""
-    try:
-        with log.timed(STEP_WORDS.get(name, name)):
-            value = work()
-    except _Missing as exc:
-        steps[name] = f"skipped: {exc}"
-        log.add(f"{STEP_WORDS.get(name, name)}：跳过（{exc}）")
-        return None
-    steps[name] = "ok"
-    return value
-
-
 STEP_WORDS = {
     "validate": "校验",
-    "disburse": "拨付计算",
+    "disburse": "拨付核算",
     "rank": "排名",
     "publicity": "公示名单",
     "summary": "汇总报告",
@@ -205,108 +183,65 @@ STEP_WORDS = {
 }
 
 
-class _Missing(Exception):
-    """A part of sgov that this installation does not have (yet)."""
-
-
-def _import(module: str):
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise _Missing(f"本版本没有 {module}") from exc
-        raise
-
-
-def _attr(module: str, name: str):
-    """A function of an optional module, or _Missing."""
-    found = getattr(_import(module), name, None)
-    if found is None:
-        raise _Missing(f"本版本的 {module} 没有 {name}")
-    return found
-
-
-def _disburse(validation, when: date, outputs: Outputs, log: RunLog) -> dict[str, Any]:
-    data = _attr("selfgov_cli.disburse", "disburse")(validation, when).to_dict()
+def _disburse(outcome: Outcome, outputs: Outputs) -> str:
+    data = outcome.disbursement.to_dict()
     outputs.json("disburse.json", data)
-    _optional_xlsx(
-        "selfgov_cli.report.disburse_xlsx", "write_disbursement", DISBURSE_XLSX, log, outputs, data
-    )
-    return data
+    outputs.record([write_disbursement(data, outputs.path(DISBURSE_XLSX), outputs.as_of)])
+    return ""
 
 
-def _rank(validation, outputs: Outputs, log: RunLog) -> dict[str, Any]:
-    data = _attr("selfgov_cli.rank", "rank")(validation, stage=RANK_STAGE).to_dict()
+def _rank(outcome: Outcome, outputs: Outputs) -> str:
+    if not outcome.ranked:
+        return "skipped: 没有评审打分记录"
+    data = outcome.review.to_dict()
     outputs.json("rank.json", data)
-    name = validation.config.program.name
-    _optional_xlsx(
-        "selfgov_cli.report.rank_xlsx", "write_ranking", RANK_XLSX, log, outputs, data, name
-    )
-    return data
+    name = outcome.config.program.name
+    outputs.record([write_ranking(data, outputs.path(RANK_XLSX), outputs.as_of, name)])
+    return ""
 
 
-def _optional_xlsx(
-    module: str, name: str, file: str, log: RunLog, outputs: Outputs, data: dict, *extra: Any
-) -> None:
-    try:
-        write = _attr(module, name)
-    except _Missing as exc:
-        log.add(f"{file}：跳过（{exc}）")
-        return
-    outputs.record([write(data, outputs.path(file), outputs.as_of, *extra)])
-
-
-def _publicity(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
-    render = _attr("selfgov_cli.report.publicity", "render_publicity")
-    paths: list[Path] = []
+def _publicity(outcome: Outcome, outputs: Outputs) -> str:
     for fmt in REPORT_FORMATS:
-        paths += _report_call(render, validation, ranking, outputs.root, fmt, outputs.as_of)
-    return outputs.record(paths)
+        outputs.record(_report(render_publicity, outcome, outputs.root, fmt))
+    return ""
 
 
-def _summary_report(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
-    render = _attr("selfgov_cli.report.summary", "render_summary")
-    paths: list[Path] = []
+def _summary_report(outcome: Outcome, outputs: Outputs) -> str:
     for fmt in REPORT_FORMATS:
-        paths += _report_call(
-            render, validation, ranking, disbursement, outputs.root, fmt, outputs.as_of
-        )
-    return outputs.record(paths)
+        outputs.record(_report(render_summary, outcome, outputs.root, fmt))
+    return ""
 
 
-def _annotated(validation, disbursement, ranking, outputs: Outputs) -> list[Path]:
-    render = _attr("selfgov_cli.report.annotate", "render_annotated")
-    return outputs.record(_report_call(render, validation, outputs.root, outputs.as_of))
+def _annotated(outcome: Outcome, outputs: Outputs) -> str:
+    outputs.record(_report(render_annotated, outcome, outputs.root))
+    return ""
 
 
-def _report_call(render, *args) -> list[Path]:
+def _report(render, *args) -> list[Path]:
     """A report that cannot be rendered for a set-up reason (a clerk's broken template) stops the run."""
-    from selfgov_cli.report.env import ReportError
-
     try:
         return list(render(*args))
     except ReportError as exc:
         raise BatchError(str(exc)) from exc
 
 
-# (kind, writer): each writer renders into outputs.root and returns the written paths.
-REPORTS: tuple[tuple[str, Callable[..., Any]], ...] = (
+# (name, writer): each writer renders a view of the outcome into outputs.root; it returns '' or why
+# it had nothing to write.
+STEPS: tuple[tuple[str, Callable[[Outcome, Outputs], str]], ...] = (
+    ("disburse", _disburse),
+    ("rank", _rank),
     ("publicity", _publicity),
     ("summary", _summary_report),
     ("annotated", _annotated),
 )
 
 
-def _summary(
-    validation, disbursement, ranking, steps, status: int, outputs: Outputs
-) -> dict[str, Any]:
-    counts = validation.to_dict()["summary"]
-    skipped = sum(1 for f in validation.data.files if _skip_reason(f))
-    summary: dict[str, Any] = {
-        "program": validation.config.program.id,
-        "as_of": validation.as_of.isoformat(),
+def _summary(outcome: Outcome, steps, status: int, outputs: Outputs) -> dict[str, Any]:
+    counts = outcome.to_dict()["summary"]
+    skipped = sum(1 for f in outcome.data.files if _skip_reason(f))
+    return {
+        "program": outcome.config.program.id,
+        "as_of": outcome.as_of.isoformat(),
         "status": status,
         "counts": {
             "files": counts["files"],
@@ -315,44 +250,13 @@ def _summary(
             "errors": counts["errors"],
             "warnings": counts["warnings"],
             "infos": counts["infos"],
-            "ranked": len(ranking["ranking"]) if ranking else 0,
+            "ranked": len(outcome.review.entries),
+            "approved": len(outcome.approved()),
         },
-        "totals": (disbursement or {}).get("totals", {}),
+        "totals": outcome.disbursement.totals(),
         "steps": steps,
         "outputs": sorted([*outputs.written, SUMMARY_NAME, LOG_NAME]),
     }
-    return summary
-
-
-# ---------------------------------------------------------------- reading, with progress
-
-
-def load_with_progress(folder: Path, program: str | None, progress: Progress | None, log: RunLog):
-    """(config, dataset), reporting each workbook to progress when one is given."""
-    from selfgov_cli.validate import load
-
-    if progress is None:
-        return load(folder, program, **_kw(load, cache=True))
-    if "progress" in inspect.signature(load).parameters:
-        return load(folder, program, progress=progress, **_kw(load, cache=True))
-    # the loader has no progress hook: read file by file (the same result as load_folder)
-    from selfgov_cli.config import load_config
-    from selfgov_cli.io.loader import discover, parse_file
-    from selfgov_cli.model import Dataset
-
-    config = load_config(folder, program)
-    paths = discover(folder)
-    progress(0, len(paths), "")
-    results = []
-    for done, rel in enumerate(paths, start=1):
-        results.append(parse_file(folder, rel))
-        progress(done, len(paths), rel)
-    return config, Dataset.assemble(str(folder), results)
-
-
-def _kw(func, **wanted) -> dict[str, Any]:
-    params = inspect.signature(func).parameters
-    return {k: v for k, v in wanted.items() if k in params}
 
 
 _KIND_WORDS = {
@@ -406,8 +310,6 @@ class Outputs:
         return path
 
     def text(self, name: str, text: str) -> Path:
-        from selfgov_cli.report.safe import atomic_write
-
         path = atomic_write(self.path(name), text)
         if name not in (LOG_NAME, SUMMARY_NAME):
             self.written.append(name)
@@ -453,15 +355,12 @@ class _Timer:
 
     def __exit__(self, kind, exc, tb) -> None:
         took = time.perf_counter() - self.start
-        state = "完成" if kind is None else ("跳过" if kind is _Missing else "失败")
-        if kind is not _Missing:
-            self.log.add(f"{self.what}：{state}，用时 {took:.2f} 秒")
+        state = "完成" if kind is None else "失败"
+        self.log.add(f"{self.what}：{state}，用时 {took:.2f} 秒")
 
 
 def _write_failure(out: Path, log: RunLog, exc: BaseException) -> None:
     """DIR/run-failed.log: the log so far and the reason, for whoever looks after the schedule."""
-    from selfgov_cli.report.safe import atomic_write
-
     if isinstance(exc, KeyboardInterrupt):
         log.add("运行被中断；上次的输出保持不变")
     elif isinstance(exc, BatchError):

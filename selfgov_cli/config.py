@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from selfgov_cli.programs import get_program
 from selfgov_cli.programs.base import Program, ProgramError
+from selfgov_cli.rules.registry import check_program
 
 CONFIG_NAME = "sgov.toml"
 DEFAULT_PROGRAM = "puxing-2023"
@@ -39,6 +41,29 @@ class Config:
     office_address: str = ""
     source: str = ""  # where the program came from: sgov.toml, --program or the default
 
+    @property
+    def program_year(self) -> int:
+        """The program year: sgov.toml `year`, else the year in the program id (workbooks.md)."""
+        return self.year or program_id_year(self.program)
+
+    @property
+    def title(self) -> str:
+        """`{year}年` + the program's name without a year of its own (never 2024年2023年…)."""
+        return f"{self.program_year}年{_YEAR_PREFIX.sub('', self.program.name, count=1)}"
+
+
+_YEAR_PREFIX = re.compile(r"^\s*\d{4}\s*年(度)?")
+_ID_YEAR = re.compile(r"(19|20)\d{2}")
+
+
+def program_id_year(program: Program) -> int:
+    """The year in a built-in program's id (puxing-2023 → 2023), else its name's, else 2023."""
+    for text in (program.family, program.id, program.name):
+        found = _ID_YEAR.search(text or "")
+        if found:
+            return int(found.group(0))
+    return 2023
+
 
 def load_config(folder: Path, program_ref: str | None = None) -> Config:
     """Read FOLDER/sgov.toml (optional) and resolve the program and settings."""
@@ -64,7 +89,7 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
     if not isinstance(ref, str):
         raise ConfigError(f"{CONFIG_NAME} 中的 program 应为文本（内置计划 id 或计划文件路径）")
     source = "--program" if program_ref else (CONFIG_NAME if "program" in raw else "默认")
-    program = get_program(ref, folder)
+    program = check_program(get_program(ref, folder))
     settings_raw = raw.get("settings", {})
     if not isinstance(settings_raw, dict):
         raise ConfigError(f"{CONFIG_NAME} 中的 [settings] 应为表")

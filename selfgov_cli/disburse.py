@@ -1,34 +1,32 @@
 """Money: tranche schedules, released and spent amounts, usage rates and funds to recover.
 
-`disburse(validation, as_of)` answers the monthly question of a clerk: how much each project gets
-now, how much it has used, and how much comes back (shared/spec/rules.md, Money sections).
-
-How the pieces fit (and why there is no circularity with SG014):
-1. Ledger rows with an *error* finding of any rule other than SG014 (and other than the late rules)
-   are not eligible spending.
-2. Tranche statuses are decided from that eligibility (the 浦兴 mid-term usage gate reads it).
-3. SG014: in date order, a row that would take the eligible spending past the released amount is
-   flagged and is not eligible either; flagged rows are left out of the running total, so a later,
-   smaller row that still fits stays eligible. The rule `SG014` (rules/funds.py) and this module
-   call the same function, so they always agree.
+`disburse(ctx, findings, selection)` answers the monthly question of a clerk: how much each project
+gets now, how much it has used, and how much comes back (shared/spec/rules.md, Money sections). It
+takes the rule findings and the pipeline's one decision of which projects are approved; it never
+ranks and never validates. It also emits SG014 (a catalogued rule of the money stage), so the
+finding and the money always agree:
+1. a ledger row counts as of `--as-of` (later rows are not counted);
+2. a row with an error finding is ineligible, wholly, or for the excess alone when every error on
+   it only breaks a limit (Finding.excess: a cap of 四.4(1) reached in spending);
+3. tranche statuses follow from the approval, the calendar and that eligibility (浦兴's usage gate);
+4. SG014: in date order the part of a row past the released funds is ineligible; when nothing is
+   released the project gets one finding saying why, not one per row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.model import Evaluation, Expense, Project, ledger_order
-from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_rate, fmt_yuan, split
+from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
 from selfgov_cli.privacy import scrub
-from selfgov_cli.rules.engine import REGISTRY, Context, Finding, Hit
-
-if TYPE_CHECKING:
-    from selfgov_cli.validate import Validation
+from selfgov_cli.rules.engine import REGISTRY, Approval, Context, Finding, findings_of
+from selfgov_cli.rules.faults import Faults, row_key, sort_faults
 
 RELEASED, WITHHELD, PENDING = "released", "withheld", "pending"
 STATUS_LABELS = {RELEASED: "已拨付", WITHHELD: "暂缓拨付", PENDING: "待定"}
@@ -36,12 +34,6 @@ GATE_LABELS = {"approval": "立项", "midterm": "中期评估", "final": "末期
 NO_NEIGHBORHOOD = "（未填居民区）"
 UNKNOWN_CATEGORY = "（未识别类别）"
 _PASS, _FAIL = "合格", "不合格"
-
-RowKey = tuple[str | None, str | None, int | None]
-
-
-def row_key(loc) -> RowKey:
-    return (loc.file, loc.sheet, loc.row)
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,36 +86,37 @@ def tranche_amounts(approved: Decimal, shares: list[Decimal]) -> list[Decimal]:
 
 
 @dataclass(frozen=True, slots=True)
+class Counted:
+    """One ledger row as counted: its amount, the eligible part, and why the rest is not."""
+
+    expense: Expense
+    amount: Decimal  # the row's amount (0 when missing or not positive)
+    eligible: Decimal  # the part that counts
+    reasons: tuple[tuple[str, str], ...]  # (rule id, message) of what excludes the rest
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
-    """Approval and tranche statuses of one project, decided without SG014."""
+    """Approval and tranche statuses of one project."""
 
     project: Project
     evaluation: Evaluation | None
-    approved: Decimal  # 0.00 when it cannot be determined (see approved_from)
-    approved_from: str | None  # 核定金额, 申请金额, or None when neither can be read
+    approval: Approval
+    approved: Decimal  # 0.00 when it cannot be determined (see approval.problem)
     tranches: tuple[TrancheState, ...]
     midterm_date: date | None
+    midterm_date_from: str  # 评估结果, midterm_date setting, period middle
     midterm_spent: Decimal | None
     midterm_usage: Decimal | None
+    midterm_rows: tuple[int, ...]  # the ledger rows (row numbers) counted for mid-term usage
+
+    @property
+    def approved_from(self) -> str | None:
+        return self.approval.source
 
     @property
     def released(self) -> Decimal:
         return sum((t.amount for t in self.tranches if t.status == RELEASED), ZERO)
-
-
-def _approved(project: Project, evaluation: Evaluation | None) -> tuple[Decimal, str | None, str]:
-    """(amount, where it came from, problem). 核定金额 first, else 申请金额; never negative."""
-    if evaluation is not None and "approved_amount" in evaluation.bad:
-        return ZERO, None, "评估结果表中的核定金额无法读取：请改正后再核算拨付"
-    if evaluation is not None and evaluation.approved_amount is not None:
-        if evaluation.approved_amount < 0:
-            return ZERO, None, "核定金额为负数：请改正后再核算拨付"
-        return fen(evaluation.approved_amount), "核定金额", ""
-    if "requested_amount" in project.bad or project.requested is None:
-        return ZERO, None, "申请金额缺失或无法读取，评估结果表也没有核定金额：请补填后再核算拨付"
-    if project.requested < 0:
-        return ZERO, None, "申请金额为负数：请改正后再核算拨付"
-    return fen(project.requested), "申请金额", ""
 
 
 def _usage_gate(ctx: Context) -> Decimal | None:
@@ -134,63 +127,52 @@ def _usage_gate(ctx: Context) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _midterm_date(ctx: Context, evaluation: Evaluation | None) -> date | None:
+def midterm_date(
+    ctx: Context, project: Project, evaluation: Evaluation | None
+) -> tuple[date | None, str]:
+    """rules.md Money: the project's own 中期评估日期; else the program's midterm_date when it falls
+    inside the project's period; else the middle day of its period."""
     if evaluation is not None and evaluation.midterm_date is not None:
-        return evaluation.midterm_date
-    return ctx.setting("midterm_date")
+        return evaluation.midterm_date, "评估结果"
+    setting = ctx.setting("midterm_date")
+    start, end = project.start, project.end
+    if setting is not None and (start is None or end is None or start <= setting <= end):
+        return setting, "midterm_date 设置"
+    if start is not None and end is not None and start <= end:
+        return start + timedelta(days=(end - start).days // 2), "项目周期的中间一天"
+    return setting, "midterm_date 设置" if setting is not None else ""
 
 
-def _pct(value: Decimal) -> str:
-    return f"{value * 100:.2f}%"
+# --------------------------------------------------------------------------------------------
+# Eligibility of ledger rows
+# --------------------------------------------------------------------------------------------
 
 
-def plan_project(
-    ctx: Context,
-    project: Project,
-    blocking: list[Finding],
-    eligible_rows: list[Expense],
-    unselected: str = "",
-) -> Plan:
-    """Decide every tranche of one project as of ctx.as_of.
+def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> list[Counted]:
+    """The rows dated on or before as_of, in ledger order, each with its eligible part."""
+    out = []
+    for expense in rows:
+        if expense.date is not None and expense.date > ctx.as_of:
+            continue  # not yet spent as of --as-of
+        amount = expense.amount if expense.amount is not None and expense.amount > 0 else ZERO
+        errors = faults.ledger.get(row_key(expense.loc), [])
+        reasons = tuple((f.rule, f.message) for f in errors)
+        if not amount:
+            reasons = reasons or (("", "金额缺失、无法读取或不是正数"),)
+            out.append(Counted(expense, ZERO, ZERO, reasons))
+        elif expense.date is None:
+            out.append(Counted(expense, amount, ZERO, reasons or (("", "日期缺失或无法读取"),)))
+        elif errors and all(f.excess is not None for f in errors):
+            excess = min(max(f.excess for f in errors), amount)
+            out.append(Counted(expense, amount, amount - excess, reasons))
+        else:
+            out.append(Counted(expense, amount, ZERO if errors else amount, reasons))
+    return out
 
-    `blocking`: error findings against the application itself (not its ledger or evaluation rows);
-    `eligible_rows`: the project's ledger rows with no error finding (SG014 aside);
-    `unselected`: why the review ranking left it out, if it did (see `not_selected`).
-    """
-    evaluation = ctx.evaluation_by_project.get(project.project_id or "")
-    approved, source, problem = _approved(project, evaluation)
-    tranches = ctx.program.tranches
-    amounts = tranche_amounts(approved, [t.share for t in tranches])
-    mdate = _midterm_date(ctx, evaluation)
-    gates = _Gates(ctx, evaluation, blocking, problem, mdate, _usage_gate(ctx), unselected)
-    states: list[TrancheState] = []
-    for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
-        before = sum((s.amount for s in states), ZERO)
-        if (
-            tranche.gate == "midterm"
-            and gates.usage_gate is not None
-            and gates.mdate
-            and before > 0
-        ):
-            gates.before = before
-            gates.midterm_spent = sum(
-                (e.amount for e in eligible_rows if e.date <= gates.mdate), ZERO
-            )
-        status, reason = gates.decide(tranche.gate, states[-1] if states else None)
-        states.append(
-            TrancheState(n, tranche.share, amount, tranche.gate, status, reason, tranche.clause)
-        )
-    usage = gates.midterm_spent / gates.before if gates.midterm_spent is not None else None
-    return Plan(
-        project,
-        evaluation,
-        approved,
-        source,
-        tuple(states),
-        gates.mdate,
-        gates.midterm_spent,
-        usage,
-    )
+
+# --------------------------------------------------------------------------------------------
+# Gates
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -198,18 +180,20 @@ class _Gates:
     """What the gates of one project look at; `decide` gives (status, reason) of one tranche."""
 
     ctx: Context
+    project: Project
     evaluation: Evaluation | None
     blocking: list[Finding]
+    not_approved: str  # why the pipeline's decision leaves the project out ('' when approved)
     problem: str  # the approved amount cannot be determined
+    approved_on: date | None
     mdate: date | None
     usage_gate: Decimal | None
-    unselected: str = ""  # why the review left the project out (below_line, over_quota, unfunded)
     midterm_spent: Decimal | None = None
-    before: Decimal = ZERO  # the amount of the tranches before the mid-term one
+    first: Decimal = ZERO  # the amount released before the mid-term tranche
 
     def decide(self, gate_kind: str, previous: TrancheState | None) -> tuple[str, str]:
         if self.problem:
-            return WITHHELD, self.problem
+            return WITHHELD, f"{self.problem}：请改正后再核算拨付"
         if previous is not None and previous.status != RELEASED:
             if previous.status == WITHHELD:
                 return WITHHELD, f"第{previous.n}笔资金暂缓拨付，本笔随之暂缓"
@@ -227,16 +211,14 @@ class _Gates:
             more = f"等 {len(self.blocking)} 个错误" if len(self.blocking) > 1 else ""
             return WITHHELD, (
                 f"申报材料有错误未改正（{first.rule}{('，' + where) if where else ''}{more}），"
-                "不能立项拨付：请先按 sgov validate 的提示改正"
+                "待改正，不能立项拨付：请先按 sgov validate 的提示改正"
             )
-        approved_on = self.evaluation.approved_on if self.evaluation else None
-        explicit = self.evaluation is not None and (
-            approved_on is not None or self.evaluation.approved_amount is not None
-        )
-        if self.unselected and not explicit:
-            return WITHHELD, self.unselected
-        if approved_on is not None and approved_on > self.ctx.as_of:
-            return PENDING, f"立项日期 {approved_on.isoformat()} 尚未到"
+        if self.not_approved:
+            return WITHHELD, self.not_approved
+        if self.approved_on is None:
+            return PENDING, "没有立项日期，也没有开始日期：请在评估结果表填写立项日期"
+        if self.approved_on > self.ctx.as_of:
+            return PENDING, f"立项日期 {self.approved_on.isoformat()} 尚未到"
         return RELEASED, ""
 
     def midterm(self) -> tuple[str, str]:
@@ -250,11 +232,11 @@ class _Gates:
                     "没有中期评估日期，无法核算第一笔资金使用率：请在评估结果表填写中期评估日期，"
                     "或在 sgov.toml 的 [settings] 中设置 midterm_date"
                 )
-            if mdate is not None and spent is not None and spent < gate * self.before:
+            if mdate is not None and spent is not None and self.first and spent < gate * self.first:
                 return WITHHELD, (
-                    f"截至中期评估日期 {mdate.isoformat()}，第一笔资金合规使用 {fmt_yuan(spent)} 元，"
-                    f"使用率 {_pct(spent / self.before)}，低于 {_pct(gate)}："
-                    "中期评估不合格，第二笔资金不予拨付"
+                    f"截至中期评估日期 {mdate.isoformat()}，第一笔资金 {fmt_yuan(self.first)} 元中"
+                    f"合规使用 {fmt_yuan(spent)} 元，使用率 {fmt_pct(spent / self.first)}，"
+                    f"低于 {fmt_pct(gate)}：中期评估不合格，第二笔资金不予拨付"
                 )
         return _verdict(verdict, "中期评估")
 
@@ -267,145 +249,116 @@ def _verdict(verdict: str, what: str) -> tuple[str, str]:
     return PENDING, f"尚无{what}结果"
 
 
-# --------------------------------------------------------------------------------------------
-# Eligibility and SG014
-# --------------------------------------------------------------------------------------------
+def plan_project(
+    ctx: Context,
+    project: Project,
+    blocking: list[Finding],
+    counted: list[Counted],
+    not_approved: str = "",
+) -> Plan:
+    """Decide every tranche of one project as of ctx.as_of.
 
-
-def _late(rule_id: str) -> bool:
-    item = REGISTRY.get(rule_id)
-    return bool(item and item.late)
-
-
-@dataclass
-class Ledgers:
-    """The ledger rows of known projects, and which of them carry error findings."""
-
-    by_project: dict[str, list[Expense]]
-    errors: dict[RowKey, list[Finding]]  # error findings on ledger rows, per row
-    blocking: dict[str, list[Finding]]  # error findings against each application
-    late_errors: dict[RowKey, list[Finding]]  # error findings of late rules (SG014 aside), per row
-
-
-def sort_ledgers(
-    ctx: Context, findings: Iterable[Finding], late: Iterable[Finding] = ()
-) -> Ledgers:
-    """Group the folder's ledger rows by project and attach the error findings of each row.
-
-    `findings` decide eligibility for the tranche gates and SG014; `late` (findings of other late
-    rules) only make rows ineligible in the disbursement.
+    `blocking`: error findings against the application itself; `counted`: its ledger rows as of
+    as_of with their eligible parts before SG014; `not_approved`: why the pipeline's one decision
+    leaves it out (below the line, over the quota, unfunded, not reviewed, objection upheld).
     """
-    known = ctx.projects
-    by_project = {pid: rows for pid, rows in ctx.ledger_by_project.items() if pid in known}
-    ledger_rows = {row_key(e.loc) for e in ctx.data.ledger}
-    other_rows = {row_key(r.loc) for r in (*ctx.data.evaluations, *ctx.data.scores)}
-    errors: dict[RowKey, list[Finding]] = {}
-    blocking: dict[str, list[Finding]] = {}
-    late_errors: dict[RowKey, list[Finding]] = {}
-    for finding in findings:
-        if finding.severity.value != "error":
+    pid = project.project_id or ""
+    evaluation = ctx.evaluation_by_project.get(pid)
+    approval = ctx.approvals.get(pid) or Approval(None, None, None, "没有申请金额")
+    approved = fen(approval.amount) if approval.amount is not None else ZERO
+    tranches = ctx.program.tranches
+    amounts = tranche_amounts(approved, [t.share for t in tranches])
+    mdate, mfrom = midterm_date(ctx, project, evaluation)
+    approved_on = approval.approved_on or (evaluation.approved_on if evaluation else None)
+    gates = _Gates(
+        ctx,
+        project,
+        evaluation,
+        blocking,
+        not_approved,
+        approval.problem,
+        approved_on or project.start,
+        mdate,
+        _usage_gate(ctx),
+    )
+    states: list[TrancheState] = []
+    midterm_rows: tuple[int, ...] = ()
+    for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
+        before = sum((s.amount for s in states if s.status == RELEASED), ZERO)
+        if tranche.gate == "midterm" and gates.usage_gate is not None and mdate and before > 0:
+            gates.first = before
+            used = [c for c in counted if c.eligible and c.expense.date <= mdate]
+            gates.midterm_spent = sum((c.eligible for c in used), ZERO)
+            midterm_rows = tuple(c.expense.loc.row or 0 for c in used)
+        status, reason = gates.decide(tranche.gate, states[-1] if states else None)
+        states.append(
+            TrancheState(n, tranche.share, amount, tranche.gate, status, reason, tranche.clause)
+        )
+    usage = gates.midterm_spent / gates.first if gates.midterm_spent is not None else None
+    return Plan(
+        project,
+        evaluation,
+        approval,
+        approved,
+        tuple(states),
+        mdate,
+        mfrom,
+        gates.midterm_spent,
+        usage,
+        midterm_rows,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# SG014: spending past the released funds
+# --------------------------------------------------------------------------------------------
+
+
+def overdraw(plan: Plan, counted: list[Counted]) -> tuple[list[Counted], list[tuple]]:
+    """The rows after SG014 and its hits. In date order the part of a row that takes eligible
+    spending past the released funds is excluded (only that part). When nothing is released, one
+    hit for the project says why, instead of one per row."""
+    released = plan.released
+    project = plan.project
+    pid = project.project_id or ""
+    spending = [c for c in counted if c.eligible]
+    if not spending:
+        return counted, []
+    if not released:
+        total = sum((c.eligible for c in spending), ZERO)
+        first = plan.tranches[0] if plan.tranches else None
+        why = first.reason if first is not None and first.reason else "尚未拨付任何资金"
+        message = (
+            f"尚未拨付任何资金（{why}），台账中 {len(spending)} 笔支出共 {fmt_yuan(total)} 元"
+            "暂不能报销"
+        )
+        out = [
+            Counted(c.expense, c.amount, ZERO, (*c.reasons, ("SG014", message)))
+            if c.eligible
+            else c
+            for c in counted
+        ]
+        return out, [(project.cell("project_id"), pid, message, None)]
+    out, hits, total = [], [], ZERO
+    for c in counted:
+        if not c.eligible:
+            out.append(c)
             continue
-        key = (finding.file, finding.sheet, finding.row)
-        if key in ledger_rows:
-            errors.setdefault(key, []).append(finding)
-        elif finding.project_id in known and key not in other_rows:
-            blocking.setdefault(finding.project_id, []).append(finding)
-    for finding in late:
-        key = (finding.file, finding.sheet, finding.row)
-        if finding.severity.value == "error" and key in ledger_rows:
-            late_errors.setdefault(key, []).append(finding)
-    return Ledgers(by_project, errors, blocking, late_errors)
-
-
-def eligible(rows: Iterable[Expense], errors: dict[RowKey, list[Finding]]) -> list[Expense]:
-    """Rows with a positive amount, a date and no error finding."""
-    return [
-        e
-        for e in rows
-        if e.amount is not None
-        and e.amount > 0
-        and e.date is not None
-        and row_key(e.loc) not in errors
-    ]
-
-
-def plans_and_overdraws(
-    ctx: Context, findings: Iterable[Finding]
-) -> tuple[dict[str, Plan], list[Hit], Ledgers]:
-    """Tranche plans of every project and the SG014 hits, from the findings of the other rules."""
-    findings = [f for f in findings if f.rule != "SG014"]
-    base = [f for f in findings if not _late(f.rule)]
-    ledgers = sort_ledgers(ctx, base, [f for f in findings if _late(f.rule)])
-    unselected = not_selected(ctx, base)
-    plans: dict[str, Plan] = {}
-    hits: list[Hit] = []
-    for pid in sorted(ctx.projects):
-        # ctx.ledger_in_order is sorted by date then place once for all rules; eligible keeps it
-        rows = eligible(ctx.ledger_in_order.get(pid, ()), ledgers.errors)
-        blocking = ledgers.blocking.get(pid, [])
-        plan = plan_project(ctx, ctx.projects[pid], blocking, rows, unselected.get(pid, ""))
-        plans[pid] = plan
-        hits.extend(_overdraws(pid, plan.released, rows))
-    return plans, hits, ledgers
-
-
-_UNSELECTED = {
-    "below_line": "评审得分低于入围分，未入围",
-    "over_quota": "超出所属区县的初审名额",
-    "unfunded": "在资金池的资金线外，未获资助",
-}
-
-
-def not_selected(ctx: Context, findings: list[Finding]) -> dict[str, str]:
-    """Projects the review ranking leaves out (below_line, over_quota, unfunded), with the reason.
-
-    Only when the folder has score sheets; the same ranking as `sgov rank --stage review`.
-    An 评估结果 row with 核定金额 or 立项日期 is the office's explicit approval and wins over it.
-    """
-    if not any("scores" in f.kinds for f in ctx.data.files):
-        return {}
-    from pathlib import Path
-
-    from selfgov_cli.config import Config
-    from selfgov_cli.rank import RankError, rank
-    from selfgov_cli.validate import Validation
-
-    config = Config(Path(ctx.data.root), ctx.program, ctx.settings, neighborhoods=ctx.neighborhoods)
-    try:
-        ranking = rank(Validation(config, ctx.data, list(findings), ctx.as_of), "review")
-    except RankError:  # a bad ranking setting: sgov rank reports it; money does not guess
-        return {}
-    out: dict[str, str] = {}
-    for entry in ranking.entries:
-        flag = next((f for f in _UNSELECTED if f in entry.flags), None)
-        if flag:
-            out[entry.project_id] = (
-                f"评审排名第 {entry.rank} 名，{_UNSELECTED[flag]}：不予立项拨付（详见 sgov rank）"
-            )
-    return out
-
-
-def _overdraws(pid: str, released: Decimal, rows: list[Expense]) -> Iterator[Hit]:
-    """SG014: rows (in date order) that would take eligible spending past the released funds."""
-    total = ZERO
-    for expense in rows:
-        if total + expense.amount > released:
-            yield (
-                expense.cell("amount"),
-                pid,
-                (
-                    f"这笔支出 {fmt_yuan(expense.amount)} 元（{expense.date.isoformat()}）使累计支出达到 "
-                    f"{fmt_yuan(total + expense.amount)} 元，超过已拨付的 {fmt_yuan(released)} 元：不能报销，"
-                    "请待下一笔资金拨付后再报销，或退回超支部分"
-                ),
-            )
-        else:
-            total += expense.amount
-
-
-def overdraw_hits(ctx: Context, findings: Iterable[Finding]) -> list[Hit]:
-    """What rule SG014 reports, given the findings of the other (non-late) rules."""
-    return plans_and_overdraws(ctx, findings)[1]
+        room = max(released - total, ZERO)
+        if c.eligible <= room:
+            total += c.eligible
+            out.append(c)
+            continue
+        excess = c.eligible - room
+        total += room
+        message = (
+            f"这笔支出 {fmt_yuan(c.amount)} 元（{c.expense.date.isoformat()}）使累计合规支出超过"
+            f"已拨付的 {fmt_yuan(released)} 元，超出的 {fmt_yuan(excess)} 元暂不能报销："
+            "请待下一笔资金拨付后再报销，或退回超支部分"
+        )
+        hits.append((c.expense.cell("amount"), pid, message, excess))
+        out.append(Counted(c.expense, c.amount, room, (*c.reasons, ("SG014", message))))
+    return out, hits
 
 
 # --------------------------------------------------------------------------------------------
@@ -425,18 +378,27 @@ _SUMS = (
 )
 
 
+_SUMS = (
+    "approved",
+    "released",
+    "withheld",
+    "pending",
+    "spent",
+    "eligible_spent",
+    "ineligible_spent",
+    "overdraw",
+    "recoverable",
+)
+
+
 @dataclass
 class ProjectMoney:
     plan: Plan
-    spent: Decimal
-    eligible_spent: Decimal
-    ineligible_spent: Decimal
-    overdraw: Decimal
-    recoverable: Decimal
+    rows: list[Counted]  # the ledger rows counted as of as_of, in ledger order
+    overdraw: Decimal  # the part excluded by SG014
     period_ended: bool
-    ledger_rows: int
-    by_category: list[dict[str, Any]]
-    ineligible: list[dict[str, Any]]
+    later_rows: int  # ledger rows dated after as_of (not counted yet)
+    budget: list = field(default_factory=list)
 
     @property
     def project_id(self) -> str:
@@ -454,6 +416,22 @@ class ProjectMoney:
     def released(self) -> Decimal:
         return self.plan.released
 
+    @property
+    def spent(self) -> Decimal:
+        return sum((c.amount for c in self.rows), ZERO)
+
+    @property
+    def eligible_spent(self) -> Decimal:
+        return sum((c.eligible for c in self.rows), ZERO)
+
+    @property
+    def ineligible_spent(self) -> Decimal:
+        return self.spent - self.eligible_spent
+
+    @property
+    def recoverable(self) -> Decimal:
+        return max(self.released - self.eligible_spent, ZERO) if self.period_ended else ZERO
+
     def _sum(self, status: str) -> Decimal:
         return sum((t.amount for t in self.plan.tranches if t.status == status), ZERO)
 
@@ -467,7 +445,20 @@ class ProjectMoney:
 
     @property
     def usage_rate(self) -> Decimal:
+        """使用率 = 合规支出 ÷ 已拨付."""
         return self.eligible_spent / self.released if self.released else Decimal(0)
+
+    @property
+    def execution_rate(self) -> Decimal:
+        """执行率 = 合规支出 ÷ 核定金额."""
+        return self.eligible_spent / self.approved if self.approved else Decimal(0)
+
+    @property
+    def ineligible(self) -> list[Counted]:
+        return [c for c in self.rows if c.eligible < c.amount or not c.amount]
+
+    def by_category(self) -> list[dict[str, Any]]:
+        return _by_category(self.budget, self.rows)
 
     def to_dict(self) -> dict[str, Any]:
         plan, project = self.plan, self.plan.project
@@ -477,6 +468,7 @@ class ProjectMoney:
             "neighborhood": project.get("neighborhood"),
             "approved": fmt_amount(self.approved),
             "approved_from": plan.approved_from,
+            "approved_cell": _place(plan.approval.loc),
             "tranches": [t.to_dict() for t in plan.tranches],
             "released": fmt_amount(self.released),
             "withheld": fmt_amount(self.withheld),
@@ -486,16 +478,25 @@ class ProjectMoney:
             "ineligible_spent": fmt_amount(self.ineligible_spent),
             "overdraw": fmt_amount(self.overdraw),
             "midterm_date": plan.midterm_date.isoformat() if plan.midterm_date else None,
+            "midterm_date_from": plan.midterm_date_from or None,
             "midterm_spent": fmt_amount(plan.midterm_spent),
             "midterm_usage": fmt_rate(plan.midterm_usage),
             "usage_rate": fmt_rate(self.usage_rate),
+            "execution_rate": fmt_rate(self.execution_rate),
             "end_date": project.end.isoformat() if project.end else None,
             "period_ended": self.period_ended,
             "recoverable": fmt_amount(self.recoverable),
-            "ledger_rows": self.ledger_rows,
-            "by_category": self.by_category,
-            "ineligible": self.ineligible,
+            "ledger_rows": len(self.rows),
+            "later_rows": self.later_rows,
+            "by_category": self.by_category(),
+            "ineligible": [_row_dict(c) for c in self.ineligible],
         }
+
+
+def _place(loc) -> str | None:
+    if loc is None:
+        return None
+    return " ".join(str(x) for x in (loc.file, loc.sheet, loc.cell) if x) or None
 
 
 @dataclass
@@ -504,8 +505,15 @@ class Disbursement:
     program_name: str
     as_of: date
     projects: list[ProjectMoney] = field(default_factory=list)
-    unmatched: list[dict[str, Any]] = field(default_factory=list)  # ledger rows of no known project
-    unmatched_spent: Decimal = ZERO
+    unmatched: list[Counted] = field(default_factory=list)  # ledger rows of no known project
+    findings: list[Finding] = field(default_factory=list)  # SG014, emitted by this step
+
+    @property
+    def unmatched_spent(self) -> Decimal:
+        return sum((c.amount for c in self.unmatched), ZERO)
+
+    def project(self, pid: str) -> ProjectMoney | None:
+        return next((p for p in self.projects if p.project_id == pid), None)
 
     def by_neighborhood(self) -> list[dict[str, Any]]:
         groups: dict[str, list[ProjectMoney]] = {}
@@ -522,7 +530,7 @@ class Disbursement:
             "program_name": self.program_name,
             "as_of": self.as_of.isoformat(),
             "projects": [p.to_dict() for p in self.projects],
-            "unmatched": self.unmatched,
+            "unmatched": [_row_dict(c) for c in self.unmatched],
             "by_neighborhood": self.by_neighborhood(),
             "totals": self.totals(),
         }
@@ -533,91 +541,53 @@ def _totals(items: list[ProjectMoney]) -> dict[str, Any]:
     out: dict[str, Any] = {"projects": len(items)}
     out.update({key: fmt_amount(value) for key, value in sums.items()})
     usage = sums["eligible_spent"] / sums["released"] if sums["released"] else Decimal(0)
+    execution = sums["eligible_spent"] / sums["approved"] if sums["approved"] else Decimal(0)
     out["usage_rate"] = fmt_rate(usage)
+    out["execution_rate"] = fmt_rate(execution)
     return out
 
 
-def disburse(validation: Validation, as_of: date | None = None) -> Disbursement:
-    """The money view of a validated folder as of a date (default: the validation's date)."""
-    from selfgov_cli.validate import make_context
-
-    when = as_of or validation.as_of
-    ctx = make_context(validation.config, validation.data, when)
-    plans, hits, ledgers = plans_and_overdraws(ctx, validation.findings)
-    # Every error finding counts against its row (late rules too), SG014 as recomputed for `when`.
-    errors: dict[RowKey, list[tuple[str, str]]] = {}
-    for source in (ledgers.errors, ledgers.late_errors):
-        for key, found in source.items():
-            errors.setdefault(key, []).extend((f.rule, f.message) for f in found)
-    overdrawn: dict[RowKey, str] = {}
-    for loc, _pid, message in hits:
-        overdrawn[row_key(loc)] = message
-        errors.setdefault(row_key(loc), []).append(("SG014", message))
-    program = validation.config.program
-    result = Disbursement(program.id, program.name, when)
-    for pid, plan in plans.items():
-        result.projects.append(
-            _project_money(ctx, plan, ledgers.by_project.get(pid, []), errors, overdrawn)
+def disburse(
+    ctx: Context,
+    findings: Iterable[Finding],
+    not_approved: dict[str, str],
+    faults: Faults | None = None,
+) -> Disbursement:
+    """The money of every project as of ctx.as_of, given the rule findings and the pipeline's
+    decision (`not_approved`: 项目编号 → why it is not approved; absent = approved)."""
+    faults = faults if faults is not None else sort_faults(ctx, findings)
+    program = ctx.program
+    result = Disbursement(program.id, program.name, ctx.as_of)
+    hits: list[tuple] = []
+    for pid in sorted(ctx.projects):
+        project = ctx.projects[pid]
+        rows = ctx.ledger_in_order.get(pid, [])
+        counted = count_rows(ctx, rows, faults)
+        plan = plan_project(
+            ctx, project, faults.application.get(pid, []), counted, not_approved.get(pid, "")
         )
-    for expense in ctx.data.ledger:
-        if expense.project_id in ctx.projects:
-            continue
-        result.unmatched.append(_row_dict(expense, errors.get(row_key(expense.loc), [])))
-        if expense.amount is not None and expense.amount > 0:
-            result.unmatched_spent += expense.amount
+        counted, found = overdraw(plan, counted)
+        hits.extend(found)
+        end = project.end
+        result.projects.append(
+            ProjectMoney(
+                plan=plan,
+                rows=counted,
+                overdraw=sum((h[3] for h in found if h[3] is not None), ZERO),
+                period_ended=end is not None and end < ctx.as_of,
+                later_rows=len(rows) - len(counted),
+                budget=ctx.budget_by_project.get(pid, []),
+            )
+        )
+    unmatched = [e for e in ctx.data.ledger if e.project_id not in ctx.projects]
+    result.unmatched = count_rows(ctx, sorted(unmatched, key=ledger_order), faults)
+    if "SG014" in REGISTRY and "SG014" not in program.disabled_rules:
+        result.findings = list(findings_of(REGISTRY["SG014"], hits))
     return result
 
 
-def _project_money(
-    ctx: Context,
-    plan: Plan,
-    rows: list[Expense],
-    errors: dict[RowKey, list[tuple[str, str]]],
-    overdrawn: dict[RowKey, str],
-) -> ProjectMoney:
-    spent = eligible_spent = over = ZERO
-    ineligible: list[dict[str, Any]] = []
-    tally: list[tuple[Expense, bool]] = []
-    for expense in sorted(rows, key=ledger_order):
-        amount = expense.amount if expense.amount is not None and expense.amount > 0 else ZERO
-        spent += amount
-        key = row_key(expense.loc)
-        reasons = errors.get(key, [])
-        good = bool(amount) and expense.date is not None and not reasons
-        tally.append((expense, good))
-        if good:
-            eligible_spent += amount
-            continue
-        if key in overdrawn and len(reasons) == 1:
-            over += amount
-        ineligible.append(_row_dict(expense, reasons))
-    released = plan.released
-    overdraw = max(eligible_spent + over - released, ZERO)
-    end = plan.project.end
-    ended = end is not None and end < ctx.as_of
-    recoverable = max(released - eligible_spent, ZERO) if ended else ZERO
-    return ProjectMoney(
-        plan=plan,
-        spent=spent,
-        eligible_spent=eligible_spent,
-        ineligible_spent=spent - eligible_spent,
-        overdraw=overdraw,
-        recoverable=recoverable,
-        period_ended=ended,
-        ledger_rows=len(rows),
-        by_category=_by_category(
-            ctx.budget_by_project.get(plan.project.project_id or "", []), tally
-        ),
-        ineligible=ineligible,
-    )
-
-
-def _row_dict(expense: Expense, reasons: list[tuple[str, str]]) -> dict[str, Any]:
-    if not reasons:
-        if expense.amount is None or expense.amount <= 0:
-            reasons = [("", "金额缺失、无法读取或不是正数")]
-        elif expense.date is None:
-            reasons = [("", "日期缺失或无法读取")]
+def _row_dict(counted: Counted) -> dict[str, Any]:
+    expense = counted.expense
     return {
         "project_id": expense.project_id,
         "file": expense.loc.file,
@@ -628,11 +598,15 @@ def _row_dict(expense: Expense, reasons: list[tuple[str, str]]) -> dict[str, Any
         "category": EXPENSE_NAMES.get(expense.category or "", expense.category_text or None),
         "description": scrub(expense.description),
         "amount": fmt_amount(expense.amount),
-        "reasons": [{"rule": rule_id or None, "message": message} for rule_id, message in reasons],
+        "eligible": fmt_amount(counted.eligible),
+        "excluded": fmt_amount(counted.amount - counted.eligible),
+        "reasons": [
+            {"rule": rule_id or None, "message": message} for rule_id, message in counted.reasons
+        ],
     }
 
 
-def _by_category(budget: list, rows: list[tuple[Expense, bool]]) -> list[dict[str, Any]]:
+def _by_category(budget: list, rows: list[Counted]) -> list[dict[str, Any]]:
     """Budget against spending per expense category (known categories first, in contract order)."""
     table: dict[str | None, dict[str, Decimal]] = {}
 
@@ -642,13 +616,12 @@ def _by_category(budget: list, rows: list[tuple[Expense, bool]]) -> list[dict[st
     for line in budget:
         if line.amount is not None and line.amount > 0:
             slot(line.category)["budget"] += line.amount
-    for expense, good in rows:
-        if expense.amount is None or expense.amount <= 0:
+    for counted in rows:
+        if not counted.amount:
             continue
-        item = slot(expense.category)
-        item["spent"] += expense.amount
-        if good:
-            item["eligible_spent"] += expense.amount
+        item = slot(counted.expense.category)
+        item["spent"] += counted.amount
+        item["eligible_spent"] += counted.eligible
     order = [*EXPENSE_NAMES, None]
     out = []
     for code in sorted(table, key=lambda c: order.index(c) if c in order else len(order)):
@@ -667,12 +640,12 @@ def _by_category(budget: list, rows: list[tuple[Expense, bool]]) -> list[dict[st
 
 
 __all__ = [
+    "Counted",
     "Disbursement",
     "Plan",
     "ProjectMoney",
     "TrancheState",
     "disburse",
-    "overdraw_hits",
     "plan_project",
     "tranche_amounts",
 ]

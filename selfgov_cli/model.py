@@ -156,6 +156,7 @@ class Score(Record):
     group: str = ""
     total: Decimal | None = None
     criteria: tuple[tuple[str, Decimal | None], ...] = ()
+    round: str = "review"  # review (立项评审) or final (年终评审): workbooks.md "Rounds"
 
 
 @dataclass(frozen=True, slots=True)

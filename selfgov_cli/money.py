@@ -50,3 +50,10 @@ def split(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
         parts.append(min(fen(total * share), total - sum(parts, ZERO)))
     parts.append(total - sum(parts, ZERO))
     return parts
+
+
+def fmt_pct(rate: Decimal | None) -> str:
+    """A rate shown to people: a percentage with two decimals, rounded half-up (28.57%)."""
+    if rate is None:
+        return "—"
+    return f"{(Decimal(rate) * 100).quantize(FEN, rounding=ROUND_HALF_UP):.2f}%"

@@ -12,26 +12,22 @@ Every entry carries `why`: the sentences that explain its place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from selfgov_cli.model import Project, Score
 from selfgov_cli.money import fmt_amount, fmt_yuan
+from selfgov_cli.programs.base import ProgramError
+from selfgov_cli.rules.engine import Context, Finding
+from selfgov_cli.rules.faults import Faults, sort_faults
 from selfgov_cli.rules.scores import fmt_points, green_channel, reviewer_key, row_key, row_total
 
-if TYPE_CHECKING:
-    from selfgov_cli.rules.engine import Context
-    from selfgov_cli.validate import Validation
-
 STAGES = ("review", "final")
+ROUNDS = {"review": "立项评审", "final": "年终评审"}
 POOL_MODES = ("cutoff", "skip")
 SCORE_PLACES = Decimal("0.0001")
-PUXING = "puxing-2023"
-CHENGDU = "chengdu-2023"
-GONGHE = "gonghexinlu-2023"
-# Programs whose pool funds only some categories: 共和新路 七 funds 七彩微创投 from the pool.
-POOL_CATEGORIES = {GONGHE: ("七彩微创投",)}
 HIGHEST, LOWEST = "最高分", "最低分"
 FLAG_NAMES = {
     "top10": "十佳",
@@ -40,16 +36,15 @@ FLAG_NAMES = {
     "over_quota": "超出名额",
     "funded": "资助",
     "unfunded": "未资助",
+    "needs_fix": "待改正",
+    "green_channel": "免审（上年十佳）",
+    "cancelled": "异议成立",
 }
-CLAUSES = {
-    "adjust": {PUXING: "浦兴 三.3"},
-    "top": {PUXING: "浦兴 三.6"},
-    "quota": {CHENGDU: "成都 四.(二)1、3"},
-    "pool": {GONGHE: "共和新路 七"},
-}
+# Flags that keep a ranked project off the approved list (cli.md "What the publicity list holds").
+NOT_APPROVED_FLAGS = ("needs_fix", "below_line", "over_quota", "unfunded", "cancelled")
 
 
-class RankError(ValueError):
+class RankError(ProgramError):
     """A ranking request that cannot run (bad stage or pool mode); the message says why (exit 2)."""
 
 
@@ -100,10 +95,11 @@ class Entry:
     adjustments: list[Adjustment]
     amount: Decimal | None
     excluded: list[dict[str, Any]]
-    errors: int
+    errors: int  # error findings on its application (待改正)
     why: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     rank: int = 0
+    all_errors: int = 0  # every unresolved error of the project (application or ledger)
 
     @property
     def project_id(self) -> str:
@@ -153,6 +149,9 @@ class Ranking:
     pool: dict[str, Any] | None = None
     has_scores: bool = False
 
+    def entry(self, pid: str) -> Entry | None:
+        return next((e for e in self.entries if e.project_id == pid), None)
+
     def to_dict(self) -> dict[str, Any]:
         flags = [flag for entry in self.entries for flag in entry.flags]
         return {
@@ -168,101 +167,133 @@ class Ranking:
                 "unscored": len(self.unscored),
                 **{
                     name: flags.count(name)
-                    for name in ("top10", "top5", "below_line", "over_quota", "funded", "unfunded")
+                    for name in (
+                        "top10",
+                        "top5",
+                        "below_line",
+                        "over_quota",
+                        "funded",
+                        "unfunded",
+                        "needs_fix",
+                    )
                 },
             },
         }
 
 
-def rank(validation: Validation, stage: str = "review", pool: Decimal | None = None) -> Ranking:
-    """The ranking of the scored projects of a validated folder (empty when it has no score sheets)."""
+def score_round(score: Score) -> str:
+    """The stage a score row belongs to: its 轮次, else 年终 in its file or sheet name (workbooks.md)."""
+    return "final" if score.round == "final" else "review"
+
+
+def round_has_scores(scores: Iterable[Score], stage: str) -> bool:
+    return any(score_round(s) == stage for s in scores)
+
+
+def check_settings(ctx: Context, stage: str) -> None:
+    """RankError (exit 2) for a stage or a ranking setting that cannot be used."""
     if stage not in STAGES:
         raise RankError(f"--stage 只能是 review（评审）或 final（年终）（现为 {stage!r}）")
-    ctx = validation.context()
-    program = ctx.program
     mode = ctx.setting("pool_mode")
     if mode not in POOL_MODES:
         raise RankError(f"设置 pool_mode 只能是 cutoff 或 skip（现为 {mode!r}）")
-    pool_total = pool if pool is not None else ctx.setting("pool")
-    weights = {str(k).strip(): Decimal(v) for k, v in (ctx.setting("group_weights") or {}).items()}
-    if any(weight <= 0 for weight in weights.values()):
+    weights = ctx.setting("group_weights") or {}
+    if any(Decimal(v) <= 0 for v in weights.values()):
         raise RankError(
             "设置 group_weights 中每个评审组的权重都应为正整数（百分比），如 {专家 = 70, 居民 = 30}"
         )
-    result = Ranking(program.id, stage, validation.as_of.isoformat())
+
+
+def rank(
+    ctx: Context,
+    findings: Iterable[Finding],
+    stage: str = "review",
+    pool: Decimal | None = None,
+    faults: Faults | None = None,
+) -> Ranking:
+    """The ranking of the projects scored in one round (`stage`), given the rule findings.
+
+    A project with errors on its application is ranked for information but flagged `needs_fix`: it
+    takes no quota place, no pool money and no 十佳 (rules.md Ranking). Green-channel projects are
+    not ranked (免审). Empty when the round has no score rows.
+    """
+    check_settings(ctx, stage)
+    program = ctx.program
+    policy = program.policy
+    mode = ctx.setting("pool_mode")
+    pool_total = pool if pool is not None else ctx.setting("pool")
+    weights = {str(k).strip(): Decimal(v) for k, v in (ctx.setting("group_weights") or {}).items()}
+    result = Ranking(program.id, stage, ctx.as_of.isoformat())
     result.method = {
+        "round": ROUNDS[stage],
         "trim_extremes": bool(ctx.setting("trim_extremes")),
         "trim_min_reviewers": ctx.setting("trim_min_reviewers"),
         "min_score": fmt_points(Decimal(ctx.setting("min_score"))),
         "group_weights": {k: fmt_points(v) for k, v in weights.items()},
         "order": "调整后得分降序，其次未调整得分降序，再次项目编号升序（均按显示的 4 位小数比较）",
     }
-    result.has_scores = any("scores" in f.kinds for f in validation.data.files)
+    scores = [s for s in ctx.data.scores if score_round(s) == stage]
+    result.has_scores = bool(scores)
     if not result.has_scores:
         return result
-    usable, excluded = _usable_rows(validation, weights)
-    errors: dict[str, int] = {}
-    for finding in validation.findings:
-        if finding.severity.value == "error" and finding.project_id:
-            errors[finding.project_id] = errors.get(finding.project_id, 0) + 1
+    findings = list(findings)
+    faults = faults if faults is not None else sort_faults(ctx, findings)
+    usable, excluded = _usable_rows(scores, faults, weights)
     for pid, project in ctx.projects.items():
         totals = usable.get(pid, [])
         if not totals:
             result.unscored.append(_unscored(ctx, project, excluded.get(pid, [])))
             continue
+        approval = ctx.approvals.get(pid)
         entry = Entry(
             project,
             totals,
             Decimal(0),
             [],
-            _amount(ctx, project),
+            approval.amount if approval else None,
             excluded.get(pid, []),
-            errors.get(pid, 0),
+            len(faults.application.get(pid, [])),
         )
+        entry.all_errors = faults.any_error.get(pid, 0)
         entry.score = _score(entry, ctx, weights)
-        entry.adjustments = _adjustments(ctx, project)
+        if stage == "review":
+            entry.adjustments = [
+                Adjustment(points, reason, policy.adjust_clause)
+                for points, reason in policy.adjustments(project, ctx.setting)
+            ]
         for adjustment in entry.adjustments:
             entry.why.append(f"{adjustment.reason}（{adjustment.clause}）")
+        if entry.errors:
+            entry.flags.append("needs_fix")
+            entry.why.append(
+                f"申报材料有 {entry.errors} 个错误（见 sgov validate）：待改正，"
+                "仅列示排名，不占名额、不划资金、不评十佳"
+            )
         result.entries.append(entry)
     result.entries.sort(key=Entry.sort_key)
     for number, entry in enumerate(result.entries, 1):
         entry.rank = number
     _explain_ties(result.entries)
-    _flag_top(ctx, result.entries, stage)
     _flag_line(ctx, result.entries)
+    _flag_top(ctx, result.entries, stage)
     _flag_quota(ctx, result.entries)
     result.pool = _flag_pool(ctx, result.entries, pool_total, mode)
-    for entry in result.entries:
-        if entry.errors:
-            entry.why.append(
-                f"该项目有 {entry.errors} 个错误（见 sgov validate）：请先改正；排名和各条线没有因此改变"
-            )
     return result
 
 
 def _usable_rows(
-    validation: Validation, weights: dict[str, Decimal]
+    scores: list[Score], faults: Faults, weights: dict[str, Decimal]
 ) -> tuple[dict[str, list[ReviewerTotal]], dict[str, list[dict[str, Any]]]]:
     """Reviewer totals per project from rows with a total and no error finding (and, with group
     weights, a weighted 评审组); the rest, with why."""
-    rows = {row_key(score.loc) for score in validation.data.scores}
-    faults: dict[tuple, list[str]] = {}
-    for finding in validation.findings:
-        key = (finding.file, finding.sheet, finding.row)
-        if (
-            finding.severity.value == "error"
-            and key in rows
-            and finding.rule not in faults.get(key, [])
-        ):
-            faults.setdefault(key, []).append(finding.rule)
     usable: dict[str, list[ReviewerTotal]] = {}
     excluded: dict[str, list[dict[str, Any]]] = {}
-    for score in validation.data.scores:
+    for score in scores:
         pid = score.project_id
         if not pid:
             continue
         total, _ = row_total(score)
-        rules = faults.get(row_key(score.loc), [])
+        rules = sorted({f.rule for f in faults.scores.get(row_key(score.loc), [])})
         ungrouped = bool(weights) and score.group.strip() not in weights
         if rules or total is None or ungrouped or not reviewer_key(score.reviewer):
             excluded.setdefault(pid, []).append(
@@ -296,7 +327,7 @@ def _unscored(ctx: Context, project: Project, excluded: list[dict[str, Any]]) ->
     if excluded:
         reason = f"{len(excluded)} 行评分都不能计入排名（原因见各行）：请改正后重新排名"
     elif green_channel(ctx, project):
-        reason = f"上年十佳第 {project.get('prior_top10_rank')} 名，绿色通道免审（浦兴 三.6）"
+        reason = ctx.program.policy.green_channel(project)
     else:
         reason = "评审打分表中没有该项目的评分"
     return {
@@ -306,14 +337,6 @@ def _unscored(ctx: Context, project: Project, excluded: list[dict[str, Any]]) ->
         "reason": reason,
         "excluded_rows": excluded,
     }
-
-
-def _amount(ctx: Context, project: Project) -> Decimal | None:
-    """The amount a pool pays: 核定金额 from the evaluation sheet, else 申请金额."""
-    evaluation = ctx.evaluation_by_project.get(project.project_id or "")
-    if evaluation is not None and evaluation.approved_amount is not None:
-        return evaluation.approved_amount
-    return project.requested
 
 
 def _trim(ctx: Context, totals: list[ReviewerTotal]) -> list[ReviewerTotal]:
@@ -376,33 +399,6 @@ def _score(entry: Entry, ctx: Context, weights: dict[str, Decimal]) -> Decimal:
     return score
 
 
-def _percent(rate: Decimal) -> str:
-    return f"{fmt_points(rate * 100)}%"
-
-
-def _adjustments(ctx: Context, project: Project) -> list[Adjustment]:
-    """浦兴 三.3: continuing projects with a low prior usage rate lose points; new teams gain points."""
-    if ctx.program.family != PUXING:
-        return []
-    clause = CLAUSES["adjust"][PUXING]
-    out = []
-    rate = project.get("prior_usage_rate")
-    threshold = ctx.setting("usage_threshold")
-    if project.get("continuing") is True and rate is not None and rate < threshold:
-        points = -abs(Decimal(ctx.setting("usage_penalty")))
-        out.append(
-            Adjustment(
-                points,
-                f"延续项目上年执行率 {_percent(rate)} 低于 {_percent(threshold)}，扣 {fmt_points(-points)} 分",
-                clause,
-            )
-        )
-    if project.get("new_team") is True:
-        points = abs(Decimal(ctx.setting("new_team_bonus")))
-        out.append(Adjustment(points, f"培育新团队（1+N+X），加 {fmt_points(points)} 分", clause))
-    return out
-
-
 def _explain_ties(entries: list[Entry]) -> None:
     for above, below in zip(entries, entries[1:], strict=False):
         if q4(above.adjusted) != q4(below.adjusted):
@@ -416,19 +412,27 @@ def _explain_ties(entries: list[Entry]) -> None:
 
 
 def _flag_top(ctx: Context, entries: list[Entry], stage: str) -> None:
-    """浦兴 三.6: at the year-end (final) ranking, places 1–10 are 十佳 and 1–5 get the 35% cap."""
-    if stage != "final" or ctx.program.family != PUXING:
+    """浦兴 三.6: at the year-end 评选 places 1–10 are 十佳 and 1–5 get the 35% cap, counting only
+    projects at or above the line with no unresolved error at all (fewer eligible, fewer 十佳)."""
+    clause = ctx.program.policy.top_clause
+    if stage != "final" or not clause:
         return
-    clause = CLAUSES["top"][PUXING]
-    for entry in entries[:10]:
+    place = 0
+    for entry in entries:
+        if "below_line" in entry.flags:
+            continue
+        if entry.all_errors:
+            entry.why.append(f"有 {entry.all_errors} 个未改正的错误，不参加十佳评选（{clause}）")
+            continue
+        place += 1
+        if place > 10:
+            break
         entry.flags.append("top10")
-        if entry.rank <= 5:
+        if place <= 5:
             entry.flags.append("top5")
-            entry.why.append(
-                f"年终第 {entry.rank} 名：十佳，明年绿色通道，志愿者补贴上限 35%（{clause}）"
-            )
+            entry.why.append(f"年终十佳第 {place} 名：明年绿色通道，志愿者补贴上限 35%（{clause}）")
         else:
-            entry.why.append(f"年终第 {entry.rank} 名：十佳，明年绿色通道（{clause}）")
+            entry.why.append(f"年终十佳第 {place} 名：明年绿色通道（{clause}）")
 
 
 def _flag_line(ctx: Context, entries: list[Entry]) -> None:
@@ -442,15 +446,20 @@ def _flag_line(ctx: Context, entries: list[Entry]) -> None:
 
 
 def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
-    """成都 四.(二)1、3: per district, 2 pass plus one per excellent case; below_line ones take no place."""
-    if ctx.program.family != CHENGDU:
+    """成都 四.(二)1、3: per district, 2 pass plus one per excellent case. Projects below the line or
+    待改正 take no place; C and 市本级 B projects never use a district's places (四.(二)2)."""
+    policy = ctx.program.policy
+    clause = policy.quota_clause
+    if not clause:
         return
-    clause = CLAUSES["quota"][CHENGDU]
     base = ctx.setting("quota_per_district")
     extra = {str(k).strip(): v for k, v in (ctx.setting("excellent_cases") or {}).items()}
     used: dict[str, int] = {}
     for entry in entries:
-        if "below_line" in entry.flags:
+        if "below_line" in entry.flags or "needs_fix" in entry.flags:
+            continue
+        if not policy.uses_quota(entry.project, ctx.program):
+            entry.why.append(policy.quota_words(entry.project, ctx.program))
             continue
         district = (entry.project.get("district") or "").strip()
         if not district:
@@ -473,16 +482,25 @@ def _flag_pool(
     ctx: Context, entries: list[Entry], total: Decimal | None, mode: str
 ) -> dict[str, Any] | None:
     """Fund in rank order until the pool cannot cover the next project (cutoff: it and all after are
-    unfunded; skip: later ones are still tried). below_line and over_quota projects take no money."""
+    unfunded; skip: later ones are still tried). below_line, over_quota and 待改正 projects take no
+    money."""
     if total is None:
         return None
-    family = ctx.program.family
-    categories = POOL_CATEGORIES.get(family)
-    clause = CLAUSES["pool"].get(family, "资金池设置")
+    policy = ctx.program.policy
+    categories = (
+        tuple(ctx.setting("pool_categories") or ())
+        if ctx.program.setting_spec("pool_categories")
+        else policy.pool_categories
+    )
+    clause = policy.pool_clause
     remaining = Decimal(total)
+    topups = []
+    for pid, amount, reason in policy.pool_topups(ctx.projects, ctx.approvals, ctx.setting):
+        remaining -= amount
+        topups.append({"project_id": pid, "amount": fmt_amount(amount), "reason": reason})
     stopped: Entry | None = None
     for entry in entries:
-        if "below_line" in entry.flags or "over_quota" in entry.flags:
+        if {"below_line", "over_quota", "needs_fix"} & set(entry.flags):
             continue
         if categories and ctx.program.category(entry.project.get("category")) not in categories:
             entry.why.append(
@@ -517,6 +535,7 @@ def _flag_pool(
         "total": fmt_amount(Decimal(total)),
         "mode": mode,
         "categories": list(categories) if categories else None,
+        "topups": topups,
         "allocated": fmt_amount(Decimal(total) - remaining),
         "remaining": fmt_amount(remaining),
     }

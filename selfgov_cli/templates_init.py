@@ -26,6 +26,7 @@ from selfgov_cli.io.schema import (
     SCORES,
     Column,
 )
+from selfgov_cli.programs import builtin
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
 
 CONFIG_NAME = "sgov.toml"
@@ -38,31 +39,6 @@ TEMPLATE_FILES = (APPLICATION_FILE, LEDGER_FILE, SCORES_FILE, EVALUATIONS_FILE, 
 TABLE_ROWS = 500  # data-validation and format reach of a table sheet (rows below the header)
 _FIXED_DAY = date(2023, 1, 1)  # document times: same program, same bytes
 
-# Fields the contract names for some programs only (workbooks.md, column "required").
-PROGRAM_FIELDS: dict[str, tuple[str, ...]] = {
-    "puxing-2023": ("leader_is_resident", "residents_consulted", "hearing_date"),
-    "xinjing-2021": ("applicant_type", "fulltime_staff", "inspections"),
-    "chengdu-2023": (
-        "district",
-        "applicant_type",
-        "legal_rep",
-        "matching_funds",
-        "inspections",
-        "party_org",
-        "bank_account",
-        "cluster_size",
-        "cluster_covered",
-    ),
-    "gonghexinlu-2023": ("intent",),
-}
-# Required by a program rule rather than by Program.required (浦兴: no hearing is PX004).
-RULE_REQUIRED: dict[str, tuple[str, ...]] = {"puxing-2023": ("hearing_date",)}
-# Ledger columns the contract names for some programs only.
-LEDGER_FIELDS: dict[str, tuple[str, ...]] = {"puxing-2023": ("leader_signed",)}
-# Scoring criteria named by the program document; other programs score a 总分.
-CRITERIA: dict[str, tuple[str, ...]] = {
-    "chengdu-2023": ("必要性", "可行性", "科学性", "创新性", "参与性", "实效性"),
-}
 APPLICANT_TYPES = (
     "居委会",
     "村委会",
@@ -114,11 +90,10 @@ class Field:
 
 def form_fields(program: Program) -> list[Field]:
     """The 申报表 labels for a program, in contract order, each marked required or not."""
-    family = program.family or program.id
-    specific = {key for keys in PROGRAM_FIELDS.values() for key in keys}
-    own = set(PROGRAM_FIELDS.get(family, ())) | set(program.required)
+    specific = {key for other in builtin().values() for key in other.form_fields}
+    own = set(program.form_fields) | set(program.required)
     always = {k for k, cond in program.required.items() if cond == "always"}
-    always |= set(RULE_REQUIRED.get(family, ()))
+    always |= set(program.rule_required)
     fields = []
     for column in APPLICATION:
         if column.key in specific and column.key not in own:
@@ -205,9 +180,8 @@ def _application_book(program: Program):
 
 def _ledger_book(program: Program):
     wb = _new_book()
-    family = program.family or program.id
-    extra = set(LEDGER_FIELDS.get(family, ()))
-    specific = {key for keys in LEDGER_FIELDS.values() for key in keys}
+    extra = set(program.ledger_fields)
+    specific = {key for other in builtin().values() for key in other.ledger_fields}
     columns = [c for c in LEDGER if c.key not in specific or c.key in extra]
     _table_sheet(wb, "经费台账", columns, program, required_extra=extra)
     return wb
@@ -215,7 +189,7 @@ def _ledger_book(program: Program):
 
 def _scores_book(program: Program):
     wb = _new_book()
-    criteria = CRITERIA.get(program.family or program.id, ())
+    criteria = program.criteria
     columns = [c for c in SCORES if c.key in ("project_id", "reviewer", "group")]
     if criteria:
         # criterion headers are read as written: no `*`, it would become part of the name

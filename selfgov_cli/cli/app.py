@@ -6,8 +6,8 @@ import sys
 
 import typer
 
-from selfgov_cli import __version__
 from selfgov_cli.cli.common import EXIT_CANNOT_RUN
+from selfgov_cli.version import __version__
 
 app = typer.Typer(
     name="sgov",

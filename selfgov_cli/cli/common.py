@@ -64,8 +64,8 @@ def load_or_fail(
     """(config, dataset), or exit 2 with the reason for a missing folder, program or bad sgov.toml.
 
     Commands that take NoCacheOpt/WorkersOpt pass them on (the cache is used unless --no-cache)."""
+    from selfgov_cli.pipeline import load
     from selfgov_cli.programs.base import ProgramError
-    from selfgov_cli.validate import load
 
     # A command is one short process: what is read stays till the end, so it is moved out of
     # the cycle collector's way (else rules over 100,000 ledger rows rescan it again and again,
@@ -78,6 +78,26 @@ def load_or_fail(
     finally:
         gc.freeze()
         gc.enable()
+
+
+def outcome_or_fail(
+    folder: Path,
+    program: str | None,
+    as_of,
+    no_cache: bool = True,
+    workers: int | None = None,
+    stage: str = "review",
+    pool=None,
+):
+    """The one outcome of the folder (pipeline.run), or exit 2 for a set-up problem."""
+    from selfgov_cli.pipeline import run
+    from selfgov_cli.programs.base import ProgramError
+
+    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
+    try:
+        return run(folder, as_of=as_of, loaded=loaded, stage=stage, pool=pool)
+    except ProgramError as exc:
+        fail(str(exc))
 
 
 def console(quiet: bool = False):

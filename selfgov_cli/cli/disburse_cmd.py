@@ -19,7 +19,7 @@ from selfgov_cli.cli.common import (
     check_choice,
     console,
     fail,
-    load_or_fail,
+    outcome_or_fail,
     parse_as_of,
     print_json,
 )
@@ -46,19 +46,14 @@ def disburse(
     workers: WorkersOpt = None,
 ) -> None:
     """拨付核算：每个项目的分期拨付（已拨付 / 暂缓 / 待定）、支出、使用率与应收回资金，并按居民区汇总。"""
-    from selfgov_cli.disburse import disburse as compute
-    from selfgov_cli.validate import validate as run
-
     check_choice("--format", fmt, FORMATS)
     if fmt == "xlsx" and output is None:
         fail("--format xlsx 需要用 -o 指定输出文件，如 -o 拨付核算.xlsx")
     when = parse_as_of(as_of)
-    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
+    validation = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
     if output is not None:
-        _check_output(folder, output, loaded[1])
-    validation = run(folder, as_of=when, loaded=loaded)
-    result = compute(validation, when)
-    payload = result.to_dict()
+        _check_output(folder, output, validation.data)
+    payload = validation.disbursement.to_dict()
     if fmt == "xlsx":
         from selfgov_cli.report.disburse_xlsx import write_disbursement
 

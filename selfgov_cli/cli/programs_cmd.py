@@ -96,6 +96,7 @@ def programs(
 
     from selfgov_cli.programs import builtin, get_program
     from selfgov_cli.programs.base import ProgramError
+    from selfgov_cli.rules.registry import check_program
 
     check_choice("--format", fmt, ("table", "json"))
     out = console(quiet)
@@ -114,7 +115,7 @@ def programs(
         out.print(table)
         raise typer.Exit(EXIT_OK)
     try:
-        program = get_program(program_id)
+        program = check_program(get_program(program_id))
     except ProgramError as exc:
         fail(str(exc))
     info = describe(program)

@@ -19,7 +19,7 @@ from selfgov_cli.cli.common import (
     check_choice,
     console,
     fail,
-    load_or_fail,
+    outcome_or_fail,
     parse_as_of,
     print_json,
 )
@@ -63,21 +63,15 @@ def rank(
     workers: WorkersOpt = None,
 ) -> None:
     """按评审打分表排名：去掉最高最低分、加减分、入围线、区县名额、资金线，每个项目都说明排在此处的原因。"""
-    from selfgov_cli.rank import RankError
-    from selfgov_cli.rank import rank as run_rank
-    from selfgov_cli.validate import validate
-
     check_choice("--format", fmt, FORMATS)
     if output is not None and fmt == "table":
         fail("-o 只用于 --format json 或 xlsx")
     amount = _pool(pool)
     when = parse_as_of(as_of)
-    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
-    result = validate(folder, as_of=when, loaded=loaded)
-    try:
-        ranking = run_rank(result, stage=stage, pool=amount)
-    except RankError as exc:
-        fail(str(exc))
+    result = outcome_or_fail(
+        folder, program, when, no_cache=no_cache, workers=workers, stage=stage, pool=amount
+    )
+    ranking = result.ranking(stage)
     data = ranking.to_dict()
     if fmt == "json":
         if output is None:

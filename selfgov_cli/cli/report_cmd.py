@@ -18,7 +18,7 @@ from selfgov_cli.cli.common import (
     check_choice,
     console,
     fail,
-    load_or_fail,
+    outcome_or_fail,
     parse_as_of,
 )
 
@@ -60,21 +60,18 @@ def report(
     workers: WorkersOpt = None,
 ) -> None:
     """生成公示名单、汇总报告或带批注的工作簿副本。有问题记录也照常生成（退出码 0）；无法生成时退出码 2。"""
-    from selfgov_cli.rank import RankError
     from selfgov_cli.report import FORMATS, KINDS, ReportError, render
-    from selfgov_cli.validate import validate
 
     check_choice("--kind", kind, KINDS)
     check_choice("--format", fmt, FORMATS)
     if templates is not None and not templates.is_dir():
         fail(f"--templates 指定的文件夹不存在：{templates}")
     when = parse_as_of(as_of)
-    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
+    result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers, stage=stage)
     out_dir = out if out is not None else folder / DEFAULT_OUT
-    result = validate(folder, as_of=when, loaded=loaded)
     try:
-        written = render(kind, result, out_dir, fmt, when, templates, stage)
-    except (ReportError, RankError) as exc:
+        written = render(kind, result, out_dir, fmt, templates, stage)
+    except ReportError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"无法写入输出文件夹 {out_dir}：{exc.strerror or exc}")

@@ -18,7 +18,7 @@ from selfgov_cli.cli.common import (
     WorkersOpt,
     check_choice,
     console,
-    load_or_fail,
+    outcome_or_fail,
     parse_as_of,
     print_json,
 )
@@ -35,12 +35,9 @@ def validate(
     workers: WorkersOpt = None,
 ) -> None:
     """校验文件夹中的全部工作簿：每个问题都指明文件、工作表、单元格、项目编号、规则与改正方法。"""
-    from selfgov_cli.validate import validate as run
-
     check_choice("--format", fmt, ("table", "json"))
     when = parse_as_of(as_of)
-    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
-    result = run(folder, as_of=when, loaded=loaded)
+    result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
     if fmt == "json":
         print_json(result.to_dict())
     else:

@@ -80,7 +80,7 @@ def code_fingerprint() -> str:
     """sgov version, Python version and the reading code: any change gives a new cache."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        from selfgov_cli import __version__
+        from selfgov_cli.version import __version__
 
         package = Path(__file__).resolve().parent.parent
         digest = hashlib.blake2b(digest_size=10)

@@ -551,9 +551,10 @@ def _scores(table: Table) -> list[Score]:
         scored = tuple((name, read_number(table, row, name, pid)) for name in criteria)
         cells = dict(row.cells)
         cells.update({name: row.extra_cells[name] for name in criteria})
+        loc = _row_loc(table, row.index)
         found.append(
             Score(
-                loc=_row_loc(table, row.index),
+                loc=loc,
                 cells=cells,
                 bad=row.bad,
                 project_id=pid,
@@ -561,9 +562,19 @@ def _scores(table: Table) -> list[Score]:
                 group=v.get("group") or "",
                 total=v.get("total"),
                 criteria=scored,
+                round=score_round(v.get("round") or "", loc),
             )
         )
     return found
+
+
+_FINAL_WORDS = ("年终", "年底", "年度评选", "final")
+
+
+def score_round(text: str, loc) -> str:
+    """workbooks.md "Rounds": the 轮次 column, else 年终/年底/年度评选 in the file or sheet name."""
+    named = text.strip() or f"{loc.file or ''} {loc.sheet or ''}"
+    return "final" if any(word in named for word in _FINAL_WORDS) else "review"
 
 
 def _verdict(table: Table, row, key: str, label: str) -> str:

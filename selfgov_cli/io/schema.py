@@ -90,6 +90,7 @@ SCORES = (
     Column("reviewer", "评审人", "reviewer", required=True),
     Column("total", "总分", "total", "number"),
     Column("group", "评审组", "group"),
+    Column("round", "轮次", "round"),
     Column("note", "备注", "note"),
 )
 

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 import tomllib
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.io.schema import EXPENSE_CATEGORIES
+from selfgov_cli.programs import chengdu, gonghexinlu, puxing, xinjing
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program, ProgramError, Setting, Tranche
 
-BUILTIN_MODULES = ("puxing", "xinjing", "chengdu", "gonghexinlu")
-_loaded = False
-
-
-def load_rule_modules() -> None:
-    """Import the common rules and every built-in program module (each registers its rules)."""
-    global _loaded
-    if _loaded:
-        return
-    importlib.import_module("selfgov_cli.rules.common")
-    importlib.import_module("selfgov_cli.rules.funds")
-    importlib.import_module("selfgov_cli.rules.scores")
-    for name in BUILTIN_MODULES:
-        importlib.import_module(f"selfgov_cli.programs.{name}")
-    _loaded = True
+BUILTIN_MODULES = (puxing, xinjing, chengdu, gonghexinlu)
 
 
 def builtin() -> dict[str, Program]:
-    out = {}
-    for name in BUILTIN_MODULES:
-        program = importlib.import_module(f"selfgov_cli.programs.{name}").PROGRAM
-        out[program.id] = program
-    return out
+    """The built-in programs by id."""
+    return {m.PROGRAM.id: m.PROGRAM for m in BUILTIN_MODULES}
 
 
 def get_program(ref: str, base_dir: Path | None = None) -> Program:
@@ -94,8 +78,6 @@ def load_program_file(path: Path) -> Program:
         caps = raw.pop("expense_caps")
         if not isinstance(caps, dict):
             raise ProgramError(f"{where} 中的 expense_caps 应为 支出类别代码 = 比例 的表")
-        from selfgov_cli.io.schema import EXPENSE_CATEGORIES
-
         parsed = dict(base.expense_caps)  # caps the file does not name stay as they are
         for code, value in caps.items():
             if code not in EXPENSE_CATEGORIES:
@@ -138,16 +120,8 @@ def _str_list(value: Any, key: str, where: str) -> tuple[str, ...]:
 
 
 def _rule_ids(value: Any, where: str) -> tuple[str, ...]:
-    from selfgov_cli.rules.engine import REGISTRY
-
-    load_rule_modules()
-    ids = tuple(x.upper() for x in _str_list(value, "disabled_rules", where))
-    unknown = [x for x in ids if x not in REGISTRY]
-    if unknown:
-        raise ProgramError(
-            f"{where} 中 disabled_rules 有不存在的规则：{'、'.join(unknown)}（用 sgov rules 查看）"
-        )
-    return ids
+    """Rule ids as written (upper case); rules/registry.check_program rejects unknown ones."""
+    return tuple(x.upper() for x in _str_list(value, "disabled_rules", where))
 
 
 def _tranches(value: Any, where: str) -> tuple[Tranche, ...]:
@@ -175,5 +149,4 @@ __all__ = [
     "Tranche",
     "builtin",
     "get_program",
-    "load_rule_modules",
 ]

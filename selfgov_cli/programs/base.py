@@ -138,6 +138,43 @@ COMMON_SETTINGS = (
 )
 
 
+class Policy:
+    """What a program decides beyond its rules, reached through `Program.policy`: ranking
+    adjustments, 十佳 privileges, district quotas, the pool, the green channel. The default has none;
+    a program module subclasses it (programs/puxing.py, chengdu.py, gonghexinlu.py)."""
+
+    adjust_clause = ""
+    top_clause = ""  # non-empty: the final stage marks 十佳 (top10) and 前五 (top5)
+    quota_clause = ""  # non-empty: district quotas apply
+    pool_clause = "资金池设置"
+    pool_categories: tuple[
+        str, ...
+    ] = ()  # only these categories are paid from the pool (empty: all)
+    green_channel_clause = ""
+
+    def green_channel(self, project: Any) -> str:
+        """Why the project is approved without review ('' when it is not)."""
+        return ""
+
+    def adjustments(self, project: Any, setting: Any) -> list[tuple[Decimal, str]]:
+        """Review-stage points (added after averaging) with their reasons."""
+        return []
+
+    def uses_quota(self, project: Any, program: Program) -> bool:
+        """Does the project take one of its district's places?"""
+        return bool(self.quota_clause)
+
+    def quota_words(self, project: Any, program: Program) -> str:
+        """Why a project takes no district place (when uses_quota is false)."""
+        return ""
+
+    def pool_topups(
+        self, projects: Any, approved: Any, setting: Any
+    ) -> list[tuple[str, Decimal, str]]:
+        """Charges to the pool before the ranked projects: (项目编号, amount, reason)."""
+        return []
+
+
 @dataclass(frozen=True, slots=True)
 class Program:
     id: str
@@ -155,6 +192,13 @@ class Program:
     settings: tuple[Setting, ...] = ()
     disabled_rules: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    policy: Policy = field(default_factory=Policy, compare=False)
+    # `sgov init` templates: form fields the contract names for this program only, fields a rule of
+    # the program requires, its own ledger columns, and the scoring criteria its document names.
+    form_fields: tuple[str, ...] = ()
+    rule_required: tuple[str, ...] = ()
+    ledger_fields: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()
 
     def setting_spec(self, name: str) -> Setting | None:
         for item in (*self.settings, *COMMON_SETTINGS):

@@ -13,7 +13,7 @@ from typing import Any
 from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.io.values import normalize_label
 from selfgov_cli.model import Location, Project
-from selfgov_cli.money import fmt_yuan
+from selfgov_cli.money import fen, fmt_yuan
 from selfgov_cli.rules.engine import Context, Hit
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -188,11 +188,9 @@ def budget_share_hits(
 
 
 def approved_total(ctx: Context, project: Project) -> Decimal | None:
-    """The project's total budget for spending caps: 核定金额 when evaluated, else 申请金额."""
-    evaluation = ctx.evaluation_by_project.get(project.project_id or "")
-    if evaluation is not None and evaluation.approved_amount:
-        return evaluation.approved_amount
-    return project.requested
+    """The project's total budget for spending caps: its one approved amount (ctx.approvals)."""
+    approval = ctx.approvals.get(project.project_id or "")
+    return approval.amount if approval is not None else None
 
 
 def spending_share_hits(
@@ -203,7 +201,9 @@ def spending_share_hits(
 ) -> Iterator[Hit]:
     """Ledger spending of the categories `codes` over `cap` of the project's total budget.
 
-    In date order; the finding is on the amount cell of the row whose spending crosses the cap.
+    In date order; the finding is on the amount cell of the row whose spending crosses the cap,
+    and of every later row of those categories; each hit carries the excess (the part of the row
+    over the cap), the only part that is not reimbursed (rules.md Money, partial exclusion).
     """
     for pid, expenses in ctx.ledger_in_order.items():
         project = ctx.projects.get(pid)
@@ -214,17 +214,21 @@ def spending_share_hits(
         if limit is None or not total or total <= 0:
             continue
         spent = Decimal(0)
+        ceiling = fen(limit * total)
         for expense in expenses:
             if expense.category not in codes or expense.amount is None or expense.amount <= 0:
                 continue
             before, spent = spent, spent + expense.amount
-            if before <= limit * total < spent:
-                yield (
-                    expense.cell("amount"),
-                    pid,
-                    (
-                        f"实际支出中{category_names(codes)}累计 {fmt_yuan(spent)} 元，占项目总预算 {fmt_yuan(total)} 元的 "
-                        f"{fmt_pct(spent / total, over=True)}，超过 {fmt_pct(limit)} 的上限：超出部分不能报销，请核减"
-                    ),
-                )
-                break
+            if spent <= ceiling:
+                continue
+            excess = spent - max(before, ceiling)
+            yield (
+                expense.cell("amount"),
+                pid,
+                (
+                    f"实际支出中{category_names(codes)}累计 {fmt_yuan(spent)} 元，占项目总预算 {fmt_yuan(total)} 元的 "
+                    f"{fmt_pct(spent / total, over=True)}，超过 {fmt_pct(limit)} 的上限 {fmt_yuan(ceiling)} 元："
+                    f"这笔支出中超出的 {fmt_yuan(excess)} 元不能报销，请核减"
+                ),
+                excess,
+            )

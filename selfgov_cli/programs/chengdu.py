@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from selfgov_cli.money import fmt_yuan
-from selfgov_cli.programs.base import Program, Setting, Tranche
+from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
 from selfgov_cli.programs.checks import (
     SOCIAL_ORGS,
     applicant_kind,
@@ -23,9 +24,43 @@ from selfgov_cli.rules.engine import Context, Hit, rule
 
 ID = "chengdu-2023"
 
+
+class ChengduPolicy(Policy):
+    """成都 四.(二): district quotas for A and B projects; C and 市本级 B go to the 项目办 (四.(二)2)."""
+
+    quota_clause = "成都 四.(二)1、3"
+
+    def uses_quota(self, project: Any, program: Program) -> bool:
+        kind = _class_of(program, project)
+        if kind is None or kind.startswith("C"):
+            return False
+        return not (kind.startswith("B") and (project.get("level") or "").strip() == "市本级")
+
+    def quota_words(self, project: Any, program: Program) -> str:
+        kind = _class_of(program, project) or "未识别"
+        return f"{kind} 类{'市本级' if (project.get('level') or '').strip() == '市本级' else ''}项目由项目办评审，不占区县初审名额（成都 四.(二)2）"
+
+
+def _class_of(program: Program, project: Any) -> str | None:
+    return program.category(project.get("category"))
+
+
 PROGRAM = Program(
     id=ID,
     family=ID,
+    policy=ChengduPolicy(),
+    form_fields=(
+        "district",
+        "applicant_type",
+        "legal_rep",
+        "matching_funds",
+        "inspections",
+        "party_org",
+        "bank_account",
+        "cluster_size",
+        "cluster_covered",
+    ),
+    criteria=("必要性", "可行性", "科学性", "创新性", "参与性", "实效性"),
     name="2023年成都市城乡社区居民自治组织民生微项目",
     short="成都",
     document="《2023年成都市城乡社区居民自治组织民生微项目实施方案》",

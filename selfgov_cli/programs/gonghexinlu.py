@@ -8,16 +8,26 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from selfgov_cli.money import fmt_yuan
-from selfgov_cli.programs.base import Program, Setting, Tranche
+from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
 from selfgov_cli.programs.checks import over_limit, text_key, unique_projects, where
 from selfgov_cli.rules.engine import Context, Hit, rule
 
 ID = "gonghexinlu-2023"
 BRAND, MICRO = "一居一品", "七彩微创投"
 
+
+class GonghePolicy(Policy):
+    """共和新路 七: the pool funds 七彩微创投 in rank order."""
+
+    pool_clause = "共和新路 七"
+    pool_categories = (MICRO,)
+
+
 PROGRAM = Program(
     id=ID,
     family=ID,
+    policy=GonghePolicy(),
+    form_fields=("intent",),
     name="共和新路街道居民区自治项目",
     short="共和新路",
     document="《共和新路街道关于进一步支持居民区开展自治项目化工作的实施方案(试行)》",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from selfgov_cli.model import Location, Project
 from selfgov_cli.money import fmt_yuan
-from selfgov_cli.programs.base import Program, Setting, Tranche
+from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
 from selfgov_cli.programs.checks import (
     budget_share_hits,
     field_hit,
@@ -23,9 +24,55 @@ from selfgov_cli.rules.engine import Context, Hit, rule
 
 ID = "puxing-2023"
 
+
+class PuxingPolicy(Policy):
+    """浦兴 三.3 (review-stage points), 三.6 (十佳 at the year-end 评选; last year's 十佳 skip review)."""
+
+    adjust_clause = "浦兴 三.3"
+    top_clause = "浦兴 三.6"
+    green_channel_clause = "浦兴 三.6"
+
+    def green_channel(self, project: Any) -> str:
+        rank = project.get("prior_top10_rank")
+        if isinstance(rank, int) and 1 <= rank <= 10:
+            return f"上年十佳第 {rank} 名，绿色通道免审（{self.green_channel_clause}）"
+        return ""
+
+    def adjustments(self, project: Any, setting: Any) -> list[tuple[Decimal, str]]:
+        out = []
+        rate = project.get("prior_usage_rate")
+        threshold = setting("usage_threshold")
+        if project.get("continuing") is True and rate is not None and rate < threshold:
+            points = -abs(Decimal(setting("usage_penalty")))
+            out.append(
+                (
+                    points,
+                    f"延续项目上年执行率 {_percent(rate)} 低于 {_percent(threshold)}，"
+                    f"扣 {_points(-points)} 分",
+                )
+            )
+        if project.get("new_team") is True:
+            points = abs(Decimal(setting("new_team_bonus")))
+            out.append((points, f"培育新团队（1+N+X），加 {_points(points)} 分"))
+        return out
+
+
+def _points(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0.0") else text
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{_points(rate * 100)}%"
+
+
 PROGRAM = Program(
     id=ID,
     family=ID,
+    policy=PuxingPolicy(),
+    form_fields=("leader_is_resident", "residents_consulted", "hearing_date"),
+    rule_required=("hearing_date",),
+    ledger_fields=("leader_signed",),
     name="2023年浦兴路街道“自治金”项目",
     short="浦兴",
     document="浦浦办〔2023〕4号《2023年浦兴路街道“自治金”项目实施方案》",

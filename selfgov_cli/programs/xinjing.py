@@ -25,9 +25,11 @@ from selfgov_cli.rules.engine import Context, Hit, rule
 
 ID = "xinjing-2021"
 
+
 PROGRAM = Program(
     id=ID,
     family=ID,
+    form_fields=("applicant_type", "fulltime_staff", "inspections"),
     name="新泾镇“美好社区公益创投”项目",
     short="新泾",
     document="长新府〔2021〕15号《新泾镇“美好社区公益创投”项目实施细则（试行）》",

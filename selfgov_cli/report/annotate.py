@@ -48,8 +48,9 @@ def placed(validation) -> dict[str, list[tuple[Any, str | None, str | None]]]:
     return out
 
 
-def render_annotated(validation, out_dir: Path | str, as_of: date) -> list[Path]:
+def render_annotated(validation, out_dir: Path | str, as_of: date | None = None) -> list[Path]:
     """Write an annotated copy of every workbook with findings; returns the written paths."""
+    as_of = as_of or validation.as_of
     root = Path(validation.config.folder).resolve()
     target_root = Path(out_dir) / ANNOTATED_DIR
     unreadable = {i.loc.file for i in validation.data.issues if i.rule == "SG001"}

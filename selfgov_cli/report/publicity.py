@@ -5,46 +5,54 @@ Public output: leaders' names are masked, phone and identity numbers never appea
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from selfgov_cli.money import ZERO, fmt_yuan
-from selfgov_cli.report.common import (
-    approved_amounts,
-    cn_date,
-    passing,
-    project_row,
-    working_days,
-    year_of,
-)
-from selfgov_cli.report.safe import atomic_write, mask_name
+from selfgov_cli.outcome import GREEN_CHANNEL, Outcome, ProjectOutcome
+from selfgov_cli.report.common import cn_date, score_text, working_days
+from selfgov_cli.report.safe import atomic_write, mask_name, scrub
 
 FILE_STEM = "公示名单"
 
 
-def publicity_data(validation, ranking: dict | None, as_of: date) -> dict[str, Any]:
-    """Everything the publicity templates and the xlsx writer show, already masked and formatted."""
-    config = validation.config
+def project_row(n: int, item: ProjectOutcome) -> dict[str, Any]:
+    """The public facts of one approved project; text from cells is scrubbed, the leader masked."""
+    project = item.project
+    entry = item.entry
+    if item.status == GREEN_CHANNEL:
+        score = "免审（上年十佳）"
+    else:
+        score = score_text(entry.adjusted) if entry is not None else ""
+    return {
+        "n": n,
+        "project_id": scrub(item.project_id),
+        "name": scrub(project.name),
+        "neighborhood": scrub(project.get("neighborhood") or ""),
+        "category": scrub(project.get("category") or ""),
+        "leader": mask_name(project.get("leader") or ""),
+        "amount_value": item.amount if item.approval.amount is not None else None,
+        "amount": fmt_yuan(item.amount) if item.approval.amount is not None else "—",
+        "approved": item.approval.source == "核定金额",
+        "score": score,
+        "rank": entry.rank if entry is not None else None,
+    }
+
+
+def publicity_data(outcome: Outcome) -> dict[str, Any]:
+    """Everything the publicity templates and the xlsx writer show, already masked and formatted:
+    exactly the outcome's approved projects (cli.md "What the publicity list holds")."""
+    config = outcome.config
     program = config.program
-    approved = approved_amounts(validation)
-    rows = []
-    for n, (pid, project, entry) in enumerate(passing(validation, ranking), start=1):
-        row = project_row(pid, project, entry, approved)
-        row["n"] = n
-        row["leader"] = mask_name(row["leader"])
-        rows.append(row)
-    ranked = bool((ranking or {}).get("ranking"))
-    year = year_of(validation)
-    year_text = "" if str(year) in program.name else f"{year}年"
+    as_of = outcome.as_of
+    rows = [project_row(n, item) for n, item in enumerate(outcome.approved(), start=1)]
+    ranked = outcome.ranked
     office = config.office.strip()
     title = (
-        f"{office}关于{year_text}{program.name}拟立项项目的公示"
-        if office
-        else f"{year_text}{program.name}拟立项项目公示"
+        f"{office}关于{config.title}拟立项项目的公示" if office else f"{config.title}拟立项项目公示"
     )
-    days = int(validation.context().setting("publicity_days") or 5)
+    days = int(outcome.ctx.setting("publicity_days") or 5)
     first, last = working_days(as_of, days)
     if rows and all(r["approved"] for r in rows):
         amount_label = "核定金额（元）"
@@ -67,7 +75,7 @@ def publicity_data(validation, ranking: dict | None, as_of: date) -> dict[str, A
         "office_phone": config.office_phone.strip(),
         "office_address": config.office_address.strip(),
         "program": {"id": program.id, "name": program.name, "document": program.document},
-        "year": year,
+        "year": config.program_year,
         "as_of": as_of.isoformat(),
         "date_text": cn_date(as_of),
         "period": {"days": days, "first": cn_date(first), "last": cn_date(last)},
@@ -94,15 +102,14 @@ def _objection(office: str, phone: str, address: str) -> str:
 
 
 def render_publicity(
-    validation,
-    ranking: dict | None,
+    outcome: Outcome,
     out_dir: Path | str,
     fmt: str,
-    as_of: date,
     templates: Path | str | None = None,
 ) -> list[Path]:
     """Write the publicity list in one format (html, md or xlsx); returns the written paths."""
-    data = publicity_data(validation, ranking, as_of)
+    as_of = outcome.as_of
+    data = publicity_data(outcome)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
         from selfgov_cli.report.safe import save_workbook
@@ -110,7 +117,7 @@ def render_publicity(
         return [save_workbook(publicity_workbook(data), target, as_of)]
     from selfgov_cli.report.env import render_template
 
-    text = render_template(f"publicity.{fmt}.j2", data, templates, validation.config.folder)
+    text = render_template(f"publicity.{fmt}.j2", data, templates, outcome.config.folder)
     return [atomic_write(target, text)]
 
 
@@ -156,9 +163,7 @@ def publicity_workbook(data: dict[str, Any]):
     for r, item in enumerate(data["rows"], start=header_row + 1):
         for col, key in enumerate(keys, start=1):
             value = item[key]
-            if key == "score":
-                value = Decimal(value) if value else None
-            fmt = AMOUNT_FORMAT if key == "amount_value" else ("0.00" if key == "score" else None)
+            fmt = AMOUNT_FORMAT if key == "amount_value" else None
             cell = put(ws, r, col, value, fmt)
             cell.border = box
             cell.alignment = Alignment(

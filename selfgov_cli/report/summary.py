@@ -6,23 +6,17 @@ An internal report: no leaders' names, no phone or identity numbers (text from c
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.money import ZERO, fmt_yuan
-from selfgov_cli.report.common import (
-    FLAG_LABELS,
-    approved_amounts,
-    cn_date,
-    natural_key,
-    passing,
-    score_text,
-    to_decimal,
-    year_of,
-)
+from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan
+from selfgov_cli.outcome import Outcome
+from selfgov_cli.rank import FLAG_NAMES
+from selfgov_cli.report.common import cn_date, score_text, title_year
 from selfgov_cli.report.safe import atomic_write, scrub
+from selfgov_cli.rules.engine import summarize
+from selfgov_cli.rules.registry import REGISTRY
 
 FILE_STEM = "汇总报告"
 NO_NEIGHBORHOOD = "（未填居民区）"
@@ -34,39 +28,34 @@ USAGE_BUCKETS = (
     ("80%–100%", Decimal("0.8"), Decimal(1)),
     ("100% 及以上", Decimal(1), None),
 )
+DEFINITIONS = (
+    ("核定金额", "评估结果表中最新的核定金额；没有核定金额的项目为申请金额。通过项目才计入。"),
+    ("已拨付", "截至核算日已拨付的各笔资金之和。"),
+    ("已支出", "截至核算日台账中的全部支出。"),
+    ("合规支出", "已支出中没有错误、可以报销的部分（超出上限或超出已拨付资金的部分不计）。"),
+    ("使用率", "合规支出 ÷ 已拨付。"),
+    ("执行率", "合规支出 ÷ 核定金额。"),
+    ("可收回", "项目结束后，已拨付中未合规使用的部分（已拨付 − 合规支出，不小于 0）。"),
+)
 
 
 def pct(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{(value * 100).quantize(Decimal('0.1'))}%"
+    return fmt_pct(value)
 
 
-def _d(text: Any) -> Decimal:
-    return to_decimal(text) or ZERO
-
-
-def summary_data(
-    validation, ranking: dict | None, disbursement: dict | None, as_of: date
-) -> dict[str, Any]:
-    """Everything the summary templates and the xlsx writer show (amounts as Decimal and as text)."""
-    from selfgov_cli.rules.engine import REGISTRY, summarize
-
-    config = validation.config
+def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
+    """Everything the summary templates and the xlsx writer show: a view of the outcome (amounts as
+    Decimal and as text, nothing recomputed but sums of the outcome's own figures)."""
+    config = outcome.config
     program = config.program
-    projects = validation.data.project_map()
-    approved = approved_amounts(validation)
-    passed = {pid for pid, _, _ in passing(validation, ranking)}
-    money = {p["project_id"]: p for p in (disbursement or {}).get("projects", [])}
-    has_money = bool(money)
+    as_of = outcome.as_of
+    has_money = bool(outcome.projects)
 
     hoods: dict[str, dict[str, Any]] = {}
     cats: dict[str, dict[str, Any]] = {}
-    for pid in sorted(projects, key=natural_key):
-        project = projects[pid]
+    for item in outcome.by_id():
+        project, money = item.project, item.money
         requested = project.requested or ZERO
-        amount = approved.get(pid, requested)
-        item = money.get(pid, {})
         for table, key in (
             (hoods, project.get("neighborhood") or NO_NEIGHBORHOOD),
             (cats, project.get("category") or NO_CATEGORY),
@@ -74,13 +63,13 @@ def summary_data(
             row = table.setdefault(scrub(key), _blank_row(scrub(key)))
             row["projects"] += 1
             row["requested"] += requested
-            if pid in passed:
+            if item.approved:
                 row["passing"] += 1
-                row["approved"] += _d(item.get("approved")) if item else amount
-            row["released"] += _d(item.get("released"))
-            row["spent"] += _d(item.get("spent"))
-            row["eligible_spent"] += _d(item.get("eligible_spent"))
-            row["recoverable"] += _d(item.get("recoverable"))
+                row["approved"] += item.amount
+            row["released"] += money.released
+            row["spent"] += money.spent
+            row["eligible_spent"] += money.eligible_spent
+            row["recoverable"] += money.recoverable
     # 居民区 in sgov.toml order, then as first met by 项目编号; categories in the program's order.
     hood_order = {name: i for i, name in enumerate(config.neighborhoods)}
     by_hood = [
@@ -93,46 +82,55 @@ def summary_data(
     total = _finish(_sum_rows(by_hood, "合计"))
 
     spending: dict[str, Decimal] = {}
-    for item in money.values():
-        for line in item.get("by_category") or []:
-            spending[line["name"]] = spending.get(line["name"], ZERO) + _d(line.get("spent"))
+    for item in outcome.by_id():
+        for line in item.money.by_category():
+            spending[line["name"]] = spending.get(line["name"], ZERO) + Decimal(line["spent"])
     spending_rows = [
         {"name": k, "spent": v, "spent_text": fmt_yuan(v)} for k, v in spending.items() if v > 0
     ]
 
     usage_counts = Counter()
-    for item in money.values():
-        if _d(item.get("released")) > 0:
-            rate = _d(item.get("usage_rate"))
+    for item in outcome.by_id():
+        if item.money.released > 0:
+            rate = item.money.usage_rate
             for label, low, high in USAGE_BUCKETS:
                 if rate >= low and (high is None or rate < high):
                     usage_counts[label] += 1
     usage = [{"label": label, "count": usage_counts[label]} for label, _, _ in USAGE_BUCKETS]
 
+    ranking = outcome.ranking(stage)
     ranking_rows = []
-    for entry in (ranking or {}).get("ranking") or []:
-        project = projects.get(entry["project_id"])
+    for entry in ranking.entries if ranking else []:
+        project = entry.project
         ranking_rows.append(
             {
-                "rank": entry.get("rank"),
-                "project_id": scrub(entry["project_id"]),
-                "name": scrub(project.name if project else entry.get("name") or ""),
-                "neighborhood": scrub(
-                    project.get("neighborhood") if project else entry.get("neighborhood") or ""
-                ),
-                "reviewers": entry.get("reviewers"),
-                "score": score_text(entry.get("score")),
-                "adjusted_score": score_text(entry.get("adjusted_score")),
+                "rank": entry.rank,
+                "project_id": scrub(entry.project_id),
+                "name": scrub(project.name),
+                "neighborhood": scrub(project.get("neighborhood") or ""),
+                "reviewers": len(entry.totals),
+                "score": score_text(entry.score),
+                "adjusted_score": score_text(entry.adjusted),
                 "adjustments": "；".join(
-                    scrub(f"{a.get('points')} {a.get('reason', '')}".strip())
-                    for a in entry.get("adjustments") or []
+                    scrub(f"{a.points:+} {a.reason}".strip()) for a in entry.adjustments
                 ),
-                "flags": "、".join(FLAG_LABELS.get(f, f) for f in entry.get("flags") or []),
+                "flags": "、".join(FLAG_NAMES.get(f, f) for f in entry.flags),
             }
         )
+    not_approved = [
+        {
+            "project_id": scrub(item.project_id),
+            "name": scrub(item.project.name),
+            "neighborhood": scrub(item.project.get("neighborhood") or ""),
+            "status": item.status_label,
+            "reason": scrub(item.reason),
+        }
+        for item in outcome.by_id()
+        if not item.approved
+    ]
 
     by_rule: dict[str, dict[str, Any]] = {}
-    for finding in validation.findings:
+    for finding in outcome.findings:
         row = by_rule.setdefault(
             finding.rule,
             {
@@ -155,10 +153,8 @@ def summary_data(
             by_rule.values(), key=lambda r: (severity_order[r["severity"]], r["rule"])
         )
     ]
-    counts = summarize(validation.findings)
-
-    year = year_of(validation)
-    year_text = "" if str(year) in program.name else f"{year}年"
+    counts = summarize(outcome.findings)
+    passed = outcome.approved()
 
     def line(
         label: str, text: str, value: Any = None, number_format: str | None = None
@@ -169,7 +165,7 @@ def summary_data(
         return line(label, f"{fmt_yuan(value)} 元", value, "#,##0.00")
 
     headline = [
-        line("申报项目", f"{len(projects)} 个", len(projects)),
+        line("申报项目", f"{len(outcome.projects)} 个", len(outcome.projects)),
         line("通过项目", f"{len(passed)} 个", len(passed)),
         yuan("申请金额", total["requested"]),
         yuan("核定金额（通过项目）", total["approved"]),
@@ -178,7 +174,19 @@ def summary_data(
         headline += [
             yuan("已拨付", total["released"]),
             yuan("已支出", total["spent"]),
-            line("执行率", pct(total["usage_rate"]), total["usage_rate"], "0.0%"),
+            yuan("合规支出", total["eligible_spent"]),
+            line(
+                "使用率（合规支出 ÷ 已拨付）",
+                pct(total["usage_rate"]),
+                total["usage_rate"],
+                "0.00%",
+            ),
+            line(
+                "执行率（合规支出 ÷ 核定金额）",
+                pct(total["execution_rate"]),
+                total["execution_rate"],
+                "0.00%",
+            ),
             yuan("可收回", total["recoverable"]),
         ]
     headline.append(
@@ -188,10 +196,10 @@ def summary_data(
         )
     )
     return {
-        "title": f"{year_text}{program.name}汇总报告",
+        "title": f"{title_year(config, as_of)}汇总报告",
         "office": config.office.strip(),
         "program": {"id": program.id, "name": program.name, "document": program.document},
-        "year": year,
+        "year": config.year or as_of.year,
         "as_of": as_of.isoformat(),
         "date_text": cn_date(as_of),
         "headline": headline,
@@ -205,6 +213,8 @@ def summary_data(
         "ranking": ranking_rows,
         "findings": findings_rows,
         "counts": counts,
+        "not_approved": not_approved,
+        "definitions": [{"term": t, "text": d} for t, d in DEFINITIONS],
     }
 
 
@@ -224,9 +234,13 @@ def _sum_rows(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
-    rate = row["eligible_spent"] / row["released"] if row["released"] else None
-    row["usage_rate"] = rate.quantize(Decimal("0.0001")) if rate is not None else None
+    """使用率 = 合规支出 ÷ 已拨付, 执行率 = 合规支出 ÷ 核定金额 of the row's sums."""
+    usage = row["eligible_spent"] / row["released"] if row["released"] else None
+    execution = row["eligible_spent"] / row["approved"] if row["approved"] else None
+    row["usage_rate"] = usage.quantize(Decimal("0.0001")) if usage is not None else None
     row["usage_text"] = pct(row["usage_rate"])
+    row["execution_rate"] = execution.quantize(Decimal("0.0001")) if execution is not None else None
+    row["execution_text"] = pct(row["execution_rate"])
     for key in _SUM_KEYS:
         row[f"{key}_text"] = fmt_yuan(row[key])
     return row
@@ -260,7 +274,7 @@ def charts(data: dict[str, Any]) -> dict[str, str]:
             )
         out["usage"] = Markup(
             bar_chart(
-                "执行率分布（项目数）",
+                "使用率分布（项目数）",
                 [r["label"] for r in data["usage"]],
                 [("项目数", [Decimal(r["count"]) for r in data["usage"]])],
                 lambda v: f"{v} 个",
@@ -270,16 +284,15 @@ def charts(data: dict[str, Any]) -> dict[str, str]:
 
 
 def render_summary(
-    validation,
-    ranking: dict | None,
-    disbursement: dict | None,
+    outcome: Outcome,
     out_dir: Path | str,
     fmt: str,
-    as_of: date,
     templates: Path | str | None = None,
+    stage: str = "review",
 ) -> list[Path]:
     """Write the summary report in one format (html, md or xlsx); returns the written paths."""
-    data = summary_data(validation, ranking, disbursement, as_of)
+    as_of = outcome.as_of
+    data = summary_data(outcome, stage)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
         from selfgov_cli.report.safe import save_workbook
@@ -289,5 +302,5 @@ def render_summary(
     from selfgov_cli.report.env import render_template
 
     data["charts"] = charts(data) if fmt == "html" else {}
-    text = render_template(f"summary.{fmt}.j2", data, templates, validation.config.folder)
+    text = render_template(f"summary.{fmt}.j2", data, templates, outcome.config.folder)
     return [atomic_write(target, text)]

@@ -7,7 +7,7 @@ from typing import Any
 from selfgov_cli.report.safe import put
 
 AMOUNT = "#,##0.00"
-RATE = "0.0%"
+RATE = "0.00%"
 SCORE = "0.0000"
 
 
@@ -69,7 +69,7 @@ def summary_workbook(data: dict[str, Any]):
 
     money = data["has_money"]
     amount_cols = ["申请金额", "核定金额"] + (
-        ["已拨付", "已支出", "执行率", "可收回"] if money else []
+        ["已拨付", "已支出", "合规支出", "使用率", "执行率", "可收回"] if money else []
     )
 
     def table_rows(rows):
@@ -77,11 +77,18 @@ def summary_workbook(data: dict[str, Any]):
         for r in rows:
             line = [r["name"], r["projects"], r["passing"], r["requested"], r["approved"]]
             if money:
-                line += [r["released"], r["spent"], r["usage_rate"], r["recoverable"]]
+                line += [
+                    r["released"],
+                    r["spent"],
+                    r["eligible_spent"],
+                    r["usage_rate"],
+                    r["execution_rate"],
+                    r["recoverable"],
+                ]
             out.append(line)
         return out
 
-    formats = {4: AMOUNT, 5: AMOUNT, 6: AMOUNT, 7: AMOUNT, 8: RATE, 9: AMOUNT}
+    formats = {4: AMOUNT, 5: AMOUNT, 6: AMOUNT, 7: AMOUNT, 8: AMOUNT, 9: RATE, 10: RATE, 11: AMOUNT}
     hood_rows = table_rows(data["by_neighborhood"])
     hoods = _sheet(
         wb,
@@ -111,11 +118,11 @@ def summary_workbook(data: dict[str, Any]):
             _bar(spending, "按支出类别的支出（元）", [2], len(data["spending"]), "D2", "元")
         usage = _sheet(
             wb,
-            "执行率分布",
-            ["执行率", "项目数"],
+            "使用率分布",
+            ["使用率（合规支出 ÷ 已拨付）", "项目数"],
             [[r["label"], r["count"]] for r in data["usage"]],
         )
-        _bar(usage, "执行率分布（项目数）", [2], len(data["usage"]), "D2", "项目数")
+        _bar(usage, "使用率分布（项目数）", [2], len(data["usage"]), "D2", "项目数")
     if data["ranked"]:
         _sheet(
             wb,

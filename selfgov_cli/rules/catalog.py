@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from selfgov_cli.rules.engine import REGISTRY, _load_builtin_rules
+from selfgov_cli.rules.clauses import CLAUSES
+from selfgov_cli.rules.registry import REGISTRY
 
 
 def clause_text(clause: str) -> str:
     """The policy text of a clause, where the package carries it."""
-    from selfgov_cli.rules.clauses import CLAUSES
-
     return CLAUSES.get(clause, "")
 
 
 def rule_info(rule_id: str) -> dict[str, Any] | None:
-    _load_builtin_rules()
     item = REGISTRY.get(rule_id)
     if item is None:
         return None
@@ -33,5 +31,4 @@ def rule_info(rule_id: str) -> dict[str, Any] | None:
 
 
 def rule_list() -> list[dict[str, Any]]:
-    _load_builtin_rules()
     return [rule_info(rule_id) for rule_id in sorted(REGISTRY)]

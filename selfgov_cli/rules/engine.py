@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from selfgov_cli.model import Dataset, Location, Project, ledger_order
+from selfgov_cli.model import Dataset, Evaluation, Location, Project, ledger_order
 
 if TYPE_CHECKING:
     from selfgov_cli.programs.base import Program
@@ -25,7 +26,8 @@ class Severity(StrEnum):
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
 
 
-Hit = tuple[Location, "str | None", str]  # where, 项目编号, message
+# where, 项目编号, message; a hit may add a fourth item, the excess amount of a ledger row (Finding.excess)
+Hit = tuple[Location, "str | None", str]
 Check = Callable[["Context"], Iterable[Hit]]
 
 
@@ -39,7 +41,7 @@ class Rule:
     program: str | None  # None: every program; else the built-in program id (family)
     check: Check
     doc: str = ""
-    late: bool = False  # runs after the others and may read ctx.prior (their findings)
+    stage: str = "rules"  # "rules": run by the engine; "money": emitted by the money step (SG014)
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -52,18 +54,30 @@ def rule(
     title: str,
     fix: str,
     program: str | None = None,
-    late: bool = False,
+    stage: str = "rules",
 ) -> Callable[[Check], Check]:
-    """Register a check under a stable id. A duplicate id is a programming error."""
+    """Register a check under a stable id. A duplicate id, or a registration after the registry was
+    frozen (rules/registry.py), is a programming error."""
 
     def register(check: Check) -> Check:
+        if _frozen:
+            raise RuntimeError(f"rule {id} registered after the registry was frozen")
         if id in REGISTRY:
             raise ValueError(f"rule {id} registered twice")
         doc = (check.__doc__ or "").strip()
-        REGISTRY[id] = Rule(id, Severity(severity), clause, title, fix, program, check, doc, late)
+        REGISTRY[id] = Rule(id, Severity(severity), clause, title, fix, program, check, doc, stage)
         return check
 
     return register
+
+
+_frozen = False
+
+
+def freeze() -> None:
+    """No more rules: called once by rules/registry.py after it imported every rule pack."""
+    global _frozen
+    _frozen = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +92,9 @@ class Finding:
     message: str
     clause: str
     fix: str
+    # the part of a ledger row's amount a limit excludes (a cap reached, funds not yet released);
+    # None: the finding excludes the whole row. Not part of the JSON contract.
+    excess: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,7 +143,7 @@ class Context:
     as_of: date
     settings: dict[str, Any] = field(default_factory=dict)
     neighborhoods: tuple[str, ...] = ()
-    prior: list[Finding] = field(default_factory=list)  # findings of the non-late rules
+    year: int | None = None  # the program year (sgov.toml `year`), when set
 
     def setting(self, name: str) -> Any:
         if name in self.settings:
@@ -155,12 +172,108 @@ class Context:
         return {pid: sorted(rows, key=ledger_order) for pid, rows in self.ledger_by_project.items()}
 
     @cached_property
-    def evaluation_by_project(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for evaluation in self.data.evaluations:
-            if evaluation.project_id and evaluation.project_id not in out:
-                out[evaluation.project_id] = evaluation
+    def evaluation_by_project(self) -> dict[str, Evaluation]:
+        """Each project's 评估结果 as known at `as_of`: its rows merged in order (by 立项日期, then
+        row order), a later non-empty value replacing an earlier one. An approval (核定金额, 立项日期)
+        is known from its 立项日期, a mid-term verdict from its 中期评估日期; undated is always known."""
+        rows: dict[str, list[tuple[int, Evaluation]]] = {}
+        for n, evaluation in enumerate(self.data.evaluations):
+            if evaluation.project_id:
+                rows.setdefault(evaluation.project_id, []).append((n, evaluation))
+        out: dict[str, Evaluation] = {}
+        for pid, items in rows.items():
+            items.sort(key=lambda item: (item[1].approved_on or date.min, item[0]))
+            merged: Evaluation | None = None
+            for _, row in items:
+                known = _known_part(row, self.as_of)
+                if known is None:
+                    continue
+                merged = known if merged is None else _merge(merged, known)
+            if merged is not None:
+                out[pid] = merged
         return out
+
+    @cached_property
+    def approvals(self) -> dict[str, Approval]:
+        """The one approved amount of every project (rules.md Money): the latest known 核定金额
+        (by 立项日期, then row order) in 评估结果, else 申请金额; with the cell it came from."""
+        out: dict[str, Approval] = {}
+        for pid, project in self.projects.items():
+            evaluation = self.evaluation_by_project.get(pid)
+            if evaluation is not None and "approved_amount" in evaluation.bad:
+                out[pid] = Approval(
+                    None, None, evaluation.cell("approved_amount"), "核定金额无法读取"
+                )
+            elif evaluation is not None and evaluation.approved_amount is not None:
+                amount = evaluation.approved_amount
+                problem = "核定金额为负数" if amount < 0 else ""
+                out[pid] = Approval(
+                    None if problem else amount,
+                    "核定金额",
+                    evaluation.cell("approved_amount"),
+                    problem,
+                    evaluation.approved_on,
+                )
+            elif "requested_amount" in project.bad or project.requested is None:
+                out[pid] = Approval(
+                    None, None, project.cell("requested_amount"), "申请金额缺失或无法读取"
+                )
+            elif project.requested < 0:
+                out[pid] = Approval(None, None, project.cell("requested_amount"), "申请金额为负数")
+            else:
+                out[pid] = Approval(project.requested, "申请金额", project.cell("requested_amount"))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A project's approved amount and where it came from (None when it cannot be determined)."""
+
+    amount: Decimal | None
+    source: str | None  # 核定金额 or 申请金额
+    loc: Location | None
+    problem: str = ""
+    approved_on: date | None = None
+
+
+_APPROVAL_FIELDS = ("approved_amount", "approved_on")
+_MIDTERM_FIELDS = ("midterm", "midterm_date")
+
+
+def _known_part(row: Evaluation, as_of: date) -> Evaluation | None:
+    """The part of an 评估结果 row known at as_of (None when nothing of it is)."""
+    changes: dict[str, Any] = {}
+    if row.approved_on is not None and row.approved_on > as_of:
+        changes.update(approved_amount=None, approved_on=None)
+    if row.midterm_date is not None and row.midterm_date > as_of:
+        changes.update(midterm="", midterm_date=None)
+    if len(changes) == 4:
+        return None if not row.final else replace(row, **changes)
+    return replace(row, **changes) if changes else row
+
+
+def _merge(old: Evaluation, new: Evaluation) -> Evaluation:
+    """`old` with every non-empty field of `new`; cells and unreadable marks follow the values."""
+    changes: dict[str, Any] = {}
+    cells = dict(old.cells)
+    bad = set(old.bad)
+    for name in (
+        "midterm",
+        "midterm_date",
+        "final",
+        "approved_amount",
+        "approved_on",
+        "satisfaction",
+    ):
+        value = getattr(new, name)
+        if value not in (None, "") or name in new.bad:
+            changes[name] = value
+            if name in new.cells:
+                cells[name] = new.cells[name]
+            bad.discard(name)
+            if name in new.bad:
+                bad.add(name)
+    return replace(old, **changes, cells=cells, bad=frozenset(bad))
 
 
 def _group(records: Iterable[Any]) -> dict[str, list]:
@@ -172,8 +285,10 @@ def _group(records: Iterable[Any]) -> dict[str, list]:
 
 
 def rules_for(program: Program) -> list[Rule]:
-    """Common rules and the rules of the program's family, in id order."""
-    _load_builtin_rules()
+    """Common rules and the rules of the program's family, in id order (the registry must have been
+    filled: rules/registry.py imports every rule pack)."""
+    if not _frozen:
+        raise RuntimeError("the rule registry is not loaded: import selfgov_cli.rules.registry")
     return [
         r
         for r in sorted(REGISTRY.values(), key=lambda r: r.id)
@@ -181,34 +296,40 @@ def rules_for(program: Program) -> list[Rule]:
     ]
 
 
-def _load_builtin_rules() -> None:
-    from selfgov_cli.programs import load_rule_modules
-
-    load_rule_modules()
+def active(program: Program, rule_id: str) -> bool:
+    """Does this rule apply to the program (its family's, not disabled)?"""
+    item = REGISTRY.get(rule_id)
+    return (
+        item is not None
+        and item.program in (None, program.family)
+        and rule_id not in program.disabled_rules
+    )
 
 
 def run_rules(
     ctx: Context, only: Iterable[str] | None = None, skip: Iterable[str] = ()
 ) -> list[Finding]:
-    """Every finding of every applicable rule, sorted by place. A rule never stops the others."""
+    """Every finding of every applicable rule of the rules stage, sorted by place. A rule never stops
+    the others. Money-stage rules (SG014) are emitted by the money step, not here."""
     wanted = set(only) if only is not None else None
     skipped = set(skip) | set(ctx.program.disabled_rules)
     found: list[Finding] = []
-    active = [
-        r
-        for r in rules_for(ctx.program)
-        if r.id not in skipped and (wanted is None or r.id in wanted)
-    ]
-    for item in (r for r in active if not r.late):
-        found.extend(_findings(item, item.check(ctx)))
-    ctx.prior = list(found)
-    for item in (r for r in active if r.late):
-        found.extend(_findings(item, item.check(ctx)))
+    for item in rules_for(ctx.program):
+        if (
+            item.stage != "rules"
+            or item.id in skipped
+            or (wanted is not None and item.id not in wanted)
+        ):
+            continue
+        found.extend(findings_of(item, item.check(ctx)))
     return sorted(set(found), key=Finding.sort_key)
 
 
-def _findings(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
-    for loc, project_id, message in hits:
+def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
+    """The findings of one rule from its hits (loc, 项目编号, message[, excess])."""
+    for hit in hits:
+        loc, project_id, message = hit[0], hit[1], hit[2]
+        excess = hit[3] if len(hit) > 3 else None
         yield Finding(
             item.id,
             item.severity,
@@ -220,6 +341,7 @@ def _findings(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
             message,
             item.clause,
             item.fix,
+            excess,
         )
 
 

@@ -147,11 +147,8 @@ def scored_twice(ctx: Context) -> Iterator[Hit]:
 
 
 def green_channel(ctx: Context, project) -> bool:
-    """浦兴: last year's 十佳 (rank 1–10) skip this year's review (三.6)."""
-    if ctx.program.family != "puxing-2023":
-        return False
-    rank = project.get("prior_top10_rank")
-    return isinstance(rank, int) and 1 <= rank <= 10
+    """A project the program approves without review (浦兴 三.6: last year's 十佳)."""
+    return bool(ctx.program.policy.green_channel(project))
 
 
 @rule(

@@ -1,0 +1,144 @@
+"""The one outcome of a run: for every project, one record of what sgov decided.
+
+Every output (validate JSON, the disburse and rank views, the publicity list, the summary, the
+annotated copies, `explain`) is a view of an `Outcome`; none recomputes a figure. `to_dict()` is
+called only at the JSON / Jinja edge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from selfgov_cli.config import Config
+from selfgov_cli.disburse import Disbursement, ProjectMoney
+from selfgov_cli.model import Dataset, Project
+from selfgov_cli.money import ZERO
+from selfgov_cli.rank import Entry, Ranking
+from selfgov_cli.rules.engine import Approval, Context, Finding, summarize
+
+# Why a project is or is not approved: the status of its decision record.
+APPROVED = "approved"
+GREEN_CHANNEL = "green_channel"
+NEEDS_FIX = "needs_fix"
+NOT_REVIEWED = "not_reviewed"
+CANCELLED = "cancelled"
+STATUS_LABELS = {
+    APPROVED: "通过",
+    GREEN_CHANNEL: "免审（上年十佳）",
+    NEEDS_FIX: "待改正",
+    NOT_REVIEWED: "未经评审",
+    "below_line": "未达入围分",
+    "over_quota": "超出名额",
+    "unfunded": "资金线外",
+    CANCELLED: "异议成立",
+}
+
+
+def natural_key(text: str) -> tuple:
+    """PX-2023-9 before PX-2023-10."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)
+    )
+
+
+@dataclass
+class ProjectOutcome:
+    """What sgov decided about one project."""
+
+    project: Project
+    approved: bool
+    status: str  # a key of STATUS_LABELS
+    reason: str  # why, in Chinese ('' when simply approved)
+    approval: Approval  # the one approved amount and where it came from
+    money: ProjectMoney
+    entry: Entry | None = None  # its place in the review ranking, if ranked
+    final_entry: Entry | None = None  # its place in the year-end ranking, if ranked
+    errors: int = 0  # error findings on its application (待改正)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def project_id(self) -> str:
+        return self.project.project_id or ""
+
+    @property
+    def amount(self) -> Decimal:
+        """The approved amount (核定金额, else 申请金额); 0 when it cannot be read."""
+        return self.money.approved
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass
+class Outcome:
+    config: Config
+    data: Dataset
+    as_of: date
+    ctx: Context
+    findings: list[Finding]
+    disbursement: Disbursement
+    review: Ranking  # the 立项评审 round (empty when it has no scores)
+    final: Ranking | None = None  # the 年终评审 round, when it has scores or was asked for
+    projects: dict[str, ProjectOutcome] = field(default_factory=dict)
+
+    # ---- validate's view
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity.value == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity.value == "warning")
+
+    def context(self) -> Context:
+        return self.ctx
+
+    def ranking(self, stage: str = "review") -> Ranking | None:
+        return self.final if stage == "final" else self.review
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `validate --format json` shape (cli.md)."""
+        return {
+            "program": self.config.program.id,
+            "findings": [f.to_dict() for f in self.findings],
+            "summary": {
+                "files": len(self.data.files),
+                "projects": len(self.ctx.projects),
+                **summarize(self.findings),
+            },
+        }
+
+    # ---- the decisions
+    @property
+    def ranked(self) -> bool:
+        """Was the approval decided by a review ranking?"""
+        return self.review.has_scores
+
+    def approved(self) -> list[ProjectOutcome]:
+        """The approved projects in list order: the review ranking's order, then green-channel
+        projects; without a ranking, by 项目编号."""
+        chosen = [p for p in self.projects.values() if p.approved]
+        if not self.ranked:
+            return sorted(chosen, key=lambda p: natural_key(p.project_id))
+        ranked = sorted((p for p in chosen if p.entry), key=lambda p: p.entry.rank)
+        rest = sorted((p for p in chosen if not p.entry), key=lambda p: natural_key(p.project_id))
+        return ranked + rest
+
+    def not_approved(self) -> list[ProjectOutcome]:
+        return [p for p in self.projects.values() if not p.approved]
+
+    def by_id(self) -> Iterator[ProjectOutcome]:
+        for pid in sorted(self.projects, key=natural_key):
+            yield self.projects[pid]
+
+    def approved_total(self) -> Decimal:
+        return sum((p.amount for p in self.approved()), ZERO)
+
+
+__all__ = ["Outcome", "ProjectOutcome", "STATUS_LABELS", "natural_key"]

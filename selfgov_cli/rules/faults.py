@@ -1,0 +1,87 @@
+"""Which error findings count against what: a project's application, a ledger row, a score row.
+
+One classification for every step that reads findings (rank, disburse, the decision of each
+project), so they cannot disagree about what "has an error on its application" means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from selfgov_cli.model import Location
+from selfgov_cli.rules.engine import REGISTRY, Context, Finding
+
+RowKey = tuple[str | None, str | None, int | None]
+# SG004 belongs to the duplicate application, not to the standing project it repeats.
+NOT_AGAINST_APPLICATION = frozenset({"SG004"})
+
+
+def row_key(loc: Location | Finding) -> RowKey:
+    return (loc.file, loc.sheet, loc.row)
+
+
+@dataclass
+class Faults:
+    application: dict[str, list[Finding]] = field(default_factory=dict)  # 待改正: per project
+    ledger: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per ledger row
+    scores: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per score row
+    any_error: dict[str, int] = field(default_factory=dict)  # every error per project (十佳 check)
+
+    def needs_fix(self, pid: str) -> bool:
+        return bool(self.application.get(pid))
+
+
+def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
+    """Error findings by what they count against. A finding on a duplicate application's own file
+    (SG004's) never counts against the standing project."""
+    ledger_rows = {row_key(e.loc) for e in ctx.data.ledger}
+    score_rows = {row_key(s.loc) for s in ctx.data.scores}
+    evaluation_rows = {row_key(r.loc) for r in ctx.data.evaluations}
+    decision_rows = {row_key(r.loc) for r in getattr(ctx.data, "decisions", ())}
+    duplicate_places = _duplicate_places(ctx)
+    out = Faults()
+    for finding in findings:
+        if finding.severity.value != "error":
+            continue
+        key = row_key(finding)
+        pid = finding.project_id
+        if pid:
+            out.any_error[pid] = out.any_error.get(pid, 0) + 1
+        if key in ledger_rows:
+            out.ledger.setdefault(key, []).append(finding)
+        elif key in score_rows:
+            out.scores.setdefault(key, []).append(finding)
+        elif (
+            pid in ctx.projects
+            and key not in evaluation_rows
+            and key not in decision_rows
+            and finding.rule not in NOT_AGAINST_APPLICATION
+            and _stage(finding.rule) == "rules"
+            and (finding.file, finding.sheet) not in duplicate_places.get(pid, ())
+        ):
+            out.application.setdefault(pid, []).append(finding)
+    return out
+
+
+def _stage(rule_id: str) -> str:
+    item = REGISTRY.get(rule_id)
+    return item.stage if item else "rules"
+
+
+def _duplicate_places(ctx: Context) -> dict[str, set[tuple[str | None, str | None]]]:
+    """(file, sheet) of each later application that repeats a 项目编号, unless the standing one is
+    there too (a 项目汇总 sheet with two rows)."""
+    out: dict[str, set[tuple[str | None, str | None]]] = {}
+    for project in ctx.data.projects:
+        pid = project.project_id
+        standing = ctx.projects.get(pid or "")
+        if standing is None or standing is project:
+            continue
+        place = (project.loc.file, project.loc.sheet)
+        if place != (standing.loc.file, standing.loc.sheet):
+            out.setdefault(pid, set()).add(place)
+    return out
+
+
+__all__ = ["Faults", "RowKey", "row_key", "sort_faults"]
