@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from selfgov_cli.config import Config, load_config
+from selfgov_cli.config import Config, load_config, program_id_year
 from selfgov_cli.disburse import disburse
 from selfgov_cli.io.loader import Progress, load_folder
 from selfgov_cli.model import Dataset
@@ -71,7 +71,8 @@ def make_context(config: Config, data: Dataset, as_of: date) -> Context:
         as_of=as_of,
         settings=config.settings,
         neighborhoods=config.neighborhoods,
-        year=config.year,
+        year=config.program_year,
+        year_shift=config.program_year - program_id_year(config.program),
     )
 
 

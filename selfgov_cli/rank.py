@@ -238,7 +238,7 @@ def rank(
         return result
     findings = list(findings)
     faults = faults if faults is not None else sort_faults(ctx, findings)
-    usable, excluded = _usable_rows(scores, faults, weights)
+    usable, excluded = _usable_rows(scores, faults, weights, program.criteria)
     for pid, project in ctx.projects.items():
         totals = usable.get(pid, [])
         if not totals:
@@ -277,12 +277,15 @@ def rank(
     _flag_line(ctx, result.entries)
     _flag_top(ctx, result.entries, stage)
     _flag_quota(ctx, result.entries)
-    result.pool = _flag_pool(ctx, result.entries, pool_total, mode)
+    result.pool = _flag_pool(ctx, result.entries, pool_total, mode, faults)
     return result
 
 
 def _usable_rows(
-    scores: list[Score], faults: Faults, weights: dict[str, Decimal]
+    scores: list[Score],
+    faults: Faults,
+    weights: dict[str, Decimal],
+    named: tuple[str, ...] = (),
 ) -> tuple[dict[str, list[ReviewerTotal]], dict[str, list[dict[str, Any]]]]:
     """Reviewer totals per project from rows with a total and no error finding (and, with group
     weights, a weighted 评审组); the rest, with why."""
@@ -292,7 +295,7 @@ def _usable_rows(
         pid = score.project_id
         if not pid:
             continue
-        total, _ = row_total(score)
+        total, _ = row_total(score, named)
         rules = sorted({f.rule for f in faults.scores.get(row_key(score.loc), [])})
         ungrouped = bool(weights) and score.group.strip() not in weights
         if rules or total is None or ungrouped or not reviewer_key(score.reviewer):
@@ -479,7 +482,7 @@ def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
 
 
 def _flag_pool(
-    ctx: Context, entries: list[Entry], total: Decimal | None, mode: str
+    ctx: Context, entries: list[Entry], total: Decimal | None, mode: str, faults: Faults
 ) -> dict[str, Any] | None:
     """Fund in rank order until the pool cannot cover the next project (cutoff: it and all after are
     unfunded; skip: later ones are still tried). below_line, over_quota and 待改正 projects take no
@@ -495,7 +498,8 @@ def _flag_pool(
     clause = policy.pool_clause
     remaining = Decimal(total)
     topups = []
-    for pid, amount, reason in policy.pool_topups(ctx.projects, ctx.approvals, ctx.setting):
+    standing = {pid: p for pid, p in ctx.projects.items() if not faults.needs_fix(pid)}
+    for pid, amount, reason in policy.pool_topups(standing, ctx.approvals, ctx.setting):
         remaining -= amount
         topups.append({"project_id": pid, "amount": fmt_amount(amount), "reason": reason})
     stopped: Entry | None = None

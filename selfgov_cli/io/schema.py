@@ -52,6 +52,7 @@ APPLICATION = (
     Column("cluster_size", "片区村社区数", "cluster_size", "int"),
     Column("cluster_covered", "覆盖村社区数", "cluster_covered", "int"),
     Column("intent", "意向", "intent"),
+    Column("level", "申报层级", "level"),
 )
 
 BUDGET = (

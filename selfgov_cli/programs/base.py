@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from typing import Any
 from selfgov_cli.io.values import normalize_label, parse_amount, parse_date, parse_rate
 
 LOCAL_DEFAULT = "本地默认"
+_INTENT_SEPARATORS = re.compile(r"[、，,；;/／\n]+")
 _QUOTES = "“”\"'「」《》"
 
 
@@ -82,6 +84,21 @@ class Setting:
             if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
                 return tuple(raw)
             raise bad
+        if self.type == "allowance":
+            if isinstance(raw, dict):
+                out = {}
+                for key, value in raw.items():
+                    amount, err = parse_amount(str(value) if not isinstance(value, bool) else "x")
+                    if err or amount is None or amount < 0:
+                        raise bad
+                    out[str(key).strip()] = amount
+                return out
+            if isinstance(raw, bool):
+                raise bad
+            amount, err = parse_amount(str(raw))
+            if err or amount is None or amount < 0:
+                raise bad
+            return amount
         if self.type == "map":
             if isinstance(raw, dict) and all(
                 isinstance(v, int) and not isinstance(v, bool) for v in raw.values()
@@ -101,6 +118,7 @@ _TYPE_WORDS = {
     "str": "文本",
     "list": "文本列表",
     "map": "名称到整数的表",
+    "allowance": "金额，或 居民区 = 金额 的表",
 }
 
 
@@ -248,6 +266,12 @@ class Program:
             if normalize_label(name) == key:
                 return name
         return None
+
+    def intent_list(self, text: str | None) -> list[str]:
+        """The intents a cell lists (one or more, separated by 、，,；;/ or new lines)."""
+        if not text:
+            return []
+        return [part.strip() for part in _INTENT_SEPARATORS.split(str(text)) if part.strip()]
 
     def with_changes(self, **changes: Any) -> Program:
         return replace(self, **changes)

@@ -159,6 +159,12 @@ _ALLOWED_WORDS = {
 _COVERAGE = ((7, Decimal("0.5")), (10, Decimal("0.4")), (15, Decimal("0.3")))
 
 
+def _family(ctx: Context, project) -> str | None:
+    """The 申报类别 of 三.(六): A, B or C (B1, B2, B3 are all B)."""
+    kind = _class(ctx, project)
+    return kind[0] if kind else None
+
+
 def _class(ctx: Context, project) -> str | None:
     return ctx.program.category(project.get("category"))
 
@@ -265,12 +271,13 @@ def wrong_applicant(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def same_legal_rep(ctx: Context) -> Iterator[Hit]:
-    """同一类别中法定代表人相同的申报超过 2 个：前两个保留，之后的逐个报告（标在法定代表人单元格）。"""
+    """同一申报类别（A、B、C；B1 与 B2 同属 B 类）中法定代表人相同的申报超过 2 个：前两个保留，之后的逐个报告（标在法定代表人单元格）。"""
     limit = ctx.setting("max_per_legal_rep")
 
     def group(project):
         rep = text_key(project.get("legal_rep"))
-        return (_class(ctx, project), rep) if rep and _class(ctx, project) else None
+        kind = _family(ctx, project)
+        return (kind, rep) if rep and kind else None
 
     for project, earlier in over_limit(unique_projects(ctx), group, limit):
         ids = "、".join(p.project_id or "" for p in earlier)
@@ -278,7 +285,7 @@ def same_legal_rep(ctx: Context) -> Iterator[Hit]:
             project.cell("legal_rep"),
             project.project_id,
             (
-                f"法定代表人“{project.get('legal_rep')}”的机构在 {_class(ctx, project)} 类已申报 {ids}：同一类别中最多 {limit} 个，"
+                f"法定代表人“{project.get('legal_rep')}”的机构在 {_family(ctx, project)} 类已申报 {ids}：同一申报类别中最多 {limit} 个，"
                 "请撤回多出的项目"
             ),
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from selfgov_cli.money import fmt_yuan
 from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
@@ -17,10 +18,38 @@ BRAND, MICRO = "一居一品", "七彩微创投"
 
 
 class GonghePolicy(Policy):
-    """共和新路 七: the pool funds 七彩微创投 in rank order."""
+    """共和新路 七: the pool first tops up 一居一品 projects over their 居民区's 居民自治 allowance
+    (“超出部分从…‘资金池’予以补充”), then funds 七彩微创投 in rank order."""
 
     pool_clause = "共和新路 七"
     pool_categories = (MICRO,)
+
+    def pool_topups(
+        self, projects: Any, approved: Any, setting: Any
+    ) -> list[tuple[str, Decimal, str]]:
+        allowance = setting("neighborhood_allowance")
+        if allowance is None:
+            return []
+        out = []
+        for pid in sorted(projects):
+            project = projects[pid]
+            if PROGRAM.category(project.get("category")) != BRAND:
+                continue
+            hood = (project.get("neighborhood") or "").strip()
+            limit = allowance.get(hood) if isinstance(allowance, dict) else allowance
+            amount = approved[pid].amount if pid in approved else None
+            if limit is None or amount is None or amount <= limit:
+                continue
+            over = amount - limit
+            out.append(
+                (
+                    pid,
+                    over,
+                    f"一居一品项目 {pid} 核定 {fmt_yuan(amount)} 元，超出{hood or '居民区'}居民自治金 "
+                    f"{fmt_yuan(limit)} 元的 {fmt_yuan(over)} 元由资金池补充（{self.pool_clause}）",
+                )
+            )
+        return out
 
 
 PROGRAM = Program(
@@ -78,6 +107,13 @@ PROGRAM = Program(
         ),
         Setting("micro_max_years", "int", 1, "七彩微创投项目周期上限（年）", "共和新路 四.(二)"),
         Setting(
+            "neighborhood_allowance",
+            "allowance",
+            None,
+            "各居民区的居民自治金（一个金额，或 居民区 = 金额 的表）：一居一品超出部分先由资金池补充",
+            "共和新路 七",
+        ),
+        Setting(
             "brand_per_neighborhood",
             "int",
             1,
@@ -130,19 +166,22 @@ def micro_over_cap(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def intent_of_other_category(ctx: Context) -> Iterator[Hit]:
-    """意向属于另一个类别（例如七彩微创投项目选了一居一品的意向）；不属于任何类别的意向由 SG007 报告。"""
+    """意向属于另一个类别（例如七彩微创投项目选了一居一品的意向）；可填多个意向（以、，,；/ 分隔，四.(一)“一个或多个方向”），逐个检查；不属于任何类别的意向由 SG007 报告。"""
     program = ctx.program
     for project in ctx.data.projects:
-        category, intent = program.category(project.get("category")), project.get("intent")
-        if not category or not intent or program.intent(category, intent):
+        category = program.category(project.get("category"))
+        if not category:
             continue
-        owner = next((c for c in program.intents if program.intent(c, intent)), None)
-        if owner:
-            yield (
-                project.cell("intent"),
-                project.project_id,
-                (f"意向“{intent}”属于{owner}，不是{category}的意向：请重新选择意向或改选类别"),
-            )
+        for intent in program.intent_list(project.get("intent")):
+            if program.intent(category, intent):
+                continue
+            owner = next((c for c in program.intents if program.intent(c, intent)), None)
+            if owner:
+                yield (
+                    project.cell("intent"),
+                    project.project_id,
+                    (f"意向“{intent}”属于{owner}，不是{category}的意向：请重新选择意向或改选类别"),
+                )
 
 
 @rule(

@@ -177,9 +177,8 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
                 project.project_id,
                 f"项目类别“{text}”不是本计划的类别（{categories}）：请改正",
             )
-        intent = project.get("intent")
-        if intent and program.intents:
-            canon = program.intent_aliases.get(intent.strip(), intent.strip())
+        for intent in program.intent_list(project.get("intent")) if program.intents else ():
+            canon = program.intent_aliases.get(intent, intent)
             if canon not in all_intents:
                 yield (
                     project.cell("intent"),

@@ -143,12 +143,20 @@ class Context:
     as_of: date
     settings: dict[str, Any] = field(default_factory=dict)
     neighborhoods: tuple[str, ...] = ()
-    year: int | None = None  # the program year (sgov.toml `year`), when set
+    year: int | None = None  # the program year (sgov.toml `year`, else the program id's)
+    year_shift: int = 0  # program year − the year the built-in policy was written for
 
     def setting(self, name: str) -> Any:
+        """A setting's value: sgov.toml's, else the program's default — a built-in date setting
+        moved into the program year (workbooks.md "The program year")."""
         if name in self.settings:
             return self.settings[name]
-        return self.program.setting_default(name)
+        value = self.program.setting_default(name)
+        if self.year_shift and isinstance(value, date):
+            spec = self.program.setting_spec(name)
+            if spec is not None and not spec.source.endswith(".toml"):
+                return _shift_year(value, self.year_shift)
+        return value
 
     @cached_property
     def projects(self) -> dict[str, Project]:
@@ -198,8 +206,16 @@ class Context:
         """The one approved amount of every project (rules.md Money): the latest known 核定金额
         (by 立项日期, then row order) in 评估结果, else 申请金额; with the cell it came from."""
         out: dict[str, Approval] = {}
+        upcoming: dict[str, date] = {}  # the first 立项日期 still to come, per project
+        for row in self.data.evaluations:
+            day = row.approved_on
+            if row.project_id and day is not None and day > self.as_of:
+                upcoming[row.project_id] = min(day, upcoming.get(row.project_id, day))
         for pid, project in self.projects.items():
             evaluation = self.evaluation_by_project.get(pid)
+            known_on = evaluation.approved_on if evaluation is not None else None
+            # released on the known 立项日期; with none known yet, not before the one to come
+            on = known_on or upcoming.get(pid)
             if evaluation is not None and "approved_amount" in evaluation.bad:
                 out[pid] = Approval(
                     None, None, evaluation.cell("approved_amount"), "核定金额无法读取"
@@ -212,7 +228,7 @@ class Context:
                     "核定金额",
                     evaluation.cell("approved_amount"),
                     problem,
-                    evaluation.approved_on,
+                    on,
                 )
             elif "requested_amount" in project.bad or project.requested is None:
                 out[pid] = Approval(
@@ -221,7 +237,9 @@ class Context:
             elif project.requested < 0:
                 out[pid] = Approval(None, None, project.cell("requested_amount"), "申请金额为负数")
             else:
-                out[pid] = Approval(project.requested, "申请金额", project.cell("requested_amount"))
+                out[pid] = Approval(
+                    project.requested, "申请金额", project.cell("requested_amount"), "", on
+                )
         return out
 
 
@@ -274,6 +292,13 @@ def _merge(old: Evaluation, new: Evaluation) -> Evaluation:
             if name in new.bad:
                 bad.add(name)
     return replace(old, **changes, cells=cells, bad=frozenset(bad))
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
 
 
 def _group(records: Iterable[Any]) -> dict[str, list]:

@@ -13,8 +13,9 @@ from selfgov_cli.model import Location
 from selfgov_cli.rules.engine import REGISTRY, Context, Finding
 
 RowKey = tuple[str | None, str | None, int | None]
-# SG004 belongs to the duplicate application, not to the standing project it repeats.
-NOT_AGAINST_APPLICATION = frozenset({"SG004"})
+# SG004 belongs to the duplicate application, not to the standing project it repeats; SG019 (no
+# review score) is the review's business: such a project is 未经评审, not 待改正.
+NOT_AGAINST_APPLICATION = frozenset({"SG004", "SG019"})
 
 
 def row_key(loc: Location | Finding) -> RowKey:

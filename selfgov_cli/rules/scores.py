@@ -39,10 +39,24 @@ def criterion_max(name: str) -> Decimal:
     return FULL_MARKS
 
 
-def criteria(score: Score) -> list[tuple[str, Decimal | None]]:
-    """The criterion columns of a score row, without bookkeeping columns such as 序号 (headers are
-    already trimmed by the reader)."""
-    return [(name, value) for name, value in score.criteria if name.lower() not in NOT_CRITERIA]
+def criteria(score: Score, named: tuple[str, ...] = ()) -> list[tuple[str, Decimal | None]]:
+    """The criterion columns of a score row (headers are already trimmed by the reader).
+
+    `named`: the program's own criteria (成都: exactly 必要性…实效性); then only columns naming one of
+    them count, whatever else the sheet has. Otherwise every numeric column but bookkeeping ones
+    (序号, 编号, 排名, 名次, or any header containing 序号/编号)."""
+    if named:
+        return [(n, v) for n, v in score.criteria if _criterion_name(n) in named]
+    return [
+        (name, value)
+        for name, value in score.criteria
+        if name.lower() not in NOT_CRITERIA and "序号" not in name and "编号" not in name
+    ]
+
+
+def _criterion_name(header: str) -> str:
+    """必要性（20分） → 必要性."""
+    return re.split(r"[（(]", header, maxsplit=1)[0].strip()
 
 
 def reviewer_key(text: str) -> str:
@@ -50,11 +64,11 @@ def reviewer_key(text: str) -> str:
     return "".join((text or "").split())
 
 
-def row_total(score: Score) -> tuple[Decimal | None, str | None]:
+def row_total(score: Score, named: tuple[str, ...] = ()) -> tuple[Decimal | None, str | None]:
     """(total, problem): 总分, else the sum of the criteria; problem says why a row has no usable total. A 总分 that disagrees with its criteria is a problem too; its value is still returned."""
     if "total" in score.bad:
         return None, None  # unreadable 总分: SG003 already says so
-    items = criteria(score)
+    items = criteria(score, named)
     filled = [value for _, value in items if value is not None]
     if score.total is not None:
         if items and len(filled) == len(items):
@@ -75,10 +89,6 @@ def row_total(score: Score) -> tuple[Decimal | None, str | None]:
     return sum(filled, Decimal(0)), None
 
 
-def has_score_sheets(ctx: Context) -> bool:
-    return any("scores" in result.kinds for result in ctx.data.files)
-
-
 def _rows_with_issue(ctx: Context, rule_id: str) -> set[tuple]:
     return {row_key(issue.loc) for issue in ctx.data.issues if issue.rule == rule_id}
 
@@ -93,7 +103,7 @@ def _rows_with_issue(ctx: Context, rule_id: str) -> set[tuple]:
 def out_of_range(ctx: Context) -> Iterator[Hit]:
     """评分项低于 0 或高于满分（表头可写明满分，如“必要性（20分）”，未写明时为 100），或评审人的总分（或各评分项合计）不在 0 至 100 之间。该行不计入排名。"""
     for score in ctx.data.scores:
-        for name, value in criteria(score):
+        for name, value in criteria(score, ctx.program.criteria):
             top = criterion_max(name)
             if value is not None and not (0 <= value <= top):
                 yield (
@@ -104,7 +114,7 @@ def out_of_range(ctx: Context) -> Iterator[Hit]:
                         "请核对原始评分表并改正"
                     ),
                 )
-        total, _ = row_total(score)
+        total, _ = row_total(score, ctx.program.criteria)
         if total is not None and not (0 <= total <= FULL_MARKS):
             where = score.cell("total") if score.total is not None else score.loc
             basis = "总分" if score.total is not None else "各评分项合计"
@@ -126,10 +136,10 @@ def out_of_range(ctx: Context) -> Iterator[Hit]:
     "删除重复的评分行，或改正评审人姓名；排名只计第一行",
 )
 def scored_twice(ctx: Context) -> Iterator[Hit]:
-    """同一评审人对同一项目有两行评分（整个文件夹内，评审人姓名去掉空格后比较）。按文件顺序第一行计入排名，其后各行报告此问题且不计入。"""
-    first: dict[tuple[str, str], Score] = {}
+    """同一轮次（立项评审或年终评审）中同一评审人对同一项目有两行评分（整个文件夹内，评审人姓名去掉空格后比较）。按文件顺序第一行计入排名，其后各行报告此问题且不计入；两个轮次各评一次不是重复。"""
+    first: dict[tuple[str, str, str], Score] = {}
     for score in ctx.data.scores:
-        key = (score.project_id or "", reviewer_key(score.reviewer))
+        key = (score.project_id or "", reviewer_key(score.reviewer), score.round)
         if not all(key):
             continue
         if key in first:
@@ -159,10 +169,11 @@ def green_channel(ctx: Context, project) -> bool:
     "补录该项目的评审分数；如该项目不参加本轮评审，请说明原因",
 )
 def not_scored(ctx: Context) -> Iterator[Hit]:
-    """仅当文件夹中有评审打分表时检查：有申报但没有任何评分行的项目（标在申报表的项目编号单元格）。浦兴上年十佳（上年十佳排名 1–10）走绿色通道免审，不报告。"""
-    if not has_score_sheets(ctx):
+    """仅当文件夹中有立项评审的评分时检查：有申报但在立项评审中没有任何评分行的项目（标在申报表的项目编号单元格）。浦兴上年十佳（上年十佳排名 1–10）走绿色通道免审，不报告。只有年终评审评分的文件夹视为没有立项评审。"""
+    review = [s for s in ctx.data.scores if s.round == "review"]
+    if not review:
         return
-    scored = {score.project_id for score in ctx.data.scores if score.project_id}
+    scored = {score.project_id for score in review if score.project_id}
     for pid, project in ctx.projects.items():
         if pid not in scored and not green_channel(ctx, project):
             yield (
@@ -182,10 +193,15 @@ def not_scored(ctx: Context) -> Iterator[Hit]:
     "核对该评审人的评分表是否漏录；分组评审时请确认各组评审范围",
 )
 def reviewer_missing(ctx: Context) -> Iterator[Hit]:
-    """某评审人给部分项目打了分，却没有给本项目打分（每个项目一条，标在该项目第一行评分的项目编号单元格）。本项目得分按实际打分的评审人计算。"""
+    """同一轮次中，某评审人给部分项目打了分，却没有给本项目打分（每个项目每轮一条，标在该项目第一行评分的项目编号单元格）。本项目得分按实际打分的评审人计算。"""
+    for stage in ("review", "final"):
+        yield from _missing_in_round(ctx, [s for s in ctx.data.scores if s.round == stage])
+
+
+def _missing_in_round(ctx: Context, scores: list[Score]) -> Iterator[Hit]:
     reviewers: dict[str, str] = {}
     by_project: dict[str, tuple[Score, set[str]]] = {}
-    for score in ctx.data.scores:
+    for score in scores:
         key = reviewer_key(score.reviewer)
         pid = score.project_id
         if not key or not pid or pid not in ctx.projects:
@@ -220,12 +236,12 @@ def unusable_row(ctx: Context) -> Iterator[Hit]:
     for score in ctx.data.scores:
         if not score.project_id:
             continue
-        _, problem = row_total(score)
+        _, problem = row_total(score, ctx.program.criteria)
         # No 总分 column and no criteria: SG002 at the header already says so.
-        header_only = "total" not in score.cells and not criteria(score)
+        header_only = "total" not in score.cells and not criteria(score, ctx.program.criteria)
         if problem and not header_only and row_key(score.loc) not in unreadable:
             yield (
-                _problem_cell(score),
+                _problem_cell(score, ctx.program.criteria),
                 score.project_id,
                 f"评审人 {score.reviewer or '（未填）'} 的评分{problem}：请补全或改正该行",
             )
@@ -243,11 +259,11 @@ def unusable_row(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def _problem_cell(score: Score) -> Location:
+def _problem_cell(score: Score, named: tuple[str, ...] = ()) -> Location:
     """总分's cell when the sheet has the column, else the first empty criterion, else the row."""
     if "total" in score.cells:
         return score.cell("total")
-    empty = [name for name, value in criteria(score) if value is None]
+    empty = [name for name, value in criteria(score, named) if value is None]
     return score.cell(empty[0]) if empty else score.loc
 
 
