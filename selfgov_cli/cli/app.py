@@ -29,6 +29,7 @@ COMMANDS = (
     ("run", "run_cmd", "run"),
     ("rank", "rank_cmd", "rank"),
     ("report", "report_cmd", "report"),
+    ("explain", "explain_cmd", "explain"),
 )
 
 
