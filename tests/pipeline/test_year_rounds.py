@@ -1,0 +1,403 @@
+"""Issue 13: the program year, both review rounds, the money calendar, 成都 and 共和新路 rankings.
+
+Each test builds a real folder with openpyxl and asserts exact findings, amounts, orders and flags.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from selfgov_cli.pipeline import run
+from tests.helpers import write_config, write_form, write_table
+
+PUXING = {
+    "项目类别": "悦家",
+    "居民区": "浦兴一居",
+    "申报主体": "浦兴一居委",
+    "项目负责人": "张三丰",
+    "负责人是否本居民区居民": "是",
+    "申请金额": 10000,
+    "开始日期": "2023-03-01",
+    "结束日期": "2023-12-31",
+    "征询居民人数": 45,
+    "听证会日期": "2023-02-15",
+}
+CHENGDU = {
+    "项目类别": "A",
+    "居民区": "某社区",
+    "所属区县": "锦江区",
+    "申报主体": "某社区居委会",
+    "申报主体类型": "居委会",
+    "项目负责人": "李四",
+    "申请金额": 100000,
+    "自筹金额": 20000,
+    "片区村社区数": 5,
+    "覆盖村社区数": 3,
+    "开始日期": "2023-07-01",
+    "结束日期": "2023-12-31",
+    "申报日期": "2023-06-01",
+}
+LEDGER = (
+    "日期",
+    "项目编号",
+    "支出类别",
+    "摘要",
+    "金额",
+    "发票号",
+    "收款方",
+    "收款方身份",
+    "负责人签字",
+    "备注",
+)
+
+
+def form(folder: Path, pid: str, base: dict, **fields) -> dict[str, str]:
+    values = {"项目编号": pid, "项目名称": f"项目{pid}", **base, **fields}
+    return write_form(
+        folder / "申报" / f"{pid}.xlsx",
+        values,
+        budget=[("工作经费", "物资", values["申请金额"])],
+        members=[(values["项目负责人"], "负责人", "是", "否")],
+    )
+
+
+def ledger(folder: Path, rows: list[tuple]) -> None:
+    body = [
+        (
+            day,
+            pid,
+            "工作经费",
+            "活动物资",
+            amount,
+            f"F{i:04d}",
+            "超市",
+            "商户",
+            "是",
+            f"自治金项目 项目{pid}",
+        )
+        for i, (day, pid, amount) in enumerate(rows, 1)
+    ]
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER, body)
+
+
+def rules(outcome, rule_id: str) -> list[tuple]:
+    return [(f.project_id, f.file, f.cell) for f in outcome.findings if f.rule == rule_id]
+
+
+# ---------------------------------------------------------------- the program year
+
+
+def test_a_2024_folder_moves_the_midterm_date_and_titles_into_2024(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    text = (tmp_path / "sgov.toml").read_text(encoding="utf-8")
+    (tmp_path / "sgov.toml").write_text(
+        text.replace('program = "puxing-2023"', 'program = "puxing-2023"\nyear = 2024'),
+        encoding="utf-8",
+    )
+    form(
+        tmp_path,
+        "PX-1",
+        PUXING,
+        开始日期="2024-03-01",
+        结束日期="2024-12-31",
+        听证会日期="2024-02-15",
+    )
+    write_table(
+        tmp_path / "评估结果.xlsx", "评估结果", None, [{"项目编号": "PX-1", "中期评估": "合格"}]
+    )
+    ledger(tmp_path, [("2024-04-01", "PX-1", 3000), ("2024-09-01", "PX-1", 1000)])
+    outcome = run(tmp_path, as_of=date(2024, 12, 31))
+    assert outcome.config.title == "2024年浦兴路街道“自治金”项目"
+    plan = outcome.disbursement.project("PX-1").plan
+    # the built-in mid-term date (本地默认 06-30) moved into 2024; usage 3000 / 6000 = 50% passes
+    assert (plan.midterm_date, plan.midterm_date_from) == (date(2024, 6, 30), "midterm_date 设置")
+    assert [t.status for t in plan.tranches] == ["released", "released"]
+    assert rules(outcome, "SG022") == []
+
+
+def test_sg022_dates_outside_the_program_year(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    cells = form(tmp_path, "PX-1", PUXING, 开始日期="2023-03-01", 结束日期="2024-01-31")
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert rules(outcome, "SG022") == [("PX-1", "申报/PX-1.xlsx", cells["结束日期"])]
+    finding = next(f for f in outcome.findings if f.rule == "SG022")
+    assert (finding.severity.value, finding.message) == (
+        "warning",
+        "结束日期 2024-01-31 不在 2023 年度内：请核对年份是否填错",
+    )
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def test_rounds_by_column_and_by_file_name(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    for pid in ("PX-1", "PX-2"):
+        form(tmp_path, pid, PUXING)
+    # one file with a 轮次 column: the same reviewer scores PX-1 once in each round — no SG018
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分", "轮次"),
+        [
+            ("PX-1", "甲", 90, "立项评审"),
+            ("PX-2", "甲", 70, "立项评审"),
+            ("PX-1", "甲", 60, "年终评审"),
+        ],
+    )
+    # a year-end file without 轮次: the name says 年终
+    write_table(
+        tmp_path / "年终评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("PX-2", "甲", 95)],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31), stage="final")
+    assert rules(outcome, "SG018") == []
+    assert [(e.project_id, e.score) for e in outcome.review.entries] == [
+        ("PX-1", Decimal(90)),
+        ("PX-2", Decimal(70)),
+    ]
+    assert [(e.project_id, e.score) for e in outcome.final.entries] == [
+        ("PX-2", Decimal(95)),
+        ("PX-1", Decimal(60)),
+    ]
+
+
+def test_scored_twice_within_a_round_is_sg018(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    form(tmp_path, "PX-1", PUXING)
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分", "轮次"),
+        [("PX-1", "甲", 90, "年终评审"), ("PX-1", "甲", 80, "年终评审")],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert rules(outcome, "SG018") == [("PX-1", "评审打分.xlsx", "B3")]
+    # only year-end scores: the folder has no review round, so the approval is not a ranking's
+    assert not outcome.ranked
+    assert [p.project_id for p in outcome.approved()] == ["PX-1"]
+
+
+def test_final_stage_has_no_review_adjustments_and_top10_only_at_or_above_the_line(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    form(tmp_path, "PX-1", PUXING, 是否培育新团队="是")
+    form(tmp_path, "PX-2", PUXING)
+    form(tmp_path, "PX-3", PUXING, 负责人是否本居民区居民="否")  # PX001: an error, no 十佳
+    rows = [("PX-1", "甲", 80, r) for r in ("立项评审", "年终评审")]
+    rows += [("PX-2", "甲", 59.99, "年终评审"), ("PX-3", "甲", 99, "年终评审")]
+    write_table(
+        tmp_path / "评审打分.xlsx", "评审打分", ("项目编号", "评审人", "总分", "轮次"), rows
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31), stage="final")
+    review = outcome.review.entry("PX-1")
+    assert (review.adjusted, [a.points for a in review.adjustments]) == (Decimal(83), [Decimal(3)])
+    final = {e.project_id: e for e in outcome.final.entries}
+    assert final["PX-1"].adjustments == [] and final["PX-1"].adjusted == Decimal(80)
+    assert [(e.project_id, e.flags) for e in outcome.final.entries] == [
+        ("PX-3", ["needs_fix"]),
+        ("PX-1", ["top10", "top5"]),
+        ("PX-2", ["below_line"]),
+    ]
+
+
+# ---------------------------------------------------------------- the money calendar
+
+
+def test_no_approval_date_releases_tranche_1_on_the_start_date(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    form(tmp_path, "PX-1", PUXING, 开始日期="2023-05-01")
+    before = run(tmp_path, as_of=date(2023, 4, 30)).disbursement.project("PX-1")
+    on_the_day = run(tmp_path, as_of=date(2023, 5, 1)).disbursement.project("PX-1")
+    assert (before.plan.tranches[0].status, before.released) == ("pending", Decimal(0))
+    assert before.plan.tranches[0].reason == "立项日期 2023-05-01 尚未到"
+    assert (on_the_day.plan.tranches[0].status, on_the_day.released) == (
+        "released",
+        Decimal("6000.00"),
+    )
+
+
+def test_a_september_project_takes_the_middle_of_its_period_as_midterm_date(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    form(tmp_path, "PX-1", PUXING, 开始日期="2023-09-01", 结束日期="2023-12-31")
+    write_table(
+        tmp_path / "评估结果.xlsx", "评估结果", None, [{"项目编号": "PX-1", "中期评估": "合格"}]
+    )
+    ledger(tmp_path, [("2023-10-01", "PX-1", 3000)])
+    plan = run(tmp_path, as_of=date(2023, 12, 31)).disbursement.project("PX-1").plan
+    assert (plan.midterm_date, plan.midterm_date_from) == (date(2023, 10, 31), "项目周期的中间一天")
+    assert (plan.midterm_spent, plan.midterm_usage) == (Decimal(3000), Decimal("0.5"))
+    assert [t.status for t in plan.tranches] == ["released", "released"]
+
+
+def test_as_of_ignores_later_ledger_rows_including_the_day_after(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    form(tmp_path, "PX-1", PUXING)
+    ledger(
+        tmp_path,
+        [("2023-06-15", "PX-1", 1000), ("2023-06-16", "PX-1", 2000), ("2023-09-20", "PX-1", 500)],
+    )
+    money = run(tmp_path, as_of=date(2023, 6, 15)).disbursement.project("PX-1")
+    assert (money.spent, money.later_rows) == (Decimal(1000), 2)
+
+
+def test_application_errors_withhold_tranche_1_with_one_finding(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    form(tmp_path, "PX-1", PUXING, 负责人是否本居民区居民="否")
+    ledger(tmp_path, [(f"2023-04-{d:02d}", "PX-1", 100) for d in range(1, 25)])
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert len(rules(outcome, "SG014")) == 1
+    item = outcome.projects["PX-1"]
+    assert (item.approved, item.status, item.money.released) == (False, "needs_fix", Decimal(0))
+
+
+def test_latest_known_approved_amount_and_its_date(tmp_path):
+    write_config(tmp_path, "puxing-2023")
+    form(tmp_path, "PX-1", PUXING)
+    write_table(
+        tmp_path / "评估结果.xlsx",
+        "评估结果",
+        None,
+        [
+            {"项目编号": "PX-1", "核定金额": 9000, "立项日期": "2023-03-01"},
+            {"项目编号": "PX-1", "核定金额": 8000, "立项日期": "2023-06-01"},
+        ],
+    )
+    early = run(tmp_path, as_of=date(2023, 5, 1)).projects["PX-1"]
+    late = run(tmp_path, as_of=date(2023, 12, 31)).projects["PX-1"]
+    assert (early.amount, early.approval.approved_on) == (Decimal("9000.00"), date(2023, 3, 1))
+    assert (late.amount, late.approval.approved_on) == (Decimal("8000.00"), date(2023, 6, 1))
+
+
+# ---------------------------------------------------------------- 成都
+
+
+def test_chengdu_quota_counts_only_a_and_b_projects_not_city_level(tmp_path):
+    write_config(tmp_path, "chengdu-2023")
+    form(tmp_path, "CD-1", CHENGDU)
+    form(tmp_path, "CD-2", CHENGDU)
+    form(
+        tmp_path,
+        "CD-3",
+        CHENGDU,
+        项目类别="C",
+        申报主体="某大学",
+        申报主体类型="高等院校",
+        自筹金额=None,
+    )
+    form(
+        tmp_path,
+        "CD-4",
+        CHENGDU,
+        项目类别="B1",
+        申报主体="某社工机构",
+        申报主体类型="社会服务机构",
+        法定代表人="赵六",
+        前两年年检结果="合格,合格",
+        是否建立党组织="是",
+        是否有独立银行账户="是",
+        申报层级="市本级",
+    )
+    form(tmp_path, "CD-5", CHENGDU)
+    # 锦江区 has 2 + 1 places: CD-3 (C) and CD-4 (市本级 B) are ranked above but use none
+    totals = {"CD-3": 99, "CD-4": 98, "CD-1": 90, "CD-2": 85, "CD-5": 80}
+    header = (
+        "项目编号",
+        "评审人",
+        "必要性",
+        "可行性",
+        "科学性",
+        "创新性",
+        "参与性",
+        "实效性",
+        "评委序号",
+    )
+    rows = [(pid, "甲", t - 50, 10, 10, 10, 10, 10, 7) for pid, t in totals.items()]
+    write_table(tmp_path / "评审打分.xlsx", "评审打分", header, rows)
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert [(e.project_id, e.score) for e in outcome.review.entries] == [
+        (pid, Decimal(t)) for pid, t in totals.items()
+    ]  # 评委序号 (7) is never summed
+    flags = {e.project_id: e.flags for e in outcome.review.entries}
+    assert [pid for pid, f in flags.items() if "over_quota" in f] == []
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        header,
+        rows + [("CD-6", "甲", 20, 10, 10, 10, 10, 10, 1)],
+    )
+    form(tmp_path, "CD-6", CHENGDU)
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    flags = {e.project_id: e.flags for e in outcome.review.entries}
+    assert [pid for pid, f in flags.items() if "over_quota" in f] == ["CD-6"]
+    assert not outcome.projects["CD-6"].approved
+
+
+def test_chengdu_cd005_groups_b1_and_b2_as_b(tmp_path):
+    write_config(tmp_path, "chengdu-2023")
+    org = dict(
+        申报主体类型="社会服务机构",
+        法定代表人="赵六",
+        前两年年检结果="合格,合格",
+        是否建立党组织="是",
+        是否有独立银行账户="是",
+    )
+    form(tmp_path, "CD-1", CHENGDU, 项目类别="B1", 申报主体="机构一", **org)
+    form(tmp_path, "CD-2", CHENGDU, 项目类别="B2", 申报主体="机构二", **org)
+    cells = form(tmp_path, "CD-3", CHENGDU, 项目类别="B1", 申报主体="机构三", **org)
+    form(tmp_path, "CD-4", CHENGDU, 项目类别="C", 申报主体="机构四", **{**org, "自筹金额": None})
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert rules(outcome, "CD005") == [("CD-3", "申报/CD-3.xlsx", cells["法定代表人"])]
+
+
+# ---------------------------------------------------------------- 共和新路
+
+
+GONGHE = {
+    "项目类别": "七彩微创投",
+    "意向": "睦邻友好建设、青年社区参与",
+    "居民区": "共和一居",
+    "申报主体": "共和一居委",
+    "项目负责人": "王五",
+    "申请金额": 5000,
+    "开始日期": "2023-03-01",
+    "结束日期": "2023-12-31",
+}
+
+
+def test_gonghe_several_intents_each_checked(tmp_path):
+    write_config(tmp_path, "gonghexinlu-2023")
+    form(tmp_path, "GH-1", GONGHE)
+    cells = form(tmp_path, "GH-2", GONGHE, 意向="睦邻友好建设，搭建一个社区自治载体")
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert rules(outcome, "SG007") == []
+    assert rules(outcome, "GH002") == [("GH-2", "申报/GH-2.xlsx", cells["意向"])]
+
+
+def test_gonghe_pool_tops_up_brand_overruns_first(tmp_path):
+    write_config(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+    form(tmp_path, "GH-1", GONGHE, 项目类别="一居一品", 意向="搭建一个社区自治载体", 申请金额=26000)
+    for pid in ("GH-2", "GH-3"):
+        form(tmp_path, pid, GONGHE, 意向="睦邻友好建设", 居民区=f"共和{pid}")
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("GH-1", "甲", 90), ("GH-2", "甲", 80), ("GH-3", "甲", 70)],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    pool = outcome.review.pool
+    assert pool["topups"] == [
+        {
+            "project_id": "GH-1",
+            "amount": "6000.00",
+            "reason": "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）",
+        }
+    ]
+    # 10000 − 6000 = 4000 left: GH-2 (5000) does not fit, the line stops there
+    flags = {e.project_id: e.flags for e in outcome.review.entries}
+    assert (flags["GH-2"], flags["GH-3"]) == (["unfunded"], ["unfunded"])
+    assert pool["remaining"] == "4000.00"
