@@ -23,6 +23,7 @@ from selfgov_cli.cli.common import (
     parse_as_of,
     print_json,
 )
+from selfgov_cli.cli.tables import Col, print_table
 
 FORMATS = ("table", "json", "xlsx")
 
@@ -110,12 +111,37 @@ def _rate(text: str | None) -> str:
 
 
 _STATUS = {"released": "已拨付", "withheld": "暂缓", "pending": "待定"}
+PROJECT_COLUMNS = [
+    Col("项目编号"),
+    Col("居民区", text=True, min_width=8),
+    Col("核定金额", "right"),
+    Col("分期"),
+    Col("已拨付", "right"),
+    Col("合规支出", "right"),
+    Col("不合规", "right"),
+    Col("中期使用率", "right"),
+    Col("使用率", "right"),
+    Col("应收回", "right"),
+]
+HOOD_COLUMNS = [
+    Col("居民区", text=True, min_width=8),
+    *(
+        Col(name, "right")
+        for name in ("项目数", "核定金额", "已拨付", "暂缓", "待定", "合规支出", "应收回", "使用率")
+    ),
+]
+ROW_COLUMNS = [
+    Col("项目编号"),
+    Col("位置", text=True, min_width=12),
+    Col("日期"),
+    Col("金额", "right"),
+    Col("原因", text=True, min_width=16),
+]
 
 
 def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
     """The disbursement on the terminal: per project, the reasons, problem rows, totals."""
     from rich.markup import escape
-    from rich.table import Table
 
     out.print(
         escape(
@@ -126,37 +152,24 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
     if not projects:
         out.print("文件夹中没有申报项目，无可核算的拨付。")
     else:
-        table = Table(title="分期拨付与使用", title_justify="left")
-        for name, justify in (
-            ("项目编号", "left"),
-            ("居民区", "left"),
-            ("核定金额", "right"),
-            ("分期", "left"),
-            ("已拨付", "right"),
-            ("合规支出", "right"),
-            ("不合规", "right"),
-            ("中期使用率", "right"),
-            ("使用率", "right"),
-            ("应收回", "right"),
-        ):
-            table.add_column(name, justify=justify, overflow="fold", no_wrap=name != "居民区")
-        for p in projects:
-            tranches = "\n".join(
-                f"{t['n']} {_STATUS[t['status']]} {_money(t['amount'])}" for t in p["tranches"]
-            )
-            table.add_row(
+        rows = [
+            [
                 escape(p["project_id"]),
                 escape(p["neighborhood"] or ""),
                 _money(p["approved"]),
-                tranches,
+                "\n".join(
+                    f"{t['n']} {_STATUS[t['status']]} {_money(t['amount'])}" for t in p["tranches"]
+                ),
                 _money(p["released"]),
                 _money(p["eligible_spent"]),
                 _money(p["ineligible_spent"]),
                 _rate(p["midterm_usage"]),
                 _rate(p["usage_rate"]),
                 _money(p["recoverable"]),
-            )
-        out.print(table)
+            ]
+            for p in projects
+        ]
+        print_table(out, "分期拨付与使用", PROJECT_COLUMNS, rows)
     notes = [
         f"{p['project_id']} 第{t['n']}笔{_STATUS[t['status']]}：{t['reason']}（{t['clause']}）"
         for p in projects
@@ -176,21 +189,8 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
     rows = [r for p in projects for r in p["ineligible"]]
     _rows_table(out, "不计入合规支出的台账行", rows)
     _rows_table(out, "项目编号没有对应申报的台账行（未计入任何项目）", payload.get("unmatched", []))
-    hoods = Table(title="按居民区汇总", title_justify="left")
-    for name in (
-        "居民区",
-        "项目数",
-        "核定金额",
-        "已拨付",
-        "暂缓",
-        "待定",
-        "合规支出",
-        "应收回",
-        "使用率",
-    ):
-        hoods.add_column(name, justify="left" if name == "居民区" else "right")
-    for h in [*payload["by_neighborhood"], {"neighborhood": "合计", **payload["totals"]}]:
-        hoods.add_row(
+    hoods = [
+        [
             escape(h["neighborhood"]),
             str(h["projects"]),
             _money(h["approved"]),
@@ -200,9 +200,11 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
             _money(h["eligible_spent"]),
             _money(h["recoverable"]),
             _rate(h["usage_rate"]),
-        )
+        ]
+        for h in [*payload["by_neighborhood"], {"neighborhood": "合计", **payload["totals"]}]
+    ]
     if projects:
-        out.print(hoods)
+        print_table(out, "按居民区汇总", HOOD_COLUMNS, hoods)
     if errors:
         out.print(
             f"文件夹中有 {errors} 个错误：运行 sgov validate 查看并改正（有错误的台账行不计入合规支出）。"
@@ -211,23 +213,22 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
 
 def _rows_table(out, title: str, rows: list[dict[str, Any]]) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     if not rows:
         return
-    table = Table(title=title, title_justify="left")
-    for name in ("项目编号", "位置", "日期", "金额", "原因"):
-        table.add_column(name, overflow="fold")
+    table = []
     for r in rows:
         place = f"{r['file']} {r['sheet']} {r['cell'] or ('第' + str(r['row']) + '行')}"
         reasons = "；".join(
             f"{x['rule'] + ' ' if x['rule'] else ''}{x['message']}" for x in r["reasons"]
         )
-        table.add_row(
-            escape(r["project_id"] or ""),
-            escape(place),
-            r["date"] or "—",
-            _money(r["amount"]),
-            escape(reasons),
+        table.append(
+            [
+                escape(r["project_id"] or ""),
+                escape(place),
+                r["date"] or "—",
+                _money(r["amount"]),
+                escape(reasons),
+            ]
         )
-    out.print(table)
+    print_table(out, title, ROW_COLUMNS, table)

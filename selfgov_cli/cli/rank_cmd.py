@@ -23,22 +23,30 @@ from selfgov_cli.cli.common import (
     parse_as_of,
     print_json,
 )
+from selfgov_cli.cli.tables import Col, print_table
 
 FORMATS = ("table", "json", "xlsx")
 DEFAULT_XLSX = "评审排名.xlsx"
 SCORE_RULES = ("SG017", "SG018", "SG019", "SG020", "SG021")
-COLUMNS = (
-    "名次",
-    "项目编号",
-    "项目名称",
-    "居民区",
-    "各评审总分",
-    "得分",
-    "加减分",
-    "调整后",
-    "标记",
-    "排在此处的原因",
-)
+RANK_COLUMNS = [
+    Col("名次", "right"),
+    Col("项目编号"),
+    Col("项目名称", text=True, min_width=10),
+    Col("居民区", text=True, min_width=8),
+    Col("各评审总分", text=True, min_width=12),
+    Col("得分", "right"),
+    Col("加减分", "right"),
+    Col("调整后", "right"),
+    Col("标记", text=True, min_width=6),
+    Col("排在此处的原因", text=True, min_width=24),
+]
+EXCLUDED_COLUMNS = [
+    Col("项目编号"),
+    Col("评审人", text=True, min_width=6),
+    Col("总分", "right"),
+    Col("位置", text=True, min_width=14),
+    Col("原因", text=True, min_width=14),
+]
 
 
 def rank(
@@ -124,7 +132,6 @@ def _write_json(data: dict[str, Any], path: Path) -> None:
 def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     """The ranking on a terminal (a table), or one block of lines per project when piped."""
     from rich.markup import escape
-    from rich.table import Table
 
     from selfgov_cli.rank import FLAG_NAMES
 
@@ -135,23 +142,22 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     if not ranking.has_scores:
         say("文件夹中没有评审打分表（工作表“评审打分”），无需排名。")
     elif out.is_terminal:
-        table = Table(title="评审排名", title_justify="left", show_lines=True)
-        for name in COLUMNS:
-            table.add_column(name, overflow="fold", min_width=36 if name == COLUMNS[-1] else None)
-        for item in data["ranking"]:
-            table.add_row(
+        rows = [
+            [
                 str(item["rank"]),
                 escape(item["project_id"]),
                 escape(item["name"]),
                 escape(item["neighborhood"] or ""),
-                escape(_totals(item)),
+                escape(_totals(item, "\n")),
                 item["score"],
                 escape("、".join(a["points"] for a in item["adjustments"])),
                 item["adjusted_score"],
                 escape("、".join(FLAG_NAMES[f] for f in item["flags"])),
                 escape("\n".join(item["why"])),
-            )
-        out.print(table)
+            ]
+            for item in data["ranking"]
+        ]
+        print_table(out, "评审排名", RANK_COLUMNS, rows, keep=2, show_lines=True)
     else:
         for item in data["ranking"]:
             flags = "、".join(FLAG_NAMES[f] for f in item["flags"]) or "-"
@@ -164,6 +170,28 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
                 say(f"   {line}")
     for item in data["unscored"]:
         say(f"未排名：{item['project_id']} {item['name']}：{item['reason']}")
+    excluded = [
+        (item["project_id"], x)
+        for item in (*data["ranking"], *data["unscored"])
+        for x in item["excluded_rows"]
+    ]
+    if excluded and out.is_terminal:
+        rows = [
+            [
+                escape(pid),
+                escape(x["reviewer"] or "—"),
+                _total(x),
+                escape(_where(x)),
+                escape(x["reason"]),
+            ]
+            for pid, x in excluded
+        ]
+        print_table(out, "未计入排名的评分行", EXCLUDED_COLUMNS, rows)
+    else:
+        for pid, x in excluded:
+            say(
+                f"未计入的评分行：{pid} {x['reviewer'] or '—'} {_total(x)} {_where(x)}：{x['reason']}"
+            )
     if data["pool"]:
         pool = data["pool"]
         say(
@@ -179,6 +207,16 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     )
 
 
+def _total(row: dict[str, Any]) -> str:
+    """An excluded row's total as read ("85分"), or "—" when it has none."""
+    total = row.get("total")
+    return "—" if total is None else f"{total.rstrip('0').rstrip('.')}分"
+
+
+def _where(row: dict[str, Any]) -> str:
+    return f"{row['file']} {row['sheet']} 第{row['row']}行"
+
+
 def _plain(out):
     """Print text as is: no markup, no highlighting (cell text may hold [brackets])."""
 
@@ -188,8 +226,8 @@ def _plain(out):
     return say
 
 
-def _totals(item: dict[str, Any]) -> str:
-    return "、".join(
+def _totals(item: dict[str, Any], sep: str = "、") -> str:
+    return sep.join(
         f"{t['reviewer']} {t['total'].rstrip('0').rstrip('.')}"
         + ("（去掉）" if t["dropped"] else "")
         for t in item["reviewer_totals"]
