@@ -13,6 +13,7 @@ from selfgov_cli.cli.common import (
     AsOfOpt,
     FolderArg,
     NoCacheOpt,
+    OutputOpt,
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
@@ -20,12 +21,16 @@ from selfgov_cli.cli.common import (
     console,
     fail,
     load_or_fail,
+    output_dir,
     parse_as_of,
     print_json,
+    write_or_fail,
 )
 from selfgov_cli.cli.tables import Col, print_table
 
-FORMATS = ("table", "json", "xlsx")
+FORMATS = ("table", "json", "xlsx", "csv")
+JSON_NAME = "disburse.json"
+XLSX_NAME = "拨付核算.xlsx"
 
 
 def disburse(
@@ -35,13 +40,12 @@ def disburse(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="输出格式：table、json 或 xlsx（xlsx 须用 -o 指定文件）"
+            "--format",
+            "-f",
+            help="输出格式：table、json、xlsx 或 csv（xlsx、csv 写入输出文件夹；json 给了 -o 时也写入）",
         ),
     ] = "table",
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="写入的文件（json 或 xlsx）", show_default=False),
-    ] = None,
+    output: OutputOpt = None,
     quiet: QuietOpt = False,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = None,
@@ -51,49 +55,52 @@ def disburse(
     from selfgov_cli.validate import validate as run
 
     check_choice("--format", fmt, FORMATS)
-    if fmt == "xlsx" and output is None:
-        fail("--format xlsx 需要用 -o 指定输出文件，如 -o 拨付核算.xlsx")
+    if output is not None and fmt == "table":
+        fail("-o 只用于 --format json、xlsx 或 csv")
     when = parse_as_of(as_of)
     loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
-    if output is not None:
-        _check_output(folder, output, loaded[1])
     validation = run(folder, as_of=when, loaded=loaded)
     result = compute(validation, when)
     payload = result.to_dict()
-    if fmt == "xlsx":
-        from selfgov_cli.report.disburse_xlsx import write_disbursement
-
-        _write(lambda: write_disbursement(payload, output, when), output)
-        console(quiet).print(f"已写入 {output}", markup=False, highlight=False)
+    if fmt in ("xlsx", "csv") or (fmt == "json" and output is not None):
+        target = output_dir(folder, output)
+        for path in _write_files(payload, fmt, target, when, loaded[1], folder):
+            console(quiet).print(f"已写入 {path}", markup=False, highlight=False)
     elif fmt == "json":
-        if output is None:
-            print_json(payload)
-        else:
-            import json
-
-            from selfgov_cli.report.safe import atomic_write
-
-            text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-            _write(lambda: atomic_write(output, text), output)
+        print_json(payload)
     else:
         render_disbursement(console(quiet), payload, validation.errors)
     raise typer.Exit(EXIT_FINDINGS if validation.errors else EXIT_OK)
 
 
-def _check_output(folder: Path, output: Path, data) -> None:
-    """Never write over an input workbook; the output's folder must exist."""
-    target = output.resolve()
-    if any((folder / item.path).resolve() == target for item in data.files):
-        fail(f"-o {output} 是文件夹中的输入文件，不能覆盖：请换一个文件名")
-    if not target.parent.is_dir():
-        fail(f"-o 的目录不存在：{output.parent}")
+def _write_files(payload, fmt: str, target: Path, when, data, folder: Path) -> list[Path]:
+    """Write the disbursement as json, xlsx or csv into the output folder; never over an input."""
+    from selfgov_cli.report import csv_tables
 
+    names = {
+        "json": [JSON_NAME],
+        "xlsx": [XLSX_NAME],
+        "csv": [csv_tables.DISBURSE_CSV, csv_tables.TRANCHES_CSV],
+    }[fmt]
+    inputs = {(folder / item.path).resolve() for item in data.files}
+    for name in names:
+        if (target / name).resolve() in inputs:
+            fail(f"{target / name} 是文件夹中的输入文件，不能覆盖：请用 -o 另选输出文件夹")
+    if fmt == "csv":
+        return write_or_fail(lambda: csv_tables.write_disbursement(payload, target), target)
+    path = target / names[0]
+    if fmt == "xlsx":
+        from selfgov_cli.report.disburse_xlsx import write_disbursement
 
-def _write(action, output: Path) -> None:
-    try:
-        action()
-    except OSError as exc:
-        fail(f"无法写入 {output}：{exc.strerror or exc}")
+        write_or_fail(lambda: write_disbursement(payload, path, when), path)
+    else:
+        import json
+
+        from selfgov_cli.report.safe import atomic_write
+
+        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        write_or_fail(lambda: atomic_write(path, text), path)
+    return [path]
 
 
 def _money(text: str | None) -> str:

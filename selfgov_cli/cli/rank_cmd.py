@@ -13,6 +13,7 @@ from selfgov_cli.cli.common import (
     AsOfOpt,
     FolderArg,
     NoCacheOpt,
+    OutputOpt,
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
@@ -20,13 +21,16 @@ from selfgov_cli.cli.common import (
     console,
     fail,
     load_or_fail,
+    output_dir,
     parse_as_of,
     print_json,
+    write_or_fail,
 )
 from selfgov_cli.cli.tables import Col, print_table
 
-FORMATS = ("table", "json", "xlsx")
+FORMATS = ("table", "json", "xlsx", "csv")
 DEFAULT_XLSX = "评审排名.xlsx"
+JSON_NAME = "rank.json"
 SCORE_RULES = ("SG017", "SG018", "SG019", "SG020", "SG021")
 RANK_COLUMNS = [
     Col("名次", "right"),
@@ -58,12 +62,14 @@ def rank(
         str | None, typer.Option("--pool", help="资金池总额（元），覆盖设置 pool")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="输出格式：table、json 或 xlsx")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="输出格式：table、json、xlsx 或 csv（xlsx、csv 写入输出文件夹；json 给了 -o 时也写入）",
+        ),
     ] = "table",
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help=f"输出文件（json 或 xlsx；xlsx 默认 {DEFAULT_XLSX}）"),
-    ] = None,
+    output: OutputOpt = None,
     program: ProgramOpt = None,
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
@@ -77,7 +83,7 @@ def rank(
 
     check_choice("--format", fmt, FORMATS)
     if output is not None and fmt == "table":
-        fail("-o 只用于 --format json 或 xlsx")
+        fail("-o 只用于 --format json、xlsx 或 csv")
     amount = _pool(pool)
     when = parse_as_of(as_of)
     loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
@@ -87,21 +93,14 @@ def rank(
     except RankError as exc:
         fail(str(exc))
     data = ranking.to_dict()
-    if fmt == "json":
-        if output is None:
-            print_json(data)
-        else:
-            _write_json(data, output)
-            console(quiet).print(f"已写出 {output}", markup=False)
-    elif fmt == "xlsx":
-        from selfgov_cli.report.rank_xlsx import write_ranking
-
-        target = output or Path(DEFAULT_XLSX)
-        try:
-            write_ranking(data, target, when, result.config.program.name)
-        except OSError as exc:
-            fail(f"无法写出 {target}：{exc.strerror or exc}")
-        console(quiet).print(f"已写出 {target}（{len(data['ranking'])} 个项目）", markup=False)
+    if fmt in ("xlsx", "csv") or (fmt == "json" and output is not None):
+        target = output_dir(folder, output)
+        for path in _write_files(data, fmt, target, when, result.config.program.name):
+            console(quiet).print(
+                f"已写出 {path}（{len(data['ranking'])} 个项目）", markup=False, highlight=False
+            )
+    elif fmt == "json":
+        print_json(data)
     else:
         render_ranking(console(quiet), result, ranking, data)
     raise typer.Exit(EXIT_FINDINGS if result.errors else EXIT_OK)
@@ -118,15 +117,26 @@ def _pool(text: str | None):
     return value
 
 
-def _write_json(data: dict[str, Any], path: Path) -> None:
+def _write_files(data: dict[str, Any], fmt: str, target: Path, when, name: str) -> list[Path]:
+    """The ranking as json, xlsx or csv in the output folder."""
+    if fmt == "csv":
+        from selfgov_cli.report.csv_tables import write_ranking as write_csv
+
+        return write_or_fail(lambda: write_csv(data, target), target)
+    if fmt == "xlsx":
+        from selfgov_cli.report.rank_xlsx import write_ranking
+
+        path = target / DEFAULT_XLSX
+        write_or_fail(lambda: write_ranking(data, path, when, name), path)
+        return [path]
     import json
 
     from selfgov_cli.report.safe import atomic_write
 
-    try:
-        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    except OSError as exc:
-        fail(f"无法写出 {path}：{exc.strerror or exc}")
+    path = target / JSON_NAME
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_or_fail(lambda: atomic_write(path, text), path)
+    return [path]
 
 
 def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:

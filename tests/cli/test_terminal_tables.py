@@ -88,9 +88,7 @@ def test_rank_table_keeps_ids_and_scores_whole_and_shows_excluded_rows(puxing, w
     for item in data["ranking"]:
         assert whole(item["project_id"], text)
         assert whole(item["score"], text) and whole(item["adjusted_score"], text)
-    excluded = [
-        line for line in lines_of(text) if "PX-2023-006" in line and "王评委" in line
-    ]
+    excluded = [line for line in lines_of(text) if "PX-2023-006" in line and "王评委" in line]
     assert len(excluded) == 1 and "120分" in excluded[0]
     assert any("PX-2023-013" in line and "61分" in line for line in lines_of(text))
     assert "未计入排名的评分行" in text
