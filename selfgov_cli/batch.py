@@ -45,6 +45,7 @@ LOG_NAME = "run.log"
 SUMMARY_NAME = "summary.json"
 FAILED_LOG = "run-failed.log"  # in DIR: why the last run could not finish (removed by a good run)
 STALE_HOURS = 12  # a lock older than this is stale whoever holds it
+LOCK_WRITE_GRACE = 5  # seconds: an unreadable lock younger than this may be a run writing it
 _LEFTOVER = re.compile(r"^\.(\d{4}-\d{2}-\d{2})\.(tmp|old)-[0-9a-z-]+$")
 RANK_XLSX = "评审排名.xlsx"
 DISBURSE_XLSX = "拨付核算.xlsx"
@@ -496,14 +497,14 @@ class RunLock:
 
     def _stale(self, info: LockInfo | None) -> str:
         """Why the lock is stale ('' when it is held by a live run)."""
-        if (
-            info is None
-        ):  # empty or garbled: a run that died while writing it, unless it is brand new
+        if info is None:  # corrupt, empty or unreadable: stale, unless a run is writing it now
             try:
                 age = time.time() - self.path.stat().st_mtime
             except OSError:
                 return "锁文件已不存在"
-            return "锁文件内容无法识别" if age > 60 else ""
+            if 0 <= age < LOCK_WRITE_GRACE:
+                return ""
+            return "锁文件已损坏或无法读取，按过期的锁处理"
         if info.started is not None and datetime.now() - info.started > self.stale_after:
             return f"已超过 {self.stale_after.total_seconds() / 3600:g} 小时"
         if info.host == socket.gethostname() and not pid_alive(info.pid):
@@ -526,7 +527,10 @@ class RunLock:
                     return False
             except OSError:
                 pass
-        aside.unlink(missing_ok=True)
+        if aside.is_dir() and not aside.is_symlink():  # a folder named .sgov.lock
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            aside.unlink(missing_ok=True)
         return True
 
     def release(self) -> None:
@@ -542,7 +546,7 @@ def read_lock(path: Path) -> LockInfo | None:
         raw = json.loads(path.read_text(encoding="utf-8"))
         started = datetime.fromisoformat(raw["started"]) if raw.get("started") else None
         return LockInfo(int(raw["pid"]), str(raw["host"]), started)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # corrupt: None
         return None
 
 

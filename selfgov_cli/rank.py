@@ -306,6 +306,7 @@ def _usable_rows(
                     "sheet": score.loc.sheet,
                     "row": score.loc.row,
                     "rules": rules,
+                    "total": None if total is None else f"{total:.4f}",
                     "reason": _left_out(rules, total, ungrouped),
                 }
             )

@@ -281,21 +281,66 @@ def test_a_lock_from_another_computer_is_only_stale_by_age(tmp_path):
         RunLock(out / ".sgov.lock").acquire()
 
 
-def test_a_garbled_lock_is_held_while_fresh_and_broken_when_old(tmp_path):
+def test_a_garbled_lock_is_held_only_while_a_run_may_be_writing_it(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     path = out / ".sgov.lock"
-    path.write_text("", encoding="utf-8")  # a run that died between creating and writing its lock
+    path.write_text("", encoding="utf-8")  # a run between creating and writing its lock
     with pytest.raises(LockHeld):
         RunLock(path).acquire()
-    old = time.time() - 120
+    old = time.time() - 10
     os.utime(path, (old, old))
     lock = RunLock(path)
     lock.acquire()
-    assert "锁文件内容无法识别" in lock.broke
+    assert lock.broke == "内容不明；锁文件已损坏或无法读取，按过期的锁处理"
     assert json.loads(path.read_text(encoding="utf-8"))["pid"] == os.getpid()
     lock.release()
     assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"\xff\xfe\x00garbage", b'{"pid": "x"}', b"[1, 2]", b'{"pid": 1, "host": "h", "started": 5}'],
+)
+def test_a_corrupt_lock_is_treated_as_stale_and_the_log_says_so(tmp_path, garbage):
+    folder = make_folder(tmp_path / "prog")
+    out = tmp_path / "out"
+    out.mkdir()
+    path = out / ".sgov.lock"
+    path.write_bytes(garbage)
+    old = time.time() - 10
+    os.utime(path, (old, old))
+    run_batch(folder, out, AS_OF)
+    log = (out / DAY / "run.log").read_text(encoding="utf-8")
+    assert (
+        "上次运行未正常结束，已清除它留下的锁（内容不明；锁文件已损坏或无法读取，按过期的锁处理）"
+        in log
+    )
+    assert listing(out) == [DAY]
+
+
+def test_a_lock_dated_in_the_future_does_not_block_for_ever(tmp_path):
+    path = tmp_path / ".sgov.lock"
+    path.write_text("not json", encoding="utf-8")
+    ahead = time.time() + 3600  # a clock put right, or a copy from a computer ahead in time
+    os.utime(path, (ahead, ahead))
+    lock = RunLock(path)
+    lock.acquire()
+    assert "锁文件已损坏或无法读取" in lock.broke
+    lock.release()
+
+
+def test_a_folder_in_place_of_the_lock_is_cleared(tmp_path):
+    path = tmp_path / ".sgov.lock"
+    (path / "inside").mkdir(parents=True)
+    old = time.time() - 10
+    os.utime(path, (old, old))
+    lock = RunLock(path)
+    lock.acquire()
+    assert "锁文件已损坏或无法读取" in lock.broke
+    assert path.is_file()
+    lock.release()
+    assert not path.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_release_leaves_a_lock_that_is_not_ours(tmp_path):

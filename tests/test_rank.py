@@ -534,6 +534,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
             "sheet": "评审打分",
             "row": 3,
             "rules": ["SG017"],
+            "total": "120.0000",
             "reason": "有错误（SG017），未计入",
         },
         {
@@ -542,6 +543,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
             "sheet": "评审打分",
             "row": 4,
             "rules": ["SG018"],
+            "total": "10.0000",
             "reason": "有错误（SG018），未计入",
         },
     ]
@@ -558,6 +560,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
                     "sheet": "评审打分",
                     "row": 5,
                     "rules": ["SG021"],
+                    "total": None,
                     "reason": "有错误（SG021），未计入",
                 },
                 {
@@ -566,6 +569,7 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
                     "sheet": "评审打分",
                     "row": 6,
                     "rules": ["SG003"],
+                    "total": None,
                     "reason": "有错误（SG003），未计入",
                 },
             ],

@@ -7,11 +7,13 @@ import sys
 import typer
 
 from selfgov_cli.cli.common import EXIT_CANNOT_RUN
+from selfgov_cli.cli.zh import ZhCommand, ZhGroup
 from selfgov_cli.version import __version__
 
 app = typer.Typer(
     name="sgov",
     help="sgov：居民区自治金项目的校验、拨付、评审排名、公示与报告工具。",
+    cls=ZhGroup,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -53,7 +55,7 @@ def _register() -> None:
 
     for name, module, func in COMMANDS:
         command = getattr(importlib.import_module(f"selfgov_cli.cli.{module}"), func)
-        app.command(name)(command)
+        app.command(name, cls=ZhCommand)(command)
 
 
 _register()

@@ -31,6 +31,15 @@ WorkersOpt = Annotated[
         show_default=False,
     ),
 ]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="输出文件夹（不存在则新建；默认 FOLDER/sgov-output）",
+        show_default=False,
+    ),
+]
 
 
 def fail(message: str) -> NoReturn:
@@ -78,6 +87,28 @@ def load_or_fail(
     finally:
         gc.freeze()
         gc.enable()
+
+
+def output_dir(folder: Path, out: Path | None) -> Path:
+    """Where a command writes its files: ``-o DIR``, else FOLDER/sgov-output/.
+
+    The one place that decides it, for every command that writes files (sgov run puts its dated
+    sub-folders under the same default). The folder is created when the first file is written
+    (``report.safe.atomic_write``), so a command that stops early leaves nothing behind."""
+    from selfgov_cli.io.loader import OUTPUT_DIR
+
+    target = Path(out) if out is not None else Path(folder) / OUTPUT_DIR
+    if target.exists() and not target.is_dir():
+        fail(f"-o {target} 是一个文件：请指定一个文件夹")
+    return target
+
+
+def write_or_fail(action, target: Path):
+    """Run a writer; a write error (disk full, file open in Excel) is exit 2 naming the file."""
+    try:
+        return action()
+    except OSError as exc:
+        fail(f"无法写入 {target}：{exc.strerror or exc}")
 
 
 def outcome_or_fail(

@@ -13,6 +13,7 @@ from selfgov_cli.cli.common import (
     AsOfOpt,
     FolderArg,
     NoCacheOpt,
+    OutputOpt,
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
@@ -20,11 +21,16 @@ from selfgov_cli.cli.common import (
     console,
     fail,
     outcome_or_fail,
+    output_dir,
     parse_as_of,
     print_json,
+    write_or_fail,
 )
+from selfgov_cli.cli.tables import Col, print_table
 
-FORMATS = ("table", "json", "xlsx")
+FORMATS = ("table", "json", "xlsx", "csv")
+JSON_NAME = "disburse.json"
+XLSX_NAME = "拨付核算.xlsx"
 
 
 def disburse(
@@ -34,60 +40,62 @@ def disburse(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="输出格式：table、json 或 xlsx（xlsx 须用 -o 指定文件）"
+            "--format",
+            "-f",
+            help="输出格式：table、json、xlsx 或 csv（xlsx、csv 写入输出文件夹；json 给了 -o 时也写入）",
         ),
     ] = "table",
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="写入的文件（json 或 xlsx）", show_default=False),
-    ] = None,
+    output: OutputOpt = None,
     quiet: QuietOpt = False,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = None,
 ) -> None:
     """拨付核算：每个项目的分期拨付（已拨付 / 暂缓 / 待定）、支出、使用率与应收回资金，并按居民区汇总。"""
     check_choice("--format", fmt, FORMATS)
-    if fmt == "xlsx" and output is None:
-        fail("--format xlsx 需要用 -o 指定输出文件，如 -o 拨付核算.xlsx")
+    if output is not None and fmt == "table":
+        fail("-o 只用于 --format json、xlsx 或 csv")
     when = parse_as_of(as_of)
     validation = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
-    if output is not None:
-        _check_output(folder, output, validation.data)
     payload = validation.disbursement.to_dict()
-    if fmt == "xlsx":
-        from selfgov_cli.report.disburse_xlsx import write_disbursement
-
-        _write(lambda: write_disbursement(payload, output, when), output)
-        console(quiet).print(f"已写入 {output}", markup=False, highlight=False)
+    if fmt in ("xlsx", "csv") or (fmt == "json" and output is not None):
+        target = output_dir(folder, output)
+        for path in _write_files(payload, fmt, target, when, validation.data, folder):
+            console(quiet).print(f"已写入 {path}", markup=False, highlight=False)
     elif fmt == "json":
-        if output is None:
-            print_json(payload)
-        else:
-            import json
-
-            from selfgov_cli.report.safe import atomic_write
-
-            text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-            _write(lambda: atomic_write(output, text), output)
+        print_json(payload)
     else:
         render_disbursement(console(quiet), payload, validation.errors)
     raise typer.Exit(EXIT_FINDINGS if validation.errors else EXIT_OK)
 
 
-def _check_output(folder: Path, output: Path, data) -> None:
-    """Never write over an input workbook; the output's folder must exist."""
-    target = output.resolve()
-    if any((folder / item.path).resolve() == target for item in data.files):
-        fail(f"-o {output} 是文件夹中的输入文件，不能覆盖：请换一个文件名")
-    if not target.parent.is_dir():
-        fail(f"-o 的目录不存在：{output.parent}")
+def _write_files(payload, fmt: str, target: Path, when, data, folder: Path) -> list[Path]:
+    """Write the disbursement as json, xlsx or csv into the output folder; never over an input."""
+    from selfgov_cli.report import csv_tables
 
+    names = {
+        "json": [JSON_NAME],
+        "xlsx": [XLSX_NAME],
+        "csv": [csv_tables.DISBURSE_CSV, csv_tables.TRANCHES_CSV],
+    }[fmt]
+    inputs = {(folder / item.path).resolve() for item in data.files}
+    for name in names:
+        if (target / name).resolve() in inputs:
+            fail(f"{target / name} 是文件夹中的输入文件，不能覆盖：请用 -o 另选输出文件夹")
+    if fmt == "csv":
+        return write_or_fail(lambda: csv_tables.write_disbursement(payload, target), target)
+    path = target / names[0]
+    if fmt == "xlsx":
+        from selfgov_cli.report.disburse_xlsx import write_disbursement
 
-def _write(action, output: Path) -> None:
-    try:
-        action()
-    except OSError as exc:
-        fail(f"无法写入 {output}：{exc.strerror or exc}")
+        write_or_fail(lambda: write_disbursement(payload, path, when), path)
+    else:
+        import json
+
+        from selfgov_cli.report.safe import atomic_write
+
+        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        write_or_fail(lambda: atomic_write(path, text), path)
+    return [path]
 
 
 def _money(text: str | None) -> str:
@@ -105,12 +113,37 @@ def _rate(text: str | None) -> str:
 
 
 _STATUS = {"released": "已拨付", "withheld": "暂缓", "pending": "待定"}
+PROJECT_COLUMNS = [
+    Col("项目编号"),
+    Col("居民区", text=True, min_width=8),
+    Col("核定金额", "right"),
+    Col("分期"),
+    Col("已拨付", "right"),
+    Col("合规支出", "right"),
+    Col("不合规", "right"),
+    Col("中期使用率", "right"),
+    Col("使用率", "right"),
+    Col("应收回", "right"),
+]
+HOOD_COLUMNS = [
+    Col("居民区", text=True, min_width=8),
+    *(
+        Col(name, "right")
+        for name in ("项目数", "核定金额", "已拨付", "暂缓", "待定", "合规支出", "应收回", "使用率")
+    ),
+]
+ROW_COLUMNS = [
+    Col("项目编号"),
+    Col("位置", text=True, min_width=12),
+    Col("日期"),
+    Col("金额", "right"),
+    Col("原因", text=True, min_width=16),
+]
 
 
 def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
     """The disbursement on the terminal: per project, the reasons, problem rows, totals."""
     from rich.markup import escape
-    from rich.table import Table
 
     out.print(
         escape(
@@ -121,37 +154,24 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
     if not projects:
         out.print("文件夹中没有申报项目，无可核算的拨付。")
     else:
-        table = Table(title="分期拨付与使用", title_justify="left")
-        for name, justify in (
-            ("项目编号", "left"),
-            ("居民区", "left"),
-            ("核定金额", "right"),
-            ("分期", "left"),
-            ("已拨付", "right"),
-            ("合规支出", "right"),
-            ("不合规", "right"),
-            ("中期使用率", "right"),
-            ("使用率", "right"),
-            ("应收回", "right"),
-        ):
-            table.add_column(name, justify=justify, overflow="fold", no_wrap=name != "居民区")
-        for p in projects:
-            tranches = "\n".join(
-                f"{t['n']} {_STATUS[t['status']]} {_money(t['amount'])}" for t in p["tranches"]
-            )
-            table.add_row(
+        rows = [
+            [
                 escape(p["project_id"]),
                 escape(p["neighborhood"] or ""),
                 _money(p["approved"]),
-                tranches,
+                "\n".join(
+                    f"{t['n']} {_STATUS[t['status']]} {_money(t['amount'])}" for t in p["tranches"]
+                ),
                 _money(p["released"]),
                 _money(p["eligible_spent"]),
                 _money(p["ineligible_spent"]),
                 _rate(p["midterm_usage"]),
                 _rate(p["usage_rate"]),
                 _money(p["recoverable"]),
-            )
-        out.print(table)
+            ]
+            for p in projects
+        ]
+        print_table(out, "分期拨付与使用", PROJECT_COLUMNS, rows)
     notes = [
         f"{p['project_id']} 第{t['n']}笔{_STATUS[t['status']]}：{t['reason']}（{t['clause']}）"
         for p in projects
@@ -171,21 +191,8 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
     rows = [r for p in projects for r in p["ineligible"]]
     _rows_table(out, "不计入合规支出的台账行", rows)
     _rows_table(out, "项目编号没有对应申报的台账行（未计入任何项目）", payload.get("unmatched", []))
-    hoods = Table(title="按居民区汇总", title_justify="left")
-    for name in (
-        "居民区",
-        "项目数",
-        "核定金额",
-        "已拨付",
-        "暂缓",
-        "待定",
-        "合规支出",
-        "应收回",
-        "使用率",
-    ):
-        hoods.add_column(name, justify="left" if name == "居民区" else "right")
-    for h in [*payload["by_neighborhood"], {"neighborhood": "合计", **payload["totals"]}]:
-        hoods.add_row(
+    hoods = [
+        [
             escape(h["neighborhood"]),
             str(h["projects"]),
             _money(h["approved"]),
@@ -195,9 +202,11 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
             _money(h["eligible_spent"]),
             _money(h["recoverable"]),
             _rate(h["usage_rate"]),
-        )
+        ]
+        for h in [*payload["by_neighborhood"], {"neighborhood": "合计", **payload["totals"]}]
+    ]
     if projects:
-        out.print(hoods)
+        print_table(out, "按居民区汇总", HOOD_COLUMNS, hoods)
     if errors:
         out.print(
             f"文件夹中有 {errors} 个错误：运行 sgov validate 查看并改正（有错误的台账行不计入合规支出）。"
@@ -206,23 +215,22 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
 
 def _rows_table(out, title: str, rows: list[dict[str, Any]]) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     if not rows:
         return
-    table = Table(title=title, title_justify="left")
-    for name in ("项目编号", "位置", "日期", "金额", "原因"):
-        table.add_column(name, overflow="fold")
+    table = []
     for r in rows:
         place = f"{r['file']} {r['sheet']} {r['cell'] or ('第' + str(r['row']) + '行')}"
         reasons = "；".join(
             f"{x['rule'] + ' ' if x['rule'] else ''}{x['message']}" for x in r["reasons"]
         )
-        table.add_row(
-            escape(r["project_id"] or ""),
-            escape(place),
-            r["date"] or "—",
-            _money(r["amount"]),
-            escape(reasons),
+        table.append(
+            [
+                escape(r["project_id"] or ""),
+                escape(place),
+                r["date"] or "—",
+                _money(r["amount"]),
+                escape(reasons),
+            ]
         )
-    out.print(table)
+    print_table(out, title, ROW_COLUMNS, table)

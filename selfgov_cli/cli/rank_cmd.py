@@ -13,6 +13,7 @@ from selfgov_cli.cli.common import (
     AsOfOpt,
     FolderArg,
     NoCacheOpt,
+    OutputOpt,
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
@@ -20,25 +21,36 @@ from selfgov_cli.cli.common import (
     console,
     fail,
     outcome_or_fail,
+    output_dir,
     parse_as_of,
     print_json,
+    write_or_fail,
 )
+from selfgov_cli.cli.tables import Col, print_table
 
-FORMATS = ("table", "json", "xlsx")
+FORMATS = ("table", "json", "xlsx", "csv")
 DEFAULT_XLSX = "评审排名.xlsx"
+JSON_NAME = "rank.json"
 SCORE_RULES = ("SG017", "SG018", "SG019", "SG020", "SG021")
-COLUMNS = (
-    "名次",
-    "项目编号",
-    "项目名称",
-    "居民区",
-    "各评审总分",
-    "得分",
-    "加减分",
-    "调整后",
-    "标记",
-    "排在此处的原因",
-)
+RANK_COLUMNS = [
+    Col("名次", "right"),
+    Col("项目编号"),
+    Col("项目名称", text=True, min_width=10),
+    Col("居民区", text=True, min_width=8),
+    Col("各评审总分", text=True, min_width=12),
+    Col("得分", "right"),
+    Col("加减分", "right"),
+    Col("调整后", "right"),
+    Col("标记", text=True, min_width=6),
+    Col("排在此处的原因", text=True, min_width=24),
+]
+EXCLUDED_COLUMNS = [
+    Col("项目编号"),
+    Col("评审人", text=True, min_width=6),
+    Col("总分", "right"),
+    Col("位置", text=True, min_width=14),
+    Col("原因", text=True, min_width=14),
+]
 
 
 def rank(
@@ -50,12 +62,14 @@ def rank(
         str | None, typer.Option("--pool", help="资金池总额（元），覆盖设置 pool")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="输出格式：table、json 或 xlsx")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="输出格式：table、json、xlsx 或 csv（xlsx、csv 写入输出文件夹；json 给了 -o 时也写入）",
+        ),
     ] = "table",
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help=f"输出文件（json 或 xlsx；xlsx 默认 {DEFAULT_XLSX}）"),
-    ] = None,
+    output: OutputOpt = None,
     program: ProgramOpt = None,
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
@@ -65,7 +79,7 @@ def rank(
     """按评审打分表排名：去掉最高最低分、加减分、入围线、区县名额、资金线，每个项目都说明排在此处的原因。"""
     check_choice("--format", fmt, FORMATS)
     if output is not None and fmt == "table":
-        fail("-o 只用于 --format json 或 xlsx")
+        fail("-o 只用于 --format json、xlsx 或 csv")
     amount = _pool(pool)
     when = parse_as_of(as_of)
     result = outcome_or_fail(
@@ -73,21 +87,14 @@ def rank(
     )
     ranking = result.ranking(stage)
     data = ranking.to_dict()
-    if fmt == "json":
-        if output is None:
-            print_json(data)
-        else:
-            _write_json(data, output)
-            console(quiet).print(f"已写出 {output}", markup=False)
-    elif fmt == "xlsx":
-        from selfgov_cli.report.rank_xlsx import write_ranking
-
-        target = output or Path(DEFAULT_XLSX)
-        try:
-            write_ranking(data, target, when, result.config.program.name)
-        except OSError as exc:
-            fail(f"无法写出 {target}：{exc.strerror or exc}")
-        console(quiet).print(f"已写出 {target}（{len(data['ranking'])} 个项目）", markup=False)
+    if fmt in ("xlsx", "csv") or (fmt == "json" and output is not None):
+        target = output_dir(folder, output)
+        for path in _write_files(data, fmt, target, when, result.config.program.name):
+            console(quiet).print(
+                f"已写出 {path}（{len(data['ranking'])} 个项目）", markup=False, highlight=False
+            )
+    elif fmt == "json":
+        print_json(data)
     else:
         render_ranking(console(quiet), result, ranking, data)
     raise typer.Exit(EXIT_FINDINGS if result.errors else EXIT_OK)
@@ -104,21 +111,31 @@ def _pool(text: str | None):
     return value
 
 
-def _write_json(data: dict[str, Any], path: Path) -> None:
+def _write_files(data: dict[str, Any], fmt: str, target: Path, when, name: str) -> list[Path]:
+    """The ranking as json, xlsx or csv in the output folder."""
+    if fmt == "csv":
+        from selfgov_cli.report.csv_tables import write_ranking as write_csv
+
+        return write_or_fail(lambda: write_csv(data, target), target)
+    if fmt == "xlsx":
+        from selfgov_cli.report.rank_xlsx import write_ranking
+
+        path = target / DEFAULT_XLSX
+        write_or_fail(lambda: write_ranking(data, path, when, name), path)
+        return [path]
     import json
 
     from selfgov_cli.report.safe import atomic_write
 
-    try:
-        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    except OSError as exc:
-        fail(f"无法写出 {path}：{exc.strerror or exc}")
+    path = target / JSON_NAME
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_or_fail(lambda: atomic_write(path, text), path)
+    return [path]
 
 
 def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     """The ranking on a terminal (a table), or one block of lines per project when piped."""
     from rich.markup import escape
-    from rich.table import Table
 
     from selfgov_cli.rank import FLAG_NAMES
 
@@ -129,23 +146,22 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     if not ranking.has_scores:
         say("文件夹中没有评审打分表（工作表“评审打分”），无需排名。")
     elif out.is_terminal:
-        table = Table(title="评审排名", title_justify="left", show_lines=True)
-        for name in COLUMNS:
-            table.add_column(name, overflow="fold", min_width=36 if name == COLUMNS[-1] else None)
-        for item in data["ranking"]:
-            table.add_row(
+        rows = [
+            [
                 str(item["rank"]),
                 escape(item["project_id"]),
                 escape(item["name"]),
                 escape(item["neighborhood"] or ""),
-                escape(_totals(item)),
+                escape(_totals(item, "\n")),
                 item["score"],
                 escape("、".join(a["points"] for a in item["adjustments"])),
                 item["adjusted_score"],
                 escape("、".join(FLAG_NAMES[f] for f in item["flags"])),
                 escape("\n".join(item["why"])),
-            )
-        out.print(table)
+            ]
+            for item in data["ranking"]
+        ]
+        print_table(out, "评审排名", RANK_COLUMNS, rows, keep=2, show_lines=True)
     else:
         for item in data["ranking"]:
             flags = "、".join(FLAG_NAMES[f] for f in item["flags"]) or "-"
@@ -158,6 +174,28 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
                 say(f"   {line}")
     for item in data["unscored"]:
         say(f"未排名：{item['project_id']} {item['name']}：{item['reason']}")
+    excluded = [
+        (item["project_id"], x)
+        for item in (*data["ranking"], *data["unscored"])
+        for x in item["excluded_rows"]
+    ]
+    if excluded and out.is_terminal:
+        rows = [
+            [
+                escape(pid),
+                escape(x["reviewer"] or "—"),
+                _total(x),
+                escape(_where(x)),
+                escape(x["reason"]),
+            ]
+            for pid, x in excluded
+        ]
+        print_table(out, "未计入排名的评分行", EXCLUDED_COLUMNS, rows)
+    else:
+        for pid, x in excluded:
+            say(
+                f"未计入的评分行：{pid} {x['reviewer'] or '—'} {_total(x)} {_where(x)}：{x['reason']}"
+            )
     if data["pool"]:
         pool = data["pool"]
         say(
@@ -173,6 +211,16 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     )
 
 
+def _total(row: dict[str, Any]) -> str:
+    """An excluded row's total as read ("85分"), or "—" when it has none."""
+    total = row.get("total")
+    return "—" if total is None else f"{total.rstrip('0').rstrip('.')}分"
+
+
+def _where(row: dict[str, Any]) -> str:
+    return f"{row['file']} {row['sheet']} 第{row['row']}行"
+
+
 def _plain(out):
     """Print text as is: no markup, no highlighting (cell text may hold [brackets])."""
 
@@ -182,8 +230,8 @@ def _plain(out):
     return say
 
 
-def _totals(item: dict[str, Any]) -> str:
-    return "、".join(
+def _totals(item: dict[str, Any], sep: str = "、") -> str:
+    return sep.join(
         f"{t['reviewer']} {t['total'].rstrip('0').rstrip('.')}"
         + ("（去掉）" if t["dropped"] else "")
         for t in item["reviewer_totals"]

@@ -6,9 +6,18 @@ from itertools import groupby
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+
+from selfgov_cli.cli.tables import Col, print_table
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+FINDING_COLUMNS = [
+    Col("项目编号"),
+    Col("位置", text=True, min_width=10),
+    Col("级别"),
+    Col("规则"),
+    Col("问题与改正方法", text=True, min_width=20),
+    Col("依据", text=True, min_width=8),
+]
 
 
 def render_findings(out: Console, result) -> None:
@@ -26,20 +35,18 @@ def render_findings(out: Console, result) -> None:
         _totals(out, data)
         return
     for file, group in groupby(findings, key=lambda f: f.file or "（整个文件夹）"):
-        table = Table(title=escape(file), title_justify="left", show_lines=False, expand=False)
-        for name in ("项目编号", "位置", "级别", "规则", "问题与改正方法", "依据"):
-            table.add_column(name, overflow="fold")
-        for finding in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key())):
-            place = _place(finding)
-            table.add_row(
+        rows = [
+            [
                 escape(finding.project_id or ""),
-                escape(place),
+                escape(_place(finding)),
                 f"[{_SEVERITY_STYLE[finding.severity.value]}]{finding.severity.label}[/]",
                 finding.rule,
                 escape(finding.message),
                 escape(finding.clause),
-            )
-        out.print(table)
+            ]
+            for finding in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key()))
+        ]
+        print_table(out, escape(file), FINDING_COLUMNS, rows)
     _totals(out, data)
 
 

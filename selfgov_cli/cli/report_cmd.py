@@ -19,10 +19,9 @@ from selfgov_cli.cli.common import (
     console,
     fail,
     outcome_or_fail,
+    output_dir,
     parse_as_of,
 )
-
-DEFAULT_OUT = Path("sgov-output") / "reports"
 
 
 def report(
@@ -41,7 +40,11 @@ def report(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="输出文件夹（默认 FOLDER/sgov-output/reports）", show_default=False
+            "--output",
+            "--out",
+            "-o",
+            help="输出文件夹（不存在则新建；默认 FOLDER/sgov-output）",
+            show_default=False,
         ),
     ] = None,
     templates: Annotated[
@@ -68,7 +71,7 @@ def report(
         fail(f"--templates 指定的文件夹不存在：{templates}")
     when = parse_as_of(as_of)
     result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers, stage=stage)
-    out_dir = out if out is not None else folder / DEFAULT_OUT
+    out_dir = output_dir(folder, out)
     try:
         written = render(kind, result, out_dir, fmt, templates, stage)
     except ReportError as exc:

@@ -13,32 +13,51 @@ from selfgov_cli.cli.common import (
     AsOfOpt,
     FolderArg,
     NoCacheOpt,
+    OutputOpt,
     ProgramOpt,
     QuietOpt,
     WorkersOpt,
     check_choice,
     console,
+    fail,
     outcome_or_fail,
+    output_dir,
     parse_as_of,
     print_json,
+    write_or_fail,
 )
+
+FORMATS = ("table", "json", "csv")
 
 
 def validate(
     folder: FolderArg = Path("."),
     program: ProgramOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table 或 json")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="输出格式：table、json 或 csv（csv 写入 -o 文件夹的 校验结果.csv）",
+        ),
+    ] = "table",
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束")] = False,
     as_of: AsOfOpt = None,
+    output: OutputOpt = None,
     quiet: QuietOpt = False,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = None,
 ) -> None:
     """校验文件夹中的全部工作簿：每个问题都指明文件、工作表、单元格、项目编号、规则与改正方法。"""
-    check_choice("--format", fmt, ("table", "json"))
+    check_choice("--format", fmt, FORMATS)
+    if output is not None and fmt == "table":
+        fail("-o 只用于 --format json 或 csv")
     when = parse_as_of(as_of)
     result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
-    if fmt == "json":
+    if fmt == "csv" or (fmt == "json" and output is not None):
+        written = _write(result.to_dict(), fmt, output_dir(folder, output))
+        console(quiet).print(f"已写入 {written}", markup=False, highlight=False)
+    elif fmt == "json":
         print_json(result.to_dict())
     else:
         from selfgov_cli.cli.render import render_findings
@@ -46,3 +65,17 @@ def validate(
         render_findings(console(quiet), result)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _write(data, fmt: str, folder: Path) -> Path:
+    if fmt == "json":
+        import json
+
+        from selfgov_cli.report.safe import atomic_write
+
+        target = folder / "validate.json"
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return write_or_fail(lambda: atomic_write(target, text), target)
+    from selfgov_cli.report.csv_tables import VALIDATE_CSV, write_validation
+
+    return write_or_fail(lambda: write_validation(data, folder)[0], folder / VALIDATE_CSV)

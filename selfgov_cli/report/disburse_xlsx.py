@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.report.safe import put, save_workbook, scrub
+from selfgov_cli.report.xlsx_layout import lay_out
 
 AMOUNT = "#,##0.00"
 RATE = "0.00%"
@@ -168,7 +169,7 @@ def disbursement_workbook(payload: dict[str, Any]):
     _sheet(wb, "不合规支出", ROWS, [r for p in projects for r in p["ineligible"]], None)
     _sheet(wb, "未匹配台账", ROWS, payload.get("unmatched", []), None)
     _sheet(wb, "居民区汇总", NEIGHBORHOODS, payload["by_neighborhood"], totals)
-    return wb
+    return lay_out(wb)
 
 
 def write_disbursement(

@@ -3,7 +3,8 @@
 Search order for a template name (first found wins):
 1. ``--templates DIR`` given on the command line;
 2. the program folder's own ``templates/`` sub-folder;
-3. the built-in templates shipped in ``selfgov_cli/templates``.
+3. the built-in templates: the top-level ``templates/`` of the source tree (a checkout or an
+   editable install), which ``pip install`` copies into the package as ``selfgov_cli/templates``.
 
 HTML templates (``*.html.j2``) are autoescaped; Markdown templates (``*.md.j2``) escape every
 ``{{ value }}`` for Markdown (no raw HTML, no table breaks, no links). The environment is
@@ -15,7 +16,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _builtin_templates() -> Path:
+    """The one copy of the built-in templates: installed in the package, else the source tree's."""
+    installed = _PACKAGE / "templates"
+    if (installed / "publicity.html.j2").is_file():
+        return installed
+    return _PACKAGE.parent / "templates"
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 USER_TEMPLATES_DIR = "templates"
 
 

@@ -131,6 +131,7 @@ def publicity_workbook(data: dict[str, Any]):
     from openpyxl.utils import get_column_letter
 
     from selfgov_cli.report.safe import put
+    from selfgov_cli.report.xlsx_layout import lay_out
 
     wb = Workbook()
     ws = wb.active
@@ -191,4 +192,4 @@ def publicity_workbook(data: dict[str, Any]):
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.print_options.horizontalCentered = True
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    return wb
+    return lay_out(wb)

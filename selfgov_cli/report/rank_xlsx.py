@@ -14,6 +14,7 @@ from typing import Any
 
 from selfgov_cli.rank import FLAG_NAMES
 from selfgov_cli.report.safe import put, save_workbook
+from selfgov_cli.report.xlsx_layout import lay_out
 
 SCORE_FORMAT = "0.0000"
 AMOUNT_FORMAT = "#,##0.00"
@@ -179,7 +180,7 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
         if isinstance(about.cell(r, 2).value, Decimal):
             about.cell(r, 2).number_format = AMOUNT_FORMAT
     about.column_dimensions["B"].width = 70
-    return wb
+    return lay_out(wb)
 
 
 def _excluded(project_id: str, row: dict[str, Any]) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from selfgov_cli.report.safe import put
+from selfgov_cli.report.xlsx_layout import lay_out
 
 AMOUNT = "#,##0.00"
 RATE = "0.00%"
@@ -163,7 +164,7 @@ def summary_workbook(data: dict[str, Any]):
             for r in data["findings"]
         ],
     )
-    return wb
+    return lay_out(wb)
 
 
 def _num(text: str):

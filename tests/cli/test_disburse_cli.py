@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -70,15 +71,14 @@ def test_error_findings_exit_1(tmp_path):
 
 def test_set_up_errors_exit_2_with_one_sentence(tmp_path):
     folder = _folder(tmp_path)
+    a_file = tmp_path / "x.xlsx"
+    a_file.write_bytes(b"")
     cases = [
-        (("disburse", folder, "-f", "xlsx"), "-o"),
-        (("disburse", folder, "-f", "csv"), "--format"),
+        (("disburse", folder, "-o", tmp_path / "out"), "-o 只用于 --format json、xlsx 或 csv"),
+        (("disburse", folder, "-f", "pdf"), "--format"),
         (("disburse", folder, "--as-of", "明天"), "--as-of"),
         (("disburse", tmp_path / "nowhere"), "文件夹不存在"),
-        (
-            ("disburse", folder, "-f", "xlsx", "-o", tmp_path / "no" / "such" / "dir" / "x.xlsx"),
-            "目录不存在",
-        ),
+        (("disburse", folder, "-f", "xlsx", "-o", a_file), "是一个文件：请指定一个文件夹"),
     ]
     for args, words in cases:
         result = _run(*args)
@@ -89,9 +89,9 @@ def test_set_up_errors_exit_2_with_one_sentence(tmp_path):
 
 def test_never_writes_over_an_input_workbook(tmp_path):
     folder = _folder(tmp_path)
+    shutil.copy(folder / "台账" / "台账.xlsx", folder / "台账" / "拨付核算.xlsx")
     before = _hashes(folder)
-    target = folder / "台账" / "台账.xlsx"
-    result = _run("disburse", folder, "--as-of", AS_OF, "-f", "xlsx", "-o", target)
+    result = _run("disburse", folder, "--as-of", AS_OF, "-f", "xlsx", "-o", folder / "台账")
     assert result.exit_code == 2
     assert "输入文件" in result.output
     assert _hashes(folder) == before
@@ -100,11 +100,12 @@ def test_never_writes_over_an_input_workbook(tmp_path):
 def test_xlsx_has_one_sheet_per_view_numbers_frozen_header_and_totals(tmp_path):
     folder = _folder(tmp_path)
     before = _hashes(folder)
-    out = tmp_path / "拨付.xlsx"
+    out = tmp_path / "新建" / "输出"  # created, with its parents
     result = _run("disburse", folder, "--as-of", AS_OF, "-f", "xlsx", "-o", out)
     assert result.exit_code == 0, result.output
     assert _hashes(folder) == before
-    wb = openpyxl.load_workbook(out)
+    assert sorted(p.name for p in out.iterdir()) == ["拨付核算.xlsx"]
+    wb = openpyxl.load_workbook(out / "拨付核算.xlsx")
     assert wb.sheetnames == [
         "项目拨付",
         "拨付批次",
@@ -142,20 +143,31 @@ def test_xlsx_has_one_sheet_per_view_numbers_frozen_header_and_totals(tmp_path):
 
 def test_xlsx_is_byte_identical_for_the_same_inputs_and_date(tmp_path):
     folder = _folder(tmp_path)
-    one, two = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    one, two = tmp_path / "a", tmp_path / "b"
     assert _run("disburse", folder, "--as-of", AS_OF, "-f", "xlsx", "-o", one).exit_code == 0
     assert _run("disburse", folder, "--as-of", AS_OF, "-f", "xlsx", "-o", two).exit_code == 0
-    assert one.read_bytes() == two.read_bytes()
+    assert (one / "拨付核算.xlsx").read_bytes() == (two / "拨付核算.xlsx").read_bytes()
+
+
+def test_xlsx_goes_to_sgov_output_by_default(tmp_path):
+    folder = _folder(tmp_path)
+    before = _hashes(folder)
+    result = _run("disburse", folder, "--as-of", AS_OF, "-f", "xlsx")
+    assert result.exit_code == 0, result.output
+    target = folder / "sgov-output" / "拨付核算.xlsx"
+    assert result.output.strip() == f"已写入 {target}"
+    after = {k: v for k, v in _hashes(folder).items() if "sgov-output" not in k}
+    assert after == before and target.is_file()
 
 
 def test_json_to_a_file_is_what_stdout_would_show(tmp_path):
     folder = _folder(tmp_path)
-    out = tmp_path / "拨付.json"
+    out = tmp_path / "out"
     result = _run("disburse", folder, "--as-of", AS_OF, "-f", "json", "-o", out)
     assert result.exit_code == 0
-    assert result.stdout == ""
+    assert result.stdout == f"已写入 {out / 'disburse.json'}\n"
     shown = _run("disburse", folder, "--as-of", AS_OF, "-f", "json").stdout
-    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(shown)
+    assert json.loads((out / "disburse.json").read_text(encoding="utf-8")) == json.loads(shown)
 
 
 def test_table_shows_each_project_the_reasons_and_the_totals(tmp_path):

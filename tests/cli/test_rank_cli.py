@@ -116,10 +116,19 @@ def test_no_score_sheets_says_so(tmp_path):
 
 
 def test_xlsx_is_formula_proof_and_byte_identical(folder, tmp_path):
-    out1, out2 = tmp_path / "a" / "排名.xlsx", tmp_path / "b" / "排名.xlsx"
+    out1, out2 = tmp_path / "a" / "评审排名.xlsx", tmp_path / "b" / "评审排名.xlsx"
     for out in (out1, out2):
         result = run(
-            "rank", folder, "--format", "xlsx", "-o", out, "--as-of", AS_OF, "--stage", "final"
+            "rank",
+            folder,
+            "--format",
+            "xlsx",
+            "-o",
+            out.parent,
+            "--as-of",
+            AS_OF,
+            "--stage",
+            "final",
         )
         assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"已写出 {out2}（3 个项目）"
@@ -158,11 +167,23 @@ def test_xlsx_is_formula_proof_and_byte_identical(folder, tmp_path):
     assert not list(folder.rglob("*排名*"))
 
 
+def test_xlsx_goes_to_sgov_output_by_default(folder):
+    before = digest(folder)
+    result = run("rank", folder, "--format", "xlsx", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    target = folder / "sgov-output" / "评审排名.xlsx"
+    assert result.stdout.strip() == f"已写出 {target}（3 个项目）"
+    assert target.is_file()
+    after = digest(folder)
+    assert after.pop("评审排名.xlsx") and after == before
+
+
 def test_json_to_a_file(folder, tmp_path):
-    out = tmp_path / "rank.json"
+    out = tmp_path / "新" / "文件夹"
     result = run("rank", folder, "-f", "json", "-o", out, "--as-of", AS_OF)
     assert result.exit_code == 0
-    assert json.loads(out.read_text(encoding="utf-8"))["ranking"][0]["project_id"] == "P1"
+    data = json.loads((out / "rank.json").read_text(encoding="utf-8"))
+    assert data["ranking"][0]["project_id"] == "P1"
 
 
 @pytest.mark.parametrize(
@@ -171,8 +192,8 @@ def test_json_to_a_file(folder, tmp_path):
         (("--pool", "很多"), "--pool 应为金额，如 200000 或 20万（现为 '很多'）"),
         (("--pool", "-5"), "--pool 应为金额"),
         (("--stage", "midterm"), "--stage 只能是 review（评审）或 final（年终）"),
-        (("--format", "csv"), "--format 只能是 table、json 或 xlsx"),
-        (("-o", "x.txt"), "-o 只用于 --format json 或 xlsx"),
+        (("--format", "pdf"), "--format 只能是 table、json、xlsx 或 csv"),
+        (("-o", "x"), "-o 只用于 --format json、xlsx 或 csv"),
         (("--as-of", "昨天"), "--as-of 应为日期"),
         (("--program", "nope-2023"), "未知的项目计划"),
     ],

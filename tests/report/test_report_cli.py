@@ -40,7 +40,7 @@ def test_every_kind_and_format_exit_0_into_default_folder(tmp_path, kind, fmt, n
     before = _hashes(folder)
     done = sgov(str(folder), "--kind", kind, "--format", fmt, "--as-of", "2023-12-04", "--quiet")
     assert (done.returncode, done.stderr) == (0, "")  # findings do not fail a report
-    out = folder / "sgov-output" / "reports"
+    out = folder / "sgov-output"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
         names
     )
@@ -100,5 +100,5 @@ def test_broken_user_template_exit_2(tmp_path):
 def test_injection_in_md_via_cli(tmp_path):
     folder = puxing_folder(tmp_path / "p", ledger=False)
     assert sgov(str(folder), "-f", "md", "--as-of", "2023-12-04").returncode == 0
-    text = (folder / "sgov-output" / "reports" / "公示名单.md").read_text(encoding="utf-8")
+    text = (folder / "sgov-output" / "公示名单.md").read_text(encoding="utf-8")
     assert f"| {INJECT_NAME} |" in text and "<script>" not in text
