@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from selfgov_cli.money import fen, fmt_yuan
 from selfgov_cli.report.safe import scrub
+from selfgov_cli.workdays import calendar_covers, calendar_warning, working_days  # noqa: F401
 
 NOT_PASSING_FLAGS = frozenset({"below_line", "over_quota", "unfunded"})
 FLAG_LABELS = {
@@ -31,23 +32,6 @@ def natural_key(text: str) -> tuple:
 
 def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def working_days(start: date, days: int) -> tuple[date, date]:
-    """First and last day of a period of ``days`` working days (Mon–Fri) beginning on ``start``.
-
-    ``start`` counts as the first day when it is a working day, else the next Monday does.
-    Statutory holidays are not known to sgov.
-    """
-    first = start
-    while first.weekday() >= 5:
-        first += timedelta(days=1)
-    last, counted = first, 1
-    while counted < max(days, 1):
-        last += timedelta(days=1)
-        if last.weekday() < 5:
-            counted += 1
-    return first, last
 
 
 def to_decimal(text: Any) -> Decimal | None:
