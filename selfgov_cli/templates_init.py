@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.decisions import KINDS
 from selfgov_cli.io.schema import (
     APPLICATION,
     BUDGET,
@@ -28,7 +29,6 @@ from selfgov_cli.io.schema import (
     SCORES,
     Column,
 )
-from selfgov_cli.decisions import KINDS
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
 
 CONFIG_NAME = "sgov.toml"
