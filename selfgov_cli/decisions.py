@@ -409,10 +409,8 @@ def waives(decision: ParsedDecision, finding: Any) -> bool:
         return True
     if place.tranche is not None:
         return re.search(rf"第\s*{place.tranche}\s*笔", finding.message or "") is not None
-    if place.invoice is not None:
-        if (finding.file, finding.sheet, finding.row) in decision.invoice_rows:
-            return True
-        return place.invoice in invoice_key(finding.message or "")
+    if place.invoice is not None:  # the ledger rows that carry the invoice
+        return (finding.file, finding.sheet, finding.row) in decision.invoice_rows
     if place.file is not None and _path(place.file) != _path(finding.file or ""):
         return False
     if (place.sheet or "").strip() != (finding.sheet or "").strip():

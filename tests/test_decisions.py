@@ -411,6 +411,9 @@ def test_waiver_places_by_file_invoice_and_tranche(tmp_path):
     assert not dec.waives(
         by_invoice, finding("SG010", "PX-2", "台账/台账.xlsx", "经费台账", "F3", 3)
     )
+    assert not dec.waives(  # the number in a message is not the row's invoice (F1 vs F10)
+        by_invoice, finding("SG010", "PX-2", "台账/台账.xlsx", "经费台账", "F3", 3, "发票号 F10")
+    )
     assert dec.waives(by_tranche, finding("SG014", "PX-1", None, None, None, None, "第2笔资金暂缓"))
     assert not dec.waives(
         by_tranche, finding("SG014", "PX-1", None, None, None, None, "第1笔资金暂缓")
