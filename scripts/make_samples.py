@@ -304,6 +304,50 @@ PX_SPEND = [  # date, code, desc, percent of the requested amount
 ]
 
 
+PX_OBJECTED = 30  # 临沂邻里节: an objection upheld during the publicity period
+DECISIONS_HEADER = (
+    "项目编号",
+    "认定事项",
+    "规则",
+    "位置",
+    "内容",
+    "理由",
+    "认定人",
+    "认定日期",
+    "依据文件",
+)
+
+
+def px_decisions(folder: Path, ledger1: Ledger, shared_invoice: str) -> None:
+    """人工认定.xlsx: one decision of each kind, each matching something real in the folder."""
+    notes = [r[9] for r in ledger1.rows]
+    meal = notes.index("餐费") + 2  # PX-2023-014's row without 自治金项目 in 备注 (PX012)
+    rows = [
+        ("PX-2023-009", "异议不成立", None, None, None,
+         "公示期内有居民反映场地占用，经现场核实场地为居委会活动室，不影响通行", "街道自治办 周主任",
+         date(2023, 3, 28), "公示异议处理记录 2023-01"),
+        ("PX-2023-030", "异议成立", None, None, None,
+         "公示期内居民反映该项目与街道已立项的邻里节活动重复，经核实属实，取消立项", "街道自治办 周主任",
+         date(2023, 3, 28), "公示异议处理记录 2023-02"),
+        ("PX-2023-014", "豁免", "PX012", f"台账/2023年上半年经费台账.xlsx:经费台账!J{meal}", None,
+         "已核对报销单原件，备注写明“自治金项目 羽山睦邻点”，台账录入时遗漏", "街道自治办 王科长",
+         date(2023, 7, 20), None),
+        ("PX-2023-002", "发票归属", None, None, shared_invoice,
+         "该发票为长岛为老助餐服务的活动物资采购，羽山睦邻点补报时误用", "街道财务 李会计",
+         date(2023, 11, 10), "财务核查记录 2023-11"),
+        ("PX-2023-014", "预算调整", None, None, "管理费 500",
+         "项目组申请增列项目资料整理费，经街道审核同意，从志愿者补贴调剂", "街道自治办 王科长",
+         date(2023, 9, 1), "浦兴自治金预算调整批复〔2023〕3号"),
+        ("PX-2023-014", "预算调整", None, None, "志愿者补贴 2500",
+         "与管理费调增同一批复：志愿者补贴调减 500 元", "街道自治办 王科长",
+         date(2023, 9, 1), "浦兴自治金预算调整批复〔2023〕3号"),
+        ("PX-2023-016", "拨付", None, None, "第2笔 拨付",
+         "上半年活动场地改造，课程延至下半年集中开展，经主任办公会研究同意照常拨付第二笔资金",
+         "街道主任办公会", date(2023, 8, 15), "主任办公会纪要〔2023〕15号"),
+    ]  # fmt: skip
+    write_sheet(folder / "人工认定.xlsx", "人工认定", DECISIONS_HEADER, rows)
+
+
 def puxing(folder: Path) -> None:
     year = date(2023, 4, 1), date(2023, 12, 31)
     hoods = [
@@ -403,7 +447,7 @@ def puxing(folder: Path) -> None:
     ledger1 = Ledger("0310")
     ledger2 = Ledger("0310", n=500, left=ledger1.left)
     for n, proj in projects.items():
-        if n not in (1, 2, 3, 7, 9, 11) and n < 19:
+        if n not in (1, 2, 3, 7, 9, 11) and n < 19 or n == PX_OBJECTED:
             continue
         early = [s for s in PX_SPEND if s[0] <= date(2023, 7, 31)]
         late = [s for s in PX_SPEND if s[0] > date(2023, 7, 31)]
@@ -503,10 +547,13 @@ def puxing(folder: Path) -> None:
     )  # SG005
     write_sheet(folder / "台账/2023年上半年经费台账.xlsx", "经费台账", LEDGER_HEADER, ledger1.rows)
     write_sheet(folder / "台账/2023年下半年经费台账.xlsx", "经费台账", LEDGER_HEADER, ledger2.rows)
+    px_decisions(folder, ledger1, twice)
 
     # mid-term evaluations
     evals = []
     for n in (1, 2, 3, 7, 9, 11, 14, 15, 16, *range(19, 19 + len(PX_MORE))):
+        if n == PX_OBJECTED:
+            continue  # funding cancelled at the publicity stage: no approval, nothing spent
         verdict = "不合格" if n == 15 else "合格"
         evals.append(
             (f"PX-2023-{n:03d}", verdict, date(2023, 7, 31), None, amounts[n], date(2023, 3, 31))

@@ -171,6 +171,21 @@ class Evaluation(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Decision(Record):
+    """One row of a 人工认定 sheet, as written: selfgov_cli/decisions.py checks and types it."""
+
+    project_id: str | None = None
+    kind: str = ""  # 认定事项: 豁免, 预算调整, 拨付, 发票归属, 异议成立, 异议不成立
+    rule: str = ""  # 规则 (for 豁免)
+    where: str = ""  # 位置
+    value: str = ""  # 内容
+    reason: str = ""  # 理由
+    by: str = ""  # 认定人
+    on: date | None = None  # 认定日期
+    document: str = ""  # 依据文件
+
+
+@dataclass(frozen=True, slots=True)
 class FileResult:
     """Everything read from one file. Picklable, so it can be cached or built in a worker."""
 
@@ -183,6 +198,7 @@ class FileResult:
     scores: tuple[Score, ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
     issues: tuple[Issue, ...] = ()
+    decisions: tuple[Decision, ...] = ()
 
 
 @dataclass(slots=True)
@@ -198,6 +214,7 @@ class Dataset:
     scores: list[Score] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
 
     @classmethod
     def assemble(cls, root: str, results: list[FileResult]) -> Dataset:
@@ -211,6 +228,7 @@ class Dataset:
             data.scores.extend(res.scores)
             data.evaluations.extend(res.evaluations)
             data.issues.extend(res.issues)
+            data.decisions.extend(res.decisions)
         return data
 
     def project_map(self) -> dict[str, Project]:

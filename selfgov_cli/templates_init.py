@@ -1,7 +1,8 @@
 """Blank, ready-to-fill template workbooks for a program (`sgov init`).
 
 One program folder is written: 申报表.xlsx (申报表 + 预算明细 + 项目成员, one project's workbook),
-经费台账.xlsx, 评审打分.xlsx, 评估结果.xlsx and sgov.toml naming the program. Labels and headers are
+经费台账.xlsx, 评审打分.xlsx, 评估结果.xlsx, 人工认定.xlsx (the office's recorded decisions) and
+sgov.toml naming the program. Labels and headers are
 exactly the contract's (shared/spec/workbooks.md); required ones carry a leading `*` (ignored when
 read). Drop-down lists, number formats and input prompts make the forms right the first time.
 """
@@ -15,9 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.decisions import KINDS
 from selfgov_cli.io.schema import (
     APPLICATION,
     BUDGET,
+    DECISIONS,
     EVALUATIONS,
     EXPENSE_NAMES,
     LEDGER,
@@ -34,7 +37,15 @@ APPLICATION_FILE = "申报表.xlsx"
 LEDGER_FILE = "经费台账.xlsx"
 SCORES_FILE = "评审打分.xlsx"
 EVALUATIONS_FILE = "评估结果.xlsx"
-TEMPLATE_FILES = (APPLICATION_FILE, LEDGER_FILE, SCORES_FILE, EVALUATIONS_FILE, CONFIG_NAME)
+DECISIONS_FILE = "人工认定.xlsx"
+TEMPLATE_FILES = (
+    APPLICATION_FILE,
+    LEDGER_FILE,
+    SCORES_FILE,
+    EVALUATIONS_FILE,
+    DECISIONS_FILE,
+    CONFIG_NAME,
+)
 
 TABLE_ROWS = 500  # data-validation and format reach of a table sheet (rows below the header)
 _FIXED_DAY = date(2023, 1, 1)  # document times: same program, same bytes
@@ -127,6 +138,7 @@ def init_folder(
             _save(_ledger_book(program), folder / LEDGER_FILE),
             _save(_scores_book(program), folder / SCORES_FILE),
             _save(_evaluations_book(), folder / EVALUATIONS_FILE),
+            _save(_decisions_book(program), folder / DECISIONS_FILE),
         ]
         written.append(
             _write_text(folder / CONFIG_NAME, config_text(program, program_ref or program.id))
@@ -204,6 +216,29 @@ def _evaluations_book():
     wb = _new_book()
     _table_sheet(wb, "评估结果", list(EVALUATIONS), None)
     return wb
+
+
+def _decisions_book(program: Program):
+    wb = _new_book()
+    _table_sheet(wb, "人工认定", list(DECISIONS), program)
+    return wb
+
+
+def rule_ids(program: Program) -> list[str]:
+    """The rule ids a 豁免 may name: the program's rules, in id order."""
+    from selfgov_cli.rules.engine import rules_for
+
+    disabled = set(program.disabled_rules)
+    return [item.id for item in rules_for(program) if item.id not in disabled]
+
+
+_DECISION_PROMPTS = {
+    "where": "可不填；只对一处生效时填写：工作表!C12、相对路径:工作表!C12、发票号 或 第N笔",
+    "value": "预算调整：支出类别 金额（如 管理费 500）或 核定金额 金额；"
+    "拨付：第N笔 拨付 或 第N笔 暂缓；发票归属：发票号",
+    "reason": "必填：认定的理由，会与认定一起打印",
+    "document": "如会议纪要、批复的文号",
+}
 
 
 def _form_sheet(wb, program: Program) -> None:
@@ -295,7 +330,9 @@ def _table_sheet(
         head.border = s["border"]
         width = max(10, 2 * len(column.label) + 4)
         ws.column_dimensions[letter].width = (
-            24 if column.key in ("description", "item", "remark", "note") else width
+            24
+            if column.key in ("description", "item", "remark", "note", "reason", "where", "value")
+            else width
         )
         ws.column_dimensions[letter].number_format = _FORMATS.get(column.kind, "@")
         rule = _table_rule(wb, program, column, note if index == 1 else "")
@@ -317,6 +354,14 @@ def _table_rule(wb, program: Program | None, column: Column, note: str):
         return _list_rule(wb, PAYEE_ROLES, "收款方身份", "从列表中选择", strict=False)
     if key in ("midterm", "final"):
         return _list_rule(wb, VERDICTS, column.label, "合格 或 不合格；尚未评估则留空")
+    if column in DECISIONS:
+        if key == "kind":
+            return _list_rule(wb, KINDS, "认定事项", "从列表中选择认定事项")
+        if key == "rule" and program is not None:
+            prompt = "豁免时必填：被豁免的规则编号"
+            return _list_rule(wb, rule_ids(program), "规则", prompt, strict=False)
+        if key in _DECISION_PROMPTS:
+            return _value_rule(kind, column.label, _DECISION_PROMPTS[key])
     if kind == "bool":
         return _list_rule(wb, YES_NO, column.label, "选择 是 或 否")
     return _value_rule(kind, column.label, note)

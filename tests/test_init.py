@@ -146,6 +146,33 @@ def _fill(folder: Path, program) -> None:
     )
     wb.save(path)
 
+    path = folder / "人工认定.xlsx"
+    wb = openpyxl.load_workbook(path)
+    _fill_table(
+        wb["人工认定"],
+        [
+            {
+                "项目编号": "T-001",
+                "认定事项": "豁免",
+                "规则": "SG016",
+                "位置": "经费台账!F2",
+                "理由": "已核实，发票原件在档",
+                "认定人": "王主任",
+                "认定日期": date(2023, 6, 1),
+                "依据文件": "会议纪要 3 号",
+            },
+            {
+                "项目编号": "T-001",
+                "认定事项": "预算调整",
+                "内容": "核定金额 4800",
+                "理由": "街道审核核减",
+                "认定人": "王主任",
+                "认定日期": "2023-06-02",
+            },
+        ],
+    )
+    wb.save(path)
+
 
 @pytest.mark.parametrize("program_id", PROGRAMS)
 def test_round_trip_filled_templates_read_with_no_sg002_or_sg003(tmp_path, program_id):
@@ -158,6 +185,7 @@ def test_round_trip_filled_templates_read_with_no_sg002_or_sg003(tmp_path, progr
     assert [(f.rule, f.file, f.cell) for f in result.findings if f.rule in ("SG002", "SG003")] == []
     data = result.data
     assert [f.path for f in data.files] == [
+        "人工认定.xlsx",
         "申报表.xlsx",
         "经费台账.xlsx",
         "评估结果.xlsx",
@@ -181,6 +209,11 @@ def test_round_trip_filled_templates_read_with_no_sg002_or_sg003(tmp_path, progr
     ]
     assert [(e.midterm, e.final, e.approved_amount) for e in data.evaluations] == [
         ("合格", "合格", Decimal("5000.00"))
+    ]
+    assert [f for f in result.findings if f.rule == "SG025"] == []
+    assert [(d.kind, d.rule, d.where, d.value, d.on) for d in data.decisions] == [
+        ("豁免", "SG016", "经费台账!F2", "", date(2023, 6, 1)),
+        ("预算调整", "", "", "核定金额 4800", date(2023, 6, 2)),
     ]
     if program_id == "chengdu-2023":
         assert [(s.reviewer, s.total, [n for n, _ in s.criteria]) for s in data.scores] == [
@@ -276,6 +309,25 @@ def test_drop_down_lists_and_formats(tmp_path):
     assert ledger.column_dimensions["A"].number_format == "yyyy-mm-dd"
     evaluations = openpyxl.load_workbook(tmp_path / "评估结果.xlsx")["评估结果"]
     assert _validations(evaluations)["B2:B501"] == ("list", '"合格,不合格"')
+
+
+def test_decisions_template_has_drop_downs_for_kinds_and_the_programs_rule_ids(tmp_path):
+    program = get_program("puxing-2023")
+    init_folder(tmp_path, program)
+    ws = openpyxl.load_workbook(tmp_path / "人工认定.xlsx")["人工认定"]
+    assert [c.value for c in ws[1]] == [
+        "*项目编号", "*认定事项", "规则", "位置", "内容", "*理由", "*认定人", "*认定日期", "依据文件",
+    ]  # fmt: skip
+    lists = {
+        str(dv.sqref): dv.formula1.strip('"').split(",")
+        for dv in ws.data_validations.dataValidation
+        if dv.type == "list"
+    }
+    assert lists["B2:B501"] == ["豁免", "预算调整", "拨付", "发票归属", "异议成立", "异议不成立"]
+    rules = lists["C2:C501"]
+    assert "PX013" in rules and "SG013" in rules and "SG025" in rules
+    assert not any(r.startswith(("CD", "XJ", "GH")) for r in rules)
+    assert rules == sorted(rules)
 
 
 def test_puxing_ledger_requires_the_leader_signature_and_chengdu_scores_its_criteria(tmp_path):

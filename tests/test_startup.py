@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import write_form
 
-HEAVY = ("pandas", "openpyxl", "numpy", "jinja2", "python_calamine")
+HEAVY = ("pandas", "openpyxl", "numpy", "jinja2", "python_calamine", "chinese_calendar")
 PROBE = """
 import json, sys
 from selfgov_cli.cli.app import main

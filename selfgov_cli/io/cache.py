@@ -44,6 +44,7 @@ from selfgov_cli.io.loader import FAST_RECORDS, make_expense, make_location
 from selfgov_cli.io.tables import NO_BAD, RowCells, record_maker
 from selfgov_cli.model import (
     BudgetLine,
+    Decision,
     Evaluation,
     Expense,
     FileResult,
@@ -321,7 +322,18 @@ def _reduce_record(obj: Any) -> tuple:
 
 
 _DISPATCH = copyreg.dispatch_table.copy()
-for _cls in (Location, Issue, Project, BudgetLine, Member, Expense, Score, Evaluation, FileResult):
+for _cls in (
+    Location,
+    Issue,
+    Project,
+    BudgetLine,
+    Member,
+    Expense,
+    Score,
+    Evaluation,
+    Decision,
+    FileResult,
+):
     _DISPATCH[_cls] = _reduce_record
 
 

@@ -31,6 +31,7 @@ from selfgov_cli.io.workbook import SPREADSHEET_SUFFIXES, RawBook, Unreadable, o
 from selfgov_cli.model import (
     BudgetLine,
     Dataset,
+    Decision,
     Evaluation,
     Expense,
     FileResult,
@@ -342,6 +343,7 @@ def _parse_book(book: RawBook, rel: str) -> FileResult:
         "ledger": [],
         "scores": [],
         "evaluations": [],
+        "decisions": [],
     }
     forms = [(s, k) for s, k in kinds if k.kind == "application"]
     for sheet, _ in forms:
@@ -369,7 +371,12 @@ def _parse_book(book: RawBook, rel: str) -> FileResult:
                 ]
         else:
             table = open_table(grid, kind, False)
-            builder = {"ledger": _ledger, "scores": _scores, "evaluations": _evaluations}[kind.kind]
+            builder = {
+                "ledger": _ledger,
+                "scores": _scores,
+                "evaluations": _evaluations,
+                "decisions": _decisions,
+            }[kind.kind]
             out[kind.kind].extend(builder(table))
         issues.extend(table.issues)
     return FileResult(
@@ -382,6 +389,7 @@ def _parse_book(book: RawBook, rel: str) -> FileResult:
         scores=tuple(out["scores"]),
         evaluations=tuple(out["evaluations"]),
         issues=tuple(issues),
+        decisions=tuple(out["decisions"]),
     )
 
 
@@ -613,6 +621,30 @@ def _evaluations(table: Table) -> list[Evaluation]:
                 approved_amount=v.get("approved_amount"),
                 approved_on=v.get("approved_on"),
                 satisfaction=v.get("satisfaction"),
+            )
+        )
+    return found
+
+
+def _decisions(table: Table) -> list[Decision]:
+    """人工认定 rows as written; selfgov_cli/decisions.py checks them (SG025)."""
+    found = []
+    for row in rows(table, stop_at_blank=False):
+        v = row.values
+        found.append(
+            Decision(
+                loc=_row_loc(table, row.index).at(row.cells.get("project_id")),
+                cells=dict(row.cells),
+                bad=row.bad,
+                project_id=v.get("project_id"),
+                kind=v.get("kind") or "",
+                rule=v.get("rule") or "",
+                where=v.get("where") or "",
+                value=v.get("value") or "",
+                reason=v.get("reason") or "",
+                by=v.get("by") or "",
+                on=v.get("on"),
+                document=v.get("document") or "",
             )
         )
     return found

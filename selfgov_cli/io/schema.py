@@ -105,10 +105,24 @@ EVALUATIONS = (
     Column("satisfaction", "居民满意度", "satisfaction", "rate"),
 )
 
+# 人工认定: every cell is checked by selfgov_cli/decisions.py (SG025), so the reader only needs
+# the required *columns*; an empty cell in a required column is a malformed decision, not SG002.
+DECISIONS = (
+    Column("project_id", "项目编号", "project_id", required=True),
+    Column("kind", "认定事项", "kind", required=True),
+    Column("rule", "规则", "rule"),
+    Column("where", "位置", "where"),
+    Column("value", "内容", "value"),
+    Column("reason", "理由", "reason", required=True),
+    Column("by", "认定人", "by", required=True),
+    Column("on", "认定日期", "on", "date", required=True),
+    Column("document", "依据文件", "document"),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class SheetKind:
-    kind: str  # application, projects, budget, members, ledger, scores, evaluations
+    kind: str  # application, projects, budget, members, ledger, scores, evaluations, decisions
     name: str
     alias: str
     columns: tuple[Column, ...]
@@ -122,6 +136,7 @@ SHEET_KINDS = (
     SheetKind("ledger", "经费台账", "ledger", LEDGER),
     SheetKind("scores", "评审打分", "scores", SCORES),
     SheetKind("evaluations", "评估结果", "evaluations", EVALUATIONS),
+    SheetKind("decisions", "人工认定", "decisions", DECISIONS),
 )
 
 _KIND_BY_NAME = {}

@@ -337,7 +337,8 @@ def read_columns(
     index = _data_rows(table, used, stop_at_blank)
     lines = [grid.rows[r] for r in index]
     wide = bool(used) and all(len(line) > used[-1] for line in lines)
-    optional = table.kind.kind == "projects"  # application fields: SG002 checks them per project
+    # application fields: SG002 checks them per project; decisions: SG025 checks every cell
+    optional = table.kind.kind in ("projects", "decisions")
     id_col = table.columns.get(id_column) if id_column else None
     id_raw: list[Any] | None = None
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from selfgov_cli.money import ZERO, fmt_yuan
 from selfgov_cli.outcome import GREEN_CHANNEL, Outcome, ProjectOutcome
-from selfgov_cli.report.common import cn_date, score_text, working_days
+from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
 from selfgov_cli.report.safe import atomic_write, mask_name, scrub
 
 FILE_STEM = "公示名单"
@@ -79,6 +79,7 @@ def publicity_data(outcome: Outcome) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "date_text": cn_date(as_of),
         "period": {"days": days, "first": cn_date(first), "last": cn_date(last)},
+        "calendar_warning": calendar_warning(first, last),
         "notice": notice,
         "ranked": ranked,
         "amount_label": amount_label,

@@ -13,7 +13,7 @@ from typing import Any
 from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.rank import FLAG_NAMES
-from selfgov_cli.report.common import cn_date, score_text, title_year
+from selfgov_cli.report.common import cn_date, score_text
 from selfgov_cli.report.safe import atomic_write, scrub
 from selfgov_cli.rules.engine import summarize
 from selfgov_cli.rules.registry import REGISTRY
@@ -196,7 +196,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
         )
     )
     return {
-        "title": f"{title_year(config, as_of)}汇总报告",
+        "title": f"{config.title}汇总报告",
         "office": config.office.strip(),
         "program": {"id": program.id, "name": program.name, "document": program.document},
         "year": config.year or as_of.year,

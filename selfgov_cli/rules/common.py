@@ -1,13 +1,14 @@
-"""The common rules SG001–SG016 (shared/spec/rules.md), for every program."""
+"""The common rules SG001–SG016 and SG025 (shared/spec/rules.md), for every program."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
 
+from selfgov_cli import decisions
 from selfgov_cli.io.schema import APPLICATION, EXPENSE_NAMES, ROLES
 from selfgov_cli.money import fmt_yuan
-from selfgov_cli.rules.engine import Context, Hit, rule
+from selfgov_cli.rules.engine import Context, Hit, rule, rules_for
 
 COMMON = "通用规则"
 TOLERANCE = Decimal("0.01")
@@ -373,3 +374,20 @@ def missing_invoice(ctx: Context) -> Iterator[Hit]:
                 expense.project_id,
                 f"“{EXPENSE_NAMES[expense.category]}”支出没有发票号：请补填发票号",
             )
+
+
+@rule(
+    "SG025",
+    "warning",
+    COMMON,
+    "人工认定不起作用：填写不全或有误、项目编号没有对应的申报，或已没有对应的问题（过时）",
+    "按提示补全或改正这条认定；过时的认定请删除，或核对规则编号和位置",
+)
+def bad_decision(ctx: Context) -> Iterator[Hit]:
+    """A 人工认定 row that cannot take effect: 理由, 认定人 or 认定日期 empty, 认定事项 unknown,
+    内容 or 位置 unreadable, 豁免 without 规则 or with a rule id the program does not have, or
+    a 项目编号 with no application; each at its cell. A decision that no longer matches
+    anything (stale) is reported once the other rules have run (decisions.stale)."""
+    rule_ids = {item.id for item in rules_for(ctx.program)}
+    _, problems = decisions.parse(ctx.data, rule_ids)
+    yield from problems

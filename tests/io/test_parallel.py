@@ -43,6 +43,7 @@ def dump(data) -> list:
             res.ledger,
             res.scores,
             res.evaluations,
+            res.decisions,
         ):
             out.extend(record(rec) for rec in group)
         out.extend(("issue", i.rule, i.message, i.loc, i.project_id) for i in res.issues)

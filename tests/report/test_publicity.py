@@ -85,6 +85,19 @@ def test_publicity_days_setting(tmp_path):
     assert data["period"] == {"days": 7, "first": "2023年12月4日", "last": "2023年12月12日"}
 
 
+@pytest.mark.parametrize(
+    ("as_of", "first", "last"),
+    [
+        (date(2023, 9, 28), "2023年9月28日", "2023年10月10日"),  # 中秋/国庆, 10/7–10/8 worked
+        (date(2024, 2, 7), "2024年2月7日", "2024年2月19日"),  # 春节, 2/18 worked
+    ],
+)
+def test_publicity_period_skips_holidays_and_counts_adjusted_workdays(folder, as_of, first, last):
+    data = publicity_data(validate(folder, as_of=as_of), None, as_of)
+    assert data["period"] == {"days": 5, "first": first, "last": last}
+    assert f"公示期为{first}至{last}（5个工作日）。" in data["notice"]
+
+
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_golden_text_formats(folder, tmp_path, fmt):
     result = validate(folder, as_of=AS_OF)
