@@ -255,13 +255,16 @@ def plan_project(
     blocking: list[Finding],
     counted: list[Counted],
     not_approved: str = "",
+    overrides: dict[int, tuple[bool, str]] | None = None,
 ) -> Plan:
     """Decide every tranche of one project as of ctx.as_of.
 
     `blocking`: error findings against the application itself; `counted`: its ledger rows as of
     as_of with their eligible parts before SG014; `not_approved`: why the pipeline's one decision
-    leaves it out (below the line, over the quota, unfunded, not reviewed, objection upheld).
+    leaves it out (below the line, over the quota, unfunded, not reviewed, objection upheld);
+    `overrides`: tranche N → (released or withheld, note): the office's 人工认定 拨付 decisions.
     """
+    overrides = overrides or {}
     pid = project.project_id or ""
     evaluation = ctx.evaluation_by_project.get(pid)
     approval = ctx.approvals.get(pid) or Approval(None, None, None, "没有申请金额")
@@ -291,6 +294,11 @@ def plan_project(
             gates.midterm_spent = sum((c.eligible for c in used), ZERO)
             midterm_rows = tuple(c.expense.loc.row or 0 for c in used)
         status, reason = gates.decide(tranche.gate, states[-1] if states else None)
+        if n in overrides and not approval.problem:
+            release, note = overrides[n]
+            by_rule = STATUS_LABELS[status] + (f"：{reason}" if reason else "")
+            status = RELEASED if release else WITHHELD
+            reason = f"{note}（按规则本应{by_rule}）"
         states.append(
             TrancheState(n, tranche.share, amount, tranche.gate, status, reason, tranche.clause)
         )
@@ -399,6 +407,7 @@ class ProjectMoney:
     period_ended: bool
     later_rows: int  # ledger rows dated after as_of (not counted yet)
     budget: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)  # 人工认定 in force on the project (shown)
 
     @property
     def project_id(self) -> str:
@@ -490,6 +499,7 @@ class ProjectMoney:
             "later_rows": self.later_rows,
             "by_category": self.by_category(),
             "ineligible": [_row_dict(c) for c in self.ineligible],
+            "decisions": [d.to_dict() for d in self.decisions],
         }
 
 
@@ -552,6 +562,8 @@ def disburse(
     findings: Iterable[Finding],
     not_approved: dict[str, str],
     faults: Faults | None = None,
+    overrides: dict[str, dict[int, tuple[bool, str]]] | None = None,
+    shown: dict[str, list] | None = None,
 ) -> Disbursement:
     """The money of every project as of ctx.as_of, given the rule findings and the pipeline's
     decision (`not_approved`: 项目编号 → why it is not approved; absent = approved)."""
@@ -564,7 +576,12 @@ def disburse(
         rows = ctx.ledger_in_order.get(pid, [])
         counted = count_rows(ctx, rows, faults)
         plan = plan_project(
-            ctx, project, faults.application.get(pid, []), counted, not_approved.get(pid, "")
+            ctx,
+            project,
+            faults.application.get(pid, []),
+            counted,
+            not_approved.get(pid, ""),
+            (overrides or {}).get(pid),
         )
         counted, found = overdraw(plan, counted)
         hits.extend(found)
@@ -577,6 +594,7 @@ def disburse(
                 period_ended=end is not None and end < ctx.as_of,
                 later_rows=len(rows) - len(counted),
                 budget=ctx.budget_by_project.get(pid, []),
+                decisions=(shown or {}).get(pid, []),
             )
         )
     unmatched = [e for e in ctx.data.ledger if e.project_id not in ctx.projects]

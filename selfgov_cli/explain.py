@@ -44,6 +44,7 @@ def explain(outcome: Outcome, pid: str) -> dict[str, Any]:
         "money": _money(item),
         "ranking": _ranking(item.entry),
         "final_ranking": _ranking(item.final_entry),
+        "decisions": [d.to_dict() for d in item.decisions],
         "findings": [
             {
                 "rule": f.rule,
@@ -234,6 +235,9 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
             who = row.get("reviewer") or "（无评审人）"
             out.append(f"  未计入：{who} 第 {row['row']} 行——{row['reason']}")
         out += [f"  {why}" for why in entry.why]
+    if item.decisions:
+        out += ["", "【人工认定】"]
+        out += [f"  {scrub(d.note())}（{place(d.loc)}）" for d in item.decisions]
     found = [f for f in outcome.findings if f.project_id == item.project_id]
     out += ["", f"【问题】共 {len(found)} 个"]
     for f in found:

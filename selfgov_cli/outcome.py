@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from selfgov_cli.config import Config
+from selfgov_cli.decisions import ParsedDecision
 from selfgov_cli.disburse import Disbursement, ProjectMoney
 from selfgov_cli.model import Dataset, Project
 from selfgov_cli.money import ZERO
@@ -60,6 +61,7 @@ class ProjectOutcome:
     final_entry: Entry | None = None  # its place in the year-end ranking, if ranked
     errors: int = 0  # error findings on its application (待改正)
     flags: list[str] = field(default_factory=list)
+    decisions: list[ParsedDecision] = field(default_factory=list)  # 人工认定 in force on it
 
     @property
     def project_id(self) -> str:
@@ -86,6 +88,10 @@ class Outcome:
     review: Ranking  # the 立项评审 round (empty when it has no scores)
     final: Ranking | None = None  # the 年终评审 round, when it has scores or was asked for
     projects: dict[str, ProjectOutcome] = field(default_factory=dict)
+    decisions: list[ParsedDecision] = field(default_factory=list)  # every 人工认定 read
+
+    def decision_in_force(self, decision: ParsedDecision) -> bool:
+        return decision.on <= self.as_of
 
     # ---- validate's view
     @property

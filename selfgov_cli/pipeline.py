@@ -7,17 +7,20 @@ decision of which projects are approved is taken here once and handed to the mon
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from selfgov_cli import decisions as recorded
 from selfgov_cli.config import Config, load_config, program_id_year
+from selfgov_cli.decisions import ParsedDecision
 from selfgov_cli.disburse import disburse
 from selfgov_cli.io.loader import Progress, load_folder
 from selfgov_cli.model import Dataset
 from selfgov_cli.outcome import (
     APPROVED,
+    CANCELLED,
     GREEN_CHANNEL,
     NEEDS_FIX,
     NOT_REVIEWED,
@@ -25,7 +28,7 @@ from selfgov_cli.outcome import (
     ProjectOutcome,
 )
 from selfgov_cli.rank import Ranking, check_settings, rank, round_has_scores
-from selfgov_cli.rules.engine import Context, Finding, run_rules
+from selfgov_cli.rules.engine import Context, Finding, Severity, findings_of, run_rules
 from selfgov_cli.rules.faults import Faults, sort_faults
 from selfgov_cli.rules.registry import REGISTRY
 
@@ -64,7 +67,15 @@ def load(
     return config, load_folder(folder, workers=workers, cache=cache, progress=progress)
 
 
-def make_context(config: Config, data: Dataset, as_of: date) -> Context:
+def make_context(
+    config: Config, data: Dataset, as_of: date, known: list[ParsedDecision] | None = None
+) -> Context:
+    """What the rules see; `known`: the 人工认定 decisions in force at as_of."""
+    known = known or []
+    changes = {
+        pid: {target: (d.amount, d.loc, d.note()) for target, d in items.items()}
+        for pid, items in recorded.budget_adjustments(known, as_of).items()
+    }
     return Context(
         data=data,
         program=config.program,
@@ -73,7 +84,39 @@ def make_context(config: Config, data: Dataset, as_of: date) -> Context:
         neighborhoods=config.neighborhoods,
         year=config.program_year,
         year_shift=config.program_year - program_id_year(config.program),
+        invoice_owners=recorded.invoice_owners(known, as_of),
+        budget_changes=changes,
     )
+
+
+def waive(findings: list[Finding], known: list[ParsedDecision]) -> list[Finding]:
+    """Findings a 豁免 decision covers stay in the output as info, with the decision's note."""
+    waivers = [d for d in known if d.kind == recorded.WAIVER]
+    if not waivers:
+        return findings
+    out = []
+    for finding in findings:
+        decision = next((d for d in waivers if recorded.waives(d, finding)), None)
+        if decision is None:
+            out.append(finding)
+        else:
+            out.append(
+                replace(
+                    finding,
+                    severity=Severity.INFO,
+                    message=f"{finding.message}（已豁免——{decision.note()}）",
+                    excess=None,
+                )
+            )
+    return out
+
+
+def stale_findings(ctx: Context, known: list[ParsedDecision], raw: list[Finding]) -> list[Finding]:
+    """SG025 for decisions that match nothing any more (the malformed half is the rule's own)."""
+    problems = recorded.stale(known, raw, ctx.data, len(ctx.program.tranches))
+    if "SG025" in ctx.program.disabled_rules:
+        return []
+    return list(findings_of(REGISTRY["SG025"], problems))
 
 
 def run(
@@ -87,25 +130,42 @@ def run(
     """Everything sgov decides about a folder as of a date, computed once."""
     config, data = loaded or load(folder, program)
     when = as_of or date.today()
-    ctx = make_context(config, data, when)
+    parsed, _ = recorded.parse(data, set(REGISTRY))
+    known = recorded.known_at(parsed, when)
+    ctx = make_context(config, data, when, known)
     check_settings(ctx, stage)
-    findings = run_rules(ctx)
+    raw = run_rules(ctx)
+    findings = sorted([*waive(raw, known), *stale_findings(ctx, known, raw)], key=Finding.sort_key)
     faults = sort_faults(ctx, findings)
     review = _rank(ctx, findings, "review", pool, faults)
     wanted = stage == "final" or round_has_scores(data.scores, "final")
     final = _rank(ctx, findings, "final", pool, faults) if wanted else None
-    decisions = decide(ctx, faults, review)
+    cancelled = recorded.cancelled(known, when)
+    decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
+    overrides = {
+        pid: {n: (d.release, d.note()) for n, d in items.items()}
+        for pid, items in recorded.tranche_overrides(known, when).items()
+    }
+    shown = recorded.by_project(known)
     COUNTERS.disburse += 1
-    money = disburse(ctx, findings, not_approved, faults)
+    money = disburse(ctx, findings, not_approved, faults, overrides, shown)
     everything = sorted(set(findings) | set(money.findings), key=Finding.sort_key)
     outcome = Outcome(config, data, when, ctx, everything, money, review, final)
+    outcome.decisions = parsed
+    for pid, decision in cancelled.items():  # an upheld objection shows in the ranking too
+        entry = review.entry(pid)
+        if entry is not None and CANCELLED not in entry.flags:
+            entry.flags.append(CANCELLED)
+            entry.why.append(f"公示期间异议成立，取消立项（{decision.note()}）")
     for item in money.projects:
         pid = item.project_id
         ok, status, reason = decisions[pid]
         entry = review.entry(pid) if review else None
         final_entry = final.entry(pid) if final else None
         flags = list(entry.flags) if entry else []
+        if status == CANCELLED:
+            flags.append(CANCELLED)
         for extra in (NEEDS_FIX, GREEN_CHANNEL):
             if (
                 status == extra
@@ -123,6 +183,7 @@ def run(
             final_entry=final_entry,
             errors=len(faults.application.get(pid, [])),
             flags=flags,
+            decisions=shown.get(pid, []),
         )
     return outcome
 
@@ -134,15 +195,25 @@ def _rank(ctx: Context, findings, stage: str, pool, faults: Faults) -> Ranking:
     return rank(ctx, findings, stage, pool, faults)
 
 
-def decide(ctx: Context, faults: Faults, review: Ranking) -> dict[str, tuple[bool, str, str]]:
+def decide(
+    ctx: Context,
+    faults: Faults,
+    review: Ranking,
+    cancelled: dict[str, ParsedDecision] | None = None,
+) -> dict[str, tuple[bool, str, str]]:
     """项目编号 → (approved, status, reason): the one decision of every project (cli.md "What the
     publicity list holds"). With review scores: the ranked projects not below the line, over the
     quota, unfunded or 待改正, plus green-channel projects; otherwise every application with no
     error on it."""
     policy = ctx.program.policy
+    cancelled = cancelled or {}
     out: dict[str, tuple[bool, str, str]] = {}
     for pid, project in ctx.projects.items():
         errors = faults.application.get(pid, [])
+        if pid in cancelled:
+            note = cancelled[pid].note()
+            out[pid] = (False, CANCELLED, f"公示期间异议成立，取消立项（{note}）")
+            continue
         green = policy.green_channel(project)
         entry = review.entry(pid) if review.has_scores else None
         if errors:

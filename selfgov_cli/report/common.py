@@ -20,4 +20,11 @@ def score_text(value: Decimal | None) -> str:
     return "" if value is None else f"{fen(value):.2f}"
 
 
-__all__ = ["FORMATS", "calendar_covers", "calendar_warning", "cn_date", "score_text", "working_days"]
+__all__ = [
+    "FORMATS",
+    "calendar_covers",
+    "calendar_warning",
+    "cn_date",
+    "score_text",
+    "working_days",
+]

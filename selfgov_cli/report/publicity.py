@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.money import ZERO, fmt_yuan
-from selfgov_cli.outcome import GREEN_CHANNEL, Outcome, ProjectOutcome
+from selfgov_cli.outcome import CANCELLED, GREEN_CHANNEL, Outcome, ProjectOutcome
 from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
 from selfgov_cli.report.safe import atomic_write, mask_name, scrub
 
@@ -69,6 +69,10 @@ def publicity_data(outcome: Outcome) -> dict[str, Any]:
     ]
     if amount_label == "金额（元）":
         notice.append("尚未核定金额的项目列示申请金额。")
+    withdrawn = [p for p in outcome.by_id() if p.status == CANCELLED]
+    if withdrawn:
+        names = "、".join(f"{scrub(p.project_id)} {scrub(p.project.name)}" for p in withdrawn)
+        notice.append(f"经公示期间异议核实，以下项目取消立项，不再列入：{names}。")
     return {
         "title": title,
         "office": office,

@@ -214,6 +214,19 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
         "findings": findings_rows,
         "counts": counts,
         "not_approved": not_approved,
+        "decisions": [
+            {
+                "project_id": scrub(d.project_id),
+                "kind": d.kind,
+                "what": scrub(d.what()),
+                "reason": scrub(d.reason),
+                "by": scrub(d.by),
+                "on": d.on.isoformat(),
+                "document": scrub(d.document),
+                "in_force": outcome.decision_in_force(d),
+            }
+            for d in sorted(outcome.decisions, key=lambda d: d.sort_key())
+        ],
         "definitions": [{"term": t, "text": d} for t, d in DEFINITIONS],
     }
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from selfgov_cli.model import Dataset, Evaluation, Location, Project, ledger_order
+from selfgov_cli.model import BudgetLine, Dataset, Evaluation, Location, Project, ledger_order
 
 if TYPE_CHECKING:
     from selfgov_cli.programs.base import Program
@@ -145,6 +145,12 @@ class Context:
     neighborhoods: tuple[str, ...] = ()
     year: int | None = None  # the program year (sgov.toml `year`, else the program id's)
     year_shift: int = 0  # program year − the year the built-in policy was written for
+    # The office's recorded decisions (人工认定) in force at as_of that rules must respect:
+    invoice_owners: dict[str, str] = field(default_factory=dict)  # 发票号 key → owner 项目编号
+    # 项目编号 → {expense category code or "approved_amount": (new total, where decided, note)}
+    budget_changes: dict[str, dict[str, tuple[Decimal, Location, str]]] = field(
+        default_factory=dict
+    )
 
     def setting(self, name: str) -> Any:
         """A setting's value: sgov.toml's, else the program's default — a built-in date setting
@@ -164,7 +170,27 @@ class Context:
 
     @cached_property
     def budget_by_project(self) -> dict[str, list]:
-        return _group(self.data.budget)
+        """Each project's budget lines; a category with an approved budget change (人工认定
+        预算调整) is one line of its new total, at the decision's cell."""
+        out = _group(self.data.budget)
+        for pid, changes in self.budget_changes.items():
+            lines = out.get(pid, [])
+            for code, (amount, loc, note) in changes.items():
+                if code == "approved_amount":
+                    continue
+                lines = [line for line in lines if line.category != code]
+                lines.append(
+                    BudgetLine(
+                        loc,
+                        project_id=pid,
+                        category=code,
+                        category_text=code,
+                        item=note,
+                        amount=amount,
+                    )
+                )
+            out[pid] = lines
+        return out
 
     @cached_property
     def members_by_project(self) -> dict[str, list]:
@@ -216,6 +242,10 @@ class Context:
             known_on = evaluation.approved_on if evaluation is not None else None
             # released on the known 立项日期; with none known yet, not before the one to come
             on = known_on or upcoming.get(pid)
+            changed = self.budget_changes.get(pid, {}).get("approved_amount")
+            if changed is not None:  # 人工认定 预算调整 of the 核定金额
+                out[pid] = Approval(changed[0], "人工认定", changed[1], "", on)
+                continue
             if evaluation is not None and "approved_amount" in evaluation.bad:
                 out[pid] = Approval(
                     None, None, evaluation.cell("approved_amount"), "核定金额无法读取"
