@@ -391,7 +391,7 @@ def _row_loc(table: Table, index: int) -> Location:
 
 def _projects(table: Table) -> list[Project]:
     found = []
-    for row in rows(table, stop_at_blank=False):
+    for row in rows(table):
         loc = _row_loc(table, row.index).at(row.cells.get("project_id"))
         present = frozenset(table.columns)
         found.append(
@@ -402,7 +402,7 @@ def _projects(table: Table) -> list[Project]:
 
 def _budget(table: Table, form_id: str | None) -> list[BudgetLine]:
     lines = []
-    for row in rows(table, stop_at_blank=True):
+    for row in rows(table, budget_lines=True):
         v = row.values
         text = v.get("category") or ""
         lines.append(
@@ -425,7 +425,7 @@ def _budget(table: Table, form_id: str | None) -> list[BudgetLine]:
 
 def _members(table: Table, form_id: str | None) -> list[Member]:
     found = []
-    for row in rows(table, stop_at_blank=False):
+    for row in rows(table):
         v = row.values
         found.append(
             Member(
@@ -477,7 +477,7 @@ make_location = _FAST_LOCATION or _by_name(Location, LOCATION_FIELDS)
 def _ledger(table: Table) -> list[Expense]:
     """Ledger rows, built column by column with map (no Python loop a row): ledgers run to
     100,000s of rows."""
-    found = read_columns(table, stop_at_blank=False)
+    found = read_columns(table)
     table.issues.extend(found.all_issues())
     n = len(found.index)
     grid = table.grid
@@ -534,7 +534,7 @@ def _criteria(table: Table, data_rows: list) -> list[str]:
 
 
 def _scores(table: Table) -> list[Score]:
-    data_rows = list(rows(table, stop_at_blank=False))
+    data_rows = list(rows(table))
     criteria = _criteria(table, data_rows)
     if data_rows and table.header_row >= 0 and "total" not in table.columns and not criteria:
         table.issues.append(
@@ -588,7 +588,7 @@ def _verdict(table: Table, row, key: str, label: str) -> str:
 
 def _evaluations(table: Table) -> list[Evaluation]:
     found = []
-    for row in rows(table, stop_at_blank=False):
+    for row in rows(table):
         v = row.values
         found.append(
             Evaluation(
