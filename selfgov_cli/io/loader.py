@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import gc
 import logging
 import os
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from selfgov_cli.io.forms import parse_form
 from selfgov_cli.io.grid import Grid
-from selfgov_cli.io.schema import SHEET_KINDS, expense_code, sheet_kind
+from selfgov_cli.io.schema import SHEET_KINDS, SheetKind, expense_code, sheet_kind
 from selfgov_cli.io.tables import (
     NO_BAD,
     RowCells,
@@ -23,6 +24,7 @@ from selfgov_cli.io.tables import (
     open_table,
     read_columns,
     read_number,
+    recognise,
     record_maker,
     rows,
 )
@@ -324,18 +326,21 @@ def parse_file(root: Path, rel: str) -> FileResult:
 def _parse_book(book: RawBook, rel: str) -> FileResult:
     is_csv = rel.lower().endswith(".csv")
     kinds = []
+    issues: list[Issue] = []
     for sheet in book.sheets:
         kind = sheet_kind(sheet.name)
         if kind and not (is_csv and kind.kind == "application"):
             kinds.append((sheet, kind))
+        elif kind is None and not sheet.hidden:
+            found = recognise(Grid(book, sheet, rel), SHEET_KINDS)
+            if found is not None:
+                kind, header_row = found
+                kinds.append((sheet, kind))
+                issues.append(_read_as(rel, sheet.name, kind, header_row))
     if not kinds:
-        message = "工作簿中没有可识别的工作表（如 申报表、预算明细、经费台账），已跳过；如有需要请按模板重命名工作表"
-        if is_csv:
-            message = "CSV 文件名不是可识别的表名（如 经费台账.csv、评审打分.csv），已跳过"
-        return FileResult(rel, issues=(Issue("SG008", message, Location(rel)),))
+        return FileResult(rel, issues=(_skipped(book, rel, is_csv),))
 
     projects: list[Project] = []
-    issues: list[Issue] = []
     out: dict[str, list] = {
         "budget": [],
         "members": [],
@@ -383,6 +388,52 @@ def _parse_book(book: RawBook, rel: str) -> FileResult:
         evaluations=tuple(out["evaluations"]),
         issues=tuple(issues),
     )
+
+
+_KNOWN_NAMES = {kind.name: kind for kind in SHEET_KINDS}
+
+
+def _read_as(rel: str, sheet: str, kind: SheetKind, header_row: int) -> Issue:
+    """SG024: a sheet with an unknown name read as a known kind because of its header row."""
+    what = "文件名" if rel.lower().endswith(".csv") else "工作表名"
+    message = (
+        f"工作表“{sheet}”的名称不是可识别的表名，按第 {header_row + 1} 行的表头识别为“{kind.name}”"
+        f"读取：建议把{what}改为“{kind.name}”"
+    )
+    return Issue("SG024", message, Location(rel, sheet, None, header_row + 1))
+
+
+def nearest_sheet_name(names: list[str]) -> str | None:
+    """The known sheet name closest to one of names (经费台帐 -> 经费台账), if any is close."""
+    best: tuple[float, str] | None = None
+    for name in names:
+        text = normalize_label(name)
+        for known in _KNOWN_NAMES:
+            score = difflib.SequenceMatcher(None, text, known).ratio()
+            if known in text or text in known and text:
+                score = max(score, 0.8)
+            if score >= 0.5 and (best is None or score > best[0]):
+                best = (score, known)
+    return best[1] if best else None
+
+
+def _skipped(book: RawBook, rel: str, is_csv: bool) -> Issue:
+    """SG008: the workbook has no sheet sgov knows; name what it holds and the nearest name."""
+    names = [sheet.name for sheet in book.sheets]
+    nearest = nearest_sheet_name(names)
+    if is_csv:
+        message = "CSV 文件名不是可识别的表名（如 经费台账.csv、评审打分.csv），表头也不符合任何一种表，已跳过"
+        if nearest:
+            message += f"：如是{nearest}，请把文件名改为“{nearest}.csv”"
+        return Issue("SG008", message, Location(rel))
+    shown = "、".join(f"“{name}”" for name in names[:8]) + ("等" if len(names) > 8 else "")
+    message = f"工作簿中没有可识别的工作表（现有工作表：{shown or '无'}），已跳过"
+    if nearest:
+        message += f"；最接近的表名是“{nearest}”：如是此表，请把工作表改名为“{nearest}”"
+    else:
+        known = "、".join(_KNOWN_NAMES)
+        message += f"；可识别的表名：{known}，如该文件应参与校验，请按模板重命名工作表"
+    return Issue("SG008", message, Location(rel))
 
 
 def _row_loc(table: Table, index: int) -> Location:

@@ -56,6 +56,50 @@ def find_header(grid: Grid, kind: SheetKind) -> tuple[int, dict[str, int], dict[
     return None
 
 
+# What a header row must hold for a sheet with an unknown name to be read as that kind (SG024):
+# the contract's required columns (the 经费台账 example of workbooks.md: 日期/项目编号/支出类别/
+# 摘要/金额); a 评估结果 needs one of its own columns besides 项目编号.
+_SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "projects": (
+        frozenset(
+            ("project_id", "name", "category", "neighborhood", "applicant", "leader")
+            + ("requested_amount", "start_date", "end_date")
+        ),
+        frozenset(),
+    ),
+    "budget": (frozenset(("category", "item", "amount")), frozenset()),
+    "members": (frozenset(("name", "role", "is_resident", "is_social_worker")), frozenset()),
+    "ledger": (frozenset(("date", "project_id", "category", "description", "amount")), frozenset()),
+    "scores": (frozenset(("project_id", "reviewer")), frozenset()),
+    "evaluations": (
+        frozenset(("project_id",)),
+        frozenset(("midterm", "final", "approved_amount", "approved_on", "midterm_date")),
+    ),
+}
+
+
+def recognise(grid: Grid, kinds: tuple[SheetKind, ...]) -> tuple[SheetKind, int] | None:
+    """(kind, 0-based header row) of a sheet whose header row holds the required columns of a
+    table kind; the kind matching most columns wins. None when no row does."""
+    best: tuple[int, int, SheetKind, int] | None = None  # (-matched, order, kind, row)
+    indexes = [(k, label_index(k.columns)) for k in kinds if k.kind in _SIGNATURES]
+    for r, line in enumerate(grid.rows[:_HEADER_SCAN]):
+        labels = {normalize_label(raw) for raw in line if isinstance(raw, str) and raw.strip()}
+        if len(labels) < 2:
+            continue
+        for order, (kind, index) in enumerate(indexes):
+            keys = {index[label].key for label in labels if label in index}
+            needed, one_of = _SIGNATURES[kind.kind]
+            if not needed <= keys or (one_of and not one_of & keys):
+                continue
+            candidate = (-len(keys), order, kind, r)
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+        if best is not None:
+            return best[2], best[3]
+    return None
+
+
 def open_table(grid: Grid, kind: SheetKind, project_keyed: bool) -> Table | None:
     """Locate the header; SG002 for a missing table header or a missing required column."""
     issues: list[Issue] = []

@@ -1,4 +1,4 @@
-"""The common rules SG001–SG016 (shared/spec/rules.md), for every program."""
+"""The common rules SG001–SG016, SG023 and SG024 (shared/spec/rules.md), for every program."""
 
 from __future__ import annotations
 
@@ -374,3 +374,29 @@ def missing_invoice(ctx: Context) -> Iterator[Hit]:
                 expense.project_id,
                 f"“{EXPENSE_NAMES[expense.category]}”支出没有发票号：请补填发票号",
             )
+
+
+@rule(
+    "SG023",
+    "error",
+    COMMON,
+    "同一张表上小写金额（数字）与大写金额不一致",
+    "核对金额，把数字和大写改成同一个数",
+)
+def words_disagree(ctx: Context) -> Iterator[Hit]:
+    """An amount given in figures and in 大写 on the same form disagree (e.g. 申请金额 and
+    申请金额（大写））: which one was meant cannot be known, so the form must be corrected."""
+    yield from _issues(ctx, "SG023")
+
+
+@rule(
+    "SG024",
+    "info",
+    COMMON,
+    "名称不标准的工作表按表头识别为某种表读取",
+    "把工作表改为标准名称（如 经费台账），以免漏读",
+)
+def read_by_header(ctx: Context) -> Iterator[Hit]:
+    """A sheet with an unknown name (Sheet1, a misspelt 经费台帐) was read as a known kind
+    because its header row holds that kind's required columns."""
+    yield from _issues(ctx, "SG024")
