@@ -86,7 +86,9 @@ def unparseable(ctx: Context) -> Iterator[Hit]:
     "为重复的项目改用新的项目编号，或删除重复的申报",
 )
 def duplicate_ids(ctx: Context) -> Iterator[Hit]:
-    """The same 项目编号 appears in two applications."""
+    """The same 项目编号 appears in two applications: the first in folder order stands; the later
+    one is flagged here, and nothing of it (budget lines, members, form values) is merged into
+    the first (Dataset.assemble sets its budget and members aside)."""
     first: dict[str, object] = {}
     for project in ctx.data.projects:
         pid = project.project_id
@@ -98,7 +100,8 @@ def duplicate_ids(ctx: Context) -> Iterator[Hit]:
                 project.cell("project_id"),
                 pid,
                 (
-                    f"项目编号 {pid} 与 {seen.file} “{seen.sheet}” {seen.cell or ''} 的申报重复：请改用新的编号或删除重复申报"
+                    f"项目编号 {pid} 与 {seen.file} “{seen.sheet}” {seen.cell or ''} 的申报重复：以先出现的"
+                    "申报为准，这份申报（连同它的预算和成员）不计入；请改用新的编号或删除重复申报"
                 ),
             )
         else:

@@ -27,7 +27,9 @@ BUDGET = [("支出类别", "明细", "金额"), ("工作经费", "物资", 50000
 
 def _findings(folder, rules):
     found = validate(folder, program="puxing-2023", as_of=AS_OF).findings
-    return [(f.rule, f.severity.value, f.file, f.sheet, f.cell, f.row) for f in found if f.rule in rules]
+    return [
+        (f.rule, f.severity.value, f.file, f.sheet, f.cell, f.row) for f in found if f.rule in rules
+    ]
 
 
 def _form(**changes):
@@ -87,14 +89,27 @@ def test_sgov_rules_knows_sg023_and_sg024():
 
 # ---- sheets recognised by their header row --------------------------------------------------
 
-LEDGER_ROW = ("2023-04-01", "PX-1", "工作经费", "物资", 100, "F1", "商店", "", "是", "自治金项目 楼道微更新")
+LEDGER_ROW = (
+    "2023-04-01",
+    "PX-1",
+    "工作经费",
+    "物资",
+    100,
+    "F1",
+    "商店",
+    "",
+    "是",
+    "自治金项目 楼道微更新",
+)
 
 
 def test_misspelt_ledger_sheet_is_read_with_sg024(tmp_path):
     write_book(tmp_path / "a.xlsx", {"申报表": _form(), "预算明细": BUDGET})
     write_book(tmp_path / "台账.xlsx", {"经费台帐": [LEDGER_HEADER, LEDGER_ROW]})
     data = load_folder(tmp_path)
-    assert [(e.loc.sheet, e.loc.row, str(e.amount)) for e in data.ledger] == [("经费台帐", 2, "100.00")]
+    assert [(e.loc.sheet, e.loc.row, str(e.amount)) for e in data.ledger] == [
+        ("经费台帐", 2, "100.00")
+    ]
     assert _findings(tmp_path, {"SG008", "SG024"}) == [
         ("SG024", "info", "台账.xlsx", "经费台帐", None, 1)
     ]
@@ -137,3 +152,42 @@ def test_sg008_names_the_sheets_found_and_no_nearest_when_none_is_close(tmp_path
 def test_known_sheet_names_give_no_sg024(tmp_path):
     write_book(tmp_path / "a.xlsx", {"申报表": _form(), "预算明细": BUDGET})
     assert [i.rule for i in load_folder(tmp_path).issues] == []
+
+
+# ---- SG004: a duplicate application is never merged -------------------------------------------
+
+
+def test_sg004_duplicate_budget_and_members_are_not_merged_into_the_first(tmp_path):
+    members = [("姓名", "角色", "是否居民", "是否社工"), ("张三丰", "负责人", "是", "否")]
+    write_book(tmp_path / "a.xlsx", {"申报表": _form(), "预算明细": BUDGET, "项目成员": members})
+    copy_budget = [BUDGET[0], ("管理费", "杂项", 5000), ("工作经费", "物资", 45000)]
+    copy_members = [members[0], ("李四", "成员", "否", "是")]
+    write_book(
+        tmp_path / "b 副本.xlsx",
+        {"申报表": _form(项目名称="复制的项目"), "预算明细": copy_budget, "项目成员": copy_members},
+    )
+    data = load_folder(tmp_path)
+    assert [(b.loc.file, b.category) for b in data.budget] == [("a.xlsx", "work")]
+    assert [(m.loc.file, m.name) for m in data.members] == [("a.xlsx", "张三丰")]
+    assert [(r.loc.file, r.loc.row) for r in data.set_aside] == [
+        ("b 副本.xlsx", 2),
+        ("b 副本.xlsx", 3),
+        ("b 副本.xlsx", 2),
+    ]
+    assert [p.loc.file for p in data.duplicates] == ["b 副本.xlsx"]
+    assert data.project_map()["PX-1"].name == "楼道微更新"
+    findings = _findings(tmp_path, {"SG004", "SG006", "SG012", "PX002", "PX007"})
+    assert findings == [("SG004", "error", "b 副本.xlsx", "申报表", "B1", 1)]
+
+
+def test_sg004_a_budget_in_another_file_for_a_unique_project_is_kept(tmp_path):
+    """The other side: lines for PX-1 in a file without a duplicate application still count."""
+    write_book(tmp_path / "a.xlsx", {"申报表": _form()})
+    write_book(
+        tmp_path / "b.xlsx",
+        {"预算明细": [("项目编号", *BUDGET[0]), ("PX-1", "工作经费", "物资", 50000)]},
+    )
+    data = load_folder(tmp_path)
+    assert [(b.loc.file, b.project_id) for b in data.budget] == [("b.xlsx", "PX-1")]
+    assert data.duplicates == [] and data.set_aside == []
+    assert _findings(tmp_path, {"SG004", "SG006"}) == []
