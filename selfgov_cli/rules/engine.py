@@ -127,6 +127,7 @@ class Context:
     settings: dict[str, Any] = field(default_factory=dict)
     neighborhoods: tuple[str, ...] = ()
     prior: list[Finding] = field(default_factory=list)  # findings of the non-late rules
+    invoice_owners: dict[str, str] = field(default_factory=dict)  # 发票号 -> owner (发票归属)
 
     def setting(self, name: str) -> Any:
         if name in self.settings:

@@ -191,3 +191,95 @@ def test_sg004_a_budget_in_another_file_for_a_unique_project_is_kept(tmp_path):
     assert [(b.loc.file, b.project_id) for b in data.budget] == [("b.xlsx", "PX-1")]
     assert data.duplicates == [] and data.set_aside == []
     assert _findings(tmp_path, {"SG004", "SG006"}) == []
+
+
+# ---- SG010 by content, not by file name -----------------------------------------------------
+
+
+def _ledger_row(day, pid, invoice, amount=100, category="工作经费"):
+    return (day, pid, category, "物资", amount, invoice, "商店", "", "是", "自治金项目 楼道微更新")
+
+
+def _two_projects(tmp_path):
+    write_book(tmp_path / "a.xlsx", {"申报表": _form(), "预算明细": BUDGET})
+    write_book(
+        tmp_path / "b.xlsx", {"申报表": _form(项目编号="PX-2", 项目名称="复制"), "预算明细": BUDGET}
+    )
+
+
+def _sg010(tmp_path, owners=None):
+    from selfgov_cli.validate import load, make_context
+    from selfgov_cli.rules.engine import run_rules
+
+    config, data = load(tmp_path, "puxing-2023")
+    ctx = make_context(config, data, AS_OF)
+    if owners:
+        ctx.invoice_owners = owners
+    return [(f.rule, f.project_id, f.file, f.cell) for f in run_rules(ctx, only={"SG010", "SG016"})]
+
+
+def test_sg010_within_a_project_the_later_row_by_date_is_flagged_whatever_the_file_name(tmp_path):
+    _two_projects(tmp_path)
+    # "经费台账 2024下半年.xlsx" sorts before "经费台账.xlsx", but its row is the later one
+    write_book(
+        tmp_path / "经费台账 2024下半年.xlsx",
+        {"经费台账": [LEDGER_HEADER, _ledger_row("2023-09-01", "PX-1", "F7")]},
+    )
+    write_book(
+        tmp_path / "经费台账.xlsx",
+        {"经费台账": [LEDGER_HEADER, _ledger_row("2023-04-01", "PX-1", "f7 ")]},
+    )
+    assert _sg010(tmp_path) == [("SG010", "PX-1", "经费台账 2024下半年.xlsx", "F2")]
+
+
+def test_sg010_same_day_within_a_project_folder_order_decides(tmp_path):
+    _two_projects(tmp_path)
+    rows = [
+        LEDGER_HEADER,
+        _ledger_row("2023-04-01", "PX-1", "F7"),
+        _ledger_row("2023-04-01", "PX-1", "F7"),
+    ]
+    write_book(tmp_path / "台账.xlsx", {"经费台账": rows})
+    assert _sg010(tmp_path) == [("SG010", "PX-1", "台账.xlsx", "F3")]
+
+
+def test_sg010_across_projects_every_row_is_flagged(tmp_path):
+    _two_projects(tmp_path)
+    rows = [
+        LEDGER_HEADER,
+        _ledger_row("2023-04-01", "PX-1", "F7"),
+        _ledger_row("2023-05-01", "PX-2", "F7"),
+        _ledger_row("2023-06-01", "PX-2", "F8"),  # a different invoice: quiet
+    ]
+    write_book(tmp_path / "台账.xlsx", {"经费台账": rows})
+    assert _sg010(tmp_path) == [
+        ("SG010", "PX-1", "台账.xlsx", "F2"),
+        ("SG010", "PX-2", "台账.xlsx", "F3"),
+    ]
+
+
+def test_sg010_across_projects_with_an_owner_the_owners_first_row_counts(tmp_path):
+    _two_projects(tmp_path)
+    rows = [
+        LEDGER_HEADER,
+        _ledger_row("2023-04-01", "PX-1", "F7"),
+        _ledger_row("2023-05-01", "PX-2", "F7"),
+        _ledger_row("2023-06-01", "PX-2", "F7"),
+    ]
+    write_book(tmp_path / "台账.xlsx", {"经费台账": rows})
+    assert _sg010(tmp_path, {"f7": "PX-2"}) == [
+        ("SG010", "PX-1", "台账.xlsx", "F2"),
+        ("SG010", "PX-2", "台账.xlsx", "F4"),
+    ]
+
+
+def test_sg010_placeholders_are_no_invoice_numbers(tmp_path):
+    _two_projects(tmp_path)
+    placeholders = ["无", "暂无", "空", "/", "-", "—", "N/A"]
+    rows = [LEDGER_HEADER]
+    for text in placeholders:  # each twice, in two projects, on volunteer rows: no SG010, no SG016
+        rows.append(_ledger_row("2023-04-01", "PX-1", text, category="志愿者补贴"))
+        rows.append(_ledger_row("2023-04-02", "PX-2", f" {text} ", category="志愿者补贴"))
+    rows.append(_ledger_row("2023-04-03", "PX-1", "无"))  # a work row: SG016
+    write_book(tmp_path / "台账.xlsx", {"经费台账": rows})
+    assert _sg010(tmp_path) == [("SG016", "PX-1", "台账.xlsx", f"F{len(rows)}")]
