@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from selfgov_cli.io.schema import APPLICATION, EXPENSE_NAMES, ROLES
-from selfgov_cli.money import fmt_yuan
 from selfgov_cli.model import ledger_order
+from selfgov_cli.money import fmt_yuan
 from selfgov_cli.rules.engine import Context, Hit, rule
 
 COMMON = "通用规则"

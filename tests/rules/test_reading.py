@@ -208,8 +208,8 @@ def _two_projects(tmp_path):
 
 
 def _sg010(tmp_path, owners=None):
-    from selfgov_cli.validate import load, make_context
     from selfgov_cli.rules.engine import run_rules
+    from selfgov_cli.validate import load, make_context
 
     config, data = load(tmp_path, "puxing-2023")
     ctx = make_context(config, data, AS_OF)
