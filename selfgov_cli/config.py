@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,70 @@ class Config:
     source: str = ""  # where the program came from: sgov.toml, --program or the default
 
 
+# Full-width punctuation an input method slips in where TOML needs ASCII: what to type instead.
+_FULLWIDTH_HINTS = {
+    "＝": "=",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "＂": '"',
+    "［": "[",
+    "］": "]",
+    "，": ",",
+    "｛": "{",
+    "｝": "}",
+    "＃": "#",
+    "：": "=",
+}
+_AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_config_text(path: Path) -> str:
+    """sgov.toml as text: UTF-8, UTF-8 with BOM, or GBK (Windows Notepad's "ANSI")."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"无法读取 {CONFIG_NAME}：{exc.strerror or exc}") from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ConfigError(  # pragma: no cover - gb18030 decodes nearly any bytes
+        f"{CONFIG_NAME} 的编码无法识别：请用记事本打开，另存为“UTF-8”编码"
+    )
+
+
+def parse_config_text(text: str) -> dict[str, Any]:
+    """TOML to a dict; a mistake is a Chinese message naming the line (and any full-width sign)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_toml_message(text, exc)) from exc
+
+
+def _toml_message(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    found = _AT_LINE.search(str(exc))
+    if not found:
+        return f"{CONFIG_NAME} 格式有误：请对照 sgov init 生成的样例检查（{exc}）"
+    number = int(found[1])
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    signs = [ch for ch in dict.fromkeys(line) if ch in _FULLWIDTH_HINTS]
+    shown = line.strip()[:60]
+    if signs:
+        fixes = "、".join(f"“{ch}”改为 {_FULLWIDTH_HINTS[ch]}" for ch in signs)
+        return (
+            f"{CONFIG_NAME} 第 {number} 行有全角（中文）符号：{shown}\n"
+            f"请切换到英文输入法，把{fixes}（等号、引号、括号都要用半角）"
+        )
+    return (
+        f"{CONFIG_NAME} 第 {number} 行格式有误：{shown}\n"
+        '请按“名称 = 值”书写：文字加半角双引号（如 program = "puxing-2023"），数字和日期不加引号'
+    )
+
+
 def load_config(folder: Path, program_ref: str | None = None) -> Config:
     """Read FOLDER/sgov.toml (optional) and resolve the program and settings."""
     if not folder.exists():
@@ -49,12 +114,7 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
     path = folder / CONFIG_NAME
     raw: dict[str, Any] = {}
     if path.is_file():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"无法读取 {CONFIG_NAME}：{exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{CONFIG_NAME} 格式有误：{exc}") from exc
+        raw = parse_config_text(read_config_text(path))
     unknown = sorted(set(raw) - _KNOWN_KEYS)
     if unknown:
         raise ConfigError(

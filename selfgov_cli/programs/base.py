@@ -123,7 +123,10 @@ COMMON_SETTINGS = (
     Setting("trim_min_reviewers", "int", 5, "去掉最高最低分所需的最少评审人数", LOCAL_DEFAULT),
     Setting("min_score", "number", Decimal(60), "入围最低分，低于此分标记 below_line"),
     Setting(
-        "group_weights", "map", {}, "评审组权重（百分比），如 {专家 = 70, 居民 = 30}；为空则不分组"
+        "group_weights",
+        "map",
+        {},
+        '评审组权重（百分比），如 {"专家" = 70, "居民" = 30}；为空则不分组',
     ),
     Setting("publicity_days", "int", 5, "公示期（工作日）"),
     Setting("pool", "amount", None, "资金池总额；为空则不划资金线"),
