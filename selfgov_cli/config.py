@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.io.loader import has_spreadsheet
 from selfgov_cli.programs import get_program
 from selfgov_cli.programs.base import Program, ProgramError
 
@@ -106,7 +107,10 @@ def _toml_message(text: str, exc: tomllib.TOMLDecodeError) -> str:
 
 
 def load_config(folder: Path, program_ref: str | None = None) -> Config:
-    """Read FOLDER/sgov.toml (optional) and resolve the program and settings."""
+    """Read FOLDER/sgov.toml (optional) and resolve the program and settings.
+
+    A folder with no spreadsheet at all is no program folder (ConfigError: exit 2), once
+    sgov.toml itself is known to be right (its mistakes are the more useful message)."""
     if not folder.exists():
         raise ConfigError(f"文件夹不存在：{folder}")
     if not folder.is_dir():
@@ -141,6 +145,11 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
         if not isinstance(value, str):
             raise ConfigError(f"{CONFIG_NAME} 中的 {key} 应为文本")
         texts[key] = value
+    if not has_spreadsheet(folder):
+        raise ConfigError(
+            f"{folder} 中没有任何电子表格（.xlsx、.xls、.ods、.csv）：多半是给错了文件夹，"
+            "请指定存放申报表、预算明细、经费台账等文件的项目文件夹（新建项目文件夹可运行 sgov init）"
+        )
     return Config(
         folder=folder,
         program=program,

@@ -9,6 +9,7 @@ from selfgov_cli.cli.app import app
 from selfgov_cli.config import ConfigError, load_config
 from selfgov_cli.programs import builtin, get_program
 from selfgov_cli.templates_init import init_folder
+from tests.helpers import write_book
 
 runner = CliRunner()
 TEXT = 'program = "xinjing-2021"\nneighborhoods = ["浦兴一居", "浦兴二居"]\noffice = "街道自治办"\n'
@@ -24,6 +25,7 @@ TEXT = 'program = "xinjing-2021"\nneighborhoods = ["浦兴一居", "浦兴二居
     ids=["utf-8", "utf-8-bom", "gbk"],
 )
 def test_sgov_toml_in_utf8_bom_or_gbk(tmp_path, encoded):
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
     (tmp_path / "sgov.toml").write_bytes(encoded)
     config = load_config(tmp_path)
     assert config.program.id == "xinjing-2021"
@@ -50,6 +52,7 @@ def test_full_width_signs_are_a_chinese_error_naming_the_line(tmp_path, line, si
 
 
 def test_full_width_quotes_inside_a_string_are_fine(tmp_path):
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
     (tmp_path / "sgov.toml").write_text('office = "“自治金”办公室"\n', encoding="utf-8")
     assert load_config(tmp_path).office == "“自治金”办公室"
 
@@ -89,3 +92,41 @@ def test_every_commented_line_of_sgov_init_is_valid_when_uncommented(tmp_path, p
     )
     config = load_config(tmp_path)
     assert config.settings["group_weights"] == {"专家": 70, "居民": 30}
+
+
+# ---- the wrong folder, and the program assumed ---------------------------------------------
+
+
+def test_a_folder_with_no_spreadsheet_exits_2_saying_it_is_probably_the_wrong_folder(tmp_path):
+    (tmp_path / "说明.docx").write_bytes(b"not a spreadsheet")
+    (tmp_path / "sub").mkdir()
+    for command in ("validate", "disburse", "rank", "run"):
+        result = runner.invoke(app, [command, str(tmp_path)])
+        assert result.exit_code == 2, (command, result.output)
+        assert "中没有任何电子表格" in result.output and "给错了文件夹" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "sgov-output").exists()  # nothing written for a wrong folder
+
+
+def test_one_spreadsheet_deep_in_a_subfolder_is_enough(tmp_path):
+    write_book(tmp_path / "a" / "b" / "台账.xlsx", {"经费台账": [("日期", "项目编号")]})
+    assert load_config(tmp_path).program.id == "puxing-2023"
+
+
+def test_a_bad_sgov_toml_is_named_before_the_missing_spreadsheets(tmp_path):
+    (tmp_path / "sgov.toml").write_text("program = “puxing-2023”\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="第 1 行有全角"):
+        load_config(tmp_path)
+
+
+def test_without_sgov_toml_the_default_program_is_said_once_on_stderr(tmp_path):
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
+    result = runner.invoke(app, ["validate", str(tmp_path), "-f", "json"])
+    assert result.stdout.lstrip().startswith("{")  # JSON on stdout stays pure
+    assert "没有 sgov.toml" not in result.stdout
+    assert result.stderr.count("没有 sgov.toml，按默认项目计划") == 1
+    assert "puxing-2023" in result.stderr and "sgov init" in result.stderr
+    with_program = runner.invoke(app, ["validate", str(tmp_path), "-p", "xinjing-2021"])
+    assert "没有 sgov.toml" not in with_program.stderr
+    (tmp_path / "sgov.toml").write_text('program = "puxing-2023"\n', encoding="utf-8")
+    assert "没有 sgov.toml" not in runner.invoke(app, ["validate", str(tmp_path)]).stderr

@@ -8,7 +8,7 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
@@ -76,7 +76,15 @@ def _role(text: str) -> str:
 
 def discover(root: Path) -> list[str]:
     """Spreadsheet files under root (relative POSIX paths, sorted); no lock, hidden or output files."""
-    found: list[str] = []
+    return sorted(_walk(root))
+
+
+def has_spreadsheet(root: Path) -> bool:
+    """True as soon as one spreadsheet discover() would read is found under root."""
+    return next(_walk(root), None) is not None
+
+
+def _walk(root: Path) -> Iterator[str]:
     seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: None):
         try:
@@ -94,12 +102,11 @@ def discover(root: Path) -> list[str]:
             for d in dirnames
             if not d.startswith((".", "~$")) and d != OUTPUT_DIR and d != "__pycache__"
         )
-        for name in filenames:
+        for name in sorted(filenames):
             if name.startswith((".", "~$")):
                 continue
             if Path(name).suffix.lower() in SPREADSHEET_SUFFIXES:
-                found.append(Path(dirpath, name).relative_to(root).as_posix())
-    return sorted(found)
+                yield Path(dirpath, name).relative_to(root).as_posix()
 
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file just done)
