@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -82,6 +83,17 @@ class Setting:
             if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
                 return tuple(raw)
             raise bad
+        if self.type == "patterns":
+            if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
+                raise bad
+            for pattern in raw:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ProgramError(
+                        f"{where} 中的设置 {self.name} 有一条写法不对：{pattern!r}（{exc}）"
+                    ) from exc
+            return tuple(raw)
         if self.type == "map":
             if isinstance(raw, dict) and all(
                 isinstance(v, int) and not isinstance(v, bool) for v in raw.values()
@@ -100,6 +112,7 @@ _TYPE_WORDS = {
     "date": "日期（如 2023-07-31）",
     "str": "文本",
     "list": "文本列表",
+    "patterns": '文本列表（每条是一个正则表达式，如 "社工.{0,8}补贴"）',
     "map": "名称到整数的表",
 }
 
