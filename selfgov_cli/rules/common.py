@@ -304,7 +304,7 @@ def _repeated_in_project(expenses: list, owner: str | None) -> Iterator[Hit]:
             yield (
                 expense.cell("invoice_no"),
                 expense.project_id,
-                f"发票号 {expense.invoice_no} 已在 {_where(seen)} 报销过：可能重复报销，这笔不计入，请核对",
+                f"发票号 {expense.invoice_no} 已在 {_where(seen)}报销过：可能重复报销，这笔不计入，请核对",
             )
 
 
