@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selfgov_cli.io.numerals import parse_chinese_amount
 from selfgov_cli.io.values import parse_amount
@@ -73,3 +75,58 @@ def test_the_chinese_reader_alone():
     assert parse_chinese_amount("零") == Decimal(0)
     assert parse_chinese_amount("伍万多元") is None
     assert parse_chinese_amount("") is None
+
+
+# ---- every amount written the formal way reads back exactly ----------------------------------
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_UNITS = ("", "拾", "佰", "仟")
+
+
+def _section(x: int) -> str:
+    out, zero = "", False
+    for i in range(3, -1, -1):
+        d = x // 10**i % 10
+        if d == 0:
+            zero = zero or bool(out)
+            continue
+        if zero:
+            out += "零"
+        zero = False
+        out += _DIGITS[d] + _UNITS[i]
+    return out
+
+
+def daxie(fen: int) -> str:
+    """A formal 大写 amount, as a bank or a form writes it."""
+    yuan, rest = divmod(fen, 100)
+    jiao, fen_ = divmod(rest, 10)
+    hi, lo = divmod(yuan, 10000)
+    text = ""
+    if hi:
+        text += _section(hi) + "万"
+        if lo and lo < 1000:
+            text += "零"
+    if lo or not hi:
+        text += _section(lo) if lo else ("" if hi else "零")
+    text += "元"
+    if not rest:
+        return text + "整"
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif fen_:
+        text += "零"
+    if fen_:
+        text += _DIGITS[fen_] + "分"
+    return text
+
+
+@given(st.integers(min_value=1, max_value=99_999_999_99))
+def test_every_formal_daxie_amount_reads_back_exactly(fen):
+    text = daxie(fen)
+    assert parse_chinese_amount(text) == Decimal(fen) / 100, text
+
+
+@given(st.text(alphabet="零一二两三五十百千万亿壹贰叁伍拾佰仟元角分整多余约人民币", max_size=14))
+def test_the_chinese_reader_never_raises(text):
+    parse_amount(text)
