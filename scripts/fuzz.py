@@ -61,6 +61,32 @@ HOSTILE_TEXT = [
     "50%%",
     "１２３４５",
 ]
+# Amounts in Chinese numerals (exact, vague and malformed) and 发票号 placeholders
+CHINESE_AND_PLACEHOLDERS = [
+    "伍万元整",
+    "人民币壹万贰仟叁佰元伍角",
+    "壹拾万元整",
+    "一万二千元",
+    "叁佰元零伍分",
+    "伍万多元",
+    "一万二",
+    "零零元",
+    "壹亿亿元",
+    "十" * 300,
+    "伍角伍角",
+    "人民币（大写）：",
+    "申请金额（大写）",
+    "无",
+    "暂无",
+    "空",
+    "/",
+    "-",
+    "—",
+    "N/A",
+    "小计",
+    "编制人：王某",
+]
+HOSTILE_TEXT += CHINESE_AND_PLACEHOLDERS
 HOSTILE_NUMBERS = [
     "0",
     "-1",
@@ -187,7 +213,7 @@ def _mutate_cells(path: Path, rng: random.Random) -> None:
     if rng.random() < 0.2:
         ws = rng.choice(wb.worksheets)
         ws.title = rng.choice(
-            ["申报表", "经费台账", "预算明细", "评审打分", "Sheet9", "评估结果"]
+            ["申报表", "经费台账", "预算明细", "评审打分", "Sheet9", "评估结果", "经费台帐"]
         ) + str(rng.randint(0, 9)) * rng.randint(0, 1)
     wb.save(path)
 

@@ -35,7 +35,7 @@ from tests.helpers import (  # noqa: E402
     write_config,
 )
 
-LABELS = {c.key: c.label for c in APPLICATION}
+LABELS = {c.key: c.label for c in APPLICATION} | {"requested_amount_words": "申请金额（大写）"}
 WIDE = {"name", "applicant", "summary", "partner_org"}  # a row of their own, value merged B:D
 BUDGET_HEADER = ("支出类别", "明细", "单价", "数量", "金额", "备注")
 MEMBERS_HEADER = ("姓名", "角色", "是否居民", "是否社工", "备注")
@@ -88,6 +88,8 @@ class Proj:
     budget: list[tuple] = field(default_factory=list)  # (category text, item, amount[, note])
     members: list[tuple] = field(default_factory=list)  # (name, role, resident, social worker)
     file: str = ""  # relative path of its workbook (forms only)
+    budget_gap: int | None = None  # a blank row after this many budget lines
+    budget_note: str | None = None  # a note row after the 合计 row
 
     @property
     def pid(self) -> str:
@@ -153,7 +155,13 @@ def _form_sheet(wb: Workbook, title: str, proj: Proj, order: list[str]) -> None:
     put(ws, row + 1, 3, "居民区党组织意见：")
 
 
-def _budget_sheet(wb: Workbook, lines: list[tuple], keyed: bool = False) -> None:
+def _budget_sheet(
+    wb: Workbook,
+    lines: list[tuple],
+    keyed: bool = False,
+    gap: int | None = None,
+    note_row: str | None = None,
+) -> None:
     ws = wb.create_sheet("预算明细")
     header = (("项目编号",) if keyed else ()) + BUDGET_HEADER
     rows = []
@@ -167,8 +175,12 @@ def _budget_sheet(wb: Workbook, lines: list[tuple], keyed: bool = False) -> None
         qty = 1 if not isinstance(amount, Formula) else 2
         price = amount if not isinstance(amount, Formula) else yuan(1500)
         rows.append(((key,) if keyed else ()) + (category, item, price, qty, amount, note))
+        if gap is not None and len(rows) == gap:
+            rows.append(())  # a blank row inside the budget: the lines below it still count
     if not keyed:
         rows.append(("合计", None, None, None, total, None))
+    if note_row:
+        rows.append((note_row,))
     fill_table(ws, header, rows)
 
 
@@ -177,7 +189,7 @@ def write_form_book(folder: Path, proj: Proj, title: str, order: list[str]) -> N
     wb.remove(wb.active)
     _form_sheet(wb, title, proj, order)
     if proj.budget:
-        _budget_sheet(wb, proj.budget)
+        _budget_sheet(wb, proj.budget, gap=proj.budget_gap, note_row=proj.budget_note)
     if proj.members:
         fill_table(wb.create_sheet("项目成员"), MEMBERS_HEADER, proj.members)
     save_workbook(wb, folder / proj.file)
@@ -275,7 +287,7 @@ PAYEES = {
 
 PX_ORDER = [
     "project_id", "name", "category", "neighborhood", "applicant", "leader", "leader_is_resident",
-    "phone", "requested_amount", "start_date", "end_date", "submitted_on", "continuing",
+    "phone", "requested_amount", "requested_amount_words", "start_date", "end_date", "submitted_on", "continuing",
     "prior_usage_rate", "prior_top10_rank", "new_team", "residents_consulted", "hearing_date",
     "beneficiaries", "summary",
 ]  # fmt: skip
@@ -395,7 +407,7 @@ def puxing(folder: Path) -> None:
     amounts = {1: 30000, 2: 40000, 3: 25000, 4: 20000, 5: 30000, 6: 15000, 7: 20000, 8: 50000, 9: 30000,
                10: 20000, 11: 20000, 12: 20000, 13: 20000, 14: 20000, 15: 20000, 16: 30000, 17: 24000, 18: 18000}  # fmt: skip
     amounts.update({18 + i: 16000 + 2000 * (i % 6) for i in range(1, len(PX_MORE) + 1)})
-    amount_text = {1: "3万元", 2: "40,000.00", 5: "¥30,000", 8: "50000元"}
+    amount_text = {1: "3万元", 2: "40,000.00", 3: "贰万伍仟元整", 5: "¥30,000", 8: "50000元"}
     projects: dict[int, Proj] = {}
     for n, name, category, extra, shares in specs:
         hood = hoods[n - 1]
@@ -436,6 +448,12 @@ def puxing(folder: Path) -> None:
             members.append((person(n + 160), "社工联络员", "否", "是", "第二名社工"))
         proj.members = members
         projects[n] = proj
+    # 大写 beside the figures: 007 agrees; 013's says 21,000 against 20,000 in figures (SG023)
+    projects[7].fields["requested_amount_words"] = "人民币贰万元整"
+    projects[13].fields["requested_amount_words"] = "贰万壹仟元整"
+    # 009: a blank row inside its budget, then more lines, 合计 and a note row (all lines count)
+    projects[9].budget_gap = 2
+    projects[9].budget_note = "编制人：" + person(9)
     # SG006: the budget of 13 forgets its 表彰奖励 line: 19,400 against 20,000 requested
     projects[13].budget = [
         (CATEGORY_TEXT[c], item, Decimal(200) * p) for c, item, p in CLEAN_SHARES[:4]
@@ -547,6 +565,16 @@ def puxing(folder: Path) -> None:
     )  # SG005
     write_sheet(folder / "台账/2023年上半年经费台账.xlsx", "经费台账", LEDGER_HEADER, ledger1.rows)
     write_sheet(folder / "台账/2023年下半年经费台账.xlsx", "经费台账", LEDGER_HEADER, ledger2.rows)
+    # year-end supplement under a misspelt sheet name (经费台帐): read by its header (SG024); one
+    # row reuses 011's own earlier invoice (SG010 on the later row only)
+    extra = Ledger("0312", left=ledger1.left)
+    extra.plan(projects[9], [(date(2023, 12, 5), "work", "年终总结活动物资", 2)], PAYEES)
+    reused = ledger1.rows[[r[1] for r in ledger1.rows].index("PX-2023-011")]
+    extra.add(
+        date(2023, 12, 8), projects[11], "work", "活动物资（重复报销）", yuan(260), reused[6],
+        invoice=reused[5],
+    )  # fmt: skip
+    write_sheet(folder / "台账/年终补报.xlsx", "经费台帐", LEDGER_HEADER, extra.rows)
     px_decisions(folder, ledger1, twice)
 
     # mid-term evaluations

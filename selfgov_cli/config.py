@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.io.loader import has_spreadsheet
 from selfgov_cli.programs import get_program
 from selfgov_cli.programs.base import Program, ProgramError
 from selfgov_cli.rules.registry import check_program
@@ -65,8 +66,75 @@ def program_id_year(program: Program) -> int:
     return 2023
 
 
+# Full-width punctuation an input method slips in where TOML needs ASCII: what to type instead.
+_FULLWIDTH_HINTS = {
+    "＝": "=",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "＂": '"',
+    "［": "[",
+    "］": "]",
+    "，": ",",
+    "｛": "{",
+    "｝": "}",
+    "＃": "#",
+    "：": "=",
+}
+_AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_config_text(path: Path) -> str:
+    """sgov.toml as text: UTF-8, UTF-8 with BOM, or GBK (Windows Notepad's "ANSI")."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"无法读取 {CONFIG_NAME}：{exc.strerror or exc}") from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ConfigError(  # pragma: no cover - gb18030 decodes nearly any bytes
+        f"{CONFIG_NAME} 的编码无法识别：请用记事本打开，另存为“UTF-8”编码"
+    )
+
+
+def parse_config_text(text: str) -> dict[str, Any]:
+    """TOML to a dict; a mistake is a Chinese message naming the line (and any full-width sign)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_toml_message(text, exc)) from exc
+
+
+def _toml_message(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    found = _AT_LINE.search(str(exc))
+    if not found:
+        return f"{CONFIG_NAME} 格式有误：请对照 sgov init 生成的样例检查（{exc}）"
+    number = int(found[1])
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    signs = [ch for ch in dict.fromkeys(line) if ch in _FULLWIDTH_HINTS]
+    shown = line.strip()[:60]
+    if signs:
+        fixes = "、".join(f"“{ch}”改为 {_FULLWIDTH_HINTS[ch]}" for ch in signs)
+        return (
+            f"{CONFIG_NAME} 第 {number} 行有全角（中文）符号：{shown}\n"
+            f"请切换到英文输入法，把{fixes}（等号、引号、括号都要用半角）"
+        )
+    return (
+        f"{CONFIG_NAME} 第 {number} 行格式有误：{shown}\n"
+        '请按“名称 = 值”书写：文字加半角双引号（如 program = "puxing-2023"），数字和日期不加引号'
+    )
+
+
 def load_config(folder: Path, program_ref: str | None = None) -> Config:
-    """Read FOLDER/sgov.toml (optional) and resolve the program and settings."""
+    """Read FOLDER/sgov.toml (optional) and resolve the program and settings.
+
+    A folder with no spreadsheet at all is no program folder (ConfigError: exit 2), once
+    sgov.toml itself is known to be right (its mistakes are the more useful message)."""
     if not folder.exists():
         raise ConfigError(f"文件夹不存在：{folder}")
     if not folder.is_dir():
@@ -74,12 +142,7 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
     path = folder / CONFIG_NAME
     raw: dict[str, Any] = {}
     if path.is_file():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"无法读取 {CONFIG_NAME}：{exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{CONFIG_NAME} 格式有误：{exc}") from exc
+        raw = parse_config_text(read_config_text(path))
     unknown = sorted(set(raw) - _KNOWN_KEYS)
     if unknown:
         raise ConfigError(
@@ -106,6 +169,11 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
         if not isinstance(value, str):
             raise ConfigError(f"{CONFIG_NAME} 中的 {key} 应为文本")
         texts[key] = value
+    if not has_spreadsheet(folder):
+        raise ConfigError(
+            f"{folder} 中没有任何电子表格（.xlsx、.xls、.ods、.csv）：多半是给错了文件夹，"
+            "请指定存放申报表、预算明细、经费台账等文件的项目文件夹（新建项目文件夹可运行 sgov init）"
+        )
     return Config(
         folder=folder,
         program=program,

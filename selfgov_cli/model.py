@@ -215,15 +215,36 @@ class Dataset:
     evaluations: list[Evaluation] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    # later applications of a 项目编号 (SG004: the first in folder order stands), and the budget
+    # lines and members of a later file that name it: set aside, never merged into the first
+    duplicates: list[Project] = field(default_factory=list)
+    set_aside: list[BudgetLine | Member] = field(default_factory=list)
 
     @classmethod
     def assemble(cls, root: str, results: list[FileResult]) -> Dataset:
         data = cls(root=root)
+        first_file: dict[str, str] = {}  # 项目编号 -> the file of its first application
         for res in sorted(results, key=lambda r: r.path):
             data.files.append(res)
             data.projects.extend(res.projects)
-            data.budget.extend(res.budget)
-            data.members.extend(res.members)
+            repeated: set[str] = set()  # 项目编号 first applied for in an earlier file
+            for project in res.projects:
+                pid = project.project_id
+                if not pid:
+                    continue
+                if pid in first_file:
+                    data.duplicates.append(project)
+                    if first_file[pid] != res.path:
+                        repeated.add(pid)
+                else:
+                    first_file[pid] = res.path
+            if repeated:
+                for records, into in ((res.budget, data.budget), (res.members, data.members)):
+                    for record in records:
+                        (data.set_aside if record.project_id in repeated else into).append(record)
+            else:
+                data.budget.extend(res.budget)
+                data.members.extend(res.members)
             data.ledger.extend(res.ledger)
             data.scores.extend(res.scores)
             data.evaluations.extend(res.evaluations)

@@ -89,14 +89,24 @@ def make_context(
     )
 
 
-def waive(findings: list[Finding], known: list[ParsedDecision]) -> list[Finding]:
-    """Findings a 豁免 decision covers stay in the output as info, with the decision's note."""
+def waive(
+    findings: list[Finding], known: list[ParsedDecision], data: Dataset | None = None
+) -> list[Finding]:
+    """Findings a 豁免 decision covers stay in the output as info, with the decision's note; so does
+    SG010 on the owner's row of an invoice a 发票归属 decision assigns (that row counts)."""
     waivers = [d for d in known if d.kind == recorded.WAIVER]
-    if not waivers:
+    owners = [d for d in known if d.kind == recorded.INVOICE]
+    if not waivers and not owners:
         return findings
+    invoice_at = {
+        (e.loc.file, e.loc.sheet, e.loc.row): recorded.invoice_key(e.invoice_no)
+        for e in (data.ledger if data is not None and owners else ())
+    }
     out = []
     for finding in findings:
-        decision = next((d for d in waivers if recorded.waives(d, finding)), None)
+        decision = next((d for d in waivers if recorded.waives(d, finding)), None) or next(
+            (d for d in owners if _owned(d, finding, invoice_at)), None
+        )
         if decision is None:
             out.append(finding)
         else:
@@ -104,11 +114,21 @@ def waive(findings: list[Finding], known: list[ParsedDecision]) -> list[Finding]
                 replace(
                     finding,
                     severity=Severity.INFO,
-                    message=f"{finding.message}（已豁免——{decision.note()}）",
+                    message=f"{finding.message}（{'已豁免' if decision.kind == recorded.WAIVER else '已认定'}——{decision.note()}）",
                     excess=None,
                 )
             )
     return out
+
+
+def _owned(decision: ParsedDecision, finding: Finding, invoice_at: dict) -> bool:
+    """SG010 on the row of the project a 发票归属 decision names as the invoice's owner."""
+    return (
+        finding.rule == "SG010"
+        and finding.project_id == decision.project_id
+        and invoice_at.get((finding.file, finding.sheet, finding.row))
+        == recorded.invoice_key(decision.invoice or "")
+    )
 
 
 def stale_findings(ctx: Context, known: list[ParsedDecision], raw: list[Finding]) -> list[Finding]:
@@ -135,7 +155,9 @@ def run(
     ctx = make_context(config, data, when, known)
     check_settings(ctx, stage)
     raw = run_rules(ctx)
-    findings = sorted([*waive(raw, known), *stale_findings(ctx, known, raw)], key=Finding.sort_key)
+    findings = sorted(
+        [*waive(raw, known, data), *stale_findings(ctx, known, raw)], key=Finding.sort_key
+    )
     faults = sort_faults(ctx, findings)
     review = _rank(ctx, findings, "review", pool, faults)
     wanted = stage == "final" or round_has_scores(data.scores, "final")

@@ -442,26 +442,48 @@ def _messages(rule, title: str, prompt: str, error: str, strict: bool):
 # ---------------------------------------------------------------- sgov.toml
 
 
+# Values shown for settings with no default, so that every commented line is valid TOML once its
+# leading "# " is removed (notes start with "## ": uncommented they are still comments).
+_EXAMPLES: dict[str, Any] = {"group_weights": {"专家": 70, "居民": 30}, "pool": 500000}
+_TYPE_EXAMPLES: dict[str, Any] = {
+    "amount": 100000,
+    "rate": Decimal("0.50"),
+    "date": date(2023, 6, 30),
+    "int": 1,
+    "number": 1,
+    "bool": False,
+    "str": "",
+    "list": [],
+    "map": {},
+}
+
+
 def config_text(program: Program, program_ref: str) -> str:
-    """sgov.toml naming the program, with every setting listed (commented) at its default."""
+    """sgov.toml naming the program, with every setting listed (commented) at its default.
+
+    Each line starting with a single "# " is a setting: removing the "# " gives valid TOML."""
     lines = [
-        f"# sgov 配置：{program.name}",
-        f"# 依据：{program.document}",
+        f"## sgov 配置：{program.name}",
+        f"## 依据：{program.document}",
         f"program = {toml_value(program_ref)}",
         "",
-        "# 以下各项按需去掉行首的 # 后填写",
+        "## 以下各项按需去掉行首的 # 后填写",
         "# year = 2023",
         '# neighborhoods = ["一居", "二居"]   # 全部居民区名单（用于“未申报”提示）',
         '# office = "街道自治办"              # 公示中的联系部门',
         '# office_phone = "021-00000000"      # 公示中的联系电话',
+        '# office_address = "某某路 1 号"      # 公示中的联系地址',
         "",
         "[settings]",
-        "# 本计划的设置与默认值；要改动时去掉行首的 #",
+        "## 本计划的设置与默认值；要改动时去掉行首的 #",
     ]
     own = {s.name for s in program.settings}
     for spec in (*program.settings, *(s for s in COMMON_SETTINGS if s.name not in own)):
         if spec.default is None or spec.default == {} or spec.default == ():
-            lines.append(f"# {spec.name} =    # {spec.doc}（默认：不设）")
+            example = _EXAMPLES.get(spec.name, _TYPE_EXAMPLES.get(spec.type, ""))
+            lines.append(
+                f"# {spec.name} = {toml_value(example)}    # {spec.doc}（默认：不设；此为示例）"
+            )
         else:
             lines.append(f"# {spec.name} = {toml_value(spec.default)}    # {spec.doc}")
     return "\n".join(lines) + "\n"

@@ -37,7 +37,7 @@ def make_folder(root: Path, errors: bool = False) -> Path:
             "项目负责人": "张三丰",
             "负责人是否本居民区居民": "是",
             "联系电话": "13812345678",
-            "申请金额": "一万元" if errors else "10000",
+            "申请金额": "一万多元" if errors else "10000",
             "开始日期": "2023-03-01",
             "结束日期": "2023-12-31",
             "征询居民人数": 45,
@@ -138,7 +138,7 @@ def test_status_follows_error_findings(tmp_path):
     bad = run_batch(make_folder(tmp_path / "bad", errors=True), as_of=AS_OF)
     clean_summary = clean.summary
     bad_summary = json.loads((bad.out_dir / "summary.json").read_text(encoding="utf-8"))
-    # the unreadable 说明.xlsx is an SG001 error in both; 一万元 adds SG003 (and SG014: nothing is
+    # the unreadable 说明.xlsx is an SG001 error in both; 一万多元 adds SG003 (and SG014: nothing is
     # released to a project without a readable amount, so its ledger row overdraws)
     assert (clean.status, clean_summary["counts"]["errors"]) == (1, 1)
     assert (bad.status, bad_summary["status"], bad_summary["counts"]["errors"]) == (1, 1, 3)

@@ -414,7 +414,7 @@ def test_application_errors_withhold_approval_and_future_approval_date_is_pendin
 
 def test_unreadable_approved_amount_withholds_everything_instead_of_guessing(tmp_path):
     application(tmp_path, "PX-1", "50000")
-    evaluations(tmp_path, [{"项目编号": "PX-1", "核定金额": "五万"}])
+    evaluations(tmp_path, [{"项目编号": "PX-1", "核定金额": "五万多"}])
     _, result = run(tmp_path)
     entry = project(result, "PX-1")
     assert (entry["approved"], entry["approved_from"]) == ("0.00", None)

@@ -81,7 +81,9 @@ def load_or_fail(
     # and re-enabling the collector right after loading would scan it all once more).
     gc.disable()
     try:
-        return load(folder, program, cache=not no_cache, workers=workers)
+        loaded = load(folder, program, cache=not no_cache, workers=workers)
+        note_default_program(loaded[0])
+        return loaded
     except ProgramError as exc:
         fail(str(exc))
     finally:
@@ -129,6 +131,20 @@ def outcome_or_fail(
         return run(folder, as_of=as_of, loaded=loaded, stage=stage, pool=pool)
     except ProgramError as exc:
         fail(str(exc))
+
+
+def note_default_program(config) -> None:
+    """Once, on stderr (never in JSON on stdout): a folder without sgov.toml runs the default."""
+    from selfgov_cli.config import CONFIG_NAME
+
+    if config.source == "默认":
+        program = config.program
+        _stderr().print(
+            f"sgov：文件夹中没有 {CONFIG_NAME}，按默认项目计划“{program.name}”（{program.id}）处理；"
+            f"如不是这个计划，请用 --program 指定，或运行 sgov init 生成 {CONFIG_NAME}",
+            markup=False,
+            highlight=False,
+        )
 
 
 def console(quiet: bool = False):

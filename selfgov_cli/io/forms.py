@@ -2,27 +2,48 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from selfgov_cli.io.grid import Grid, Reader
-from selfgov_cli.io.schema import APPLICATION_LABELS, Column
-from selfgov_cli.io.values import is_empty, normalize_label
-from selfgov_cli.model import Project
+from selfgov_cli.io.schema import APPLICATION, APPLICATION_LABELS, Column
+from selfgov_cli.io.values import clean_text, is_empty, normalize_label
+from selfgov_cli.model import Issue, Project
+from selfgov_cli.money import fmt_yuan
+
+# An amount may be given twice: in figures (申请金额, 申请金额（小写）) and in words (申请金额（大写）).
+_FIGURES: dict[str, Column] = {}
+_WORDS: dict[str, Column] = {}
+for _column in APPLICATION:
+    if _column.kind == "amount":
+        for _mark in ("(小写)", "小写"):
+            _FIGURES[normalize_label(_column.label + _mark)] = _column
+        for _mark in ("(大写)", "大写"):
+            _WORDS[normalize_label(_column.label + _mark)] = replace(
+                _column, label=f"{_column.label}（大写）"
+            )
+_FORM_LABELS = {**APPLICATION_LABELS, **_FIGURES}
 
 
-def _find_labels(grid: Grid) -> dict[str, tuple[Column, int, int]]:
+def _find_labels(
+    grid: Grid, labels: dict[str, Column] = _FORM_LABELS
+) -> dict[str, tuple[Column, int, int]]:
     """First place of each known label: key -> (column, row, col)."""
     found: dict[str, tuple[Column, int, int]] = {}
     for r, line in enumerate(grid.rows):
         for c, raw in enumerate(line):
             if not isinstance(raw, str) or not raw or len(raw) > 40:
                 continue
-            column = APPLICATION_LABELS.get(normalize_label(raw))
+            column = labels.get(normalize_label(raw))
             if column and column.key not in found and grid.anchor(r, c) == (r, c):
                 found[column.key] = (column, r, c)
     return found
 
 
 def _is_label(raw: object) -> bool:
-    return isinstance(raw, str) and normalize_label(raw) in APPLICATION_LABELS
+    if not isinstance(raw, str):
+        return False
+    text = normalize_label(raw)
+    return text in _FORM_LABELS or text in _WORDS
 
 
 def _value_cell(grid: Grid, row: int, col: int) -> tuple[int, int] | None:
@@ -72,6 +93,29 @@ def parse_form(grid: Grid) -> tuple[Project, list]:
             values[column.key] = value
         if column.key == "project_id":
             project_id = values.get("project_id")
+    for key, (column, r, c) in _find_labels(grid, _WORDS).items():
+        target = _value_cell(grid, r, c)
+        if target is None:
+            continue
+        words, is_bad = reader.read(column, target[0], target[1], project_id)
+        if is_bad or words is None or key in bad:
+            continue
+        figures = values.get(key)
+        if figures is None:  # given in words only: the words are the amount
+            values[key] = words
+            cells[key] = grid.loc(*target).cell
+        elif figures != words:
+            where = grid.loc(*target)
+            raw = clean_text(grid.get(*target))
+            reader.issues.append(
+                Issue(
+                    "SG023",
+                    f"{column.label}“{raw}”是 {fmt_yuan(words)} 元，与小写金额 {fmt_yuan(figures)} 元"
+                    f"（{cells[key]}）不一致：请核对后把两处改成同一个数",
+                    where,
+                    project_id,
+                )
+            )
     for issue_index, issue in enumerate(reader.issues):
         if issue.project_id is None and project_id:
             reader.issues[issue_index] = type(issue)(

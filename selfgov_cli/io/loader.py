@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import gc
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from selfgov_cli.io.forms import parse_form
 from selfgov_cli.io.grid import Grid
-from selfgov_cli.io.schema import SHEET_KINDS, expense_code, sheet_kind
+from selfgov_cli.io.schema import SHEET_KINDS, SheetKind, expense_code, sheet_kind
 from selfgov_cli.io.tables import (
     NO_BAD,
     RowCells,
@@ -23,6 +24,7 @@ from selfgov_cli.io.tables import (
     open_table,
     read_columns,
     read_number,
+    recognise,
     record_maker,
     rows,
 )
@@ -75,7 +77,15 @@ def _role(text: str) -> str:
 
 def discover(root: Path) -> list[str]:
     """Spreadsheet files under root (relative POSIX paths, sorted); no lock, hidden or output files."""
-    found: list[str] = []
+    return sorted(_walk(root))
+
+
+def has_spreadsheet(root: Path) -> bool:
+    """True as soon as one spreadsheet discover() would read is found under root."""
+    return next(_walk(root), None) is not None
+
+
+def _walk(root: Path) -> Iterator[str]:
     seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: None):
         try:
@@ -93,12 +103,11 @@ def discover(root: Path) -> list[str]:
             for d in dirnames
             if not d.startswith((".", "~$")) and d != OUTPUT_DIR and d != "__pycache__"
         )
-        for name in filenames:
+        for name in sorted(filenames):
             if name.startswith((".", "~$")):
                 continue
             if Path(name).suffix.lower() in SPREADSHEET_SUFFIXES:
-                found.append(Path(dirpath, name).relative_to(root).as_posix())
-    return sorted(found)
+                yield Path(dirpath, name).relative_to(root).as_posix()
 
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file just done)
@@ -325,18 +334,21 @@ def parse_file(root: Path, rel: str) -> FileResult:
 def _parse_book(book: RawBook, rel: str) -> FileResult:
     is_csv = rel.lower().endswith(".csv")
     kinds = []
+    issues: list[Issue] = []
     for sheet in book.sheets:
         kind = sheet_kind(sheet.name)
         if kind and not (is_csv and kind.kind == "application"):
             kinds.append((sheet, kind))
+        elif kind is None and not sheet.hidden:
+            found = recognise(Grid(book, sheet, rel), SHEET_KINDS)
+            if found is not None:
+                kind, header_row = found
+                kinds.append((sheet, kind))
+                issues.append(_read_as(rel, sheet.name, kind, header_row))
     if not kinds:
-        message = "工作簿中没有可识别的工作表（如 申报表、预算明细、经费台账），已跳过；如有需要请按模板重命名工作表"
-        if is_csv:
-            message = "CSV 文件名不是可识别的表名（如 经费台账.csv、评审打分.csv），已跳过"
-        return FileResult(rel, issues=(Issue("SG008", message, Location(rel)),))
+        return FileResult(rel, issues=(_skipped(book, rel, is_csv),))
 
     projects: list[Project] = []
-    issues: list[Issue] = []
     out: dict[str, list] = {
         "budget": [],
         "members": [],
@@ -393,13 +405,59 @@ def _parse_book(book: RawBook, rel: str) -> FileResult:
     )
 
 
+_KNOWN_NAMES = {kind.name: kind for kind in SHEET_KINDS}
+
+
+def _read_as(rel: str, sheet: str, kind: SheetKind, header_row: int) -> Issue:
+    """SG024: a sheet with an unknown name read as a known kind because of its header row."""
+    what = "文件名" if rel.lower().endswith(".csv") else "工作表名"
+    message = (
+        f"工作表“{sheet}”的名称不是可识别的表名，按第 {header_row + 1} 行的表头识别为“{kind.name}”"
+        f"读取：建议把{what}改为“{kind.name}”"
+    )
+    return Issue("SG024", message, Location(rel, sheet, None, header_row + 1))
+
+
+def nearest_sheet_name(names: list[str]) -> str | None:
+    """The known sheet name closest to one of names (经费台帐 -> 经费台账), if any is close."""
+    best: tuple[float, str] | None = None
+    for name in names:
+        text = normalize_label(name)
+        for known in _KNOWN_NAMES:
+            score = difflib.SequenceMatcher(None, text, known).ratio()
+            if known in text or text in known and text:
+                score = max(score, 0.8)
+            if score >= 0.5 and (best is None or score > best[0]):
+                best = (score, known)
+    return best[1] if best else None
+
+
+def _skipped(book: RawBook, rel: str, is_csv: bool) -> Issue:
+    """SG008: the workbook has no sheet sgov knows; name what it holds and the nearest name."""
+    names = [sheet.name for sheet in book.sheets]
+    nearest = nearest_sheet_name(names)
+    if is_csv:
+        message = "CSV 文件名不是可识别的表名（如 经费台账.csv、评审打分.csv），表头也不符合任何一种表，已跳过"
+        if nearest:
+            message += f"：如是{nearest}，请把文件名改为“{nearest}.csv”"
+        return Issue("SG008", message, Location(rel))
+    shown = "、".join(f"“{name}”" for name in names[:8]) + ("等" if len(names) > 8 else "")
+    message = f"工作簿中没有可识别的工作表（现有工作表：{shown or '无'}），已跳过"
+    if nearest:
+        message += f"；最接近的表名是“{nearest}”：如是此表，请把工作表改名为“{nearest}”"
+    else:
+        known = "、".join(_KNOWN_NAMES)
+        message += f"；可识别的表名：{known}，如该文件应参与校验，请按模板重命名工作表"
+    return Issue("SG008", message, Location(rel))
+
+
 def _row_loc(table: Table, index: int) -> Location:
     return table.grid.loc(index)
 
 
 def _projects(table: Table) -> list[Project]:
     found = []
-    for row in rows(table, stop_at_blank=False):
+    for row in rows(table):
         loc = _row_loc(table, row.index).at(row.cells.get("project_id"))
         present = frozenset(table.columns)
         found.append(
@@ -410,7 +468,7 @@ def _projects(table: Table) -> list[Project]:
 
 def _budget(table: Table, form_id: str | None) -> list[BudgetLine]:
     lines = []
-    for row in rows(table, stop_at_blank=True):
+    for row in rows(table, budget_lines=True):
         v = row.values
         text = v.get("category") or ""
         lines.append(
@@ -433,7 +491,7 @@ def _budget(table: Table, form_id: str | None) -> list[BudgetLine]:
 
 def _members(table: Table, form_id: str | None) -> list[Member]:
     found = []
-    for row in rows(table, stop_at_blank=False):
+    for row in rows(table):
         v = row.values
         found.append(
             Member(
@@ -485,7 +543,7 @@ make_location = _FAST_LOCATION or _by_name(Location, LOCATION_FIELDS)
 def _ledger(table: Table) -> list[Expense]:
     """Ledger rows, built column by column with map (no Python loop a row): ledgers run to
     100,000s of rows."""
-    found = read_columns(table, stop_at_blank=False)
+    found = read_columns(table)
     table.issues.extend(found.all_issues())
     n = len(found.index)
     grid = table.grid
@@ -542,7 +600,7 @@ def _criteria(table: Table, data_rows: list) -> list[str]:
 
 
 def _scores(table: Table) -> list[Score]:
-    data_rows = list(rows(table, stop_at_blank=False))
+    data_rows = list(rows(table))
     criteria = _criteria(table, data_rows)
     if data_rows and table.header_row >= 0 and "total" not in table.columns and not criteria:
         table.issues.append(
@@ -607,7 +665,7 @@ def _verdict(table: Table, row, key: str, label: str) -> str:
 
 def _evaluations(table: Table) -> list[Evaluation]:
     found = []
-    for row in rows(table, stop_at_blank=False):
+    for row in rows(table):
         v = row.values
         found.append(
             Evaluation(
@@ -629,7 +687,7 @@ def _evaluations(table: Table) -> list[Evaluation]:
 def _decisions(table: Table) -> list[Decision]:
     """人工认定 rows as written; selfgov_cli/decisions.py checks them (SG025)."""
     found = []
-    for row in rows(table, stop_at_blank=False):
+    for row in rows(table):
         v = row.values
         found.append(
             Decision(

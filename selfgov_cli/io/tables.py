@@ -56,6 +56,50 @@ def find_header(grid: Grid, kind: SheetKind) -> tuple[int, dict[str, int], dict[
     return None
 
 
+# What a header row must hold for a sheet with an unknown name to be read as that kind (SG024):
+# the contract's required columns (the 经费台账 example of workbooks.md: 日期/项目编号/支出类别/
+# 摘要/金额); a 评估结果 needs one of its own columns besides 项目编号.
+_SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "projects": (
+        frozenset(
+            ("project_id", "name", "category", "neighborhood", "applicant", "leader")
+            + ("requested_amount", "start_date", "end_date")
+        ),
+        frozenset(),
+    ),
+    "budget": (frozenset(("category", "item", "amount")), frozenset()),
+    "members": (frozenset(("name", "role", "is_resident", "is_social_worker")), frozenset()),
+    "ledger": (frozenset(("date", "project_id", "category", "description", "amount")), frozenset()),
+    "scores": (frozenset(("project_id", "reviewer")), frozenset()),
+    "evaluations": (
+        frozenset(("project_id",)),
+        frozenset(("midterm", "final", "approved_amount", "approved_on", "midterm_date")),
+    ),
+}
+
+
+def recognise(grid: Grid, kinds: tuple[SheetKind, ...]) -> tuple[SheetKind, int] | None:
+    """(kind, 0-based header row) of a sheet whose header row holds the required columns of a
+    table kind; the kind matching most columns wins. None when no row does."""
+    best: tuple[int, int, SheetKind, int] | None = None  # (-matched, order, kind, row)
+    indexes = [(k, label_index(k.columns)) for k in kinds if k.kind in _SIGNATURES]
+    for r, line in enumerate(grid.rows[:_HEADER_SCAN]):
+        labels = {normalize_label(raw) for raw in line if isinstance(raw, str) and raw.strip()}
+        if len(labels) < 2:
+            continue
+        for order, (kind, index) in enumerate(indexes):
+            keys = {index[label].key for label in labels if label in index}
+            needed, one_of = _SIGNATURES[kind.kind]
+            if not needed <= keys or (one_of and not one_of & keys):
+                continue
+            candidate = (-len(keys), order, kind, r)
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+        if best is not None:
+            return best[2], best[3]
+    return None
+
+
 def open_table(grid: Grid, kind: SheetKind, project_keyed: bool) -> Table | None:
     """Locate the header; SG002 for a missing table header or a missing required column."""
     issues: list[Issue] = []
@@ -86,13 +130,45 @@ def open_table(grid: Grid, kind: SheetKind, project_keyed: bool) -> Table | None
     return Table(kind, grid, header_row, cols, extra, issues)
 
 
-def _is_total_row(line: list[Any]) -> bool:
+def _first_text(line: list[Any]) -> str | None:
+    """The first filled cell of a row, normalised, when it is text (else None)."""
     for raw in line:
         if not is_empty(raw):
-            if not isinstance(raw, str) or ("合" not in raw and "总" not in raw):
-                return False  # a number, date or text without 合/总 never reads as 合计/总计
+            return normalize_label(raw) if isinstance(raw, str) else None
+    return None
+
+
+def _is_total_row(line: list[Any], words: tuple[str, ...] = TOTAL_ROW_WORDS) -> bool:
+    """A row whose first filled cell is 合计/总计 (or, with words, 小计 …)."""
+    for raw in line:
+        if not is_empty(raw):
+            if not isinstance(raw, str) or not any(word[0] in raw for word in words):
+                return False  # a number, date or unrelated text never reads as a total
             text = normalize_label(raw)
-            return any(text.startswith(word) for word in TOTAL_ROW_WORDS)
+            return any(text.startswith(word) for word in words)
+    return False
+
+
+_NOTE_WORDS = ("编制人", "制表人", "填表人", "审核人", "经办人", "负责人签字", "备注", "说明", "注")
+
+
+def _is_note_row(line: list[Any], columns: dict[str, int], merged_get) -> bool:
+    """A budget row that is not a line: neither 支出类别 nor 金额 (a note such as 编制人：王某),
+    or only a note text such as 编制人：王某 where 支出类别 would be, and no 金额."""
+    category = merged_get(columns["category"]) if "category" in columns else None
+    amount = merged_get(columns["amount"]) if "amount" in columns else None
+    if not is_empty(amount):
+        return False
+    if is_empty(category):
+        return True
+    if not isinstance(category, str):
+        return False
+    text = category.replace("\u3000", " ").strip()
+    for word in _NOTE_WORDS:
+        if text.startswith(word):
+            rest = text[len(word) :].lstrip()
+            if rest[:1] in ("：", ":") or not rest:
+                return True
     return False
 
 
@@ -209,11 +285,17 @@ def _keyed_columns(table: Table) -> list[tuple[str, int]]:
     return [(key, table.columns[key]) for key in by_key if key in table.columns]
 
 
-def _data_rows(table: Table, used: list[int], stop_at_blank: bool) -> list[int]:
-    """Rows below the header that hold a record: not empty in every used column, not a total."""
+def _data_rows(table: Table, used: list[int], budget_lines: bool) -> list[int]:
+    """Rows below the header that hold a record: not empty in every used column, not a total.
+
+    budget_lines (预算明细): read past blank rows up to the first 合计/总计 row (nothing after it
+    is a line; in a multi-project budget with a 项目编号 column each project may have its own
+    合计, so totals are only skipped there); 小计 rows and note rows are not lines.
+    """
     grid = table.grid
     sheet_rows = grid.rows
     merged = grid.merged
+    keyed = "project_id" in table.columns
     found: list[int] = []
     for r in range(table.header_row + 1, len(sheet_rows)):
         line = sheet_rows[r]
@@ -223,11 +305,21 @@ def _data_rows(table: Table, used: list[int], stop_at_blank: bool) -> list[int]:
             if v is not None and not (isinstance(v, str) and not v.strip()):
                 break
         else:  # every used column is empty
-            if stop_at_blank:
+            continue
+        if _is_total_row(line):
+            if budget_lines and not keyed:
                 break
             continue
-        if not _is_total_row(line):
-            found.append(r)
+        if budget_lines:
+            if _is_total_row(line, ("小计",)):
+                continue
+
+            def get(c: int, r: int = r, line: list[Any] = line, n: int = n) -> Any:
+                return grid.get(r, c) if merged else (line[c] if c < n else None)
+
+            if _is_note_row(line, table.columns, get):
+                continue
+        found.append(r)
     return found
 
 
@@ -326,7 +418,7 @@ def _parse_mixed(raws: list[Any], parse):
 
 
 def read_columns(
-    table: Table, stop_at_blank: bool, id_column: str | None = "project_id"
+    table: Table, budget_lines: bool = False, id_column: str | None = "project_id"
 ) -> Columns:
     """Every data row of the table, column by column (see `rows` for the row-by-row view)."""
     if table.header_row < 0:
@@ -334,7 +426,7 @@ def read_columns(
     grid = table.grid
     reader = Reader(grid, [])
     used = sorted(set(table.columns.values()) | set(table.extra.values()))
-    index = _data_rows(table, used, stop_at_blank)
+    index = _data_rows(table, used, budget_lines)
     lines = [grid.rows[r] for r in index]
     wide = bool(used) and all(len(line) > used[-1] for line in lines)
     # application fields: SG002 checks them per project; decisions: SG025 checks every cell
@@ -385,9 +477,13 @@ def read_columns(
     )
 
 
-def rows(table: Table, stop_at_blank: bool, id_column: str | None = "project_id") -> Iterator[Row]:
-    """Data rows below the header; SG002/SG003 issues go into table.issues as each row is reached."""
-    found = read_columns(table, stop_at_blank, id_column)
+def rows(
+    table: Table, budget_lines: bool = False, id_column: str | None = "project_id"
+) -> Iterator[Row]:
+    """Data rows below the header; SG002/SG003 issues go into table.issues as each row is reached.
+
+    budget_lines: the 预算明细 reading (see _data_rows)."""
+    found = read_columns(table, budget_lines, id_column)
     keys = list(found.values)
     columns = [found.values[key] for key in keys]
     extra_names = list(found.raw_extra)

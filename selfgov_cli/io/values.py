@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from selfgov_cli.io.numerals import looks_chinese, parse_chinese_amount
 from selfgov_cli.money import fen
 
 Parsed = tuple[Any, str | None]
@@ -89,7 +90,8 @@ def _number(raw: Any) -> Decimal | None:
 
 @_refuse_error_values
 def parse_amount(raw: Any) -> Parsed:
-    """Yuan to the fen: 50000, 50,000.00, ５００００, 5万, 5万元, 50000元, ¥50,000, a number."""
+    """Yuan to the fen: 50000, 50,000.00, ５００００, 5万, 5万元, 50000元, ¥50,000, a number, or
+    Chinese numerals, 大写 or 小写 (伍万元整, 人民币壹万贰仟叁佰元伍角, 一万二千元)."""
     if is_empty(raw):
         return None, None
     num = _number(raw)
@@ -97,14 +99,22 @@ def parse_amount(raw: Any) -> Parsed:
         return _to_fen(num, raw)
     if not isinstance(raw, str):
         return None, f"“{clean_text(raw)}”不是金额"
-    text = _SPACES.sub("", raw.translate(_FULLWIDTH))
-    text = text.lstrip("¥￥").removesuffix("元").removesuffix("人民币")
+    text = _SPACES.sub("", raw.translate(_FULLWIDTH)).removeprefix("人民币")
+    text = text.lstrip("¥￥").removesuffix("整").removesuffix("元")
     text = text.replace(",", "")
     if text.startswith(("-¥", "-￥")):
         text = "-" + text[2:]
     match = _AMOUNT.match(text)
     if not match:
-        return None, f"“{raw.strip()[:40]}”不是金额（应写成 50000、50,000.00 或 5万元）"
+        if looks_chinese(text):
+            words = parse_chinese_amount(raw.translate(_FULLWIDTH))
+            if words is not None:
+                return _to_fen(words, raw)
+            return None, (
+                f"“{raw.strip()[:40]}”不是金额（大写应写确切数目，如 伍万元整、壹万贰仟叁佰元伍角；"
+                "或改填数字 50000）"
+            )
+        return None, f"“{raw.strip()[:40]}”不是金额（应写成 50000、50,000.00、5万元 或 伍万元整）"
     try:
         value = Decimal(match["num"])
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits

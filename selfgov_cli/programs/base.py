@@ -99,6 +99,17 @@ class Setting:
             if err or amount is None or amount < 0:
                 raise bad
             return amount
+        if self.type == "patterns":
+            if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
+                raise bad
+            for pattern in raw:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ProgramError(
+                        f"{where} 中的设置 {self.name} 有一条写法不对：{pattern!r}（{exc}）"
+                    ) from exc
+            return tuple(raw)
         if self.type == "map":
             if isinstance(raw, dict) and all(
                 isinstance(v, int) and not isinstance(v, bool) for v in raw.values()
@@ -117,6 +128,7 @@ _TYPE_WORDS = {
     "date": "日期（如 2023-07-31）",
     "str": "文本",
     "list": "文本列表",
+    "patterns": '文本列表（每条是一个正则表达式，如 "社工.{0,8}补贴"）',
     "map": "名称到整数的表",
     "allowance": "金额，或 居民区 = 金额 的表",
 }
@@ -141,7 +153,10 @@ COMMON_SETTINGS = (
     Setting("trim_min_reviewers", "int", 5, "去掉最高最低分所需的最少评审人数", LOCAL_DEFAULT),
     Setting("min_score", "number", Decimal(60), "入围最低分，低于此分标记 below_line"),
     Setting(
-        "group_weights", "map", {}, "评审组权重（百分比），如 {专家 = 70, 居民 = 30}；为空则不分组"
+        "group_weights",
+        "map",
+        {},
+        '评审组权重（百分比），如 {"专家" = 70, "居民" = 30}；为空则不分组',
     ),
     Setting("publicity_days", "int", 5, "公示期（工作日）"),
     Setting("pool", "amount", None, "资金池总额；为空则不划资金线"),

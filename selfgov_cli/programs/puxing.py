@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -23,6 +25,14 @@ from selfgov_cli.programs.checks import (
 from selfgov_cli.rules.engine import Context, Hit, rule
 
 ID = "puxing-2023"
+# 四.4(4) 不得在经费中列支居委会办公费、招待费以及社工补贴、奖金、加班等费用. Matched on the text
+# without spaces or punctuation; a gap of up to 8 characters (居委会日常办公费, 社工年终奖金).
+FORBIDDEN_PATTERNS = (
+    "居委会?.{0,8}办公费",
+    "招待",
+    "社工.{0,8}(补贴|补助|奖金|奖励|加班)",
+    "加班费",
+)
 
 
 class PuxingPolicy(Policy):
@@ -134,10 +144,10 @@ PROGRAM = Program(
             "培育新团队（1+N+X）的创新项目加分（三.3 未给数值）",
         ),
         Setting(
-            "forbidden_keywords",
-            "list",
-            ("居委会办公费", "招待费", "社工补贴", "社工奖金", "加班费"),
-            "不得列支的费用：预算明细或台账摘要含这些词即为错误",
+            "forbidden_patterns",
+            "patterns",
+            FORBIDDEN_PATTERNS,
+            "不得列支的费用（正则表达式）：预算明细或台账摘要与其中一条相符即为错误",
             "浦兴 四.4(4)",
         ),
         Setting(
@@ -349,22 +359,40 @@ def award_cap(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def forbidden_expense(ctx: Context) -> Iterator[Hit]:
-    """预算明细或台账摘要含不得列支的费用关键词（设置 forbidden_keywords：居委会办公费、招待费、社工补贴、社工奖金、加班费）。"""
-    words = ctx.setting("forbidden_keywords")
+    """预算明细或台账摘要是不得列支的费用（设置 forbidden_patterns，正则表达式：居委会…办公费、招待、
+    社工…补贴/补助/奖金/奖励/加班、加班费），比较时不计空格和标点。"""
+    patterns = compiled(tuple(ctx.setting("forbidden_patterns")))
     for records, key, what in (
         (ctx.data.budget, "item", "预算明细"),
         (ctx.data.ledger, "description", "台账摘要"),
     ):
         for record in records:
-            hit = found_words(getattr(record, key), words)
+            hit = forbidden_hit(getattr(record, key), patterns)
             if hit:
                 yield (
                     record.cell(key),
                     record.project_id,
                     (
-                        f"{what}含{quoted(hit)}：自治金不得列支居委会办公费、招待费以及社工补贴、奖金、加班等费用，请删除"
+                        f"{what}含“{hit}”：自治金不得列支居委会办公费、招待费以及社工补贴、奖金、加班等费用，请删除"
                     ),
                 )
+
+
+@functools.lru_cache(maxsize=32)
+def compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def forbidden_hit(text: str, patterns: tuple[re.Pattern, ...]) -> str | None:
+    """The first forbidden phrase in text (spaces and punctuation aside), or None."""
+    key = text_key(text)
+    if not key:
+        return None
+    for pattern in patterns:
+        found = pattern.search(key)
+        if found:
+            return found.group(0)
+    return None
 
 
 @rule(

@@ -1,4 +1,4 @@
-"""The common rules SG001–SG016 and SG025 (shared/spec/rules.md), for every program."""
+"""The common rules SG001–SG016 and SG023–SG025 (shared/spec/rules.md), for every program."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from selfgov_cli import decisions
 from selfgov_cli.io.schema import APPLICATION, EXPENSE_NAMES, ROLES
+from selfgov_cli.model import ledger_order
 from selfgov_cli.money import fmt_yuan
 from selfgov_cli.rules.engine import Context, Hit, rule, rules_for
 
@@ -87,7 +88,9 @@ def unparseable(ctx: Context) -> Iterator[Hit]:
     "为重复的项目改用新的项目编号，或删除重复的申报",
 )
 def duplicate_ids(ctx: Context) -> Iterator[Hit]:
-    """The same 项目编号 appears in two applications."""
+    """The same 项目编号 appears in two applications: the first in folder order stands; the later
+    one is flagged here, and nothing of it (budget lines, members, form values) is merged into
+    the first (Dataset.assemble sets its budget and members aside)."""
     first: dict[str, object] = {}
     for project in ctx.data.projects:
         pid = project.project_id
@@ -99,7 +102,8 @@ def duplicate_ids(ctx: Context) -> Iterator[Hit]:
                 project.cell("project_id"),
                 pid,
                 (
-                    f"项目编号 {pid} 与 {seen.file} “{seen.sheet}” {seen.cell or ''} 的申报重复：请改用新的编号或删除重复申报"
+                    f"项目编号 {pid} 与 {seen.file} “{seen.sheet}” {seen.cell or ''} 的申报重复：以先出现的"
+                    "申报为准，这份申报（连同它的预算和成员）不计入；请改用新的编号或删除重复申报"
                 ),
             )
         else:
@@ -235,31 +239,94 @@ def non_positive(ctx: Context) -> Iterator[Hit]:
                 )
 
 
+# 发票号 cells that say "no invoice": never a number, never a duplicate (SG016 where it applies)
+INVOICE_PLACEHOLDERS = frozenset(
+    ("无", "暂无", "空", "/", "-", "—", "——", "--", "N/A", "NA", "无发票", "／", "－", "N／A")
+)
+
+
+def invoice_key(text: str) -> str:
+    """The 发票号 as compared: no spaces, upper case; "" for an empty cell or a placeholder."""
+    key = "".join(text.split()).upper()
+    return "" if key in INVOICE_PLACEHOLDERS else key
+
+
 @rule(
     "SG010",
     "error",
     COMMON,
     "同一发票号出现在多条台账记录中（可能重复报销）",
-    "核对发票，删除重复的报销记录",
+    "核对发票，删除重复的报销记录；一张发票由两个项目报销的，在“人工认定”表中记录发票归属",
 )
 def duplicate_invoices(ctx: Context) -> Iterator[Hit]:
-    """The same 发票号 is on more than one ledger row, anywhere in the folder."""
-    first: dict[str, object] = {}
+    """The same 发票号 is on more than one ledger row, anywhere in the folder. Within one project
+    the first row (by 日期, then folder order) counts and the later ones are flagged. Across
+    projects every row is flagged, none counts, until the invoice's owner is known
+    (ctx.invoice_owners, from a 发票归属 decision): then the owner's first row counts. Placeholders
+    (无, 暂无, 空, /, -, —, N/A) are no invoice number."""
+    groups: dict[str, list] = {}
     for expense in ctx.data.ledger:
-        key = expense.invoice_no.strip().upper()
-        if not key:
+        key = invoice_key(expense.invoice_no)
+        if key:
+            groups.setdefault(key, []).append(expense)
+    owners = {invoice_key(no): pid for no, pid in ctx.invoice_owners.items()}
+    for key, expenses in groups.items():
+        if len(expenses) < 2:
             continue
-        if key in first:
-            seen = first[key].loc
+        expenses.sort(key=ledger_order)
+        projects = list(dict.fromkeys(e.project_id or "" for e in expenses))
+        if len(projects) == 1 or key in owners:
+            yield from _repeated_in_project(expenses, owners.get(key))
+        else:
+            yield from _shared_by_projects(expenses, projects)
+
+
+def _where(expense) -> str:
+    loc = expense.loc
+    return f"{loc.file} “{loc.sheet}” 第 {loc.row} 行"
+
+
+def _repeated_in_project(expenses: list, owner: str | None) -> Iterator[Hit]:
+    """One project (or the owner named by a decision): its first row counts, the rest are flagged."""
+    first: dict[str, object] = {}
+    for expense in expenses:
+        pid = expense.project_id or ""
+        if owner is not None and pid != owner:
             yield (
                 expense.cell("invoice_no"),
                 expense.project_id,
-                (
-                    f"发票号 {expense.invoice_no} 已在 {seen.file} “{seen.sheet}” 第 {seen.row} 行报销过：可能重复报销，请核对"
-                ),
+                f"发票号 {expense.invoice_no} 已认定归属项目 {owner}：本项目不能用这张发票报销，"
+                "这笔不计入",
             )
-        else:
-            first[key] = expense
+            continue
+        seen = first.setdefault(pid, expense)
+        if seen is expense and owner is not None and len({e.project_id for e in expenses}) > 1:
+            # the owner's row: reported so the decision shows on it (the pipeline makes it info)
+            yield (
+                expense.cell("invoice_no"),
+                expense.project_id,
+                f"发票号 {expense.invoice_no} 也出现在其他项目的台账中，已认定归属本项目：这笔计入",
+            )
+        elif seen is not expense:
+            yield (
+                expense.cell("invoice_no"),
+                expense.project_id,
+                f"发票号 {expense.invoice_no} 已在 {_where(seen)}报销过：可能重复报销，这笔不计入，请核对",
+            )
+
+
+def _shared_by_projects(expenses: list, projects: list[str]) -> Iterator[Hit]:
+    """Several projects: every row is flagged and none counts until the owner is decided."""
+    names = "、".join(pid or "（无编号）" for pid in projects)
+    for expense in expenses:
+        others = [_where(e) for e in expenses if e is not expense]
+        shown = "；".join(others[:3]) + (f" 等 {len(others)} 处" if len(others) > 3 else "")
+        yield (
+            expense.cell("invoice_no"),
+            expense.project_id,
+            f"发票号 {expense.invoice_no} 出现在多个项目（{names}）的台账中（另见 {shown}）："
+            "一张发票只能由一个项目报销，归属认定前这几笔都不计入；请核对，并在“人工认定”表中记录发票归属",
+        )
 
 
 @rule("SG011", "error", COMMON, "支出日期不在项目执行期内", "核对支出日期；执行期外的支出不能报销")
@@ -367,12 +434,18 @@ def reversed_period(ctx: Context) -> Iterator[Hit]:
 def missing_invoice(ctx: Context) -> Iterator[Hit]:
     """A work or org_service expense has no 发票号."""
     for expense in ctx.data.ledger:
-        if expense.category in ("work", "org_service") and not expense.invoice_no.strip():
+        if expense.category in ("work", "org_service") and not invoice_key(expense.invoice_no):
             where = expense.cell("invoice_no") if "invoice_no" in expense.cells else expense.loc
             yield (
                 where,
                 expense.project_id,
-                f"“{EXPENSE_NAMES[expense.category]}”支出没有发票号：请补填发票号",
+                f"“{EXPENSE_NAMES[expense.category]}”支出没有发票号"
+                + (
+                    f"（填的是“{expense.invoice_no.strip()}”）"
+                    if expense.invoice_no.strip()
+                    else ""
+                )
+                + "：请补填发票号",
             )
 
 
@@ -391,3 +464,29 @@ def bad_decision(ctx: Context) -> Iterator[Hit]:
     rule_ids = {item.id for item in rules_for(ctx.program)}
     _, problems = decisions.parse(ctx.data, rule_ids)
     yield from problems
+
+
+@rule(
+    "SG023",
+    "error",
+    COMMON,
+    "同一张表上小写金额（数字）与大写金额不一致",
+    "核对金额，把数字和大写改成同一个数",
+)
+def words_disagree(ctx: Context) -> Iterator[Hit]:
+    """An amount given in figures and in 大写 on the same form disagree (e.g. 申请金额 and
+    申请金额（大写））: which one was meant cannot be known, so the form must be corrected."""
+    yield from _issues(ctx, "SG023")
+
+
+@rule(
+    "SG024",
+    "info",
+    COMMON,
+    "名称不标准的工作表按表头识别为某种表读取",
+    "把工作表改为标准名称（如 经费台账），以免漏读",
+)
+def read_by_header(ctx: Context) -> Iterator[Hit]:
+    """A sheet with an unknown name (Sheet1, a misspelt 经费台帐) was read as a known kind
+    because its header row holds that kind's required columns."""
+    yield from _issues(ctx, "SG024")

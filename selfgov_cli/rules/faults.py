@@ -74,7 +74,7 @@ def _duplicate_places(ctx: Context) -> dict[str, set[tuple[str | None, str | Non
     """(file, sheet) of each later application that repeats a 项目编号, unless the standing one is
     there too (a 项目汇总 sheet with two rows)."""
     out: dict[str, set[tuple[str | None, str | None]]] = {}
-    for project in ctx.data.projects:
+    for project in (*ctx.data.projects, *getattr(ctx.data, "duplicates", ())):
         pid = project.project_id
         standing = ctx.projects.get(pid or "")
         if standing is None or standing is project:

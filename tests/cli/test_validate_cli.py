@@ -56,7 +56,7 @@ def test_clean_folder_exits_0_and_json_has_the_spec_shape(tmp_path):
 
 
 def test_error_findings_exit_1_with_located_json(tmp_path):
-    _form(tmp_path / "a.xlsx", 申请金额="一万")
+    _form(tmp_path / "a.xlsx", 申请金额="一万多")
     result = _run("validate", tmp_path, "-f", "json", "--as-of", "2023-12-31")
     assert result.exit_code == 1
     findings = json.loads(result.stdout)["findings"]
@@ -74,7 +74,7 @@ def test_error_findings_exit_1_with_located_json(tmp_path):
             "fix": findings[0]["fix"],
         }
     ]
-    assert "一万" in findings[0]["message"]
+    assert "一万多" in findings[0]["message"]
 
 
 def test_warnings_exit_0_unless_strict(tmp_path):
@@ -86,7 +86,7 @@ def test_warnings_exit_0_unless_strict(tmp_path):
 
 
 def test_table_output_names_file_cell_rule_and_fix(tmp_path):
-    _form(tmp_path / "a.xlsx", 申请金额="一万")
+    _form(tmp_path / "a.xlsx", 申请金额="一万多")
     result = _run("validate", tmp_path, "--as-of", "2023-12-31")
     assert result.exit_code == 1
     for text in ("a.xlsx", "PX-1", "申报表 B9", "SG003", "错误 1 个"):
@@ -118,7 +118,7 @@ def test_sgov_toml_names_the_program(tmp_path):
 
 
 def test_inputs_are_never_written_and_no_traceback(tmp_path):
-    _form(tmp_path / "a.xlsx", 申请金额="一万")
+    _form(tmp_path / "a.xlsx", 申请金额="一万多")
     (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04garbage")
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
     proc = subprocess.run(

@@ -94,7 +94,7 @@ def test_a_label_is_never_taken_as_a_value(tmp_path):
 def test_bad_values_are_located_sg003(tmp_path):
     _book(
         tmp_path / "a.xlsx",
-        {"申报表": [("项目编号", "PX-1"), ("申请金额", "五万"), ("开始日期", "2023-02-30")]},
+        {"申报表": [("项目编号", "PX-1"), ("申请金额", "五万多"), ("开始日期", "2023-02-30")]},
     )
     data = load_folder(tmp_path)
     assert _issues(data) == [
@@ -259,7 +259,7 @@ def test_budget_problems_in_a_form_workbook_name_its_project(tmp_path):
         tmp_path / "a.xlsx",
         {
             "申报表": [("项目编号", "PX-7")],
-            "预算明细": [("支出类别", "明细", "金额"), ("管理费", "杂项", "一百")],
+            "预算明细": [("支出类别", "明细", "金额"), ("管理费", "杂项", "一百多")],
         },
     )
     assert _issues(load_folder(tmp_path)) == [("SG003", "a.xlsx", "预算明细", "C2", "PX-7")]

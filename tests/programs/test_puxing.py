@@ -214,6 +214,37 @@ def test_px009_forbidden_expenses_in_budget_and_ledger(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("desc", "fires"),
+    [
+        ("社工加班补助", True),
+        ("社工年终奖金", True),
+        ("居委会日常办公费", True),
+        ("居委办公费", True),
+        ("招待午餐", True),
+        ("志愿者加班费", True),
+        ("社工联络员交通补贴", True),
+        ("社工 奖励", True),
+        ("社区活动办公用品", False),  # 办公 without 居委会: fine
+        ("志愿者补贴", False),  # 补贴 without 社工: fine
+        ("社工站场地布置物资", False),  # 社工 without 补贴/补助/奖金/奖励/加班
+        ("居委会组织的活动 茶歇 办公用品", False),  # 办公用品 is no 办公费
+    ],
+)
+def test_px009_patterns_both_sides(tmp_path, desc, fires):
+    make(tmp_path, ledger=[row(desc=desc)])
+    expected = [("PX009", "PX-01", "a.xlsx", "经费台账", "D2")] if fires else []
+    assert px(tmp_path, "PX009") == expected
+
+
+def test_px009_patterns_are_a_setting(tmp_path):
+    make(tmp_path, ledger=[row(desc="聚餐"), row(desc="招待午餐", invoice="F2")])
+    write_config(tmp_path, "puxing-2023", settings={"forbidden_patterns": ["聚餐"]})
+    assert px(tmp_path, "PX009") == [("PX009", "PX-01", "a.xlsx", "经费台账", "D2")]
+    [message] = messages(tmp_path, P, "PX009")
+    assert message.startswith("台账摘要含“聚餐”：")
+
+
 def test_px010_award_paid_to_a_social_worker(tmp_path):
     make(
         tmp_path,

@@ -118,7 +118,11 @@ def test_sg003_sg009(tmp_path):
         tmp_path / "a.xlsx",
         FORM,
         BUDGET,
-        [expense(amount="一百"), expense(amount=0, invoice="F2"), expense(amount=-5, invoice="F3")],
+        [
+            expense(amount="一百多"),
+            expense(amount=0, invoice="F2"),
+            expense(amount=-5, invoice="F3"),
+        ],
     )
     assert sg(tmp_path, {"SG003", "SG009"}) == [
         ("SG003", "PX-1", "a.xlsx", "经费台账", "E2"),

@@ -1,0 +1,132 @@
+"""sgov.toml as clerks save it: UTF-8, BOM or GBK; full-width signs named by line; init's lines."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selfgov_cli.cli.app import app
+from selfgov_cli.config import ConfigError, load_config
+from selfgov_cli.programs import builtin, get_program
+from selfgov_cli.templates_init import init_folder
+from tests.helpers import write_book
+
+runner = CliRunner()
+TEXT = 'program = "xinjing-2021"\nneighborhoods = ["浦兴一居", "浦兴二居"]\noffice = "街道自治办"\n'
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        TEXT.encode("utf-8"),
+        b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
+        TEXT.encode("gbk"),  # Windows Notepad "ANSI"
+    ],
+    ids=["utf-8", "utf-8-bom", "gbk"],
+)
+def test_sgov_toml_in_utf8_bom_or_gbk(tmp_path, encoded):
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
+    (tmp_path / "sgov.toml").write_bytes(encoded)
+    config = load_config(tmp_path)
+    assert config.program.id == "xinjing-2021"
+    assert config.neighborhoods == ("浦兴一居", "浦兴二居")
+    assert config.office == "街道自治办"
+
+
+@pytest.mark.parametrize(
+    ("line", "sign"),
+    [
+        ("program = “puxing-2023”", "“"),
+        ('program ＝ "puxing-2023"', "＝"),
+        ('neighborhoods = ［"一居"］', "［"),
+    ],
+)
+def test_full_width_signs_are_a_chinese_error_naming_the_line(tmp_path, line, sign):
+    (tmp_path / "sgov.toml").write_text(f"# 配置\nyear = 2023\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    message = str(caught.value)
+    assert message.startswith("sgov.toml 第 3 行有全角（中文）符号")
+    assert f"“{sign}”改为" in message
+    assert "Invalid" not in message and "line 3" not in message
+
+
+def test_full_width_quotes_inside_a_string_are_fine(tmp_path):
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
+    (tmp_path / "sgov.toml").write_text('office = "“自治金”办公室"\n', encoding="utf-8")
+    assert load_config(tmp_path).office == "“自治金”办公室"
+
+
+def test_other_toml_mistakes_name_the_line_in_chinese(tmp_path):
+    (tmp_path / "sgov.toml").write_text("year = 2023\nprogram = puxing\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^sgov.toml 第 2 行格式有误：program = puxing"):
+        load_config(tmp_path)
+
+
+def test_cli_exit_2_with_the_line_on_stderr(tmp_path):
+    (tmp_path / "sgov.toml").write_text("program = “puxing-2023”\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "sgov.toml 第 1 行有全角（中文）符号" in result.output
+
+
+@pytest.mark.parametrize("program_id", sorted(builtin()))
+def test_every_commented_line_of_sgov_init_is_valid_when_uncommented(tmp_path, program_id):
+    init_folder(tmp_path, get_program(program_id))
+    path: Path = tmp_path / "sgov.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    commented = [i for i, line in enumerate(lines) if line.startswith("# ")]
+    assert len(commented) >= 10
+    names = set()
+    for i in commented:  # one at a time, exactly as a clerk does: delete the "# "
+        edited = [*lines]
+        edited[i] = lines[i][2:]
+        path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+        config = load_config(tmp_path)  # valid TOML, and a valid value for its key
+        names.add(lines[i][2:].split("=")[0].strip())
+        assert config.program.id == program_id
+    assert {"group_weights", "pool", "year", "neighborhoods"} <= names
+    path.write_text(  # and all at once
+        "\n".join(line[2:] if line.startswith("# ") else line for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path)
+    assert config.settings["group_weights"] == {"专家": 70, "居民": 30}
+
+
+# ---- the wrong folder, and the program assumed ---------------------------------------------
+
+
+def test_a_folder_with_no_spreadsheet_exits_2_saying_it_is_probably_the_wrong_folder(tmp_path):
+    (tmp_path / "说明.docx").write_bytes(b"not a spreadsheet")
+    (tmp_path / "sub").mkdir()
+    for command in ("validate", "disburse", "rank", "run"):
+        result = runner.invoke(app, [command, str(tmp_path)])
+        assert result.exit_code == 2, (command, result.output)
+        assert "中没有任何电子表格" in result.output and "给错了文件夹" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "sgov-output").exists()  # nothing written for a wrong folder
+
+
+def test_one_spreadsheet_deep_in_a_subfolder_is_enough(tmp_path):
+    write_book(tmp_path / "a" / "b" / "台账.xlsx", {"经费台账": [("日期", "项目编号")]})
+    assert load_config(tmp_path).program.id == "puxing-2023"
+
+
+def test_a_bad_sgov_toml_is_named_before_the_missing_spreadsheets(tmp_path):
+    (tmp_path / "sgov.toml").write_text("program = “puxing-2023”\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="第 1 行有全角"):
+        load_config(tmp_path)
+
+
+def test_without_sgov_toml_the_default_program_is_said_once_on_stderr(tmp_path):
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
+    result = runner.invoke(app, ["validate", str(tmp_path), "-f", "json"])
+    assert result.stdout.lstrip().startswith("{")  # JSON on stdout stays pure
+    assert "没有 sgov.toml" not in result.stdout
+    assert result.stderr.count("没有 sgov.toml，按默认项目计划") == 1
+    assert "puxing-2023" in result.stderr and "sgov init" in result.stderr
+    with_program = runner.invoke(app, ["validate", str(tmp_path), "-p", "xinjing-2021"])
+    assert "没有 sgov.toml" not in with_program.stderr
+    (tmp_path / "sgov.toml").write_text('program = "puxing-2023"\n', encoding="utf-8")
+    assert "没有 sgov.toml" not in runner.invoke(app, ["validate", str(tmp_path)]).stderr
