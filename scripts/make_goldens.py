@@ -34,6 +34,13 @@ AS_OF = {
     "chengdu-2023": "2023-12-31",
     "gonghexinlu-2023": "2023-12-31",
 }
+# The project each sample's `sgov explain` golden shows: one with tranches, ledger rows and a score.
+EXPLAIN = {
+    "puxing-2023": "PX-2023-016",
+    "xinjing-2021": "XJ-2021-002",
+    "chengdu-2023": "CD-2023-003",
+    "gonghexinlu-2023": "GH-2023-004",
+}
 VOLATILE = {"run.log"}  # wall-clock start time and durations: existence only
 
 
@@ -107,6 +114,11 @@ CASES: dict[str, Case] = {
     "init": ("init", lambda f, p, d, o: ["init", o, "--program", p], True),
     "programs": ("programs", lambda f, p, d, o: ["programs", p, "--format", "json"], False),
     "rules": ("rules", lambda f, p, d, o: ["rules", "--format", "json"], False),
+    "explain": (
+        "explain",
+        lambda f, p, d, o: ["explain", EXPLAIN[p], f, "--format", "json", "--as-of", d],
+        False,
+    ),
 }
 
 
