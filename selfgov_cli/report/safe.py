@@ -25,7 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.privacy import _PHONE_ID, MASK, scrub, scrub_value  # noqa: F401 - re-exported
+from selfgov_cli.privacy import MASK, scrub, scrub_data, scrub_value  # noqa: F401 - re-exported
 
 # Two-character (compound) surnames: 复姓. A name starting with one keeps both characters.
 COMPOUND_SURNAMES = frozenset(
