@@ -91,10 +91,13 @@ def run_batch(
 ) -> BatchResult:
     """Run everything into DIR/<as-of>/. ProgramError (bad set-up) or BatchError means exit 2."""
     from selfgov_cli.config import load_config
+    from selfgov_cli.report.safe import as_of_problem
 
     folder = Path(folder)
     config = load_config(folder, program)  # a missing folder or a bad sgov.toml stops here
     when = as_of or date.today()
+    if problem := as_of_problem(when):
+        raise BatchError(problem)
     out = Path(out_dir) if out_dir is not None else default_out_dir(folder)
     _check_out_dir(folder, out)
     try:
@@ -115,6 +118,13 @@ def run_batch(
             _swap(tmp, final)
             result.out_dir = final
             (out / FAILED_LOG).unlink(missing_ok=True)
+        except OSError as exc:  # disk full, file too large …: the previous output stays
+            from selfgov_cli.report.safe import os_error_text
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            problem = BatchError(f"写入输出时出错：{os_error_text(exc)}；上次的输出保持不变")
+            _write_failure(out, log, problem)
+            raise problem from exc
         except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             _write_failure(out, log, exc)
@@ -123,19 +133,13 @@ def run_batch(
 
 
 def _check_out_dir(folder: Path, out: Path) -> None:
-    """An output folder inside the program folder must be sgov-output (or hidden): never re-read."""
+    """The output folder may not be an input, the sgov.toml or inside the folder outside sgov-output."""
+    from selfgov_cli.report.safe import OutputRefused, check_output
+
     try:
-        rel = out.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return
-    if not rel.parts:
-        raise BatchError(
-            "输出文件夹不能是项目文件夹本身：请用 -o 另选文件夹，或省略 -o（默认 sgov-output）"
-        )
-    if rel.parts[0] != OUTPUT_DIR and not rel.parts[0].startswith("."):
-        raise BatchError(
-            f"输出文件夹 {out} 在项目文件夹里，下次运行会被当作输入读取：请放到 {OUTPUT_DIR} 下或项目文件夹之外"
-        )
+        check_output(folder, out)
+    except OutputRefused as exc:
+        raise BatchError(str(exc)) from exc
 
 
 def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> BatchResult:
@@ -414,9 +418,9 @@ class Outputs:
         return path
 
     def json(self, name: str, payload: Any) -> Path:
-        return self.text(
-            name, json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-        )
+        from selfgov_cli.report.safe import json_text
+
+        return self.text(name, json_text(payload))
 
     def record(self, paths) -> list[Path]:
         """Note files a report module wrote itself (paths inside root)."""
@@ -435,7 +439,12 @@ class RunLog:
         self.lines: list[str] = []
 
     def add(self, line: str) -> None:
-        self.lines.append(line)
+        """One line, always: a newline in a file name cannot forge a line (report.safe.log_text).
+
+        A traceback (several lines on purpose) is added line by line."""
+        from selfgov_cli.report.safe import log_text
+
+        self.lines.append(log_text(line))
 
     def timed(self, what: str) -> _Timer:
         return _Timer(self, what)
@@ -468,7 +477,8 @@ def _write_failure(out: Path, log: RunLog, exc: BaseException) -> None:
         log.add(f"未能完成：{exc}；上次的输出保持不变")
     else:
         log.add(f"未能完成（{type(exc).__name__}: {exc}）；上次的输出保持不变")
-        log.add("".join(traceback.format_exception(exc)).rstrip())
+        for line in "".join(traceback.format_exception(exc)).rstrip().splitlines():
+            log.add(line)
     try:
         atomic_write(out / FAILED_LOG, log.text())
     except OSError:

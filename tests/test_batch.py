@@ -358,9 +358,9 @@ def test_recover_puts_back_a_folder_swapped_out_by_an_interrupted_run(tmp_path):
 
 def test_an_output_folder_inside_the_program_folder_must_be_sgov_output(tmp_path):
     folder = make_folder(tmp_path / "prog")
-    with pytest.raises(BatchError, match="下次运行会被当作输入读取"):
+    with pytest.raises(BatchError, match="下次被当作输入读取"):
         run_batch(folder, folder / "输出", AS_OF)
-    with pytest.raises(BatchError, match="不能是项目文件夹本身"):
+    with pytest.raises(BatchError, match="是项目文件夹本身"):
         run_batch(folder, folder, AS_OF)
     assert (
         run_batch(folder, folder / "sgov-output" / "nightly", AS_OF).out_dir

@@ -17,6 +17,7 @@ from selfgov_cli.cli.common import (
     QuietOpt,
     WorkersOpt,
     check_choice,
+    check_output_or_fail,
     console,
     fail,
     load_or_fail,
@@ -53,6 +54,7 @@ def disburse(
     if fmt == "xlsx" and output is None:
         fail("--format xlsx 需要用 -o 指定输出文件，如 -o 拨付核算.xlsx")
     when = parse_as_of(as_of)
+    check_output_or_fail(folder, output)
     loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     if output is not None:
         _check_output(folder, output, loaded[1])
@@ -68,12 +70,9 @@ def disburse(
         if output is None:
             print_json(payload)
         else:
-            import json
+            from selfgov_cli.report.safe import atomic_write, json_text
 
-            from selfgov_cli.report.safe import atomic_write
-
-            text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-            _write(lambda: atomic_write(output, text), output)
+            _write(lambda: atomic_write(output, json_text(payload)), output)
     else:
         render_disbursement(console(quiet), payload, validation.errors)
     raise typer.Exit(EXIT_FINDINGS if validation.errors else EXIT_OK)
@@ -92,7 +91,9 @@ def _write(action, output: Path) -> None:
     try:
         action()
     except OSError as exc:
-        fail(f"无法写入 {output}：{exc.strerror or exc}")
+        from selfgov_cli.report.safe import os_error_text
+
+        fail(f"无法写入 {output}：{os_error_text(exc)}；原有文件保持不变")
 
 
 def _money(text: str | None) -> str:

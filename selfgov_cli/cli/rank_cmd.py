@@ -17,6 +17,7 @@ from selfgov_cli.cli.common import (
     QuietOpt,
     WorkersOpt,
     check_choice,
+    check_output_or_fail,
     console,
     fail,
     load_or_fail,
@@ -72,6 +73,7 @@ def rank(
         fail("-o 只用于 --format json 或 xlsx")
     amount = _pool(pool)
     when = parse_as_of(as_of)
+    check_output_or_fail(folder, output)
     loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     result = validate(folder, as_of=when, loaded=loaded)
     try:
@@ -92,7 +94,9 @@ def rank(
         try:
             write_ranking(data, target, when, result.config.program.name)
         except OSError as exc:
-            fail(f"无法写出 {target}：{exc.strerror or exc}")
+            from selfgov_cli.report.safe import os_error_text
+
+            fail(f"无法写出 {target}：{os_error_text(exc)}；原有文件保持不变")
         console(quiet).print(f"已写出 {target}（{len(data['ranking'])} 个项目）", markup=False)
     else:
         render_ranking(console(quiet), result, ranking, data)
@@ -111,14 +115,14 @@ def _pool(text: str | None):
 
 
 def _write_json(data: dict[str, Any], path: Path) -> None:
-    import json
-
-    from selfgov_cli.report.safe import atomic_write
+    from selfgov_cli.report.safe import atomic_write, json_text
 
     try:
-        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        atomic_write(path, json_text(data))
     except OSError as exc:
-        fail(f"无法写出 {path}：{exc.strerror or exc}")
+        from selfgov_cli.report.safe import os_error_text
+
+        fail(f"无法写出 {path}：{os_error_text(exc)}；原有文件保持不变")
 
 
 def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from selfgov_cli.cli.common import (
     QuietOpt,
     WorkersOpt,
     check_choice,
+    check_output_or_fail,
     console,
     fail,
     load_or_fail,
@@ -69,6 +70,7 @@ def report(
     if templates is not None and not templates.is_dir():
         fail(f"--templates 指定的文件夹不存在：{templates}")
     when = parse_as_of(as_of)
+    check_output_or_fail(folder, out)
     loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     out_dir = out if out is not None else folder / DEFAULT_OUT
     result = validate(folder, as_of=when, loaded=loaded)
@@ -77,7 +79,9 @@ def report(
     except (ReportError, RankError) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"无法写入输出文件夹 {out_dir}：{exc.strerror or exc}")
+        from selfgov_cli.report.safe import os_error_text
+
+        fail(f"无法写入输出文件夹 {out_dir}：{os_error_text(exc)}")
     screen = console(quiet)
     if not written:
         screen.print(

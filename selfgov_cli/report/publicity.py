@@ -19,6 +19,7 @@ from selfgov_cli.report.common import (
     working_days,
     year_of,
 )
+from selfgov_cli.privacy import Public
 from selfgov_cli.report.safe import atomic_write, mask_name
 
 FILE_STEM = "公示名单"
@@ -64,7 +65,7 @@ def publicity_data(validation, ranking: dict | None, as_of: date) -> dict[str, A
     return {
         "title": title,
         "office": office,
-        "office_phone": config.office_phone.strip(),
+        "office_phone": Public(config.office_phone.strip()),
         "office_address": config.office_address.strip(),
         "program": {"id": program.id, "name": program.name, "document": program.document},
         "year": year,
@@ -90,7 +91,7 @@ def _objection(office: str, phone: str, address: str) -> str:
         parts.append(f"联系电话：{phone}")
     if address:
         parts.append(f"地址：{address}")
-    return "，".join(parts) + "。"
+    return Public("，".join(parts) + "。")  # the office's own number stays readable
 
 
 def render_publicity(

@@ -168,6 +168,82 @@ def _has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+class OutputRefused(ValueError):
+    """An output path that would write over an input; the message is for the clerk (exit 2)."""
+
+
+def check_output(folder: Path | str, output: Path | str, what: str = "-o") -> None:
+    """Refuse an output path (file or folder) that is an input workbook, the sgov.toml, or any
+    place inside the program folder outside ``sgov-output/``. Call before anything is written."""
+    from selfgov_cli.io.loader import OUTPUT_DIR, discover
+
+    root = Path(os.path.realpath(folder))
+    target = Path(os.path.realpath(output))
+    if target == root / "sgov.toml":
+        raise OutputRefused(f"{what} {output} 是项目的设置文件 sgov.toml，不能覆盖：请换一个位置")
+    try:
+        inputs = {Path(os.path.realpath(root / rel)) for rel in discover(root)}
+    except OSError:
+        inputs = set()
+    if target in inputs:
+        raise OutputRefused(f"{what} {output} 是项目文件夹中的输入文件，不能覆盖：请换一个文件名")
+    try:
+        rel = target.relative_to(root)
+    except ValueError:
+        return
+    if not rel.parts:
+        raise OutputRefused(
+            f"{what} {output} 是项目文件夹本身，不能写入：请省略 {what}（默认写到 {OUTPUT_DIR}）或另选位置"
+        )
+    if rel.parts[0] != OUTPUT_DIR:
+        raise OutputRefused(
+            f"{what} {output} 在项目文件夹里、{OUTPUT_DIR} 之外，可能覆盖文件或下次被当作输入读取："
+            f"请写到 {OUTPUT_DIR} 下或项目文件夹之外"
+        )
+
+
+AS_OF_FIRST, AS_OF_LAST = date(1990, 1, 1), date(2099, 12, 31)
+
+
+def as_of_problem(day: date) -> str:
+    """Why a calculation date cannot be used ('' when it can): outside 1990–2099.
+
+    Dates are written into xlsx files (zip entry times end in 2107) and dated folders; a date far
+    out (``9999-12-31``) would overflow date arithmetic before anything useful could be said."""
+    if AS_OF_FIRST <= day <= AS_OF_LAST:
+        return ""
+    return (
+        f"计算日期 {day.isoformat()} 超出可用范围（{AS_OF_FIRST.isoformat()} 至 "
+        f"{AS_OF_LAST.isoformat()}）；请检查 --as-of"
+    )
+
+
+_OS_ERRORS = {
+    "ENOSPC": "磁盘空间已满",
+    "EDQUOT": "磁盘配额已用完",
+    "EFBIG": "文件超过了文件系统允许的大小",
+    "EROFS": "磁盘是只读的",
+    "EACCES": "没有写入权限",
+    "EPERM": "没有写入权限",
+    "ENAMETOOLONG": "文件名太长",
+    "ENOENT": "文件夹不存在",
+    "EIO": "磁盘读写出错",
+    "EMFILE": "打开的文件太多",
+    "ENOTDIR": "路径中有一段不是文件夹",
+    "EISDIR": "这是一个文件夹，不是文件",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A clerk's words for a failed read or write (disk full, file too large …), in Chinese."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    words = _OS_ERRORS.get(name) or f"系统错误 {name or exc.errno}"
+    where = f"（{exc.filename}）" if exc.filename else ""
+    return f"{words}{where}"
+
+
 def atomic_write(path: Path | str, data: bytes | str) -> Path:
     """Write the whole file or nothing: a temporary file in the same folder, then ``os.replace``."""
     path = Path(path)
