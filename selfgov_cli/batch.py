@@ -546,6 +546,7 @@ class LockInfo:
     pid: int
     host: str
     started: datetime | None
+    proc_start: str = ""  # the process's start time as the system knows it (Linux: /proc)
 
     def describe(self) -> str:
         when = self.started.isoformat(timespec="seconds") if self.started else "时间不明"
@@ -584,41 +585,54 @@ class RunLock:
         raise LockHeld(f"无法取得 {self.path} 的锁：请稍后再运行")
 
     def _create(self) -> bool:
+        """Write the lock whole into a temporary file, then link it into place (fails if one
+        exists): a lock is never seen empty or half-written, so an empty one is always stale."""
         self._mine = json.dumps(
             {
                 "pid": os.getpid(),
                 "host": socket.gethostname(),
                 "started": datetime.now().isoformat(timespec="seconds"),
+                "proc_start": process_start(os.getpid()),
                 "token": secrets.token_hex(8),
             },
             ensure_ascii=False,
         )
+        tmp = self.path.with_name(f"{self.path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
         try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            return False
+            tmp.write_text(self._mine, encoding="utf-8")
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                return False
+            except OSError:  # a file system without hard links: exclusive create instead
+                try:
+                    fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                except FileExistsError:
+                    return False
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(self._mine)
         except OSError as exc:
             raise BatchError(
                 f"无法在 {self.path.parent} 建立锁文件：{exc.strerror or exc}"
             ) from exc
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(self._mine)
+        finally:
+            tmp.unlink(missing_ok=True)
         return True
 
     def _stale(self, info: LockInfo | None) -> str:
         """Why the lock is stale ('' when it is held by a live run)."""
-        if (
-            info is None
-        ):  # empty or garbled: a run that died while writing it, unless it is brand new
-            try:
-                age = time.time() - self.path.stat().st_mtime
-            except OSError:
+        if info is None:  # locks are written whole (_create): empty or garbled is stale
+            if not self.path.exists():
                 return "锁文件已不存在"
-            return "锁文件内容无法识别" if age > 60 else ""
+            return "锁文件为空或已损坏，视为过期"
         if info.started is not None and datetime.now() - info.started > self.stale_after:
             return f"已超过 {self.stale_after.total_seconds() / 3600:g} 小时"
-        if info.host == socket.gethostname() and not pid_alive(info.pid):
-            return "该进程已不在运行"
+        if info.host == socket.gethostname():
+            if not pid_alive(info.pid):
+                return "该进程已不在运行"
+            now = process_start(info.pid)
+            if info.proc_start and now and now != info.proc_start:
+                return f"进程号 {info.pid} 已被另一个程序重用"
         return ""
 
     def _break(self, info: LockInfo | None) -> bool:
@@ -652,9 +666,19 @@ def read_lock(path: Path) -> LockInfo | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         started = datetime.fromisoformat(raw["started"]) if raw.get("started") else None
-        return LockInfo(int(raw["pid"]), str(raw["host"]), started)
-    except (OSError, ValueError, KeyError, TypeError):
+        return LockInfo(int(raw["pid"]), str(raw["host"]), started, str(raw.get("proc_start") or ""))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def process_start(pid: int) -> str:
+    """When a process started, as the kernel counts it ('' where unknown): with the PID it names
+    one process for good, so a PID reused by another program is told apart (Linux /proc)."""
+    try:
+        data = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return data.rsplit(")", 1)[1].split()[19]  # field 22, starttime, after the command name
+    except (OSError, IndexError):
+        return ""
 
 
 def pid_alive(pid: int) -> bool:
