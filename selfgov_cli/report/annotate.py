@@ -31,7 +31,7 @@ from selfgov_cli.report.safe import put, save_workbook, scrub
 ANNOTATED_DIR = "annotated"
 MAX_MERGED_CELLS = 1_000_000  # merged area (all sheets) above which openpyxl is not used
 MAX_COPY_CELLS = 2_000_000  # cells above which no annotated copy is written
-_NAME_BYTES = 240  # a file name longer than this (UTF-8) is shortened
+_NAME_BYTES = 250  # a file name longer than this (UTF-8) is shortened (most disks: 255)
 LIST_SHEET = "问题清单"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
