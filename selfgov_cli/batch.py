@@ -666,7 +666,9 @@ def read_lock(path: Path) -> LockInfo | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         started = datetime.fromisoformat(raw["started"]) if raw.get("started") else None
-        return LockInfo(int(raw["pid"]), str(raw["host"]), started, str(raw.get("proc_start") or ""))
+        return LockInfo(
+            int(raw["pid"]), str(raw["host"]), started, str(raw.get("proc_start") or "")
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

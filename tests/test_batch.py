@@ -281,7 +281,7 @@ def test_a_lock_from_another_computer_is_only_stale_by_age(tmp_path):
         RunLock(out / ".sgov.lock").acquire()
 
 
-@pytest.mark.parametrize("content", ["", "{\"pid\": ", "\x00\x00garbage"])
+@pytest.mark.parametrize("content", ["", '{"pid": ', "\x00\x00garbage"])
 def test_an_empty_or_garbled_lock_is_stale_at_once(tmp_path, content):
     """Locks are written whole (temporary file + link), so an empty or corrupt one is stale."""
     folder = make_folder(tmp_path / "prog")

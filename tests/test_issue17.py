@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
-import subprocess
 import sys
 import zipfile
 from datetime import date

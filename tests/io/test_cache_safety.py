@@ -33,7 +33,20 @@ def _ledger_folder(root: Path, amount=22000) -> Path:
         root / "经费台账.xlsx",
         "经费台账",
         LEDGER_HEADER,
-        [(date(2023, 5, 2), "P1", "工作经费", "物资", amount, "03100190", "某店", "商户", "是", "")],
+        [
+            (
+                date(2023, 5, 2),
+                "P1",
+                "工作经费",
+                "物资",
+                amount,
+                "03100190",
+                "某店",
+                "商户",
+                "是",
+                "",
+            )
+        ],
     )
     return root
 
@@ -144,7 +157,9 @@ def test_fifo_named_like_a_workbook_is_sg001_not_a_hang(tmp_path, cache_dir, cac
     os.mkfifo(folder / "pipe.xlsx")
     data = _run_with_timeout(lambda: load_folder(folder, workers=1, cache=cache))
     sg001 = [(i.loc.file, i.message) for i in data.issues if i.rule == "SG001"]
-    assert sg001 == [("pipe.xlsx", "无法读取：不是普通文件（可能是文件夹、管道、设备或套接字），已跳过")]
+    assert sg001 == [
+        ("pipe.xlsx", "无法读取：不是普通文件（可能是文件夹、管道、设备或套接字），已跳过")
+    ]
     assert _amounts(data) == [Decimal("22000")]
 
 
