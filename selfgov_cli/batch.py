@@ -37,7 +37,7 @@ from selfgov_cli.report import render_annotated, render_publicity, render_summar
 from selfgov_cli.report.disburse_xlsx import write_disbursement
 from selfgov_cli.report.env import ReportError
 from selfgov_cli.report.rank_xlsx import write_ranking
-from selfgov_cli.report.safe import atomic_write
+from selfgov_cli.report.safe import as_of_problem, atomic_write
 from selfgov_cli.version import __version__
 
 LOCK_NAME = ".sgov.lock"
@@ -99,6 +99,8 @@ def run_batch(
     folder = Path(folder)
     config = load_config(folder, program)  # a missing folder or a bad sgov.toml stops here
     when = as_of or date.today()
+    if problem := as_of_problem(when):
+        raise BatchError(problem)
     out = Path(out_dir) if out_dir is not None else default_out_dir(folder)
     _check_out_dir(folder, out)
     try:
@@ -119,6 +121,13 @@ def run_batch(
             _swap(tmp, final)
             result.out_dir = final
             (out / FAILED_LOG).unlink(missing_ok=True)
+        except OSError as exc:  # disk full, file too large …: the previous output stays
+            from selfgov_cli.report.safe import os_error_text
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            problem = BatchError(f"写入输出时出错：{os_error_text(exc)}；上次的输出保持不变")
+            _write_failure(out, log, problem)
+            raise problem from exc
         except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             _write_failure(out, log, exc)
@@ -127,19 +136,13 @@ def run_batch(
 
 
 def _check_out_dir(folder: Path, out: Path) -> None:
-    """An output folder inside the program folder must be sgov-output (or hidden): never re-read."""
+    """The output folder may not be an input, the sgov.toml or inside the folder outside sgov-output."""
+    from selfgov_cli.report.safe import OutputRefused, check_output
+
     try:
-        rel = out.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return
-    if not rel.parts:
-        raise BatchError(
-            "输出文件夹不能是项目文件夹本身：请用 -o 另选文件夹，或省略 -o（默认 sgov-output）"
-        )
-    if rel.parts[0] != OUTPUT_DIR and not rel.parts[0].startswith("."):
-        raise BatchError(
-            f"输出文件夹 {out} 在项目文件夹里，下次运行会被当作输入读取：请放到 {OUTPUT_DIR} 下或项目文件夹之外"
-        )
+        check_output(folder, out)
+    except OutputRefused as exc:
+        raise BatchError(str(exc)) from exc
 
 
 def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> BatchResult:
@@ -317,9 +320,9 @@ class Outputs:
         return path
 
     def json(self, name: str, payload: Any) -> Path:
-        return self.text(
-            name, json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-        )
+        from selfgov_cli.report.safe import json_text
+
+        return self.text(name, json_text(payload))
 
     def record(self, paths) -> list[Path]:
         """Note files a report module wrote itself (paths inside root)."""
@@ -338,7 +341,12 @@ class RunLog:
         self.lines: list[str] = []
 
     def add(self, line: str) -> None:
-        self.lines.append(line)
+        """One line, always: a newline in a file name cannot forge a line (report.safe.log_text).
+
+        A traceback (several lines on purpose) is added line by line."""
+        from selfgov_cli.report.safe import log_text
+
+        self.lines.append(log_text(line))
 
     def timed(self, what: str) -> _Timer:
         return _Timer(self, what)
@@ -368,7 +376,8 @@ def _write_failure(out: Path, log: RunLog, exc: BaseException) -> None:
         log.add(f"未能完成：{exc}；上次的输出保持不变")
     else:
         log.add(f"未能完成（{type(exc).__name__}: {exc}）；上次的输出保持不变")
-        log.add("".join(traceback.format_exception(exc)).rstrip())
+        for line in "".join(traceback.format_exception(exc)).rstrip().splitlines():
+            log.add(line)
     try:
         atomic_write(out / FAILED_LOG, log.text())
     except OSError:
@@ -436,6 +445,7 @@ class LockInfo:
     pid: int
     host: str
     started: datetime | None
+    proc_start: str = ""  # the process's start time as the system knows it (Linux: /proc)
 
     def describe(self) -> str:
         when = self.started.isoformat(timespec="seconds") if self.started else "时间不明"
@@ -474,41 +484,54 @@ class RunLock:
         raise LockHeld(f"无法取得 {self.path} 的锁：请稍后再运行")
 
     def _create(self) -> bool:
+        """Write the lock whole into a temporary file, then link it into place (fails if one
+        exists): a lock is never seen empty or half-written, so an empty one is always stale."""
         self._mine = json.dumps(
             {
                 "pid": os.getpid(),
                 "host": socket.gethostname(),
                 "started": datetime.now().isoformat(timespec="seconds"),
+                "proc_start": process_start(os.getpid()),
                 "token": secrets.token_hex(8),
             },
             ensure_ascii=False,
         )
+        tmp = self.path.with_name(f"{self.path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
         try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            return False
+            tmp.write_text(self._mine, encoding="utf-8")
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                return False
+            except OSError:  # a file system without hard links: exclusive create instead
+                try:
+                    fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                except FileExistsError:
+                    return False
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(self._mine)
         except OSError as exc:
             raise BatchError(
                 f"无法在 {self.path.parent} 建立锁文件：{exc.strerror or exc}"
             ) from exc
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(self._mine)
+        finally:
+            tmp.unlink(missing_ok=True)
         return True
 
     def _stale(self, info: LockInfo | None) -> str:
         """Why the lock is stale ('' when it is held by a live run)."""
-        if info is None:  # corrupt, empty or unreadable: stale, unless a run is writing it now
-            try:
-                age = time.time() - self.path.stat().st_mtime
-            except OSError:
+        if info is None:  # locks are written whole (_create): empty or garbled is stale
+            if not self.path.exists():
                 return "锁文件已不存在"
-            if 0 <= age < LOCK_WRITE_GRACE:
-                return ""
-            return "锁文件已损坏或无法读取，按过期的锁处理"
+            return "锁文件为空或已损坏，视为过期"
         if info.started is not None and datetime.now() - info.started > self.stale_after:
             return f"已超过 {self.stale_after.total_seconds() / 3600:g} 小时"
-        if info.host == socket.gethostname() and not pid_alive(info.pid):
-            return "该进程已不在运行"
+        if info.host == socket.gethostname():
+            if not pid_alive(info.pid):
+                return "该进程已不在运行"
+            now = process_start(info.pid)
+            if info.proc_start and now and now != info.proc_start:
+                return f"进程号 {info.pid} 已被另一个程序重用"
         return ""
 
     def _break(self, info: LockInfo | None) -> bool:
@@ -545,9 +568,21 @@ def read_lock(path: Path) -> LockInfo | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         started = datetime.fromisoformat(raw["started"]) if raw.get("started") else None
-        return LockInfo(int(raw["pid"]), str(raw["host"]), started)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # corrupt: None
+        return LockInfo(
+            int(raw["pid"]), str(raw["host"]), started, str(raw.get("proc_start") or "")
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def process_start(pid: int) -> str:
+    """When a process started, as the kernel counts it ('' where unknown): with the PID it names
+    one process for good, so a PID reused by another program is told apart (Linux /proc)."""
+    try:
+        data = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return data.rsplit(")", 1)[1].split()[19]  # field 22, starttime, after the command name
+    except (OSError, IndexError):
+        return ""
 
 
 def pid_alive(pid: int) -> bool:

@@ -281,21 +281,39 @@ def test_a_lock_from_another_computer_is_only_stale_by_age(tmp_path):
         RunLock(out / ".sgov.lock").acquire()
 
 
-def test_a_garbled_lock_is_held_only_while_a_run_may_be_writing_it(tmp_path):
+@pytest.mark.parametrize("content", ["", '{"pid": ', "\x00\x00garbage"])
+def test_an_empty_or_garbled_lock_is_stale_at_once(tmp_path, content):
+    """Locks are written whole (temporary file + link), so an empty or corrupt one is stale."""
+    folder = make_folder(tmp_path / "prog")
     out = tmp_path / "out"
     out.mkdir()
     path = out / ".sgov.lock"
-    path.write_text("", encoding="utf-8")  # a run between creating and writing its lock
-    with pytest.raises(LockHeld):
-        RunLock(path).acquire()
-    old = time.time() - 10
-    os.utime(path, (old, old))
-    lock = RunLock(path)
-    lock.acquire()
-    assert lock.broke == "内容不明；锁文件已损坏或无法读取，按过期的锁处理"
-    assert json.loads(path.read_text(encoding="utf-8"))["pid"] == os.getpid()
-    lock.release()
+    path.write_text(content, encoding="utf-8")
+    assert run_batch(folder, out, AS_OF).status == 1
+    log = (out / DAY / "run.log").read_text(encoding="utf-8")
+    assert "上次运行未正常结束，已清除它留下的锁（内容不明；锁文件为空或已损坏，视为过期）" in log
     assert not path.exists()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".sgov.lock")] == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process start times from /proc")
+def test_a_lock_whose_pid_was_reused_is_stale(tmp_path):
+    """The PID in the lock is alive, but it is another program (its start time differs)."""
+    folder = make_folder(tmp_path / "prog")
+    out = tmp_path / "out"
+    write_lock(out, os.getppid())
+    path = out / ".sgov.lock"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["proc_start"] = "1"  # the process that wrote the lock started at tick 1: not our parent
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert run_batch(folder, out, AS_OF).status == 1
+    log = (out / DAY / "run.log").read_text(encoding="utf-8")
+    assert f"进程号 {os.getppid()} 已被另一个程序重用" in log
+    # the same PID with its true start time is a live run: held
+    raw["proc_start"] = __import__("selfgov_cli.batch", fromlist=["x"]).process_start(os.getppid())
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(LockHeld):
+        run_batch(folder, out, AS_OF)
 
 
 @pytest.mark.parametrize(
@@ -403,9 +421,9 @@ def test_recover_puts_back_a_folder_swapped_out_by_an_interrupted_run(tmp_path):
 
 def test_an_output_folder_inside_the_program_folder_must_be_sgov_output(tmp_path):
     folder = make_folder(tmp_path / "prog")
-    with pytest.raises(BatchError, match="下次运行会被当作输入读取"):
+    with pytest.raises(BatchError, match="下次被当作输入读取"):
         run_batch(folder, folder / "输出", AS_OF)
-    with pytest.raises(BatchError, match="不能是项目文件夹本身"):
+    with pytest.raises(BatchError, match="是项目文件夹本身"):
         run_batch(folder, folder, AS_OF)
     assert (
         run_batch(folder, folder / "sgov-output" / "nightly", AS_OF).out_dir

@@ -70,9 +70,24 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("sgov：已中断\n")
         sys.exit(130)
-    except Exception as exc:  # a bug of ours: say so plainly, exit 2
+    except OSError as exc:  # disk full, file too large, read-only disk …: not a bug, say what
+        from selfgov_cli.report.safe import os_error_text, terminal_text
+
         sys.stderr.write(
-            f"sgov：内部错误，未能完成（{type(exc).__name__}: {exc}）。请把这条信息发给维护人员。\n"
+            terminal_text(f"sgov：未能完成：{os_error_text(exc)}。已有的输出保持不变。") + "\n"
+        )
+        sys.exit(EXIT_CANNOT_RUN)
+    except MemoryError:
+        sys.stderr.write("sgov：内存不足，未能完成；请拆分过大的文件后重新运行。\n")
+        sys.exit(EXIT_CANNOT_RUN)
+    except Exception as exc:  # a bug of ours: say so plainly, exit 2
+        from selfgov_cli.report.safe import terminal_text
+
+        sys.stderr.write(
+            terminal_text(
+                f"sgov：内部错误，未能完成（{type(exc).__name__}: {exc}）。请把这条信息发给维护人员。"
+            )
+            + "\n"
         )
         sys.exit(EXIT_CANNOT_RUN)
 

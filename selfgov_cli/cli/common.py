@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -49,6 +48,19 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_CANNOT_RUN)
 
 
+def check_output_or_fail(folder: Path, output: Path | None) -> None:
+    """Exit 2 when -o would write over an input, the sgov.toml or inside the folder (see
+    report.safe.check_output); called before anything is read or written."""
+    if output is None:
+        return
+    from selfgov_cli.report.safe import OutputRefused, check_output
+
+    try:
+        check_output(folder, output)
+    except OutputRefused as exc:
+        fail(str(exc))
+
+
 def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> None:
     """Exit 2 naming the option and its allowed values when value is not one of them."""
     if value not in allowed:
@@ -60,10 +72,13 @@ def parse_as_of(text: str | None) -> date:
     if not text:
         return date.today()
     from selfgov_cli.io.values import parse_date
+    from selfgov_cli.report.safe import as_of_problem
 
     value, err = parse_date(text)
     if err or value is None:
         fail(f"--as-of 应为日期，如 2023-12-31（现为 {text!r}）")
+    if problem := as_of_problem(value):
+        fail(problem)
     return value
 
 
@@ -110,7 +125,9 @@ def write_or_fail(action, target: Path):
     try:
         return action()
     except OSError as exc:
-        fail(f"无法写入 {target}：{exc.strerror or exc}")
+        from selfgov_cli.report.safe import os_error_text
+
+        fail(f"无法写入 {target}：{os_error_text(exc)}；原有文件保持不变")
 
 
 def outcome_or_fail(
@@ -147,9 +164,39 @@ def note_default_program(config) -> None:
         )
 
 
+def _safe_console_class():
+    """A rich Console whose every text segment goes through report.safe.terminal_text.
+
+    Escape sequences and control characters from file names and cells (``ESC[2J``, OSC 8 links)
+    never reach the terminal, and personal data is masked; rich's own styling is added after
+    this, so colours still work."""
+    global _SAFE_CONSOLE
+    if _SAFE_CONSOLE is None:
+        from rich.console import Console
+        from rich.segment import Segment
+
+        from selfgov_cli.report.safe import terminal_text
+
+        class SafeConsole(Console):
+            def _render_buffer(self, buffer):
+                cleaned = [
+                    segment
+                    if segment.control
+                    else Segment(terminal_text(segment.text), segment.style, segment.control)
+                    for segment in buffer
+                ]
+                return super()._render_buffer(cleaned)
+
+        _SAFE_CONSOLE = SafeConsole
+    return _SAFE_CONSOLE
+
+
+_SAFE_CONSOLE = None
+
+
 def console(quiet: bool = False):
     """A rich console: plain and uncoloured when not on a terminal or when quiet."""
-    from rich.console import Console
+    Console = _safe_console_class()  # noqa: N806 - a class
 
     plain = quiet or not sys.stdout.isatty()
     return Console(
@@ -163,7 +210,7 @@ def console(quiet: bool = False):
 
 
 def _stderr():
-    from rich.console import Console
+    Console = _safe_console_class()  # noqa: N806 - a class
 
     return Console(
         stderr=True, no_color=True, color_system=None, highlight=False, emoji=False, soft_wrap=True
@@ -171,8 +218,10 @@ def _stderr():
 
 
 def print_json(payload: Any) -> None:
-    """Machine output: UTF-8 JSON on stdout and nothing else."""
-    text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    """Machine output: UTF-8 JSON on stdout and nothing else (personal data masked)."""
+    from selfgov_cli.report.safe import json_text
+
+    text = json_text(payload)
     stream = getattr(sys.stdout, "buffer", None)
     if stream is not None:
         sys.stdout.flush()

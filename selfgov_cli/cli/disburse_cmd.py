@@ -18,6 +18,7 @@ from selfgov_cli.cli.common import (
     QuietOpt,
     WorkersOpt,
     check_choice,
+    check_output_or_fail,
     console,
     fail,
     outcome_or_fail,
@@ -55,6 +56,7 @@ def disburse(
     if output is not None and fmt == "table":
         fail("-o 只用于 --format json、xlsx 或 csv")
     when = parse_as_of(as_of)
+    check_output_or_fail(folder, output)
     validation = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
     payload = validation.disbursement.to_dict()
     if fmt in ("xlsx", "csv") or (fmt == "json" and output is not None):
@@ -89,11 +91,9 @@ def _write_files(payload, fmt: str, target: Path, when, data, folder: Path) -> l
 
         write_or_fail(lambda: write_disbursement(payload, path, when), path)
     else:
-        import json
+        from selfgov_cli.report.safe import atomic_write, json_text
 
-        from selfgov_cli.report.safe import atomic_write
-
-        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        text = json_text(payload)
         write_or_fail(lambda: atomic_write(path, text), path)
     return [path]
 

@@ -18,6 +18,7 @@ from selfgov_cli.cli.common import (
     QuietOpt,
     WorkersOpt,
     check_choice,
+    check_output_or_fail,
     console,
     fail,
     outcome_or_fail,
@@ -82,6 +83,7 @@ def rank(
         fail("-o 只用于 --format json、xlsx 或 csv")
     amount = _pool(pool)
     when = parse_as_of(as_of)
+    check_output_or_fail(folder, output)
     result = outcome_or_fail(
         folder, program, when, no_cache=no_cache, workers=workers, stage=stage, pool=amount
     )
@@ -123,12 +125,10 @@ def _write_files(data: dict[str, Any], fmt: str, target: Path, when, name: str) 
         path = target / DEFAULT_XLSX
         write_or_fail(lambda: write_ranking(data, path, when, name), path)
         return [path]
-    import json
-
-    from selfgov_cli.report.safe import atomic_write
+    from selfgov_cli.report.safe import atomic_write, json_text
 
     path = target / JSON_NAME
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    text = json_text(data)
     write_or_fail(lambda: atomic_write(path, text), path)
     return [path]
 

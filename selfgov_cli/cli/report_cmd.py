@@ -16,6 +16,7 @@ from selfgov_cli.cli.common import (
     QuietOpt,
     WorkersOpt,
     check_choice,
+    check_output_or_fail,
     console,
     fail,
     outcome_or_fail,
@@ -70,6 +71,7 @@ def report(
     if templates is not None and not templates.is_dir():
         fail(f"--templates 指定的文件夹不存在：{templates}")
     when = parse_as_of(as_of)
+    check_output_or_fail(folder, out)
     result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers, stage=stage)
     out_dir = output_dir(folder, out)
     try:
@@ -77,7 +79,9 @@ def report(
     except ReportError as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"无法写入输出文件夹 {out_dir}：{exc.strerror or exc}")
+        from selfgov_cli.report.safe import os_error_text
+
+        fail(f"无法写入输出文件夹 {out_dir}：{os_error_text(exc)}")
     screen = console(quiet)
     if not written:
         screen.print(

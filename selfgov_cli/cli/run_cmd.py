@@ -52,7 +52,9 @@ def run(
             bar.close()
     if quiet:
         if result.status:
-            print(result.one_line(), flush=True)
+            from selfgov_cli.report.safe import terminal_text
+
+            print(terminal_text(result.one_line()), flush=True)
         raise typer.Exit(EXIT_FINDINGS if result.status else EXIT_OK)
     _report(result)
     raise typer.Exit(EXIT_FINDINGS if result.status else EXIT_OK)

@@ -15,33 +15,39 @@ An entry is used when:
 Entries for files no longer in the folder are deleted. Entries are written atomically
 (temporary file, then rename) and read defensively: anything wrong with one is a miss.
 
-Entries are pickles, except that a ledger's rows are stored column by column (marshal) and
-rebuilt without dataclass ``__init__``/``__setstate__``: unpickling 100,000 frozen records one
-attribute at a time costs as much as parsing the workbook again.
+An entry cannot run code or lie:
+- it is data, never a pickle: JSON with tagged values (Decimal, date, tuple …) and only the
+  model's own record classes rebuilt from it; a ledger is stored column by column (fast);
+- a checksum (blake2b) covers the whole entry, header included: an edited entry ("22000" made
+  "92000") is a miss, and the file is read again;
+- the cache folders must be the user's own and not writable by others (POSIX: owner and mode
+  checked, folders made 0700); otherwise the cache is off for the run, with a warning.
+Only regular files are ever hashed (a FIFO or /dev/zero would block or never end).
 """
 
 from __future__ import annotations
 
-import copyreg
 import dataclasses
 import hashlib
-import io
-import marshal
+import json
+import logging
 import operator
 import os
-import pickle
+import stat as stat_mod
 import sys
 import tempfile
 import time
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from datetime import time as clock
 from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.io.loader import FAST_RECORDS, make_expense, make_location
+from selfgov_cli.io.records import FAST_RECORDS, make_expense, make_location
 from selfgov_cli.io.tables import NO_BAD, RowCells, record_maker
+from selfgov_cli.io.workbook import open_regular
 from selfgov_cli.model import (
     BudgetLine,
     Decision,
@@ -55,8 +61,10 @@ from selfgov_cli.model import (
     Score,
 )
 
+_log = logging.getLogger("sgov.cache")
+
 CACHE_ENV = "SGOV_CACHE_DIR"
-_MAGIC = b"sgov-cache 1\n"
+_MAGIC = b"sgov-cache 2\n"
 _RACY_NS = 3_000_000_000  # files modified this close to their caching are always re-hashed
 _CHUNK = 1 << 20
 
@@ -85,7 +93,7 @@ def code_fingerprint() -> str:
 
         package = Path(__file__).resolve().parent.parent
         digest = hashlib.blake2b(digest_size=10)
-        digest.update(f"{__version__} {sys.version_info[:3]} {pickle.HIGHEST_PROTOCOL}".encode())
+        digest.update(f"{__version__} {sys.version_info[:3]} {_MAGIC!r}".encode())
         sources = sorted((package / "io").glob("*.py")) + [
             package / "model.py",
             package / "money.py",
@@ -98,8 +106,15 @@ def code_fingerprint() -> str:
 
 
 def file_digest(path: Path) -> str:
+    """blake2b of a regular file's bytes (OSError for a FIFO, device or socket: never blocks)."""
     digest = hashlib.blake2b(digest_size=20)
-    with path.open("rb") as handle:
+    try:
+        handle = open_regular(path)
+    except OSError:
+        raise
+    except Exception as exc:  # Unreadable: not a regular file
+        raise OSError(str(exc)) from exc
+    with handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -109,7 +124,9 @@ def stat_key(path: Path) -> tuple[int, int, int, int] | None:
     """(size, mtime_ns, ctime_ns, inode): what says a file is untouched without reading it."""
     try:
         info = path.stat()
-    except OSError:
+    except (OSError, ValueError):
+        return None
+    if not stat_mod.S_ISREG(info.st_mode):
         return None
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
@@ -145,27 +162,55 @@ class FileCache:
             absolute.encode("utf-8", "surrogatepass"), digest_size=10
         ).hexdigest()
         self.base = (root or cache_root()) / "folders" / name
+        self.root = root or cache_root()
         self.dir = self.base / code_fingerprint()
-        self.usable = True
         self.hits = 0
         self.rehashed = 0
+        self.rejected = 0  # entries whose checksum did not match (edited or damaged)
+        self.warning = ""
+        self.usable = self._safe_folders()
+
+    def _safe_folders(self) -> bool:
+        """Make (0700) and check the cache folders: the user's own, writable by nobody else."""
+        chain = [self.root, self.root / "folders", self.base, self.dir]
+        try:
+            for folder in chain:
+                try:
+                    folder.mkdir(mode=0o700, parents=True)
+                except FileExistsError:
+                    pass
+                problem = folder_problem(folder)
+                if problem:
+                    self.warning = (
+                        f"缓存文件夹 {folder} {problem}，本次不使用缓存（结果不受影响）；"
+                        "请删除该文件夹或设置 SGOV_CACHE_DIR 为自己的文件夹"
+                    )
+                    _log.warning("%s", self.warning)
+                    return False
+        except OSError:
+            return False  # a read-only or full disk: carry on without the cache
+        return True
 
     def _entry(self, rel: str) -> Path:
         return self.dir / (
             hashlib.blake2b(rel.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-            + ".pkl"
+            + ".json"
         )
 
     def get(self, rel: str) -> FileResult | None:
         """The cached result for the file, or None (a miss) when it may have changed."""
+        if not self.usable:
+            return None
         entry = self._entry(rel)
         try:
-            data = entry.read_bytes()
-        except OSError:
+            with open_regular(entry) as handle:
+                data = handle.read()
+        except Exception:
             return None
         try:
             saved_rel, saved, payload = _split(data)
-        except Exception:  # a corrupt or foreign entry is only a miss
+        except Exception:  # a corrupt, edited or foreign entry is only a miss
+            self.rejected += 1
             _remove(entry)
             return None
         if saved_rel != rel:
@@ -204,15 +249,23 @@ class FileCache:
         if not self.usable:
             return
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            head = pickle.dumps((rel, mark), protocol=pickle.HIGHEST_PROTOCOL)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".pkl")
+            head = json.dumps(
+                {
+                    "rel": rel,
+                    "stat": list(mark.stat),
+                    "digest": mark.digest,
+                    "recorded_ns": mark.recorded_ns,
+                },
+                ensure_ascii=False,
+            ).encode("utf-8", "surrogatepass")
+            body = head + b"\n" + payload
+            checksum = hashlib.blake2b(body, digest_size=20).hexdigest().encode()
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(_MAGIC)
-                    handle.write(len(head).to_bytes(4, "little"))
-                    handle.write(head)
-                    handle.write(payload)
+                    handle.write(checksum + b"\n")
+                    handle.write(body)
                 os.replace(tmp, self._entry(rel))
             except BaseException:
                 _remove(Path(tmp))
@@ -236,15 +289,37 @@ class FileCache:
             pass
 
 
+def folder_problem(folder: Path) -> str:
+    """Why a cache folder cannot be trusted ('' when it is fine): not ours, or writable by others."""
+    info = os.lstat(folder)
+    if stat_mod.S_ISLNK(info.st_mode) or not stat_mod.S_ISDIR(info.st_mode):
+        return "不是文件夹（可能是快捷方式）"
+    if sys.platform == "win32" or not hasattr(os, "geteuid"):  # pragma: no cover - POSIX only
+        return ""
+    if info.st_uid != os.geteuid():
+        return "不属于当前用户"
+    if info.st_mode & 0o022:
+        return "其他用户可写"
+    return ""
+
+
 def _split(data: bytes) -> tuple[str, Stamp, bytes]:
+    """(rel, stamp, payload) of an entry whose checksum matches; ValueError otherwise."""
     if not data.startswith(_MAGIC):
         raise ValueError("not a cache entry")
     start = len(_MAGIC)
-    size = int.from_bytes(data[start : start + 4], "little")
-    rel, mark = pickle.loads(data[start + 4 : start + 4 + size])
-    if not isinstance(rel, str) or not isinstance(mark, Stamp):
+    end = data.index(b"\n", start)
+    checksum, body = data[start:end], data[end + 1 :]
+    if hashlib.blake2b(body, digest_size=20).hexdigest().encode() != checksum:
+        raise ValueError("checksum mismatch")
+    head_end = body.index(b"\n")
+    head = json.loads(body[:head_end])
+    size, mtime, ctime, inode = (int(v) for v in head["stat"])
+    mark = Stamp((size, mtime, ctime, inode), str(head["digest"]), int(head["recorded_ns"]))
+    rel = head["rel"]
+    if not isinstance(rel, str):
         raise ValueError("not a cache entry")
-    return rel, mark, data[start + 4 + size :]
+    return rel, mark, body[head_end + 1 :]
 
 
 def _decode_or_none(payload: bytes) -> FileResult | None:
@@ -270,10 +345,13 @@ def _remove_tree(path: Path) -> None:
 
 # -- encoding a FileResult ---------------------------------------------------------------------
 #
-# Everything but the ledger is pickled as is. Ledger rows whose shape is the usual one (a
-# RowCells at the row of their Location, in the result's own file) are stored as columns of
-# plain values with marshal and rebuilt with record_maker; any other row makes the whole
-# ledger go through pickle, so the encoding never loses anything.
+# JSON, with tagged values for what JSON lacks: {"d": "12.50"} Decimal, {"D": "2023-01-02"} date,
+# {"T": …} datetime, {"t": …} time, {"f": "0.1"} float, {"u": [...]} tuple, {"z": [...]}
+# frozenset, {"m": [[k, v], ...]} dict, {"R": [letters, row]} RowCells and {"c": "Expense",
+# "v": [...]} a model record (only the classes named in _CLASSES, rebuilt field by field).
+# Ledger rows of the usual shape (a RowCells at the row of their Location, in the result's own
+# file) are stored as columns of plain values and rebuilt with record_maker; any other row sends
+# the whole ledger through the general encoding, so the encoding never loses anything.
 
 _LEDGER_TEXT = (
     "project_id",
@@ -286,15 +364,108 @@ _LEDGER_TEXT = (
     "remark",
 )
 
+_CLASSES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        Location,
+        Issue,
+        Project,
+        BudgetLine,
+        Member,
+        Expense,
+        Score,
+        Evaluation,
+        Decision,
+        FileResult,
+    )
+}
+
+
+class NotEncodable(TypeError):
+    """A value the cache's data format has no tag for (the result is then not cached)."""
+
 
 def encode(result: FileResult) -> bytes:
     packed = _pack_ledger(result) if result.ledger else None
     rest = dataclasses.replace(result, ledger=()) if packed is not None else result
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH  # this pickler only: records rebuilt by record_maker
-    pickler.dump((rest, packed))
-    return buffer.getvalue()
+    return json.dumps(
+        [_enc(rest), packed], ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8", "surrogatepass")
+
+
+def _enc(value: Any) -> Any:
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is int:
+        return value
+    if kind is Decimal:
+        return {"d": str(value)}
+    if kind is date:
+        return {"D": value.isoformat()}
+    if kind is tuple:
+        return {"u": [_enc(v) for v in value]}
+    if kind is frozenset:
+        return {"z": [_enc(v) for v in value]}
+    if kind is list:
+        return [_enc(v) for v in value]
+    if kind is dict:
+        return {"m": [[_enc(k), _enc(v)] for k, v in value.items()]}
+    if kind is RowCells:
+        return {"R": [_enc(value.letters_by_key), value.row]}
+    if kind is datetime:
+        return {"T": value.isoformat()}
+    if kind is clock:
+        return {"t": value.isoformat()}
+    if kind is float:
+        return {"f": repr(value)}
+    name = kind.__name__
+    if _CLASSES.get(name) is kind:
+        return {"c": name, "v": [_enc(getattr(value, f)) for f in _field_names(kind)]}
+    raise NotEncodable(f"cannot cache a {kind.__name__}")
+
+
+_DECODERS: dict[str, Any] = {
+    "d": Decimal,
+    "D": date.fromisoformat,
+    "T": datetime.fromisoformat,
+    "t": clock.fromisoformat,
+    "f": float,
+}
+
+
+def _dec(value: Any) -> Any:
+    kind = type(value)
+    if kind is list:
+        return [_dec(v) for v in value]
+    if kind is not dict:
+        if value is None or kind in (str, bool, int):
+            return value
+        raise ValueError("not a cache value")
+    if len(value) == 2 and "c" in value:
+        cls = _CLASSES[value["c"]]
+        names = _field_names(cls)
+        values = value["v"]
+        if type(values) is not list or len(values) != len(names):
+            raise ValueError("record fields do not match")
+        return _rebuild(cls, tuple(_dec(v) for v in values))
+    if len(value) != 1:
+        raise ValueError("not a cache value")
+    ((tag, inner),) = value.items()
+    if tag in _DECODERS:
+        if type(inner) is not str:
+            raise ValueError("not a cache value")
+        return _DECODERS[tag](inner)
+    if tag == "u":
+        return tuple(_dec(v) for v in inner)
+    if tag == "z":
+        return frozenset(_dec(v) for v in inner)
+    if tag == "m":
+        return {_dec(k): _dec(v) for k, v in inner}
+    if tag == "R":
+        letters, row = inner
+        if type(row) is not int:
+            raise ValueError("not a cache value")
+        return RowCells(_dec(letters), row)
+    raise ValueError("not a cache value")
 
 
 _MAKERS: dict[type, Any] = {}
@@ -302,7 +473,7 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _rebuild(cls: type, values: tuple) -> Any:
-    """Unpickle a model record: straight into its slots (dataclasses' __setstate__ is slow)."""
+    """A model record straight into its slots (no __init__ run; field count checked by _dec)."""
     make = _MAKERS.get(cls)
     if make is None:
         make = _MAKERS[cls] = record_maker(cls, _field_names(cls)) or cls
@@ -316,35 +487,20 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
-def _reduce_record(obj: Any) -> tuple:
-    cls = type(obj)
-    return _rebuild, (cls, tuple(getattr(obj, name) for name in _field_names(cls)))
-
-
-_DISPATCH = copyreg.dispatch_table.copy()
-for _cls in (
-    Location,
-    Issue,
-    Project,
-    BudgetLine,
-    Member,
-    Expense,
-    Score,
-    Evaluation,
-    Decision,
-    FileResult,
-):
-    _DISPATCH[_cls] = _reduce_record
-
-
 def decode(payload: bytes) -> FileResult:
-    rest, packed = pickle.loads(payload)
+    data = json.loads(payload)
+    if type(data) is not list or len(data) != 2:
+        raise ValueError("not a cache entry")
+    rest = _dec(data[0])
+    if type(rest) is not FileResult:
+        raise ValueError("not a cache entry")
+    packed = data[1]
     if packed is None:
         return rest
     return dataclasses.replace(rest, ledger=tuple(_unpack_ledger(rest.path, packed)))
 
 
-def _pack_ledger(result: FileResult) -> bytes | None:
+def _pack_ledger(result: FileResult) -> list | None:
     """The ledger as columns of plain values, or None when any row is not of the usual shape."""
     if not FAST_RECORDS:
         return None
@@ -385,7 +541,7 @@ def _pack_ledger(result: FileResult) -> bytes | None:
         return None
     ordinals = [None if day is None else day.toordinal() for day in dates]
     amount_text = [None if amount is None else str(amount) for amount in amounts]
-    return marshal.dumps((group_list, group_of, rows, bad, ordinals, amount_text, signed, texts))
+    return [group_list, group_of, rows, bad, ordinals, amount_text, signed, texts]
 
 
 def _types(values: list) -> set[type]:
@@ -402,9 +558,18 @@ _FILE, _CELL, _ROW, _SHEET, _LETTERS = (
 _TEXT_GETTERS = {name: operator.attrgetter(name) for name in _LEDGER_TEXT}
 
 
-def _unpack_ledger(file: str, packed: bytes) -> list[Expense]:
-    group_list, group_of, rows, bad_rows, ordinals, amounts, signed, texts = marshal.loads(packed)
+def _unpack_ledger(file: str, packed: list) -> list[Expense]:
+    group_list, group_of, rows, bad_rows, ordinals, amounts, signed, texts = packed
     n = len(rows)
+    columns_ok = (
+        all(type(r) is int for r in rows)
+        and all(len(values) == n for values in (ordinals, amounts, signed))
+        and set(texts) == set(_LEDGER_TEXT)
+        and all(len(texts[name]) == n for name in _LEDGER_TEXT)
+        and (len(group_list) == 1 or len(group_of) == n)
+    )
+    if not columns_ok:
+        raise ValueError("ledger columns do not match")
     groups = [(sheet, letters, frozenset(columns)) for sheet, letters, columns in group_list]
     if len(groups) == 1:
         sheet, letters, columns = groups[0]

@@ -21,6 +21,12 @@ def letters(col: int) -> str:
     return found
 
 
+# Memory bound on merged ranges: 300 ranges of 99,999 cells once took 6 GB as a dict.
+MAX_EXPANDED = 200_000  # cells of merged ranges expanded into the lookup table, all ranges together
+MAX_ONE_RANGE = 100_000  # a range bigger than this is looked up, never expanded
+MAX_BIG_RANGES = 200  # ranges looked up; more are ignored (only their top-left cell is read)
+
+
 class Grid:
     """A sheet with merged ranges resolved: any cell of a range reads as its top-left cell."""
 
@@ -30,16 +36,30 @@ class Grid:
         self.file = file
         self.rows = sheet.rows
         self._anchor: dict[tuple[int, int], tuple[int, int]] = {}
+        self._big: list[tuple[int, int, int, int]] = []  # ranges looked up, not expanded
         self._blank: frozenset[tuple[int, int]] | None = None
+        budget = MAX_EXPANDED
+        rows_used = len(sheet.rows)
         for r1, c1, r2, c2 in sheet.merged:
-            if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
-                continue  # a silly merge of a whole column: only its top-left matters
+            r2 = min(r2, max(rows_used - 1, r1))  # nothing below the last row is ever read
+            area = (r2 - r1 + 1) * (c2 - c1 + 1)
+            if area > MAX_ONE_RANGE or area > budget:
+                if len(self._big) < MAX_BIG_RANGES:  # past that, only the top-left matters
+                    self._big.append((r1, c1, r2, c2))
+                continue
+            budget -= area
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     self._anchor[(r, c)] = (r1, c1)
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
-        return self._anchor.get((row, col), (row, col))
+        found = self._anchor.get((row, col))
+        if found is not None:
+            return found
+        for r1, c1, r2, c2 in self._big:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return r1, c1
+        return row, col
 
     def span(self, row: int, col: int) -> tuple[int, int, int, int]:
         """The merged range holding a cell (or the cell itself)."""
@@ -56,7 +76,7 @@ class Grid:
     @property
     def merged(self) -> bool:
         """True when some cell reads as another (a merged range)."""
-        return bool(self._anchor)
+        return bool(self._anchor or self._big)
 
     def loc(self, row: int, col: int | None = None) -> Location:
         if col is None:

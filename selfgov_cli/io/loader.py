@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from selfgov_cli.io.forms import parse_form
 from selfgov_cli.io.grid import Grid
+from selfgov_cli.io.records import make_expense, make_location
 from selfgov_cli.io.schema import SHEET_KINDS, SheetKind, expense_code, sheet_kind
 from selfgov_cli.io.tables import (
     NO_BAD,
@@ -25,7 +26,6 @@ from selfgov_cli.io.tables import (
     read_columns,
     read_number,
     recognise,
-    record_maker,
     rows,
 )
 from selfgov_cli.io.values import clean_text, normalize_label
@@ -101,7 +101,10 @@ def _walk(root: Path) -> Iterator[str]:
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if not d.startswith((".", "~$")) and d != OUTPUT_DIR and d != "__pycache__"
+            if not d.startswith((".", "~$"))
+            and d != OUTPUT_DIR
+            and d != "__pycache__"
+            and _inside(root, Path(dirpath, d))  # a linked folder leading out is not followed
         )
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
@@ -232,12 +235,17 @@ def _parse_all(root: Path, todo: list[str], workers: int | None, store: FileCach
 def _parse_and_store(root: Path, rel: str, store: FileCache | None) -> FileResult:
     if store is None:
         return parse_file(root, rel)
-    from selfgov_cli.io.cache import encode, stamp
+    from selfgov_cli.io.cache import NotEncodable, encode, stamp
 
+    if not readable_here(root, rel):
+        return parse_file(root, rel)  # an SG001 finding, never hashed
     mark = stamp(root / rel)
     result = parse_file(root, rel)
     if _cacheable(result):
-        store.put(rel, mark, encode(result))
+        try:
+            store.put(rel, mark, encode(result))
+        except NotEncodable:
+            pass
     return result
 
 
@@ -293,28 +301,54 @@ def _parse_parallel(root: Path, todo: list[str], count: int, store: FileCache | 
         ]
         for future in as_completed(futures):
             for rel, payload in future.result():
-                yield rel, decode(payload)
+                yield rel, decode(payload) if isinstance(payload, bytes) else payload
 
 
 def _parse_chunk(root: str, rels: list[str], store: FileCache | None) -> list[tuple[str, bytes]]:
     """In a worker: parse files, cache them, and send them back in the cache's fast encoding."""
-    from selfgov_cli.io.cache import encode, stamp
+    from selfgov_cli.io.cache import NotEncodable, encode, stamp
 
     gc.disable()  # a short-lived worker: see _no_cyclic_gc
     folder = Path(root)
-    out = []
+    out: list[tuple[str, bytes | FileResult]] = []
     for rel in rels:
-        mark = stamp(folder / rel) if store is not None else None
+        safe = readable_here(folder, rel)
+        mark = stamp(folder / rel) if store is not None and safe else None
         result = parse_file(folder, rel)
-        payload = encode(result)
-        if store is not None and _cacheable(result):
+        try:
+            payload: bytes | FileResult = encode(result)
+        except NotEncodable:
+            out.append((rel, result))  # sent back as is (the pool pickles it: our own process)
+            continue
+        if store is not None and safe and _cacheable(result):
             store.put(rel, mark, payload)
         out.append((rel, payload))
     return out
 
 
+OUTSIDE = "是指向项目文件夹之外的快捷方式（符号链接），已跳过；请把文件本身放进项目文件夹"
+
+
+def readable_here(root: Path, rel: str) -> bool:
+    """A regular file whose real path is inside root (a symlink may not lead out of the folder)."""
+    from selfgov_cli.io.workbook import is_regular
+
+    path = Path(root) / rel
+    return is_regular(path) and _inside(root, path)
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
+    except ValueError:
+        return False
+    return True
+
+
 def parse_file(root: Path, rel: str) -> FileResult:
     """One file to a FileResult. Never raises: an unreadable file is an SG001 issue."""
+    if not _inside(root, Path(root) / rel):
+        return FileResult(rel, issues=(Issue("SG001", f"无法读取：文件{OUTSIDE}", Location(rel)),))
     try:
         book = open_book(root / rel)
     except Unreadable as exc:
@@ -506,38 +540,6 @@ def _members(table: Table, form_id: str | None) -> list[Member]:
             )
         )
     return found
-
-
-LOCATION_FIELDS = ("file", "sheet", "cell", "row")
-EXPENSE_FIELDS = (
-    "loc",
-    "cells",
-    "bad",
-    "date",
-    "project_id",
-    "category",
-    "category_text",
-    "description",
-    "amount",
-    "invoice_no",
-    "payee",
-    "payee_role",
-    "leader_signed",
-    "remark",
-    "columns",
-)
-_FAST_EXPENSE = record_maker(Expense, EXPENSE_FIELDS)
-_FAST_LOCATION = record_maker(Location, LOCATION_FIELDS)
-FAST_RECORDS = _FAST_EXPENSE is not None and _FAST_LOCATION is not None
-
-
-def _by_name(cls: type, names: tuple[str, ...]):
-    """The ordinary constructor, by field name (if the model changed, never by position)."""
-    return lambda *values: cls(**dict(zip(names, values, strict=True)))
-
-
-make_expense = _FAST_EXPENSE or _by_name(Expense, EXPENSE_FIELDS)
-make_location = _FAST_LOCATION or _by_name(Location, LOCATION_FIELDS)
 
 
 def _ledger(table: Table) -> list[Expense]:

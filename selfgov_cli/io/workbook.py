@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import os
 import re
 import stat
 import struct
@@ -76,9 +77,38 @@ class RawBook:
         return self.formula_cache[sheet]
 
 
+NOT_REGULAR = "不是普通文件（可能是文件夹、管道、设备或套接字），已跳过"
+
+
+def is_regular(path: Path) -> bool:
+    """A regular file (after symlinks): the only kind sgov ever opens (a FIFO would block)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def open_regular(path: Path):
+    """Open a file for reading without ever blocking: a FIFO, device or socket raises Unreadable.
+
+    O_NONBLOCK makes opening a FIFO return at once; fstat then checks what was opened (no race
+    between a check and the open)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Unreadable(NOT_REGULAR)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def sniff(path: Path) -> str:
     """What the file really is, by its first bytes: zip, ole, html, xml, text, binary or empty."""
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         head = handle.read(512)
     if not head:
         return "empty"
@@ -116,7 +146,7 @@ def open_book(path: Path) -> RawBook:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise Unreadable("不是普通文件（可能是文件夹、管道或设备），已跳过")
+            raise Unreadable(NOT_REGULAR)
         kind = sniff(path)
     except OSError as exc:
         raise Unreadable(_os_message(exc)) from exc

@@ -7,28 +7,67 @@ For every input workbook with findings, a copy goes to ``OUT/annotated/<same rel
 - a finding on a project only: the project's 项目编号 cell;
 - a first sheet ``问题清单`` lists every finding of the file, with a link to its cell.
 ``.xlsx`` copies keep their name; other formats (``.xlsm``, ``.xls``, ``.ods``, ``.csv``) are copied
-as values into ``<name>.xlsx`` (macros are never copied). The originals are only ever read.
+as values into ``<name>.xlsx`` (macros are never copied); when that name is taken (``同名.xls`` beside
+``同名.xls.xlsx``) or too long for the disk, a distinct one is chosen (``annotated_names``).
+The originals are only ever read.
+
+Every original cell keeps its value and type — no masking (the copies go back to their authors) —
+and text stays text: a text cell ``=HYPERLINK(…)`` is still a text cell in the copy. A workbook whose
+merged ranges cover more than MAX_MERGED_CELLS cells is copied as values without the merges (openpyxl
+would expand them cell by cell); one with more than MAX_COPY_CELLS cells is not copied at all.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from selfgov_cli.report.env import ReportError
-from selfgov_cli.report.safe import put, save_workbook, scrub, scrub_workbook
+from selfgov_cli.report.safe import put, save_workbook, scrub
 
 ANNOTATED_DIR = "annotated"
+MAX_MERGED_CELLS = 1_000_000  # merged area (all sheets) above which openpyxl is not used
+MAX_COPY_CELLS = 2_000_000  # cells above which no annotated copy is written
+_NAME_BYTES = 250  # a file name longer than this (UTF-8) is shortened (most disks: 255)
 LIST_SHEET = "问题清单"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def annotated_name(rel: str) -> str:
-    """Relative path of the annotated copy of input file ``rel``."""
+    """Relative path of the annotated copy of input file ``rel`` (alone; see annotated_names)."""
     return rel if rel.lower().endswith(".xlsx") else f"{rel}.xlsx"
+
+
+def annotated_names(rels: Iterable[str]) -> dict[str, str]:
+    """Distinct copy paths for input files: ``.xlsx`` keep their name, others get ``.xlsx`` added,
+    numbered (``同名.xls(2).xlsx``) when that name is another copy's, shortened when too long."""
+    import hashlib
+
+    rels = sorted(rels, key=lambda rel: (not rel.lower().endswith(".xlsx"), rel))
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for rel in rels:
+        folder, _, name = rel.rpartition("/")
+        base = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
+        stem = base[:-5]
+        if len(base.encode("utf-8")) > _NAME_BYTES:
+            tag = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+            while len(f"{stem}~{tag}.xlsx".encode()) > _NAME_BYTES:
+                stem = stem[:-1]
+            stem = f"{stem}~{tag}"
+            base = f"{stem}.xlsx"
+        n = 2
+        while (f"{folder}/{base}" if folder else base).lower() in taken:
+            base = f"{stem}({n}).xlsx"
+            n += 1
+        target = f"{folder}/{base}" if folder else base
+        taken.add(target.lower())
+        out[rel] = target
+    return out
 
 
 def placed(validation) -> dict[str, list[tuple[Any, str | None, str | None]]]:
@@ -55,17 +94,17 @@ def render_annotated(validation, out_dir: Path | str, as_of: date | None = None)
     target_root = Path(out_dir) / ANNOTATED_DIR
     unreadable = {i.loc.file for i in validation.data.issues if i.rule == "SG001"}
     written = []
+    names = annotated_names(item.path for item in validation.data.files)
     for rel, notes in sorted(placed(validation).items()):
         if rel in unreadable:
             continue  # nothing could be read, so nothing can be copied
         source = root / rel
-        target = target_root / annotated_name(rel)
+        target = target_root / names.get(rel, annotated_name(rel))
         if target.resolve() == source.resolve():
             raise ReportError(f"批注副本会覆盖原文件 {rel}：请用 -o 指定别的输出文件夹")
         wb = _copy(source)
         if wb is None:
             continue
-        scrub_workbook(wb)
         annotate_workbook(wb, notes)
         written.append(save_workbook(wb, target, as_of))
     return written
@@ -76,7 +115,7 @@ def _copy(source: Path):
     from openpyxl import Workbook, load_workbook
 
     suffix = source.suffix.lower()
-    if suffix == ".xlsx":
+    if suffix == ".xlsx" and _merged_area(source) <= MAX_MERGED_CELLS:
         try:
             return load_workbook(source, rich_text=True)
         except Exception:  # a file openpyxl cannot load: fall back to its values
@@ -86,6 +125,8 @@ def _copy(source: Path):
     try:
         book = open_book(source)
     except Exception:
+        return None
+    if sum(len(line) for sheet in book.sheets for line in sheet.rows) > MAX_COPY_CELLS:
         return None
     wb = Workbook()
     wb.remove(wb.active)
@@ -101,8 +142,51 @@ def _copy(source: Path):
                         value
                         if isinstance(value, (str, int, float)) or hasattr(value, "year")
                         else str(value),
+                        mask=False,
                     )
     return wb
+
+
+_MERGE_REF = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def _merged_area(source: Path) -> int:
+    """Cells covered by the merged ranges of an xlsx (streamed from the zip; huge if unreadable)."""
+    import zipfile
+
+    from selfgov_cli.io.workbook import is_regular
+
+    if not is_regular(source):
+        return MAX_MERGED_CELLS + 1
+    total = 0
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for info in archive.infolist():
+                if not info.filename.startswith("xl/worksheets/"):
+                    continue
+                tail = b""
+                with archive.open(info) as handle:
+                    while chunk := handle.read(1 << 20):
+                        data = tail + chunk
+                        last = data.rfind(b"<")
+                        for m in _MERGE_REF.finditer(data, 0, last if last > 0 else len(data)):
+                            c1, r1, c2, r2 = m.groups()
+                            rows = abs(int(r2) - int(r1)) + 1
+                            cols = abs(_col(c2) - _col(c1)) + 1
+                            total += rows * cols
+                        tail = data[last:] if last > 0 else b""
+                        if total > MAX_MERGED_CELLS:
+                            return total
+    except Exception:
+        return MAX_MERGED_CELLS + 1
+    return total
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def _sheet_title(name: str, taken: list[str]) -> str:

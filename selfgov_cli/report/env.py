@@ -7,8 +7,10 @@ Search order for a template name (first found wins):
    editable install), which ``pip install`` copies into the package as ``selfgov_cli/templates``.
 
 HTML templates (``*.html.j2``) are autoescaped; Markdown templates (``*.md.j2``) escape every
-``{{ value }}`` for Markdown (no raw HTML, no table breaks, no links). The environment is
-sandboxed: a template received from elsewhere cannot reach into Python.
+``{{ value }}`` for Markdown (no raw HTML, no table breaks, no links; ``*`` shows as the full-width
+``＊``, so a masked name needs no backslash). In both, every value has its personal data masked
+and its control characters removed (``privacy.scrub``). The environment is sandboxed: a template
+received from elsewhere cannot reach into Python.
 """
 
 from __future__ import annotations
@@ -35,7 +37,26 @@ class ReportError(Exception):
     """A report cannot be rendered (a clerk's template is broken, an output folder unwritable)."""
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
+_MD_SPECIAL = re.compile(r"([\\`_{}\[\]|~])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(value) -> str:
+    """A value's text with personal data masked and control characters removed."""
+    from selfgov_cli.privacy import scrub
+
+    return _CONTROL.sub("", scrub(value))
+
+
+def html_value(value):
+    """Jinja finalize for HTML: strings masked (autoescaping follows); other values as they are."""
+    if isinstance(value, str):
+        from markupsafe import Markup
+
+        return Markup(_plain(value)) if isinstance(value, Markup) else _plain(value)
+    return value
+
+
 _MD_LIST_NUMBER = re.compile(r"^(\d+)\.(?=\s|$)")
 
 
@@ -43,7 +64,13 @@ def md_escape(value) -> str:
     """A value as literal Markdown text: HTML-escaped, Markdown punctuation backslashed, one line."""
     if value is None:
         return ""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # no raw HTML
+    text = (
+        _plain(value)
+        .replace("*", "＊")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )  # no raw HTML
     text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
     if text[:1] in ("#", "+", "-", ">", "!"):
         return "\\" + text
@@ -84,8 +111,7 @@ def make_env(
         "lstrip_blocks": True,
         "autoescape": not markdown,
     }
-    if markdown:
-        options["finalize"] = md_escape
+    options["finalize"] = md_escape if markdown else html_value
     env = ImmutableSandboxedEnvironment(**options)
     env.filters["md"] = md_escape
     return env

@@ -11,6 +11,7 @@ from typing import Any
 
 from selfgov_cli.money import ZERO, fmt_yuan
 from selfgov_cli.outcome import CANCELLED, GREEN_CHANNEL, Outcome, ProjectOutcome
+from selfgov_cli.privacy import Public
 from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
 from selfgov_cli.report.safe import atomic_write, mask_name, scrub
 
@@ -76,7 +77,7 @@ def publicity_data(outcome: Outcome) -> dict[str, Any]:
     return {
         "title": title,
         "office": office,
-        "office_phone": config.office_phone.strip(),
+        "office_phone": Public(config.office_phone.strip()),
         "office_address": config.office_address.strip(),
         "program": {"id": program.id, "name": program.name, "document": program.document},
         "year": config.program_year,
@@ -103,7 +104,7 @@ def _objection(office: str, phone: str, address: str) -> str:
         parts.append(f"联系电话：{phone}")
     if address:
         parts.append(f"地址：{address}")
-    return "，".join(parts) + "。"
+    return Public("，".join(parts) + "。")  # the office's own number stays readable
 
 
 def render_publicity(

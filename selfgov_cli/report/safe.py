@@ -1,15 +1,26 @@
 """Output safety shared by every writer: masking, scrubbing, formula-proof cells, atomic files.
 
+Every writer goes through this module, one function per medium:
+
+- personal data (``selfgov_cli.privacy``: phones, identity numbers, e-mail, bank cards) is masked
+  in everything but the annotated copies (``mask=False`` there);
 - ``mask_name("张三丰") == "张*丰"``, ``"李四" -> "李*"``, ``"欧阳娜娜" -> "欧阳*娜"``.
-- ``scrub(text)`` replaces mobile/landline phone numbers and 15/18-digit identity numbers by ``***``.
-- ``safe_cell(value)`` gives a value to assign to an openpyxl cell that is never a formula or an
-  error code, and never an illegal XML character: ``ws.cell(row, col, value=safe_cell(v))``.
-  Text starting with ``= + - @`` (or equal to an error code such as ``#N/A``) is returned as a
-  one-run ``CellRichText``, which openpyxl writes as an inline string and never binds as a formula.
-  ``put(ws, row, col, value)`` does the same and also sets the cell's quote prefix, so the text stays
-  text when a clerk edits the cell in Excel or WPS.
-- ``csv_text(value)`` is the CSV form: dangerous text gets a leading ``'``.
-- ``atomic_write(path, data)``: temporary file in the same folder, fsync, ``os.replace``.
+- xlsx: ``put(ws, row, col, value)`` writes a value that is never a formula or an error code and
+  never an illegal XML character. Text starting with ``= + - @`` (or equal to an error code such as
+  ``#N/A``) is written as a one-run ``CellRichText`` (an inline string openpyxl never binds as a
+  formula) with the quote prefix set, so it stays text when a clerk edits the cell in Excel or WPS.
+  ``safe_cell(value)`` is the value alone.
+- csv: ``csv_text(value)``: text starting with ``= + - @``, a tab or a CR gets a leading ``'``.
+- json: ``json_text(payload)``: every string masked; control characters are escaped by JSON itself.
+- terminal: ``terminal_text(text)``: escape sequences (CSI, OSC incl. OSC 8 links) and C0/C1
+  control characters removed (newline and tab kept), personal data masked.
+- logs: ``log_text(text)``: the same on one line — a newline in a file name cannot forge a line.
+- html: autoescaped by Jinja (report/env.py); md: escaped by ``env.md_escape``.
+- ``atomic_write(path, data)``: temporary file in the same folder, fsync, ``os.replace``; the
+  temporary name is short whatever the file's name (an 80-character Chinese name is 240 bytes).
+- ``check_output(folder, output)``: ``-o`` never names an input, the sgov.toml, or a place inside
+  the program folder outside ``sgov-output/``.
+- ``os_error_text(exc)``: a clerk's sentence for a failed write (disk full, file too large …).
 - ``workbook_bytes(wb, as_of)`` / ``save_workbook(wb, path, as_of)``: byte-identical xlsx for the same
   content and date (fixed document properties and zip entry times derived from ``as_of``).
 """
@@ -25,7 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.privacy import _PHONE_ID, MASK, scrub, scrub_value  # noqa: F401 - re-exported
+from selfgov_cli.privacy import MASK, scrub, scrub_data, scrub_value  # noqa: F401 - re-exported
 
 # Two-character (compound) surnames: 复姓. A name starting with one keeps both characters.
 COMPOUND_SURNAMES = frozenset(
@@ -69,19 +80,6 @@ def mask_name(name: Any) -> str:
     )
 
 
-def scrub_workbook(wb) -> None:
-    """Mask every phone and identity number in an openpyxl workbook (annotated copies leave the office)."""
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                value = cell.value
-                if value is None or cell.data_type == "f":
-                    continue
-                cleaned = scrub_value(value)
-                if cleaned is not value and cleaned != value:
-                    cell.value = cleaned
-
-
 def clean_text(text: str) -> str:
     """Remove characters that cannot be written into XML (xlsx, html)."""
     return _ILLEGAL.sub("", text)
@@ -92,8 +90,12 @@ def is_dangerous(text: str) -> bool:
     return text.startswith(FORMULA_START) or text.strip() in _ERROR_CODES
 
 
-def safe_cell(value: Any) -> Any:
-    """A value safe to assign to an openpyxl cell: never a formula, never an illegal character."""
+def safe_cell(value: Any, mask: bool = True) -> Any:
+    """A value safe to assign to an openpyxl cell: never a formula, never an illegal character.
+
+    ``mask``: personal data masked (every output but the annotated copies)."""
+    if mask:
+        value = scrub_value(value)
     if not isinstance(value, str):
         return value
     text = clean_text(value)
@@ -104,23 +106,142 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
-def put(ws, row: int, col: int, value: Any, number_format: str | None = None):
+def put(ws, row: int, col: int, value: Any, number_format: str | None = None, mask: bool = True):
     """Write one value into ``ws`` at (row, col), 1-based, safely; returns the cell."""
     cell = ws.cell(row=row, column=col)
-    cell.value = safe_cell(value)
-    if isinstance(value, str) and is_dangerous(clean_text(value)):
+    cell.value = safe_cell(value, mask)
+    if isinstance(value, str) and is_dangerous(str(cell.value)):
         cell.quotePrefix = True
     if number_format:
         cell.number_format = number_format
     return cell
 
 
-def csv_text(value: Any) -> str:
-    """A CSV field that a spreadsheet will not run as a formula."""
+_CSV_DANGER = (*FORMULA_START, "\t", "\r")
+
+
+def csv_text(value: Any, mask: bool = True) -> str:
+    """A CSV field that a spreadsheet will not run as a formula (and, by default, masked)."""
     if value is None:
         return ""
-    text = clean_text(str(value))
-    return "'" + text if text.startswith(FORMULA_START) else text
+    text = clean_text(scrub(value) if mask else str(value))
+    return "'" + text if text.startswith(_CSV_DANGER) else text
+
+
+def json_text(payload: Any, indent: int | None = 2) -> str:
+    """JSON for a file or stdout, every string with its personal data masked."""
+    import json
+
+    return json.dumps(scrub_data(payload), ensure_ascii=False, indent=indent) + "\n"
+
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST, e.g. OSC 8 links), other ESC sequences,
+# then any C0 control but newline and tab, DEL and C1 controls (U+0080-U+009F, incl. 8-bit CSI/OSC).
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b[@-_]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def terminal_text(text: Any, mask: bool = True) -> str:
+    """Text fit for a terminal: no escape sequences or control characters, personal data masked."""
+    if text is None:
+        return ""
+    text = str(text)
+    text = _ESCAPES.sub("", text) if _has_control(text) else text
+    return scrub(text) if mask else text
+
+
+def log_text(text: Any) -> str:
+    """One log line: like terminal_text, and a newline (or CR) shows as ``⏎`` instead of breaking it."""
+    return terminal_text(str(text).replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎"))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _has_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+class OutputRefused(ValueError):
+    """An output path that would write over an input; the message is for the clerk (exit 2)."""
+
+
+def check_output(folder: Path | str, output: Path | str, what: str = "-o") -> None:
+    """Refuse an output path (file or folder) that is an input workbook, the sgov.toml, or any
+    place inside the program folder outside ``sgov-output/``. Call before anything is written."""
+    from selfgov_cli.io.loader import OUTPUT_DIR, discover
+
+    root = Path(os.path.realpath(folder))
+    target = Path(os.path.realpath(output))
+    if target == root / "sgov.toml":
+        raise OutputRefused(f"{what} {output} 是项目的设置文件 sgov.toml，不能覆盖：请换一个位置")
+    try:
+        inputs = {Path(os.path.realpath(root / rel)) for rel in discover(root)}
+    except OSError:
+        inputs = set()
+    if target in inputs:
+        raise OutputRefused(f"{what} {output} 是项目文件夹中的输入文件，不能覆盖：请换一个文件名")
+    try:
+        rel = target.relative_to(root)
+    except ValueError:
+        return
+    if not rel.parts:
+        raise OutputRefused(
+            f"{what} {output} 是项目文件夹本身，不能写入：请省略 {what}（默认写到 {OUTPUT_DIR}）或另选位置"
+        )
+    if rel.parts[0] != OUTPUT_DIR:
+        raise OutputRefused(
+            f"{what} {output} 在项目文件夹里、{OUTPUT_DIR} 之外，可能覆盖文件或下次被当作输入读取："
+            f"请写到 {OUTPUT_DIR} 下或项目文件夹之外"
+        )
+
+
+AS_OF_FIRST, AS_OF_LAST = date(1990, 1, 1), date(2099, 12, 31)
+
+
+def as_of_problem(day: date) -> str:
+    """Why a calculation date cannot be used ('' when it can): outside 1990–2099.
+
+    Dates are written into xlsx files (zip entry times end in 2107) and dated folders; a date far
+    out (``9999-12-31``) would overflow date arithmetic before anything useful could be said."""
+    if AS_OF_FIRST <= day <= AS_OF_LAST:
+        return ""
+    return (
+        f"计算日期 {day.isoformat()} 超出可用范围（{AS_OF_FIRST.isoformat()} 至 "
+        f"{AS_OF_LAST.isoformat()}）；请检查 --as-of"
+    )
+
+
+_OS_ERRORS = {
+    "ENOSPC": "磁盘空间已满",
+    "EDQUOT": "磁盘配额已用完",
+    "EFBIG": "文件超过了文件系统允许的大小",
+    "EROFS": "磁盘是只读的",
+    "EACCES": "没有写入权限",
+    "EPERM": "没有写入权限",
+    "ENAMETOOLONG": "文件名太长",
+    "ENOENT": "文件夹不存在",
+    "EIO": "磁盘读写出错",
+    "EMFILE": "打开的文件太多",
+    "ENOTDIR": "路径中有一段不是文件夹",
+    "EISDIR": "这是一个文件夹，不是文件",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A clerk's words for a failed read or write (disk full, file too large …), in Chinese."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    words = _OS_ERRORS.get(name) or f"系统错误 {name or exc.errno}"
+    where = f"（{exc.filename}）" if exc.filename else ""
+    return f"{words}{where}"
 
 
 def atomic_write(path: Path | str, data: bytes | str) -> Path:
@@ -128,7 +249,7 @@ def atomic_write(path: Path | str, data: bytes | str) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".sgov-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

@@ -164,7 +164,7 @@ def test_every_reading_command_takes_the_cache_and_worker_options(tmp_path):
         ["validate"],
         ["disburse"],
         ["rank"],
-        ["report", "--kind", "publicity", "-o", tmp_path / "out"],
+        ["report", "--kind", "publicity", "-o", tmp_path / "sgov-output" / "out"],
     ):
         result = _run(
             *command[:1],

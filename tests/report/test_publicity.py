@@ -178,7 +178,7 @@ def test_user_template_overrides_builtin(folder, tmp_path):
     result = validate(folder, as_of=AS_OF)
     (path,) = render_publicity(result, None, tmp_path / "out", "md", AS_OF, templates=mine)
     assert path.read_text(encoding="utf-8") == (
-        "浦兴路街道办事处关于2023年浦兴路街道“自治金”项目拟立项项目的公示|张\\*丰;欧阳\\*娜;李\\*;"
+        "浦兴路街道办事处关于2023年浦兴路街道“自治金”项目拟立项项目的公示|张＊丰;欧阳＊娜;李＊;"
     )
 
 

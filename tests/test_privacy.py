@@ -1,0 +1,92 @@
+"""The one personal-data detector: the hostile forms named in issue 17, and what it must leave alone."""
+
+import pytest
+
+from selfgov_cli.privacy import MASK, find, scrub, scrub_data, scrub_value
+
+MASKED = [
+    ("13812345678", MASK),
+    ("１３８１２３４５６７２", MASK),
+    ("138－1234－5673", MASK),
+    ("138.1234.5674", MASK),
+    ("138 1234 5670", MASK),
+    ("138-1234-5671", MASK),
+    ("Tel13812345675", f"Tel{MASK}"),
+    ("手机13812345675号", f"手机{MASK}号"),
+    ("+86 138 1234 5678", MASK),
+    ("(021)5888-1238", MASK),
+    ("（021）5888-1238", MASK),
+    ("021 5888 1237", MASK),
+    ("021-58881234", MASK),
+    ("021-58881234-802", MASK),
+    ("02158881234", MASK),
+    ("0571-8765432", MASK),
+    ("310101199001011250", MASK),
+    ("31010119900101125X", MASK),
+    ("31010119900101125x", MASK),
+    ("310101 19900101 1250", MASK),
+    ("３１０１０１１９９００１０１１２５０", MASK),
+    ("310101900101125", MASK),  # the old 15-digit number
+    ("zhang.san@example.com", MASK),
+    ("联系 li_si+x@mail.sh.gov.cn 谢谢", f"联系 {MASK} 谢谢"),
+    ("ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", MASK),
+    ("6222021234567890", MASK),
+    ("6222021234567890123", MASK),
+    ("6222 0212 3456 7890", MASK),
+    ("6222-0212-3456-7890-123", MASK),
+    (
+        '=HYPERLINK("http://x/?"&B7,"核对 13812345678")',
+        f'=HYPERLINK("http://x/?"&B7,"核对 {MASK}")',
+    ),
+    ("负责人张三 13812345678、李四 13912345678", f"负责人张三 {MASK}、李四 {MASK}"),
+]
+
+KEPT = [
+    "22000",
+    "22000.00",
+    "1,234,567.89",
+    "2023-10-12",
+    "2023.10.12",
+    "2023年10月12日",
+    "20231012",
+    "PX-2023-004",
+    "GH-2023-0012",
+    "03100190",  # an invoice number
+    "12345678",
+    "031001900104",  # a 发票代码 (12 digits)
+    "3100190104",  # a 发票代码 (10 digits)
+    "23312000000012345678",  # a 20-digit 全电发票 number
+    "138123456789",  # twelve digits is not a mobile number
+    "项目预算 3000 元，第1期 50%",
+    "310101 19901301 1250",  # month 13: not a birth date
+    "第 1 至 4 季度",
+    "v1.2.3",
+    "@张三",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MASKED)
+def test_masked(text, expected):
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_kept(text):
+    assert find(text) == []
+    assert scrub(text) == text
+
+
+def test_numbers_in_cells():
+    assert scrub_value(13812345678) == MASK
+    assert scrub_value(13812345678.0) == MASK
+    assert scrub_value(22000) == 22000
+    assert scrub_value(True) is True
+    assert scrub_value(None) is None
+
+
+def test_json_tree():
+    data = {"name": "活动 13812345678", "rows": [{"invoice_no": "03100190"}, 5, None]}
+    assert scrub_data(data) == {
+        "name": f"活动 {MASK}",
+        "rows": [{"invoice_no": "03100190"}, 5, None],
+    }
