@@ -63,6 +63,7 @@ APPLICANT_TYPES = (
 PAYEE_ROLES = ("居民", "志愿者", "社工", "社会组织", "商户")
 YES_NO = ("是", "否")
 VERDICTS = ("合格", "不合格")
+ROUNDS = ("立项评审", "年终评审")
 
 _CONDITION_WORDS = {
     "org": "申报主体为社会组织时必填",
@@ -202,7 +203,7 @@ def _ledger_book(program: Program):
 def _scores_book(program: Program):
     wb = _new_book()
     criteria = program.criteria
-    columns = [c for c in SCORES if c.key in ("project_id", "reviewer", "group")]
+    columns = [c for c in SCORES if c.key in ("project_id", "reviewer", "group", "round")]
     if criteria:
         # criterion headers are read as written: no `*`, it would become part of the name
         columns += [Column(f"criterion:{name}", name, name, "number") for name in criteria]
@@ -354,6 +355,8 @@ def _table_rule(wb, program: Program | None, column: Column, note: str):
         return _list_rule(wb, PAYEE_ROLES, "收款方身份", "从列表中选择", strict=False)
     if key in ("midterm", "final"):
         return _list_rule(wb, VERDICTS, column.label, "合格 或 不合格；尚未评估则留空")
+    if key == "round" and column in SCORES:
+        return _list_rule(wb, ROUNDS, "轮次", "立项评审 或 年终评审；留空为立项评审")
     if column in DECISIONS:
         if key == "kind":
             return _list_rule(wb, KINDS, "认定事项", "从列表中选择认定事项")

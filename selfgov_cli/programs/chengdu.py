@@ -59,6 +59,7 @@ PROGRAM = Program(
         "bank_account",
         "cluster_size",
         "cluster_covered",
+        "level",
     ),
     criteria=("必要性", "可行性", "科学性", "创新性", "参与性", "实效性"),
     name="2023年成都市城乡社区居民自治组织民生微项目",
