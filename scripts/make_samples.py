@@ -618,20 +618,22 @@ def puxing(folder: Path) -> None:
     score_rows = []
     for n, b in base.items():
         for i, who in enumerate(reviewers):
-            score_rows.append((f"PX-2023-{n:03d}", who, b + (i * 3) % 7 - 3, None))
-    score_rows.insert(52, ("PX-2023-013", "李评委", 61, "重复录入"))  # a duplicate reviewer row
+            score_rows.append((f"PX-2023-{n:03d}", who, b + (i * 3) % 7 - 3, None, "立项评审"))
+    score_rows.insert(52, ("PX-2023-013", "李评委", 61, "重复录入", "立项评审"))  # a duplicate row
     score_rows[[r[0] for r in score_rows].index("PX-2023-006") + 2] = (
         "PX-2023-006",
         "王评委",
         120,
         "录入错误",
+        "立项评审",
     )
     write_sheet(
         folder / "评审/立项评审打分.xlsx",
         "评审打分",
-        ("项目编号", "评审人", "总分", "备注"),
+        ("项目编号", "评审人", "总分", "备注", "轮次"),
         score_rows,
     )
+    px_year_end_scores(folder, base, reviewers)
 
     write_extras(
         folder,
@@ -648,6 +650,17 @@ def puxing(folder: Path) -> None:
         office="浦兴路街道自治办",
         office_phone="021-58880000",
     )
+
+
+def px_year_end_scores(folder: Path, base: dict[int, int], reviewers: list[str]) -> None:
+    """The year-end 评选 (三.6) in a file of its own: no 轮次 column, the name says 年终. The
+    same reviewers score the projects again; the same reviewer in both rounds is no SG018."""
+    rows = []
+    for n, b in sorted(base.items()):
+        final = b + (n * 5) % 11 - 4
+        for i, who in enumerate(reviewers):
+            rows.append((f"PX-2023-{n:03d}", who, final + (i * 2) % 5 - 2))
+    write_sheet(folder / "评审/年终评选打分.xlsx", "评审打分", ("项目编号", "评审人", "总分"), rows)
 
 
 # --------------------------------------------------------------------------- 新泾 xinjing-2021
@@ -786,7 +799,7 @@ CD_ORDER = [
     "project_id", "name", "category", "district", "neighborhood", "applicant", "applicant_type",
     "legal_rep", "partner_org", "leader", "phone", "requested_amount", "matching_funds", "start_date",
     "end_date", "submitted_on", "inspections", "party_org", "bank_account", "cluster_size",
-    "cluster_covered", "beneficiaries", "summary",
+    "cluster_covered", "level", "beneficiaries", "summary",
 ]  # fmt: skip
 CD_CRITERIA = ("必要性", "可行性", "科学性", "创新性", "参与性", "实效性")
 CD_SHARES = [
@@ -828,7 +841,8 @@ def chengdu(folder: Path) -> None:
          {"submitted_on": date(2023, 6, 20)}),
         (23, "高新区", "芳草街社区", "芳草街社区营造", "D", 100000, "芳草街社区居民委员会", community, {}),
         (24, "天府新区", "华阳街道正东街社区", "正东街院落议事", "A", 180000, "正东街社区居民委员会", community, {}),
-        (25, "简阳市", "射洪坝街道", "射洪坝民主协商", "B2", 220000, "简阳市同心社工服务中心", org, {}),
+        (25, "简阳市", "射洪坝街道", "射洪坝民主协商", "B2", 220000, "简阳市同心社工服务中心", org,
+         {"level": "市本级"}),
         (26, "彭州市", "天彭街道", "天彭社区营造推广", "C", 90000, "成都大学", college, {}),
         (27, "崇州市", "崇阳街道", "崇阳居民议事", "B1", 160000, "崇州市惠民社会工作服务中心", org, {}),
         (28, "邛崃市", "临邛街道", "临邛村规民约共建", "A", 130000, "临邛社区居民委员会", community, {}),

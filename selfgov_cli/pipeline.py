@@ -160,11 +160,12 @@ def run(
     )
     faults = sort_faults(ctx, findings)
     review = _rank(ctx, findings, "review", pool, faults)
-    wanted = stage == "final" or round_has_scores(data.scores, "final")
-    final = _rank(ctx, findings, "final", pool, faults) if wanted else None
     cancelled = recorded.cancelled(known, when)
     decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
+    wanted = stage == "final" or round_has_scores(data.scores, "final")
+    # the year-end 评选 knows this year's decision: a project not approved is no 十佳
+    final = _rank(ctx, findings, "final", pool, faults, not_approved) if wanted else None
     overrides = {
         pid: {n: (d.release, d.note()) for n, d in items.items()}
         for pid, items in recorded.tranche_overrides(known, when).items()
@@ -210,11 +211,11 @@ def run(
     return outcome
 
 
-def _rank(ctx: Context, findings, stage: str, pool, faults: Faults) -> Ranking:
+def _rank(ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None) -> Ranking:
     """The ranking of one round (empty, without ranking anything, when the round has no scores)."""
     if round_has_scores(ctx.data.scores, stage):
         COUNTERS.rank += 1
-    return rank(ctx, findings, stage, pool, faults)
+    return rank(ctx, findings, stage, pool, faults, not_approved)
 
 
 def decide(

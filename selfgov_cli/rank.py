@@ -210,12 +210,14 @@ def rank(
     stage: str = "review",
     pool: Decimal | None = None,
     faults: Faults | None = None,
+    not_approved: dict[str, str] | None = None,
 ) -> Ranking:
     """The ranking of the projects scored in one round (`stage`), given the rule findings.
 
     A project with errors on its application is ranked for information but flagged `needs_fix`: it
     takes no quota place, no pool money and no 十佳 (rules.md Ranking). Green-channel projects are
-    not ranked (免审). Empty when the round has no score rows.
+    not ranked (免审). Empty when the round has no score rows. `not_approved` (the year-end 评选
+    only): projects this year's decision did not approve, with why: ranked, but never 十佳.
     """
     check_settings(ctx, stage)
     program = ctx.program
@@ -275,7 +277,7 @@ def rank(
         entry.rank = number
     _explain_ties(result.entries)
     _flag_line(ctx, result.entries)
-    _flag_top(ctx, result.entries, stage)
+    _flag_top(ctx, result.entries, stage, not_approved or {})
     _flag_quota(ctx, result.entries)
     result.pool = _flag_pool(ctx, result.entries, pool_total, mode, faults)
     return result
@@ -415,7 +417,7 @@ def _explain_ties(entries: list[Entry]) -> None:
         below.why.append(why)
 
 
-def _flag_top(ctx: Context, entries: list[Entry], stage: str) -> None:
+def _flag_top(ctx: Context, entries: list[Entry], stage: str, not_approved: dict[str, str]) -> None:
     """浦兴 三.6: at the year-end 评选 places 1–10 are 十佳 and 1–5 get the 35% cap, counting only
     projects at or above the line with no unresolved error at all (fewer eligible, fewer 十佳)."""
     clause = ctx.program.policy.top_clause
@@ -427,6 +429,9 @@ def _flag_top(ctx: Context, entries: list[Entry], stage: str) -> None:
             continue
         if entry.all_errors:
             entry.why.append(f"有 {entry.all_errors} 个未改正的错误，不参加十佳评选（{clause}）")
+            continue
+        if entry.project_id in not_approved:
+            entry.why.append(f"本年度未立项（{not_approved[entry.project_id]}），不参加十佳评选")
             continue
         place += 1
         if place > 10:
