@@ -129,10 +129,10 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
         if not item.approved
     ]
 
-    by_rule: dict[str, dict[str, Any]] = {}
+    by_rule: dict[tuple[str, str], dict[str, Any]] = {}
     for finding in outcome.findings:
         row = by_rule.setdefault(
-            finding.rule,
+            (finding.rule, finding.severity.value),
             {
                 "rule": finding.rule,
                 "severity": finding.severity.value,
