@@ -1,0 +1,128 @@
+"""人工认定 respected everywhere: each kind's effect on validate, disburse, rank, publicity and the
+summary, from its date; a waiver narrowed to one cell; stale decisions (SG025)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from selfgov_cli.pipeline import run
+from selfgov_cli.report.publicity import publicity_data
+from selfgov_cli.report.summary import summary_data
+from tests.helpers import write_table
+from tests.test_decisions import HEADER, folder, ledger_row, row
+
+AS_OF = date(2023, 12, 31)
+
+
+def found(outcome, rule_id):
+    return [(f.severity.value, f.project_id, f.cell) for f in outcome.findings if f.rule == rule_id]
+
+
+def test_a_waiver_narrowed_to_one_cell_is_info_there_and_leaves_the_rule_elsewhere(tmp_path):
+    folder(tmp_path, [row(rule="SG016", where="台账/台账.xlsx:经费台账!F3")])
+    outcome = run(tmp_path, as_of=AS_OF)
+    assert found(outcome, "SG016") == [("info", "PX-1", "F3"), ("warning", "PX-1", "F4")]
+    waived = next(f for f in outcome.findings if f.rule == "SG016" and f.cell == "F3")
+    assert waived.message.endswith(
+        "（已豁免——人工认定：豁免 SG016（台账/台账.xlsx:经费台账!F3）；理由：已核实（认定人 王主任，2023-06-01））"
+    )
+    assert found(outcome, "SG025") == []
+
+
+def test_a_decision_dated_after_as_of_has_no_effect_yet(tmp_path):
+    folder(tmp_path, [row(rule="SG016", on=date(2024, 1, 5))])
+    assert found(run(tmp_path, as_of=AS_OF), "SG016") == [
+        ("warning", "PX-1", "F3"),
+        ("warning", "PX-1", "F4"),
+    ]
+    assert found(run(tmp_path, as_of=date(2024, 1, 5)), "SG016") == [
+        ("info", "PX-1", "F3"),
+        ("info", "PX-1", "F4"),
+    ]
+
+
+def test_a_stale_waiver_is_sg025_at_its_row(tmp_path):
+    folder(tmp_path, [row(rule="PX011")])  # every row is signed: nothing to waive
+    outcome = run(tmp_path, as_of=AS_OF)
+    assert found(outcome, "SG025") == [("warning", "PX-1", "B2")]
+
+
+def test_an_upheld_objection_cancels_funding_in_every_output(tmp_path):
+    folder(
+        tmp_path,
+        [row(pid="PX-2", kind="异议成立", reason="与已立项活动重复", on=date(2023, 3, 28))],
+    )
+    outcome = run(tmp_path, as_of=AS_OF)
+    item = outcome.projects["PX-2"]
+    assert (item.approved, item.status, item.flags) == (False, "cancelled", ["cancelled"])
+    assert item.money.released == Decimal(0)
+    assert [t.status for t in item.money.plan.tranches] == ["withheld", "withheld"]
+    assert [p.project_id for p in outcome.approved()] == ["PX-1"]
+    notice = publicity_data(outcome)
+    assert [r["project_id"] for r in notice["rows"]] == ["PX-1"]
+    assert notice["notice"][-1] == "经公示期间异议核实，以下项目取消立项，不再列入：PX-2 睦邻点。"
+    summary = summary_data(outcome)
+    assert [(r["project_id"], r["status"]) for r in summary["not_approved"]] == [
+        ("PX-2", "异议成立")
+    ]
+    assert [(d["project_id"], d["kind"], d["in_force"]) for d in summary["decisions"]] == [
+        ("PX-2", "异议成立", True)
+    ]
+
+
+def test_a_rejected_objection_changes_nothing_but_is_shown(tmp_path):
+    folder(tmp_path, [row(pid="PX-2", kind="异议不成立", reason="场地不影响通行")])
+    outcome = run(tmp_path, as_of=AS_OF)
+    assert outcome.projects["PX-2"].approved
+    assert [d.kind for d in outcome.projects["PX-2"].decisions] == ["异议不成立"]
+
+
+def test_a_tranche_decision_releases_what_the_usage_gate_withheld(tmp_path):
+    # PX-1 spent 300 of its 6000 first tranche by the mid-term: the gate withholds tranche 2
+    folder(
+        tmp_path,
+        [row(kind="拨付", value="第2笔 拨付", reason="主任办公会同意", on=date(2023, 8, 1))],
+    )
+    write_table(
+        tmp_path / "评估结果.xlsx", "评估结果", None, [{"项目编号": "PX-1", "中期评估": "合格"}]
+    )
+    outcome = run(tmp_path, as_of=AS_OF)
+    tranche = outcome.projects["PX-1"].money.plan.tranches[1]
+    assert tranche.status == "released"
+    assert tranche.reason.startswith("人工认定：第2笔拨付；理由：主任办公会同意")
+    assert "（按规则本应暂缓拨付：截至中期评估日期 2023-06-30" in tranche.reason
+    before = run(tmp_path, as_of=date(2023, 7, 31)).projects["PX-1"].money.plan.tranches[1]
+    assert before.status == "withheld"
+
+
+def test_a_budget_change_adds_a_category_for_sg012_and_changes_the_approved_amount(tmp_path):
+    ledger = [ledger_row(date(2023, 9, 6), "PX-1", "工作经费", 100, "F1")]
+    folder(
+        tmp_path,
+        [
+            row(kind="预算调整", value="核定金额 8000", reason="压减", on=date(2023, 5, 1)),
+            row(kind="预算调整", value="工作经费 7000", reason="调增", on=date(2023, 5, 1)),
+        ],
+        ledger=ledger,
+    )
+    outcome = run(tmp_path, as_of=AS_OF)
+    item = outcome.projects["PX-1"]
+    assert (item.amount, item.approval.source) == (Decimal("8000.00"), "人工认定")
+    assert [t.amount for t in item.money.plan.tranches] == [Decimal("4800.00"), Decimal("3200.00")]
+    work = [line for line in outcome.ctx.budget_by_project["PX-1"] if line.category == "work"]
+    assert [line.amount for line in work] == [Decimal(7000)]
+
+
+def test_an_invoice_owner_makes_its_row_count_and_leaves_the_other_an_error(tmp_path):
+    ledger = [
+        ledger_row(date(2023, 4, 1), "PX-1", "工作经费", 100, "F1"),
+        ledger_row(date(2023, 4, 4), "PX-2", "工作经费", 100, "F1", "自治金项目 睦邻点"),
+    ]
+    folder(
+        tmp_path, [row(pid="PX-2", kind="发票归属", value="F1", reason="票据原件在睦邻点")], ledger
+    )
+    outcome = run(tmp_path, as_of=AS_OF)
+    assert found(outcome, "SG010") == [("error", "PX-1", "F2"), ("info", "PX-2", "F3")]
+    assert outcome.projects["PX-2"].money.eligible_spent == Decimal(100)
+    assert outcome.projects["PX-1"].money.eligible_spent == Decimal(0)
