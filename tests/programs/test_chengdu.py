@@ -85,7 +85,13 @@ def test_clean_applications_of_each_class_have_no_findings(tmp_path):
         自筹金额=30000,
         前两年年检结果="合格,基本合格",
     )
-    assert hits(tmp_path, P) == []
+    # nothing but SG022 (a warning): every 结束日期 is 2024-06-30, past the program year 2023
+    assert hits(tmp_path, P) == [
+        ("SG022", "CD-01", "a.xlsx", "申报表", "B13"),
+        ("SG022", "CD-11", "b.xlsx", "申报表", "B13"),
+        ("SG022", "CD-21", "c.xlsx", "申报表", "B12"),
+        ("SG022", "CD-12", "d.xlsx", "申报表", "B13"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -166,7 +172,11 @@ def test_cd005_same_legal_rep_three_times_in_one_class(tmp_path):
         申报主体="第四机构",
         法定代表人="周 明",
     )
-    assert cd(tmp_path) == [("CD005", "CD-14", "d.xlsx", "申报表", cells["法定代表人"])]
+    # B1 and B2 are both class B: CD-13 (B2) is already the third of 周明's B applications
+    assert cd(tmp_path) == [
+        ("CD005", "CD-13", "c.xlsx", "申报表", cells["法定代表人"]),
+        ("CD005", "CD-14", "d.xlsx", "申报表", cells["法定代表人"]),
+    ]
     assert "CD-11、CD-12" in messages(tmp_path, P, "CD005")[0]
 
 

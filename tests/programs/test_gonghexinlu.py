@@ -43,7 +43,12 @@ def test_clean_applications_have_no_findings(tmp_path):
     make(tmp_path, BRAND, "a.xlsx")
     make(tmp_path, MICRO, "b.xlsx")
     make(tmp_path, MICRO, "c.xlsx", 项目编号="GH-12", 意向="社区关爱服务")
-    assert hits(tmp_path, P) == []
+    # nothing but SG022 (a warning): the 结束日期 are in 2024, past the program year 2023
+    assert hits(tmp_path, P) == [
+        ("SG022", "GH-01", "a.xlsx", "申报表", "B9"),
+        ("SG022", "GH-11", "b.xlsx", "申报表", "B9"),
+        ("SG022", "GH-12", "c.xlsx", "申报表", "B9"),
+    ]
 
 
 @pytest.mark.parametrize(("amount", "fires"), [(5000, False), (5000.01, True)])

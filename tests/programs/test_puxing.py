@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
-from tests.programs.util import hits, messages
+from selfgov_cli.validate import validate
+from tests.programs.util import AS_OF, hits, messages
 
 P = "puxing-2023"
 FORM = {
@@ -179,18 +182,32 @@ def test_px006_top5_at_35_01_percent_fails(tmp_path):
     assert px(tmp_path, "PX006") == [("PX006", "PX-01", "a.xlsx", "预算明细", "C3")]
 
 
-def test_caps_on_spending_fire_on_the_row_that_crosses(tmp_path):
+def test_caps_on_spending_fire_on_the_row_that_crosses_and_every_row_after(tmp_path):
     ledger = [
         row("志愿者补贴", 2000, "2023-04-01", invoice="V1"),  # E2
         row("志愿者补贴", 500, "2023-05-01", invoice="V2"),  # E3: exactly 25% of 10,000 -> fine
         row("社会组织服务", 5000.01, "2023-05-02", invoice="S1"),  # E4: 50.0001% -> PX005
         row("志愿者补贴", 0.01, "2023-06-01", invoice="V3"),  # E5: crosses 25% -> PX006
-        row("志愿者补贴", 10, "2023-06-02", invoice="V4"),  # E6: already over, not repeated
+        row("志愿者补贴", 10, "2023-06-02", invoice="V4"),  # E6: already over: wholly excess
     ]
     make(tmp_path, ledger=ledger)
     assert px(tmp_path) == [
         ("PX005", "PX-01", "a.xlsx", "经费台账", "E4"),
         ("PX006", "PX-01", "a.xlsx", "经费台账", "E5"),
+        ("PX006", "PX-01", "a.xlsx", "经费台账", "E6"),
+    ]
+    found = validate(tmp_path, program=P, as_of=AS_OF).findings
+    # only the part past the cap is ineligible: 0.01 of E4 and of E5, all 10 of E6
+    assert [(f.cell, f.excess) for f in found if f.rule in ("PX005", "PX006")] == [
+        ("E4", Decimal("0.01")),
+        ("E5", Decimal("0.01")),
+        ("E6", Decimal("10.00")),
+    ]
+    assert [m for m in messages(tmp_path, P, "PX006")] == [
+        "实际支出中“志愿者补贴”累计 2,500.01 元，占项目总预算 10,000.00 元的 25.01%，超过 25% 的上限"
+        " 2,500.00 元：这笔支出中超出的 0.01 元不能报销，请核减",
+        "实际支出中“志愿者补贴”累计 2,510.01 元，占项目总预算 10,000.00 元的 25.11%，超过 25% 的上限"
+        " 2,500.00 元：这笔支出中超出的 10.00 元不能报销，请核减",
     ]
 
 

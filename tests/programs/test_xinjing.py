@@ -37,8 +37,14 @@ def xj(folder, rule_id=None):
 
 
 def test_clean_application_has_no_findings(tmp_path):
-    make(tmp_path)
+    make(tmp_path, 开始日期="2021-03-01", 结束日期="2021-12-31")
     assert hits(tmp_path, P) == []
+    # the fixture's own 2023 period is outside the program year 2021: SG022 (a warning) only
+    make(tmp_path)
+    assert hits(tmp_path, P) == [
+        ("SG022", "XJ-01", "a.xlsx", "申报表", "B9"),
+        ("SG022", "XJ-01", "a.xlsx", "申报表", "B10"),
+    ]
 
 
 @pytest.mark.parametrize(
