@@ -145,9 +145,14 @@ def test_sg019_quiet_without_score_sheets_and_for_the_green_channel(two):
     assert found(two, {"SG019"}) == [("SG019", "error", "P4", "申报/P4.xlsx", "申报表", "B1")]
 
 
-def test_sg019_fires_on_an_empty_score_sheet(two):
+def test_sg019_quiet_on_an_empty_score_sheet_and_on_year_end_scores_only(two):
+    # SG019 is checked only when the folder has 立项评审 score rows: an empty sheet has none
     scores(two, [])
-    assert [f[2] for f in found(two, {"SG019"})] == ["P1", "P2"]
+    assert found(two, {"SG019"}) == []
+    scores(two, [("P1", "A", 80)], name="年终评审打分.xlsx")
+    assert found(two, {"SG019"}) == []
+    scores(two, [("P1", "A", 80)])
+    assert [f[2] for f in found(two, {"SG019"})] == ["P2"]
 
 
 # --- SG020 ------------------------------------------------------------------------------------
