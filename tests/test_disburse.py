@@ -386,6 +386,7 @@ def test_rows_with_error_findings_are_not_eligible_and_are_listed_with_their_rea
     assert entry["ineligible"][1]["file"] == "台账/台账.xlsx"
 
 
+@pytest.mark.rule("SG014", "fires")
 def test_spending_past_released_funds_is_sg014_and_overdraw(tmp_path):
     application(tmp_path, "PX-1", "50000")  # tranche 1 = 30000; mid-term not held
     ledger(
@@ -423,6 +424,7 @@ def test_spending_past_released_funds_is_sg014_and_overdraw(tmp_path):
     )
 
 
+@pytest.mark.rule("SG014", "quiet")
 def test_spending_up_to_the_released_funds_exactly_is_not_sg014(tmp_path):
     application(tmp_path, "PX-1", "50000")
     ledger(tmp_path, [("2023-04-01", "PX-1", "20000"), ("2023-05-01", "PX-1", "10000")])

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from selfgov_cli.rules.registry import REGISTRY
 from selfgov_cli.validate import validate
 from tests.test_disburse import application, evaluations, ledger
@@ -49,6 +51,7 @@ def test_fires_on_each_row_past_the_released_amount_at_its_amount_cell(tmp_path)
     assert (money.eligible_spent, money.overdraw) == (Decimal("30000.00"), Decimal("1000.00"))
 
 
+@pytest.mark.rule("SG014", "quiet")
 def test_quiet_when_spending_equals_the_released_amount(tmp_path):
     application(tmp_path, "PX-1", "50000")
     ledger(tmp_path, [("2023-04-01", "PX-1", "10000"), ("2023-05-01", "PX-1", "20000")])
