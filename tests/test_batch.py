@@ -133,7 +133,8 @@ def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
     assert any(line.startswith("读取工作簿：完成，用时 ") and line.endswith(" 秒") for line in log)
     # validate, rank and money are one step over the loaded workbooks (pipeline.run)
     assert any(
-        line.startswith("校验、排名与拨付核算：完成，用时 ") and line.endswith(" 秒") for line in log
+        line.startswith("校验、排名与拨付核算：完成，用时 ") and line.endswith(" 秒")
+        for line in log
     )
     assert log[-1].startswith("结束：退出码 ")
 

@@ -127,9 +127,7 @@ def test_injection_is_plain_text_in_every_format(folder, tmp_path):
     import openpyxl
 
     result = validate(folder, as_of=AS_OF)
-    html = render_publicity(result, tmp_path / "o", "html")[0].read_text(
-        encoding="utf-8"
-    )
+    html = render_publicity(result, tmp_path / "o", "html")[0].read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;老年助餐</td>" in html
     assert "<td>=HYPERLINK(&#34;http://evil.example&#34;,&#34;点我&#34;)</td>" in html
@@ -188,8 +186,7 @@ def test_broken_template_is_a_report_error(folder, tmp_path):
     mine.mkdir()
     (mine / "publicity.html.j2").write_text("{% for %}\n", encoding="utf-8")
     with pytest.raises(ReportError, match="第 1 行有语法错误"):
-        render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html", templates=mine
-        )
+        render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html", templates=mine)
 
 
 def test_sandbox_blocks_python_internals(folder, tmp_path):
@@ -201,5 +198,4 @@ def test_sandbox_blocks_python_internals(folder, tmp_path):
         "{{ rows.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8"
     )
     with pytest.raises(ReportError):
-        render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html", templates=mine
-        )
+        render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html", templates=mine)
