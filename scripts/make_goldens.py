@@ -4,7 +4,8 @@
 
 Commands that print JSON (`--format json`) are stored as that JSON, exactly (`validate.json`…).
 Commands that write files (report, run, init) are stored as `<name>.json`: each output file by its
-path, text files as their lines, JSON files parsed, other files as their sha256; run.log holds
+path, text files as their lines, JSON files parsed, xlsx workbooks as the lines of every sheet's
+cell values (`## sheet` then one `A1=value` list per row), other files as their sha256; run.log holds
 wall-clock times and is only required to exist. Exit codes and argument lists go to `_commands.json`.
 tests/cli/test_samples.py runs the same table and compares. Goldens are the contract: read the diff
 before committing a regenerated one.
@@ -42,6 +43,13 @@ EXPLAIN = {
     "gonghexinlu-2023": "GH-2023-004",
 }
 VOLATILE = {"run.log"}  # wall-clock start time and durations: existence only
+# The project `sgov explain` shows for each sample: one with money, ledger rows and findings.
+EXPLAIN = {
+    "puxing-2023": "PX-2023-015",
+    "xinjing-2021": "XJ-2021-001",
+    "chengdu-2023": "CD-2023-001",
+    "gonghexinlu-2023": "GH-2023-101",
+}
 
 
 def samples() -> list[str]:
@@ -112,6 +120,11 @@ CASES: dict[str, Case] = {
     ),
     "run": ("run", lambda f, p, d, o: ["run", f, "-o", o, "--as-of", d, "--quiet"], True),
     "init": ("init", lambda f, p, d, o: ["init", o, "--program", p], True),
+    "explain": (
+        "explain",
+        lambda f, p, d, o: ["explain", EXPLAIN[p], f, "--format", "json", "--as-of", d],
+        False,
+    ),
     "programs": ("programs", lambda f, p, d, o: ["programs", p, "--format", "json"], False),
     "rules": ("rules", lambda f, p, d, o: ["rules", "--format", "json"], False),
     "explain": (
@@ -150,7 +163,7 @@ def invoke(argv: list[str]) -> tuple[int, str, str]:
 
 
 def snapshot(out: Path) -> dict[str, Any]:
-    """Every file under out: JSON parsed, text as lines, other bytes as sha256."""
+    """Every file under out: JSON parsed, text and xlsx as lines, other bytes as sha256."""
     files: dict[str, Any] = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         rel = path.relative_to(out).as_posix()
@@ -161,9 +174,31 @@ def snapshot(out: Path) -> dict[str, Any]:
             files[rel] = json.loads(data.decode("utf-8"))
         elif path.suffix in (".md", ".html", ".csv", ".toml", ".txt", ".log"):
             files[rel] = data.decode("utf-8").splitlines()
+        elif path.suffix == ".xlsx":
+            files[rel] = xlsx_lines(path)
         else:
             files[rel] = "sha256:" + hashlib.sha256(data).hexdigest()
     return files
+
+
+def xlsx_lines(path: Path) -> list[str]:
+    """A workbook as readable text: per sheet `## name`, then each non-empty row as
+    `A1=value | B1=value` (dates ISO, numbers as Python writes them)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    lines: list[str] = []
+    for ws in wb.worksheets:
+        lines.append(f"## {ws.title}")
+        for row in ws.iter_rows():
+            cells = [
+                f"{c.coordinate}={c.value.isoformat() if hasattr(c.value, 'isoformat') else c.value}"
+                for c in row
+                if c.value is not None and c.value != ""
+            ]
+            if cells:
+                lines.append(" | ".join(cells))
+    return lines
 
 
 def produce(sample: str, case: str) -> tuple[int, Any, str]:

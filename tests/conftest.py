@@ -18,3 +18,11 @@ def _private_cache_dir():
             yield
         finally:
             os.environ.pop("SGOV_CACHE_DIR", None)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        'rule(rule_id, side): the test checks that rule_id "fires" or stays "quiet" '
+        "(tests/test_outcome.py asserts every registered rule has both)",
+    )

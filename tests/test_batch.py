@@ -117,6 +117,7 @@ def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
     assert (summary["program"], summary["as_of"]) == ("puxing-2023", DAY)
     assert summary["counts"] == {
         "files": 3, "files_skipped": 1, "projects": 1, "errors": 1, "warnings": 0, "infos": 0, "ranked": 0,
+        "approved": 1,
     }  # fmt: skip
     assert summary["steps"]["rank"] == "skipped: 没有评审打分记录"
     assert summary["outputs"] == listing(out / DAY)
@@ -129,7 +130,12 @@ def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
     assert "  读取 申报/一居.xlsx：申报表、预算明细、项目成员" in log
     assert any(line.startswith("  跳过 说明.xlsx：SG001 ") for line in log)
     assert "共 3 个文件：读取 2 个，跳过 1 个（隐藏文件、~$ 锁文件与 sgov-output 不计）" in log
-    assert any(line.startswith("校验：完成，用时 ") and line.endswith(" 秒") for line in log)
+    assert any(line.startswith("读取工作簿：完成，用时 ") and line.endswith(" 秒") for line in log)
+    # validate, rank and money are one step over the loaded workbooks (pipeline.run)
+    assert any(
+        line.startswith("校验、排名与拨付核算：完成，用时 ") and line.endswith(" 秒")
+        for line in log
+    )
     assert log[-1].startswith("结束：退出码 ")
 
 
@@ -138,12 +144,19 @@ def test_status_follows_error_findings(tmp_path):
     bad = run_batch(make_folder(tmp_path / "bad", errors=True), as_of=AS_OF)
     clean_summary = clean.summary
     bad_summary = json.loads((bad.out_dir / "summary.json").read_text(encoding="utf-8"))
-    # the unreadable 说明.xlsx is an SG001 error in both; 一万多元 adds SG003 (and SG014: nothing is
-    # released to a project without a readable amount, so its ledger row overdraws)
+    # the unreadable 说明.xlsx is an SG001 error in both; 一万多元 adds SG003 and one SG014 for the
+    # project (nothing is released without a readable amount), at its 项目编号, not at the ledger row
     assert (clean.status, clean_summary["counts"]["errors"]) == (1, 1)
+    assert (clean_summary["counts"]["approved"], bad_summary["counts"]["approved"]) == (1, 0)
     assert (bad.status, bad_summary["status"], bad_summary["counts"]["errors"]) == (1, 1, 3)
+    findings = json.loads((bad.out_dir / "validate.json").read_text("utf-8"))["findings"]
+    assert [(f["rule"], f["file"], f["cell"]) for f in findings] == [
+        ("SG014", "申报/一居.xlsx", "B1"),
+        ("SG003", "申报/一居.xlsx", "B9"),
+        ("SG001", "说明.xlsx", None),
+    ]
     annotated = [name for name in bad_summary["outputs"] if name.startswith("annotated/")]
-    assert annotated == ["annotated/台账.xlsx", "annotated/申报/一居.xlsx"]
+    assert annotated == ["annotated/申报/一居.xlsx"]
     assert all((bad.out_dir / name).is_file() for name in bad_summary["outputs"])
     (tmp_path / "clean" / "说明.xlsx").unlink()
     again = run_batch(tmp_path / "clean", as_of=AS_OF)
@@ -183,15 +196,15 @@ def test_a_run_that_fails_in_a_report_writer_leaves_the_previous_output(tmp_path
     run_batch(folder, as_of=AS_OF)
     before = hashes(out / DAY)
 
-    import selfgov_cli.report.publicity as publicity
+    import selfgov_cli.batch as batch
 
     def broken(*args, **kwargs):
-        (Path(args[2]) / "公示名单.html").write_text(
+        (Path(args[1]) / "公示名单.html").write_text(
             "<half", encoding="utf-8"
         )  # a half-written file
         raise RuntimeError("writer crashed")
 
-    monkeypatch.setattr(publicity, "render_publicity", broken)
+    monkeypatch.setattr(batch, "render_publicity", broken)
     with pytest.raises(RuntimeError, match="writer crashed"):
         run_batch(folder, as_of=AS_OF)
 
@@ -432,16 +445,6 @@ def test_an_output_folder_inside_the_program_folder_must_be_sgov_output(tmp_path
     assert not (folder / "输出").exists()
 
 
-def test_a_missing_report_module_is_skipped_and_logged(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "selfgov_cli.report.publicity", None)
-    result = run_batch(make_folder(tmp_path / "prog"), tmp_path / "out", AS_OF)
-    assert result.summary["steps"]["publicity"].startswith("skipped: ")
-    assert "公示名单.html" not in listing(result.out_dir)
-    assert "公示名单：跳过（本版本没有 selfgov_cli.report.publicity）" in (
-        result.out_dir / "run.log"
-    ).read_text("utf-8")
-
-
 def test_progress_reports_every_workbook(tmp_path):
     calls = []
     run_batch(
@@ -458,17 +461,17 @@ def test_pid_alive():
 
 
 def test_a_loader_with_a_progress_hook_is_used_as_is(tmp_path, monkeypatch):
-    import selfgov_cli.validate as validate_module
+    import selfgov_cli.batch as batch
 
-    real = validate_module.load
+    real = batch.load
     seen = []
 
-    def load(folder, program=None, cache=False, progress=None):
+    def load(folder, program=None, cache=False, workers=None, progress=None):
         seen.append((cache, progress is not None))
         progress(1, 1, "x.xlsx")
         return real(folder, program)
 
-    monkeypatch.setattr(validate_module, "load", load)
+    monkeypatch.setattr(batch, "load", load)
     calls = []
     run_batch(
         make_folder(tmp_path / "prog"), tmp_path / "out", AS_OF, progress=lambda *a: calls.append(a)

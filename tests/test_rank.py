@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from selfgov_cli.rank import RankError, rank
-from selfgov_cli.validate import validate
+from selfgov_cli.pipeline import run
+from selfgov_cli.rank import RankError
 from tests.helpers import write_config, write_form, write_table
 
 AS_OF = date(2023, 12, 31)
@@ -94,7 +94,7 @@ def folder(tmp_path: Path, program: str = "puxing-2023", settings: dict | None =
 
 
 def ranked(folder_path: Path, stage: str = "review", pool: Decimal | None = None) -> dict:
-    return rank(validate(folder_path, as_of=AS_OF), stage=stage, pool=pool).to_dict()
+    return run(folder_path, as_of=AS_OF, stage=stage, pool=pool).ranking(stage).to_dict()
 
 
 def order(result: dict) -> list[tuple]:
@@ -323,7 +323,8 @@ def test_top10_and_top5_only_at_the_final_puxing_stage(tmp_path):
     table = {f"P{n:02d}": [90 - n] for n in range(1, 13)}
     for pid in table:
         app(f, pid)
-    scores(f, grid(table))
+    scores(f, grid(table))  # the 立项评审 round
+    scores(f, grid(table), name="年终评审打分.xlsx")  # the 年终评审 round, same totals
     final = ranked(f, stage="final")
     assert [e["flags"] for e in final["ranking"]] == [["top10", "top5"]] * 5 + [["top10"]] * 5 + [
         [],
@@ -331,17 +332,49 @@ def test_top10_and_top5_only_at_the_final_puxing_stage(tmp_path):
     ]
     assert (
         final["ranking"][4]["why"][-1]
-        == "年终第 5 名：十佳，明年绿色通道，志愿者补贴上限 35%（浦兴 三.6）"
+        == "年终十佳第 5 名：明年绿色通道，志愿者补贴上限 35%（浦兴 三.6）"
     )
-    assert final["ranking"][5]["why"][-1] == "年终第 6 名：十佳，明年绿色通道（浦兴 三.6）"
+    assert final["ranking"][5]["why"][-1] == "年终十佳第 6 名：明年绿色通道（浦兴 三.6）"
     assert (final["summary"]["top10"], final["summary"]["top5"]) == (10, 5)
-    assert all(e["flags"] == [] for e in ranked(f, stage="review")["ranking"])
+    review = ranked(f, stage="review")
+    assert len(review["ranking"]) == 12
+    assert all(e["flags"] == [] for e in review["ranking"])
+
+
+def test_each_stage_ranks_only_its_round(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    scores(f, grid({"P1": [80], "P2": [70]}))  # 立项评审
+    scores(f, grid({"P2": [90]}), name="年终评审打分.xlsx")  # 年终: P2 only
+    assert [(e["project_id"], e["score"]) for e in ranked(f)["ranking"]] == [
+        ("P1", "80.0000"),
+        ("P2", "70.0000"),
+    ]
+    final = ranked(f, stage="final")
+    assert [(e["project_id"], e["flags"]) for e in final["ranking"]] == [("P2", ["top10", "top5"])]
+    assert final["method"]["round"] == "年终评审"
+    # a 轮次 column decides the round whatever the file is called
+    scores(
+        f,
+        [("P1", "A", "年终", 70), ("P2", "A", "立项", 60)],
+        header=("项目编号", "评审人", "轮次", "总分"),
+        name="打分.xlsx",
+    )
+    assert {e["project_id"]: e["score"] for e in ranked(f)["ranking"]} == {
+        "P1": "80.0000",
+        "P2": "60.0000",
+    }
+    assert {e["project_id"]: e["score"] for e in ranked(f, stage="final")["ranking"]} == {
+        "P1": "70.0000",
+        "P2": "90.0000",
+    }
 
 
 def test_no_top_flags_outside_puxing(tmp_path):
     f = folder(tmp_path, "gonghexinlu-2023")
     app(f, "G1", "gonghexinlu-2023")
-    scores(f, grid({"G1": [80]}))
+    scores(f, grid({"G1": [80]}), name="年终评审打分.xlsx")
     assert ranked(f, stage="final")["ranking"][0]["flags"] == [
         "funded"
     ]  # the default pool, no 十佳
@@ -445,6 +478,7 @@ def test_pool_cutoff_at_the_exact_boundary(tmp_path):
         "categories": ["七彩微创投"],
         "allocated": "9000.00",
         "remaining": "0.00",
+        "topups": [],
     }
     assert (
         result["ranking"][3]["why"][-1]
@@ -582,10 +616,38 @@ def test_rows_with_errors_are_left_out_and_listed(tmp_path):
             "excluded_rows": [],
         },
     ]
-    assert p1["errors"] == 2
-    assert (
-        p1["why"][-1] == "该项目有 2 个错误（见 sgov validate）：请先改正；排名和各条线没有因此改变"
+    # errors on score rows only leave those rows out: the application itself is fine (not 待改正)
+    assert (p1["errors"], p1["flags"]) == (0, [])
+    assert not any("错误" in why for why in p1["why"])
+
+
+def test_application_errors_rank_for_information_as_needs_fix(tmp_path):
+    # 锦江区: 1 + 1 excellent case = 2 places
+    f = folder(tmp_path, "chengdu-2023", {"quota_per_district": 1})
+    app(f, "C1", "chengdu-2023", 自筹金额=0)  # CD003: too little 自筹 → an error on the application
+    app(f, "C2", "chengdu-2023")
+    app(f, "C3", "chengdu-2023")
+    scores(f, grid({"C1": [95], "C2": [80], "C3": [70]}))
+    result = ranked(f)
+    c1, c2, c3 = result["ranking"]
+    assert (c1["project_id"], c1["rank"], c1["errors"]) == ("C1", 1, 1)
+    assert c1["flags"] == ["needs_fix"]
+    assert c1["why"][-1] == (
+        "申报材料有 1 个错误（见 sgov validate）：待改正，仅列示排名，不占名额、不划资金、不评十佳"
     )
+    # C1 takes no quota place: C2 and C3 are the district's two places
+    assert [(e["project_id"], e["flags"], e["errors"]) for e in (c2, c3)] == [
+        ("C2", [], 0),
+        ("C3", [], 0),
+    ]
+    assert c3["why"][-1] == "锦江区名额 2（基础 1 + 优秀案例 1），本项目为区内第 2 名，在名额内"
+    assert result["summary"]["needs_fix"] == 1
+    outcome = run(f, as_of=AS_OF)
+    assert [p.project_id for p in outcome.approved()] == ["C2", "C3"]
+    assert (outcome.projects["C1"].approved, outcome.projects["C1"].status) == (False, "needs_fix")
+    # corrected, C1 takes the first place and C3 is over the quota
+    app(f, "C1", "chengdu-2023")
+    assert [e["flags"] for e in ranked(f)["ranking"]] == [[], [], ["over_quota"]]
 
 
 def test_green_channel_project_is_unscored_with_its_reason(tmp_path):
@@ -610,16 +672,17 @@ def test_json_shape_has_the_contract_keys(tmp_path):
     f = folder(tmp_path)
     app(f, "P1", 是否培育新团队="是")
     scores(f, grid({"P1": [88, 90, 87]}))
-    result = ranked(f, stage="final")
-    assert list(result)[:3] == ["program", "stage", "as_of"]
-    entry = result["ranking"][0]
+    scores(f, grid({"P1": [88, 90, 87]}), name="年终评审打分.xlsx")
+    review = ranked(f)
+    assert list(review)[:3] == ["program", "stage", "as_of"]
+    entry = review["ranking"][0]
     required = {
         "rank": 1,
         "project_id": "P1",
         "reviewers": 3,
         "score": "88.3333",
-        "adjusted_score": "91.3333",
-        "flags": ["top10", "top5"],
+        "adjusted_score": "91.3333",  # + 3 for a new team (浦兴 三.3), at the review only
+        "flags": [],
     }
     assert {k: entry[k] for k in required} == required
     assert entry["adjustments"][0]["points"] == "3"
@@ -629,20 +692,30 @@ def test_json_shape_has_the_contract_keys(tmp_path):
         "悦家",
         "10000.00",
     )
+    final = ranked(f, stage="final")
+    assert list(final)[:3] == ["program", "stage", "as_of"]
+    entry = final["ranking"][0]
+    # the year-end 评选 applies no 三.3 adjustments
+    assert {k: entry[k] for k in required} == {
+        **required,
+        "adjusted_score": "88.3333",
+        "flags": ["top10", "top5"],
+    }
+    assert entry["adjustments"] == []
 
 
 def test_bad_stage_is_a_rank_error(tmp_path):
     f = folder(tmp_path)
     app(f, "P1")
     with pytest.raises(RankError, match="--stage 只能是 review"):
-        rank(validate(f, as_of=AS_OF), stage="midterm")
+        run(f, as_of=AS_OF, stage="midterm")
 
 
 def test_group_weights_must_be_positive(tmp_path):
     f = folder(tmp_path, settings={"group_weights": {"专家": 100, "居民": 0}})
     app(f, "P1")
     with pytest.raises(RankError, match="group_weights"):
-        rank(validate(f, as_of=AS_OF))
+        run(f, as_of=AS_OF)
 
 
 def test_unweighted_group_is_left_out_even_when_sg021_is_disabled(tmp_path):

@@ -10,7 +10,6 @@ import openpyxl
 from typer.testing import CliRunner
 
 from selfgov_cli.cli.app import app
-from selfgov_cli.disburse import disburse
 from selfgov_cli.validate import validate
 from tests.test_disburse import application, evaluations, ledger
 
@@ -30,7 +29,7 @@ def _folder(tmp_path: Path, with_error: bool = False) -> Path:
     )
     rows = [("2023-04-01", "PX-1", "16000"), ("2023-05-01", "PX-2", "12000")]
     if with_error:
-        rows.append(("2024-03-01", "PX-1", "500"))  # SG011
+        rows.append(("2023-02-01", "PX-1", "500"))  # SG011: before the project's start
     ledger(folder, rows)
     evaluations(folder, [{"项目编号": "PX-1", "中期评估": "合格", "中期评估日期": "2023-07-31"}])
     return folder
@@ -49,7 +48,7 @@ def test_json_is_the_library_payload_and_exit_0_on_a_clean_folder(tmp_path):
     result = _run("disburse", folder, "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    expected = disburse(validate(folder, as_of=date(2023, 12, 31)), date(2023, 12, 31)).to_dict()
+    expected = validate(folder, as_of=date(2023, 12, 31)).disbursement.to_dict()
     assert payload == expected
     assert [(p["project_id"], p["released"], p["usage_rate"]) for p in payload["projects"]] == [
         ("PX-1", "50000.00", "0.3200"),

@@ -29,8 +29,16 @@ def folder(tmp_path) -> Path:
     application(f, "P1", 项目名称='=HYPERLINK("http://x")')
     application(f, "P2", 是否培育新团队="是")
     application(f, "P3")
-    scores(f, grid({"P1": [90, 80, 85, 70, 95], "P2": [80, 81, 79], "P3": [50, 55, 59]}))
+    scores(f, TABLE)  # the 立项评审 round
     return f
+
+
+TABLE = grid({"P1": [90, 80, 85, 70, 95], "P2": [80, 81, 79], "P3": [50, 55, 59]})
+
+
+def year_end(folder: Path) -> None:
+    """The 年终评审 round's sheet, with the same totals as the review."""
+    scores(folder, TABLE, name="年终评审打分.xlsx")
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -42,6 +50,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def test_json_on_stdout_exit_0(folder):
+    year_end(folder)
     before = digest(folder)
     result = run("rank", folder, "--format", "json", "--as-of", AS_OF, "--stage", "final")
     assert result.exit_code == 0, result.output
@@ -51,8 +60,10 @@ def test_json_on_stdout_exit_0(folder):
         for e in payload["ranking"]
     ] == [
         (1, "P1", 5, "85.0000", "85.0000", ["top10", "top5"]),
-        (2, "P2", 3, "80.0000", "83.0000", ["top10", "top5"]),
-        (3, "P3", 3, "54.6667", "54.6667", ["top10", "top5", "below_line"]),
+        # no 三.3 adjustment at the year-end 评选 (P2 grows a new team: +3 at the review only)
+        (2, "P2", 3, "80.0000", "80.0000", ["top10", "top5"]),
+        # below the line: no 十佳
+        (3, "P3", 3, "54.6667", "54.6667", ["below_line"]),
     ]
     assert (payload["program"], payload["stage"], payload["as_of"]) == (
         "puxing-2023",
@@ -116,6 +127,7 @@ def test_no_score_sheets_says_so(tmp_path):
 
 
 def test_xlsx_is_formula_proof_and_byte_identical(folder, tmp_path):
+    year_end(folder)
     out1, out2 = tmp_path / "a" / "评审排名.xlsx", tmp_path / "b" / "评审排名.xlsx"
     for out in (out1, out2):
         result = run(
@@ -149,7 +161,8 @@ def test_xlsx_is_formula_proof_and_byte_identical(folder, tmp_path):
     assert [ws.cell(r, 2).value for r in (2, 3, 4)] == ["P1", "P2", "P3"]
     name = ws["C2"]
     assert (name.data_type, str(name.value)) == ("s", '=HYPERLINK("http://x")')
-    assert (ws["K3"].value, ws["M3"].value, ws["N3"].value) == (80, 83, "十佳、前五")
+    # the year-end 评选: no 三.3 adjustment for P2's new team
+    assert (ws["K3"].value, ws["M3"].value, ws["N3"].value) == (80, 80, "十佳、前五")
     assert ws["K2"].number_format == "0.0000"
     detail = wb["评审明细"]
     assert [c.value for c in detail[2]] == [
@@ -158,7 +171,7 @@ def test_xlsx_is_formula_proof_and_byte_identical(folder, tmp_path):
         None,
         90,
         "否",
-        "评审打分.xlsx",
+        "年终评审打分.xlsx",  # the final stage reads the 年终 round's sheet
         "评审打分",
         2,
         "计入",

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from selfgov_cli.io.loader import discover, load_folder
 
@@ -238,6 +239,7 @@ def test_csv_table_by_file_stem(tmp_path):
     assert _issues(data) == [("SG008", "other.csv", None, None, None)]
 
 
+@pytest.mark.rule("SG001", "fires")
 def test_unreadable_files_are_sg001_and_the_run_goes_on(tmp_path):
     (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04broken")
     (tmp_path / "空.xlsx").write_bytes(b"")

@@ -9,6 +9,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from selfgov_cli.pipeline import run
 from tests.helpers import write_config, write_form, write_table
 
@@ -117,6 +119,7 @@ def test_a_2024_folder_moves_the_midterm_date_and_titles_into_2024(tmp_path):
     assert rules(outcome, "SG022") == []
 
 
+@pytest.mark.rule("SG022", "fires")
 def test_sg022_dates_outside_the_program_year(tmp_path):
     write_config(tmp_path, "puxing-2023")
     cells = form(tmp_path, "PX-1", PUXING, 开始日期="2023-03-01", 结束日期="2024-01-31")

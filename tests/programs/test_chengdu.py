@@ -70,6 +70,16 @@ def cd(folder, rule_id=None):
     return [h for h in hits(folder, P, "CD") if rule_id is None or h[0] == rule_id]
 
 
+@pytest.mark.rule("CD001", "quiet")
+@pytest.mark.rule("CD002", "quiet")
+@pytest.mark.rule("CD003", "quiet")
+@pytest.mark.rule("CD004", "quiet")
+@pytest.mark.rule("CD005", "quiet")
+@pytest.mark.rule("CD006", "quiet")
+@pytest.mark.rule("CD007", "quiet")
+@pytest.mark.rule("CD008", "quiet")
+@pytest.mark.rule("CD009", "quiet")
+@pytest.mark.rule("CD010", "quiet")
 def test_clean_applications_of_each_class_have_no_findings(tmp_path):
     make(tmp_path, A_FORM, "a.xlsx")
     make(tmp_path, B_FORM, "b.xlsx")
@@ -85,7 +95,13 @@ def test_clean_applications_of_each_class_have_no_findings(tmp_path):
         自筹金额=30000,
         前两年年检结果="合格,基本合格",
     )
-    assert hits(tmp_path, P) == []
+    # nothing but SG022 (a warning): every 结束日期 is 2024-06-30, past the program year 2023
+    assert hits(tmp_path, P) == [
+        ("SG022", "CD-01", "a.xlsx", "申报表", "B13"),
+        ("SG022", "CD-11", "b.xlsx", "申报表", "B13"),
+        ("SG022", "CD-21", "c.xlsx", "申报表", "B12"),
+        ("SG022", "CD-12", "d.xlsx", "申报表", "B13"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -99,6 +115,7 @@ def test_clean_applications_of_each_class_have_no_findings(tmp_path):
         (C_FORM, "C", 150000.01, True),
     ],
 )
+@pytest.mark.rule("CD001", "fires")
 def test_cd001_class_caps(tmp_path, base, cls, amount, fires):
     cells = make(
         tmp_path, base, 项目类别=cls, 申请金额=amount, 自筹金额=30001 if cls != "C" else None
@@ -107,12 +124,14 @@ def test_cd001_class_caps(tmp_path, base, cls, amount, fires):
     assert cd(tmp_path, "CD001") == expected
 
 
+@pytest.mark.rule("CD002", "fires")
 def test_cd002_b3_is_not_open(tmp_path):
     cells = make(tmp_path, B_FORM, 项目类别="B3", 申请金额=50000, 自筹金额=5000)
     assert cd(tmp_path) == [("CD002", "CD-11", "a.xlsx", "申报表", cells["项目类别"])]
 
 
 @pytest.mark.parametrize(("own", "fires"), [(20000, False), (19999.99, True)])
+@pytest.mark.rule("CD003", "fires")
 def test_cd003_matching_funds_ten_percent(tmp_path, own, fires):
     cells = make(tmp_path, A_FORM, 自筹金额=own)
     expected = [("CD003", "CD-01", "a.xlsx", "申报表", cells["自筹金额"])] if fires else []
@@ -137,6 +156,7 @@ def test_cd003_not_for_class_c(tmp_path):
         (C_FORM, "村委会", True),
     ],
 )
+@pytest.mark.rule("CD004", "fires")
 def test_cd004_applicant_type_per_class(tmp_path, base, kind, fires):
     cells = make(tmp_path, base, 申报主体类型=kind)
     expected = (
@@ -145,6 +165,7 @@ def test_cd004_applicant_type_per_class(tmp_path, base, kind, fires):
     assert cd(tmp_path, "CD004") == expected
 
 
+@pytest.mark.rule("CD005", "fires")
 def test_cd005_same_legal_rep_three_times_in_one_class(tmp_path):
     make(tmp_path, B_FORM, "a.xlsx")
     make(tmp_path, B_FORM, "b.xlsx", 项目编号="CD-12", 项目名称="项目二", 申报主体="另一机构")
@@ -166,10 +187,15 @@ def test_cd005_same_legal_rep_three_times_in_one_class(tmp_path):
         申报主体="第四机构",
         法定代表人="周 明",
     )
-    assert cd(tmp_path) == [("CD005", "CD-14", "d.xlsx", "申报表", cells["法定代表人"])]
+    # B1 and B2 are both class B: CD-13 (B2) is already the third of 周明's B applications
+    assert cd(tmp_path) == [
+        ("CD005", "CD-13", "c.xlsx", "申报表", cells["法定代表人"]),
+        ("CD005", "CD-14", "d.xlsx", "申报表", cells["法定代表人"]),
+    ]
     assert "CD-11、CD-12" in messages(tmp_path, P, "CD005")[0]
 
 
+@pytest.mark.rule("CD006", "fires")
 def test_cd006_same_partner_more_than_twice(tmp_path):
     make(tmp_path, A_FORM, "a.xlsx")
     make(tmp_path, A_FORM, "b.xlsx", 项目编号="CD-02", 项目名称="项目二")
@@ -193,12 +219,14 @@ def test_cd006_same_partner_more_than_twice(tmp_path):
         (20, 1, False),
     ],
 )
+@pytest.mark.rule("CD007", "fires")
 def test_cd007_cluster_coverage(tmp_path, size, covered, fires):
     cells = make(tmp_path, A_FORM, 片区村社区数=size, 覆盖村社区数=covered)
     expected = [("CD007", "CD-01", "a.xlsx", "申报表", cells["覆盖村社区数"])] if fires else []
     assert cd(tmp_path, "CD007") == expected
 
 
+@pytest.mark.rule("CD008", "fires")
 def test_cd008_same_project_submitted_twice(tmp_path):
     make(tmp_path, A_FORM, "a.xlsx")
     cells = make(
@@ -213,6 +241,7 @@ def test_cd008_same_project_submitted_twice(tmp_path):
     assert cd(tmp_path) == [("CD008", "CD-09", "b.xlsx", "申报表", cells["项目名称"])]
 
 
+@pytest.mark.rule("CD009", "fires")
 def test_cd009_social_organisation_conditions(tmp_path):
     cells = make(
         tmp_path, B_FORM, 前两年年检结果="不合格", 是否有独立银行账户="否", 是否建立党组织=None
@@ -233,6 +262,7 @@ def test_cd009_not_for_universities_or_committees(tmp_path):
 
 
 @pytest.mark.parametrize(("day", "fires"), [("2023-06-12", False), ("2023年6月13日", True)])
+@pytest.mark.rule("CD010", "fires")
 def test_cd010_deadline(tmp_path, day, fires):
     cells = make(tmp_path, A_FORM, 申报日期=day)
     expected = [("CD010", "CD-01", "a.xlsx", "申报表", cells["申报日期"])] if fires else []

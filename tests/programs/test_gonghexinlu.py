@@ -39,20 +39,31 @@ def gh(folder, rule_id=None):
     return [h for h in hits(folder, P, "GH") if rule_id is None or h[0] == rule_id]
 
 
+@pytest.mark.rule("GH001", "quiet")
+@pytest.mark.rule("GH002", "quiet")
+@pytest.mark.rule("GH003", "quiet")
+@pytest.mark.rule("GH004", "quiet")
 def test_clean_applications_have_no_findings(tmp_path):
     make(tmp_path, BRAND, "a.xlsx")
     make(tmp_path, MICRO, "b.xlsx")
     make(tmp_path, MICRO, "c.xlsx", 项目编号="GH-12", 意向="社区关爱服务")
-    assert hits(tmp_path, P) == []
+    # nothing but SG022 (a warning): the 结束日期 are in 2024, past the program year 2023
+    assert hits(tmp_path, P) == [
+        ("SG022", "GH-01", "a.xlsx", "申报表", "B9"),
+        ("SG022", "GH-11", "b.xlsx", "申报表", "B9"),
+        ("SG022", "GH-12", "c.xlsx", "申报表", "B9"),
+    ]
 
 
 @pytest.mark.parametrize(("amount", "fires"), [(5000, False), (5000.01, True)])
+@pytest.mark.rule("GH001", "fires")
 def test_gh001_micro_cap(tmp_path, amount, fires):
     cells = make(tmp_path, MICRO, 申请金额=amount)
     expected = [("GH001", "GH-11", "a.xlsx", "申报表", cells["申请金额"])] if fires else []
     assert gh(tmp_path, "GH001") == expected
 
 
+@pytest.mark.rule("GH002", "fires")
 def test_gh002_intent_of_the_other_category(tmp_path):
     cells = make(tmp_path, MICRO, "a.xlsx", 意向="挖掘一批社区自治骨干")
     make(tmp_path, BRAND, "b.xlsx", 意向="睦邻友好建设", 居民区="共和二居")
@@ -73,6 +84,7 @@ def test_gh002_intent_of_the_other_category(tmp_path):
         ("2024-02-29", "2025-03-01", True),
     ],
 )
+@pytest.mark.rule("GH003", "fires")
 def test_gh003_micro_runs_at_most_one_year(tmp_path, start, end, fires):
     cells = make(tmp_path, MICRO, 开始日期=start, 结束日期=end)
     expected = [("GH003", "GH-11", "a.xlsx", "申报表", cells["结束日期"])] if fires else []
@@ -84,6 +96,7 @@ def test_gh003_brand_projects_may_run_longer(tmp_path):
     assert gh(tmp_path) == []
 
 
+@pytest.mark.rule("GH004", "fires")
 def test_gh004_second_brand_project_in_one_neighborhood(tmp_path):
     make(tmp_path, BRAND, "a.xlsx")
     make(tmp_path, MICRO, "b.xlsx")  # a micro project does not count

@@ -186,8 +186,11 @@ def test_sgov_programs_shows_an_own_program_file(tmp_path):
 )
 def test_bad_program_files_exit_2_naming_the_problem(tmp_path, text, named):
     (tmp_path / "bad.toml").write_text(text, encoding="utf-8")
+    from selfgov_cli.rules.registry import check_program
+
+    # get_program reads the file; the registry rejects unknown rule ids (rules/registry.py)
     with pytest.raises(ProgramError, match=named):
-        get_program(str(tmp_path / "bad.toml"))
+        check_program(get_program(str(tmp_path / "bad.toml")))
     result = run("validate", str(tmp_path), "--program", str(tmp_path / "bad.toml"))
     assert result.exit_code == 2 and named in result.stderr and "Traceback" not in result.output
 

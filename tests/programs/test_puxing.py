@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from selfgov_cli.validate import validate
 from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
-from tests.programs.util import hits, messages
+from tests.programs.util import AS_OF, hits, messages
 
 P = "puxing-2023"
 FORM = {
@@ -70,6 +73,43 @@ def px(folder, rule_id=None):
     return [h for h in found if rule_id is None or h[0] == rule_id]
 
 
+@pytest.mark.rule("PX001", "quiet")
+@pytest.mark.rule("PX002", "quiet")
+@pytest.mark.rule("PX003", "quiet")
+@pytest.mark.rule("PX004", "quiet")
+@pytest.mark.rule("PX005", "quiet")
+@pytest.mark.rule("PX006", "quiet")
+@pytest.mark.rule("PX007", "quiet")
+@pytest.mark.rule("PX008", "quiet")
+@pytest.mark.rule("PX009", "quiet")
+@pytest.mark.rule("PX010", "quiet")
+@pytest.mark.rule("PX011", "quiet")
+@pytest.mark.rule("PX012", "quiet")
+@pytest.mark.rule("PX013", "quiet")
+@pytest.mark.rule("PX014", "quiet")
+@pytest.mark.rule("PX015", "quiet")
+@pytest.mark.rule("SG001", "quiet")
+@pytest.mark.rule("SG002", "quiet")
+@pytest.mark.rule("SG003", "quiet")
+@pytest.mark.rule("SG004", "quiet")
+@pytest.mark.rule("SG005", "quiet")
+@pytest.mark.rule("SG006", "quiet")
+@pytest.mark.rule("SG007", "quiet")
+@pytest.mark.rule("SG008", "quiet")
+@pytest.mark.rule("SG009", "quiet")
+@pytest.mark.rule("SG010", "quiet")
+@pytest.mark.rule("SG011", "quiet")
+@pytest.mark.rule("SG012", "quiet")
+@pytest.mark.rule("SG013", "quiet")
+@pytest.mark.rule("SG014", "quiet")
+@pytest.mark.rule("SG015", "quiet")
+@pytest.mark.rule("SG016", "quiet")
+@pytest.mark.rule("SG017", "quiet")
+@pytest.mark.rule("SG018", "quiet")
+@pytest.mark.rule("SG019", "quiet")
+@pytest.mark.rule("SG020", "quiet")
+@pytest.mark.rule("SG021", "quiet")
+@pytest.mark.rule("SG022", "quiet")
 def test_clean_project_at_every_cap_has_no_program_findings(tmp_path):
     make(
         tmp_path,
@@ -79,6 +119,7 @@ def test_clean_project_at_every_cap_has_no_program_findings(tmp_path):
     assert hits(tmp_path, P, "SG") == []
 
 
+@pytest.mark.rule("PX001", "fires")
 def test_px001_leader_not_resident_on_form_and_in_members(tmp_path):
     cells = make(
         tmp_path, {"负责人是否本居民区居民": "否"}, members=[("张三丰", "负责人", "否", "否")]
@@ -94,6 +135,7 @@ def test_px001_quiet_for_a_non_resident_ordinary_member(tmp_path):
     assert px(tmp_path, "PX001") == []
 
 
+@pytest.mark.rule("PX002", "fires")
 def test_px002_social_worker_in_team_and_second_liaison(tmp_path):
     members = [*MEMBERS, ("赵社工", "成员", "否", "是"), ("钱社工", "社工联络员", "否", "是")]
     make(tmp_path, members=members)
@@ -109,12 +151,14 @@ def test_px002_one_liaison_is_allowed(tmp_path):
 
 
 @pytest.mark.parametrize(("count", "fires"), [(40, False), (39, True)])
+@pytest.mark.rule("PX003", "fires")
 def test_px003_residents_consulted_boundary(tmp_path, count, fires):
     cells = make(tmp_path, {"征询居民人数": count})
     expected = [("PX003", "PX-01", "a.xlsx", "申报表", cells["征询居民人数"])] if fires else []
     assert px(tmp_path, "PX003") == expected
 
 
+@pytest.mark.rule("PX004", "fires")
 def test_px004_no_hearing_date_and_no_double_report(tmp_path):
     cells = make(tmp_path, {"听证会日期": None})
     assert px(tmp_path, "PX004") == [("PX004", "PX-01", "a.xlsx", "申报表", cells["听证会日期"])]
@@ -146,12 +190,14 @@ def test_caps_on_the_budget_fire_one_fen_over(tmp_path, rule_id, index, cell):
     assert [h for h in found if h[0] != rule_id and h[0] != "PX007"] == []
 
 
+@pytest.mark.rule("PX006", "fires")
 def test_px006_exactly_25_percent_passes_25_01_fails(tmp_path):
     make(tmp_path, budget=_shift(BUDGET, 1, 1))  # 2,501 of 10,000 = 25.01%
     assert px(tmp_path, "PX006") == [("PX006", "PX-01", "a.xlsx", "预算明细", "C3")]
     assert "25.01%" in messages(tmp_path, P, "PX006")[0]
 
 
+@pytest.mark.rule("PX007", "fires")
 def test_px007_counts_awards_inside_management(tmp_path):
     # 管理费 600 + 表彰奖励 500 = 11%: PX007 on the first of those lines; 表彰奖励 itself is within 5%.
     make(tmp_path, budget=_shift(BUDGET, 2, 100))
@@ -179,21 +225,37 @@ def test_px006_top5_at_35_01_percent_fails(tmp_path):
     assert px(tmp_path, "PX006") == [("PX006", "PX-01", "a.xlsx", "预算明细", "C3")]
 
 
-def test_caps_on_spending_fire_on_the_row_that_crosses(tmp_path):
+@pytest.mark.rule("PX005", "fires")
+def test_caps_on_spending_fire_on_the_row_that_crosses_and_every_row_after(tmp_path):
     ledger = [
         row("志愿者补贴", 2000, "2023-04-01", invoice="V1"),  # E2
         row("志愿者补贴", 500, "2023-05-01", invoice="V2"),  # E3: exactly 25% of 10,000 -> fine
         row("社会组织服务", 5000.01, "2023-05-02", invoice="S1"),  # E4: 50.0001% -> PX005
         row("志愿者补贴", 0.01, "2023-06-01", invoice="V3"),  # E5: crosses 25% -> PX006
-        row("志愿者补贴", 10, "2023-06-02", invoice="V4"),  # E6: already over, not repeated
+        row("志愿者补贴", 10, "2023-06-02", invoice="V4"),  # E6: already over: wholly excess
     ]
     make(tmp_path, ledger=ledger)
     assert px(tmp_path) == [
         ("PX005", "PX-01", "a.xlsx", "经费台账", "E4"),
         ("PX006", "PX-01", "a.xlsx", "经费台账", "E5"),
+        ("PX006", "PX-01", "a.xlsx", "经费台账", "E6"),
+    ]
+    found = validate(tmp_path, program=P, as_of=AS_OF).findings
+    # only the part past the cap is ineligible: 0.01 of E4 and of E5, all 10 of E6
+    assert [(f.cell, f.excess) for f in found if f.rule in ("PX005", "PX006")] == [
+        ("E4", Decimal("0.01")),
+        ("E5", Decimal("0.01")),
+        ("E6", Decimal("10.00")),
+    ]
+    assert [m for m in messages(tmp_path, P, "PX006")] == [
+        "实际支出中“志愿者补贴”累计 2,500.01 元，占项目总预算 10,000.00 元的 25.01%，超过 25% 的上限"
+        " 2,500.00 元：这笔支出中超出的 0.01 元不能报销，请核减",
+        "实际支出中“志愿者补贴”累计 2,510.01 元，占项目总预算 10,000.00 元的 25.11%，超过 25% 的上限"
+        " 2,500.00 元：这笔支出中超出的 10.00 元不能报销，请核减",
     ]
 
 
+@pytest.mark.rule("PX008", "fires")
 def test_spending_caps_use_the_approved_amount(tmp_path):
     # 核定金额 8,000: 表彰奖励 400.01 is over 5% of it (although within 5% of the 10,000 asked for).
     make(tmp_path, ledger=[row("表彰奖励", 400.01, invoice=None)])
@@ -201,6 +263,7 @@ def test_spending_caps_use_the_approved_amount(tmp_path):
     assert px(tmp_path, "PX008") == [("PX008", "PX-01", "a.xlsx", "经费台账", "E2")]
 
 
+@pytest.mark.rule("PX009", "fires")
 def test_px009_forbidden_expenses_in_budget_and_ledger(tmp_path):
     budget = [*BUDGET[:4], ("工作经费", "居委会办公费", 1000)]
     make(
@@ -245,6 +308,7 @@ def test_px009_patterns_are_a_setting(tmp_path):
     assert message.startswith("台账摘要含“聚餐”：")
 
 
+@pytest.mark.rule("PX010", "fires")
 def test_px010_award_paid_to_a_social_worker(tmp_path):
     make(
         tmp_path,
@@ -257,6 +321,7 @@ def test_px010_award_paid_to_a_social_worker(tmp_path):
     assert px(tmp_path, "PX010") == [("PX010", "PX-01", "a.xlsx", "经费台账", "H2")]
 
 
+@pytest.mark.rule("PX011", "fires")
 def test_px011_unsigned_or_empty_signature(tmp_path):
     make(
         tmp_path,
@@ -280,6 +345,7 @@ def test_px011_ledger_without_the_signature_column_flags_each_row(tmp_path):
     assert px(tmp_path, "PX011") == [("PX011", "PX-01", "台账.xlsx", "经费台账", None)]
 
 
+@pytest.mark.rule("PX012", "fires")
 def test_px012_remark_needs_both_marks(tmp_path):
     make(
         tmp_path,
@@ -297,6 +363,7 @@ def test_px012_remark_needs_both_marks(tmp_path):
     ]
 
 
+@pytest.mark.rule("PX013", "fires")
 def test_px013_negative_list_screens_are_warnings_for_a_person(tmp_path):
     cells = make(tmp_path, {"项目名称": "小区道路改造工程"}, name="a.xlsx")
     make(tmp_path, {"项目编号": "PX-02", "项目简介": "开设收费课程"}, name="b.xlsx")
@@ -322,6 +389,7 @@ def test_px013_negative_list_screens_are_warnings_for_a_person(tmp_path):
     assert len(found) == 4 and all("人工判断" in m for m in found)
 
 
+@pytest.mark.rule("PX014", "fires")
 def test_px014_neighborhood_without_application(tmp_path):
     make(tmp_path)
     write_config(tmp_path, P, neighborhoods=["浦兴一居", "浦兴 二居"])
@@ -335,6 +403,7 @@ def test_px014_quiet_without_a_neighborhood_list(tmp_path):
 
 
 @pytest.mark.parametrize(("rank", "fires"), [(1, True), (10, True), (11, False), (None, False)])
+@pytest.mark.rule("PX015", "fires")
 def test_px015_green_channel_for_last_years_top10(tmp_path, rank, fires):
     cells = make(tmp_path, {"上年十佳排名": rank})
     expected = [("PX015", "PX-01", "a.xlsx", "申报表", cells["上年十佳排名"])] if fires else []

@@ -36,20 +36,39 @@ def xj(folder, rule_id=None):
     return [h for h in hits(folder, P, "XJ") if rule_id is None or h[0] == rule_id]
 
 
+@pytest.mark.rule("SG022", "fires")
+@pytest.mark.rule("XJ001", "quiet")
+@pytest.mark.rule("XJ002", "quiet")
+@pytest.mark.rule("XJ003", "quiet")
+@pytest.mark.rule("XJ004", "quiet")
+@pytest.mark.rule("XJ005", "quiet")
+@pytest.mark.rule("XJ006", "quiet")
+@pytest.mark.rule("XJ007", "quiet")
+@pytest.mark.rule("XJ008", "quiet")
+@pytest.mark.rule("XJ009", "quiet")
 def test_clean_application_has_no_findings(tmp_path):
-    make(tmp_path)
+    make(tmp_path, 开始日期="2021-03-01", 结束日期="2021-12-31")
     assert hits(tmp_path, P) == []
+    # the fixture's own 2023 period is outside the program year 2021: SG022 (a warning) only
+    make(tmp_path)
+    assert hits(tmp_path, P) == [
+        ("SG022", "XJ-01", "a.xlsx", "申报表", "B9"),
+        ("SG022", "XJ-01", "a.xlsx", "申报表", "B10"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("amount", "expected"),
     [(50000, []), (50000.01, ["XJ002"]), (100000, ["XJ002"]), (100000.01, ["XJ001", "XJ002"])],
 )
+@pytest.mark.rule("XJ001", "fires")
+@pytest.mark.rule("XJ002", "fires")
 def test_xj001_xj002_amount_boundaries(tmp_path, amount, expected):
     cells = make(tmp_path, 申请金额=amount)
     assert xj(tmp_path) == [(r, "XJ-01", "a.xlsx", "申报表", cells["申请金额"]) for r in expected]
 
 
+@pytest.mark.rule("XJ003", "fires")
 def test_xj003_second_application_from_one_neighborhood(tmp_path):
     make(tmp_path)
     cells = make(tmp_path, "b.xlsx", 项目编号="XJ-02", 居民区=" 新泾一村")
@@ -58,6 +77,7 @@ def test_xj003_second_application_from_one_neighborhood(tmp_path):
     assert "XJ-01" in messages(tmp_path, P, "XJ003")[0]
 
 
+@pytest.mark.rule("XJ004", "fires")
 def test_xj004_garbage_sorting_only_in_xin_zhili(tmp_path):
     cells = make(tmp_path, 项目类别="Xin治理", 项目简介="推进垃圾分类 定时定点")
     make(
@@ -76,6 +96,7 @@ def test_xj004_garbage_sorting_only_in_xin_zhili(tmp_path):
         ("基金会", True),
     ],
 )
+@pytest.mark.rule("XJ005", "fires")
 def test_xj005_applicant_type(tmp_path, kind, fires):
     cells = make(tmp_path, 申报主体类型=kind)
     expected = [("XJ005", "XJ-01", "a.xlsx", "申报表", cells["申报主体类型"])] if fires else []
@@ -83,6 +104,7 @@ def test_xj005_applicant_type(tmp_path, kind, fires):
 
 
 @pytest.mark.parametrize(("staff", "fires"), [(2, False), (1, True)])
+@pytest.mark.rule("XJ006", "fires")
 def test_xj006_fulltime_staff(tmp_path, staff, fires):
     cells = make(tmp_path, 专职人员数=staff)
     expected = [("XJ006", "XJ-01", "a.xlsx", "申报表", cells["专职人员数"])] if fires else []
@@ -105,6 +127,7 @@ def test_xj006_fulltime_staff(tmp_path, staff, fires):
         ("合格,基本合格", "2021-02-01", True),  # exactly two years: not exempt
     ],
 )
+@pytest.mark.rule("XJ007", "fires")
 def test_xj007_inspections_and_young_organisations(tmp_path, results, founded, fires):
     cells = make(tmp_path, 前两年年检结果=results, 成立日期=founded)
     expected = [("XJ007", "XJ-01", "a.xlsx", "申报表", cells["前两年年检结果"])] if fires else []
@@ -117,6 +140,7 @@ def test_xj007_not_checked_for_a_committee(tmp_path):
     assert [h[0] for h in xj(tmp_path)] == ["XJ005"]
 
 
+@pytest.mark.rule("XJ008", "fires")
 def test_xj008_overlap_screen_is_a_warning_for_a_person(tmp_path):
     cells = make(tmp_path, 项目名称="协助物业管理停车")
     make(tmp_path, "b.xlsx", 项目编号="XJ-02", 居民区="新泾二村", 项目简介="配合改造工程做好宣传")
@@ -131,6 +155,7 @@ def test_xj008_overlap_screen_is_a_warning_for_a_person(tmp_path):
     ("rating", "fires"),
     [("2A", False), ("3A", True), ("AAAA", True), ("５Ａ级", True), (None, False)],
 )
+@pytest.mark.rule("XJ009", "fires")
 def test_xj009_rating_3a_or_above(tmp_path, rating, fires):
     cells = make(tmp_path, 规范化评估等级=rating)
     expected = [("XJ009", "XJ-01", "a.xlsx", "申报表", cells["规范化评估等级"])] if fires else []

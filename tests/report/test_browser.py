@@ -41,7 +41,7 @@ def _print_pdf(html, pdf):
 
 def test_publicity_prints_on_one_a4_page(tmp_path):
     folder = puxing_folder(tmp_path / "p")
-    (html,) = render_publicity(validate(folder, as_of=AS_OF), None, tmp_path / "out", "html", AS_OF)
+    (html,) = render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html")
     pages, text = _print_pdf(html, tmp_path / "p.pdf")
     assert pages == 1
     flat = "".join(text.split())  # a line may break inside the phone number
@@ -67,7 +67,7 @@ def test_long_list_repeats_header_and_numbers_pages(tmp_path):
             form(f"PX-2023-{i:03d}", f"睦邻项目{i}", f"浦兴{i}居", "赵钱孙"),
             BUDGET,
         )
-    (html,) = render_publicity(validate(folder, as_of=AS_OF), None, tmp_path / "out", "html", AS_OF)
+    (html,) = render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html")
     pages, text = _print_pdf(html, tmp_path / "long.pdf")
     assert pages >= 2
     page_texts = text.split("\f")[:pages]

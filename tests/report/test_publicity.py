@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from selfgov_cli.rank import rank
 from selfgov_cli.report.common import working_days
 from selfgov_cli.report.publicity import publicity_data, render_publicity
 from selfgov_cli.validate import validate
@@ -36,7 +35,7 @@ def _rows(data):
 
 
 def test_without_scores_every_application_without_error_passes(folder):
-    data = publicity_data(validate(folder, as_of=AS_OF), None, AS_OF)
+    data = publicity_data(validate(folder, as_of=AS_OF))
     # PX-2023-004 has errors (PX003, PX011); 项目编号 in natural order (010 after 002)
     assert _rows(data) == [
         (1, "PX-2023-001", "楼道微更新", "张*丰", "9,000.00", ""),
@@ -52,7 +51,7 @@ def test_without_scores_every_application_without_error_passes(folder):
 def test_with_scores_ranked_order_and_below_line_left_out(folder):
     add_scores(folder)
     result = validate(folder, as_of=AS_OF)
-    data = publicity_data(result, rank(result).to_dict(), AS_OF)
+    data = publicity_data(result)
     assert _rows(data) == [
         (1, "PX-2023-002", INJECT_NAME, "欧阳*娜", "10,000.00", "91.00"),
         (2, "PX-2023-001", "楼道微更新", "张*丰", "9,000.00", "82.00"),
@@ -81,7 +80,7 @@ def test_publicity_days_setting(tmp_path):
     write_config(
         folder, "puxing-2023", settings={"publicity_days": 7}, year=2023, office="浦兴路街道办事处"
     )
-    data = publicity_data(validate(folder, as_of=AS_OF), None, AS_OF)
+    data = publicity_data(validate(folder, as_of=AS_OF))
     assert data["period"] == {"days": 7, "first": "2023年12月4日", "last": "2023年12月12日"}
 
 
@@ -101,7 +100,7 @@ def test_publicity_period_skips_holidays_and_counts_adjusted_workdays(folder, as
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_golden_text_formats(folder, tmp_path, fmt):
     result = validate(folder, as_of=AS_OF)
-    (path,) = render_publicity(result, None, tmp_path / "out", fmt, AS_OF)
+    (path,) = render_publicity(result, tmp_path / "out", fmt)
     assert path.name == f"公示名单.{fmt}"
     check_golden(f"publicity.{fmt}", path.read_text(encoding="utf-8"))
 
@@ -109,13 +108,13 @@ def test_golden_text_formats(folder, tmp_path, fmt):
 def test_golden_ranked_md(folder, tmp_path):
     add_scores(folder)
     result = validate(folder, as_of=AS_OF)
-    (path,) = render_publicity(result, rank(result).to_dict(), tmp_path / "out", "md", AS_OF)
+    (path,) = render_publicity(result, tmp_path / "out", "md")
     check_golden("publicity-ranked.md", path.read_text(encoding="utf-8"))
 
 
 def test_golden_xlsx(folder, tmp_path):
     result = validate(folder, as_of=AS_OF)
-    (path,) = render_publicity(result, None, tmp_path / "out", "xlsx", AS_OF)
+    (path,) = render_publicity(result, tmp_path / "out", "xlsx")
     check_golden("publicity.xlsx.txt", xlsx_dump(path))
     import openpyxl
 
@@ -130,7 +129,7 @@ def test_golden_xlsx(folder, tmp_path):
 @pytest.mark.parametrize("fmt", ["html", "md", "xlsx"])
 def test_no_phone_or_id_number_and_names_masked(folder, tmp_path, fmt):
     result = validate(folder, as_of=AS_OF)
-    (path,) = render_publicity(result, None, tmp_path / "out", fmt, AS_OF)
+    (path,) = render_publicity(result, tmp_path / "out", fmt)
     text = xlsx_dump(path) if fmt == "xlsx" else path.read_text(encoding="utf-8")
     for secret in (PHONE, ID_NUMBER, "张三丰", "欧阳娜娜", "李四"):
         assert secret not in text
@@ -141,16 +140,14 @@ def test_injection_is_plain_text_in_every_format(folder, tmp_path):
     import openpyxl
 
     result = validate(folder, as_of=AS_OF)
-    html = render_publicity(result, None, tmp_path / "o", "html", AS_OF)[0].read_text(
-        encoding="utf-8"
-    )
+    html = render_publicity(result, tmp_path / "o", "html")[0].read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;老年助餐</td>" in html
     assert "<td>=HYPERLINK(&#34;http://evil.example&#34;,&#34;点我&#34;)</td>" in html
-    md = render_publicity(result, None, tmp_path / "o", "md", AS_OF)[0].read_text(encoding="utf-8")
+    md = render_publicity(result, tmp_path / "o", "md")[0].read_text(encoding="utf-8")
     assert "<script>" not in md
     assert "| &lt;script&gt;alert(1)&lt;/script&gt;老年助餐 |" in md
-    xlsx = render_publicity(result, None, tmp_path / "o", "xlsx", AS_OF)[0]
+    xlsx = render_publicity(result, tmp_path / "o", "xlsx")[0]
     cells = [
         c
         for row in openpyxl.load_workbook(xlsx).active.iter_rows()
@@ -163,9 +160,9 @@ def test_injection_is_plain_text_in_every_format(folder, tmp_path):
 @pytest.mark.parametrize("fmt", ["html", "md", "xlsx"])
 def test_byte_identical_reruns(folder, tmp_path, fmt):
     result = validate(folder, as_of=AS_OF)
-    first = render_publicity(result, None, tmp_path / "a", fmt, AS_OF)[0].read_bytes()
+    first = render_publicity(result, tmp_path / "a", fmt)[0].read_bytes()
     again = validate(folder, as_of=AS_OF)
-    second = render_publicity(again, None, tmp_path / "b", fmt, AS_OF)[0].read_bytes()
+    second = render_publicity(again, tmp_path / "b", fmt)[0].read_bytes()
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
 
 
@@ -176,7 +173,7 @@ def test_user_template_overrides_builtin(folder, tmp_path):
         "{{ title }}|{% for r in rows %}{{ r.leader }};{% endfor %}\n", encoding="utf-8"
     )
     result = validate(folder, as_of=AS_OF)
-    (path,) = render_publicity(result, None, tmp_path / "out", "md", AS_OF, templates=mine)
+    (path,) = render_publicity(result, tmp_path / "out", "md", templates=mine)
     assert path.read_text(encoding="utf-8") == (
         "浦兴路街道办事处关于2023年浦兴路街道“自治金”项目拟立项项目的公示|张＊丰;欧阳＊娜;李＊;"
     )
@@ -188,7 +185,7 @@ def test_program_folder_templates_are_used(folder, tmp_path):
         "<p>{{ rows[1].name }}</p>\n", encoding="utf-8"
     )
     result = validate(folder, as_of=AS_OF)
-    (path,) = render_publicity(result, None, tmp_path / "out", "html", AS_OF)
+    (path,) = render_publicity(result, tmp_path / "out", "html")
     assert (
         path.read_text(encoding="utf-8")
         == "<p>=HYPERLINK(&#34;http://evil.example&#34;,&#34;点我&#34;)</p>\n"
@@ -202,9 +199,7 @@ def test_broken_template_is_a_report_error(folder, tmp_path):
     mine.mkdir()
     (mine / "publicity.html.j2").write_text("{% for %}\n", encoding="utf-8")
     with pytest.raises(ReportError, match="第 1 行有语法错误"):
-        render_publicity(
-            validate(folder, as_of=AS_OF), None, tmp_path / "out", "html", AS_OF, templates=mine
-        )
+        render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html", templates=mine)
 
 
 def test_sandbox_blocks_python_internals(folder, tmp_path):
@@ -216,6 +211,4 @@ def test_sandbox_blocks_python_internals(folder, tmp_path):
         "{{ rows.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8"
     )
     with pytest.raises(ReportError):
-        render_publicity(
-            validate(folder, as_of=AS_OF), None, tmp_path / "out", "html", AS_OF, templates=mine
-        )
+        render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html", templates=mine)

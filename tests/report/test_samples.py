@@ -51,7 +51,7 @@ def test_sample_reports(sample, kind, fmt, tmp_path):
     if not folder.is_dir():
         pytest.skip(f"sample folder {sample} not built (make samples)")
     result = validate(folder, as_of=AS_OF[sample])
-    written = render(kind, result, tmp_path, fmt, AS_OF[sample])
+    written = render(kind, result, tmp_path, fmt)
     assert written
     name = f"samples/{sample}.{kind}.{fmt}"
     if kind == "annotated":

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from decimal import Decimal
+from decimal import Decimal as D
 
 import pytest
 
-from selfgov_cli.disburse import disburse
-from selfgov_cli.rank import rank
 from selfgov_cli.report.summary import render_summary, summary_data
 from selfgov_cli.validate import validate
 from tests.report.folders import AS_OF, ID_NUMBER, PHONE, add_scores, puxing_folder
@@ -20,31 +19,52 @@ from tests.report.goldens import check_golden, xlsx_dump
 def inputs(tmp_path):
     folder = puxing_folder(tmp_path / "puxing")
     add_scores(folder)
-    result = validate(folder, as_of=AS_OF)
-    return result, rank(result).to_dict(), disburse(result, AS_OF).to_dict()
+    return validate(folder, as_of=AS_OF)
 
 
 def test_summary_numbers(inputs):
-    data = summary_data(*inputs, AS_OF)
-    assert [(h["label"], h["text"]) for h in data["headline"][:8]] == [
+    data = summary_data(inputs)
+    assert [(h["label"], h["text"]) for h in data["headline"]] == [
         ("申报项目", "4 个"),
-        ("通过项目", "2 个"),
+        ("通过项目", "2 个"),  # the approved set: PX-2023-002 and PX-2023-001
         ("申请金额", "40,000.00 元"),
-        ("核定金额（通过项目）", "19,000.00 元"),
+        ("核定金额（通过项目）", "19,000.00 元"),  # 10,000 + 9,000 (its 核定金额)
         ("已拨付", "15,000.00 元"),
         ("已支出", "4,300.00 元"),
-        ("执行率", "23.3%"),
+        ("合规支出", "3,500.00 元"),  # PX-2023-004's 800 is not eligible: it is not approved
+        ("使用率（合规支出 ÷ 已拨付）", "23.33%"),  # 3,500 / 15,000
+        ("执行率（合规支出 ÷ 核定金额）", "18.42%"),  # 3,500 / 19,000 = 18.421…
         ("可收回", "0.00 元"),
+        ("问题", "错误 3 个，警告 1 个，提示 0 个"),
     ]
     hoods = [
-        (r["name"], r["projects"], r["passing"], r["released"], r["spent"], r["usage_text"])
+        (
+            r["name"],
+            r["projects"],
+            r["passing"],
+            r["approved"],
+            r["released"],
+            r["spent"],
+            r["eligible_spent"],
+            r["usage_text"],
+            r["execution_text"],
+        )
         for r in data["by_neighborhood"]
     ]
     assert hoods == [
-        ("浦兴一居", 1, 1, Decimal("9000.00"), Decimal("3000.00"), "33.3%"),
-        ("浦兴二居", 1, 1, Decimal("6000.00"), Decimal("500.00"), "8.3%"),
-        ("浦兴四居", 1, 0, Decimal("0.00"), Decimal("800.00"), "—"),
-        ("浦兴三居", 1, 0, Decimal("0.00"), Decimal("0.00"), "—"),  # below the line: not released,
+        ("浦兴一居", 1, 1, D("9000.00"), D("9000.00"), D("3000.00"), D("3000.00"), "33.33%", "33.33%"),
+        ("浦兴二居", 1, 1, D("10000.00"), D("6000.00"), D("500.00"), D("500.00"), "8.33%", "5.00%"),
+        # 待改正 and below the line: not approved, nothing approved or released, rates not shown
+        ("浦兴四居", 1, 0, D("0.00"), D("0.00"), D("800.00"), D("0.00"), "—", "—"),
+        ("浦兴三居", 1, 0, D("0.00"), D("0.00"), D("0.00"), D("0.00"), "—", "—"),
+    ]  # fmt: skip
+    assert [(r["project_id"], r["status"], r["reason"]) for r in data["not_approved"]] == [
+        ("PX-2023-004", "待改正", "申报材料有 1 个错误，待改正后方可立项"),
+        (
+            "PX-2023-010",
+            "未达入围分",
+            "评审排名第 3 名，评审得分低于入围分，未入围：不予立项拨付（详见 sgov rank）",
+        ),
     ]
     assert [(r["label"], r["count"]) for r in data["usage"]] == [
         ("低于 30%", 1),
@@ -62,7 +82,7 @@ def test_summary_numbers(inputs):
     ] == [
         (1, "PX-2023-002", "91.00", ""),
         (2, "PX-2023-001", "82.00", ""),
-        (3, "PX-2023-010", "52.33", "未达入围分"),
+        (3, "PX-2023-010", "52.33", "未入围"),
     ]
     assert [(r["rule"], r["count"], r["projects"]) for r in data["findings"]] == [
         ("PX003", 1, 1),
@@ -74,7 +94,7 @@ def test_summary_numbers(inputs):
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_golden_text_formats(inputs, tmp_path, fmt):
-    (path,) = render_summary(*inputs, tmp_path / "out", fmt, AS_OF)
+    (path,) = render_summary(inputs, tmp_path / "out", fmt)
     assert path.name == f"汇总报告.{fmt}"
     text = path.read_text(encoding="utf-8")
     check_golden(f"summary.{fmt}", text)
@@ -82,7 +102,7 @@ def test_golden_text_formats(inputs, tmp_path, fmt):
 
 
 def test_html_has_three_inline_svg_charts_and_no_script(inputs, tmp_path):
-    (path,) = render_summary(*inputs, tmp_path / "out", "html", AS_OF)
+    (path,) = render_summary(inputs, tmp_path / "out", "html")
     text = path.read_text(encoding="utf-8")
     assert text.count("<svg ") == 3
     assert "<script" not in text
@@ -92,7 +112,7 @@ def test_html_has_three_inline_svg_charts_and_no_script(inputs, tmp_path):
 
 
 def test_xlsx_golden_and_native_charts(inputs, tmp_path):
-    (path,) = render_summary(*inputs, tmp_path / "out", "xlsx", AS_OF)
+    (path,) = render_summary(inputs, tmp_path / "out", "xlsx")
     check_golden("summary.xlsx.txt", xlsx_dump(path))
     with zipfile.ZipFile(path) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
@@ -108,14 +128,19 @@ def test_xlsx_golden_and_native_charts(inputs, tmp_path):
 def test_without_ledger_or_scores(tmp_path):
     folder = puxing_folder(tmp_path / "p", ledger=False)
     result = validate(folder, as_of=AS_OF)
-    data = summary_data(result, rank(result).to_dict(), disburse(result, AS_OF).to_dict(), AS_OF)
+    data = summary_data(result)
     assert data["ranked"] is False
-    (path,) = render_summary(result, None, None, tmp_path / "out", "html", AS_OF)
-    assert "<svg " not in path.read_text(encoding="utf-8")
+    assert data["spending"] == []
+    (path,) = render_summary(result, tmp_path / "out", "html")
+    text = path.read_text(encoding="utf-8")
+    # tranche 1 is released at approval even with no ledger: released/spent and usage charts only
+    assert data["has_money"] is True
+    assert text.count("<svg ") == 2
+    assert "各居民区已拨付与已支出（元）" in text and "按支出类别的支出（元）" not in text
 
 
 @pytest.mark.parametrize("fmt", ["html", "md", "xlsx"])
 def test_byte_identical_reruns(inputs, tmp_path, fmt):
-    first = render_summary(*inputs, tmp_path / "a", fmt, AS_OF)[0].read_bytes()
-    second = render_summary(*inputs, tmp_path / "b", fmt, AS_OF)[0].read_bytes()
+    first = render_summary(inputs, tmp_path / "a", fmt)[0].read_bytes()
+    second = render_summary(inputs, tmp_path / "b", fmt)[0].read_bytes()
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()

@@ -89,6 +89,7 @@ def test_clean_project_has_no_common_findings(tmp_path):
     assert sg(tmp_path) == []
 
 
+@pytest.mark.rule("SG002", "fires")
 def test_sg002_required_fields(tmp_path):
     form = dict(FORM)
     form["项目名称"] = ""
@@ -113,6 +114,8 @@ def test_sg002_continuing_needs_prior_usage_rate(tmp_path):
     assert "上年执行率" in [f for f in found if f.rule == "SG002"][0].message
 
 
+@pytest.mark.rule("SG003", "fires")
+@pytest.mark.rule("SG009", "fires")
 def test_sg003_sg009(tmp_path):
     write(
         tmp_path / "a.xlsx",
@@ -131,12 +134,14 @@ def test_sg003_sg009(tmp_path):
     ]
 
 
+@pytest.mark.rule("SG004", "fires")
 def test_sg004_duplicate_ids(tmp_path):
     write(tmp_path / "a.xlsx", FORM, BUDGET)
     write(tmp_path / "b.xlsx", FORM, BUDGET)
     assert sg(tmp_path, {"SG004"}) == [("SG004", "PX-1", "b.xlsx", "申报表", "B1")]
 
 
+@pytest.mark.rule("SG005", "fires")
 def test_sg005_unknown_project(tmp_path):
     write(tmp_path / "a.xlsx", FORM, BUDGET, [expense(pid="PX-404")])
     assert sg(tmp_path, {"SG005"}) == [("SG005", "PX-404", "a.xlsx", "经费台账", "B2")]
@@ -145,12 +150,14 @@ def test_sg005_unknown_project(tmp_path):
 @pytest.mark.parametrize(
     ("requested", "fires"), [("10000", False), ("10000.01", False), ("10000.02", True)]
 )
+@pytest.mark.rule("SG006", "fires")
 def test_sg006_budget_total_tolerance(tmp_path, requested, fires):
     write(tmp_path / "a.xlsx", {**FORM, "申请金额": requested}, BUDGET)
     expected = [("SG006", "PX-1", "a.xlsx", "申报表", "B8")] if fires else []
     assert sg(tmp_path, {"SG006"}) == expected
 
 
+@pytest.mark.rule("SG007", "fires")
 def test_sg007_unknown_names(tmp_path):
     write(
         tmp_path / "a.xlsx",
@@ -172,12 +179,14 @@ def test_sg007_category_with_its_description_is_known(tmp_path):
     assert sg(tmp_path, {"SG007"}) == []
 
 
+@pytest.mark.rule("SG010", "fires")
 def test_sg010_duplicate_invoice_across_files(tmp_path):
     write(tmp_path / "a.xlsx", FORM, BUDGET, [expense(invoice="F7")])
     write(tmp_path / "台账2.xlsx", ledger=[expense(invoice="f7 ", day="2023-05-01")])
     assert sg(tmp_path, {"SG010"}) == [("SG010", "PX-1", "台账2.xlsx", "经费台账", "F2")]
 
 
+@pytest.mark.rule("SG011", "fires")
 def test_sg011_outside_period_boundaries(tmp_path):
     write(
         tmp_path / "a.xlsx",
@@ -196,6 +205,8 @@ def test_sg011_outside_period_boundaries(tmp_path):
     ]
 
 
+@pytest.mark.rule("SG012", "fires")
+@pytest.mark.rule("SG013", "fires")
 def test_sg012_and_sg013(tmp_path):
     budget = [("工作经费", "物资", 9000), ("管理费", "杂项", 1000)]
     write(
@@ -220,11 +231,13 @@ def test_sg012_and_sg013(tmp_path):
     ]
 
 
+@pytest.mark.rule("SG015", "fires")
 def test_sg015_reversed_period(tmp_path):
     write(tmp_path / "a.xlsx", {**FORM, "开始日期": "2023-12-31", "结束日期": "2023-03-01"}, BUDGET)
     assert sg(tmp_path, {"SG015"}) == [("SG015", "PX-1", "a.xlsx", "申报表", "B9")]
 
 
+@pytest.mark.rule("SG016", "fires")
 def test_sg016_missing_invoice_only_for_work_and_org_service(tmp_path):
     write(
         tmp_path / "a.xlsx",
@@ -242,6 +255,7 @@ def test_sg016_missing_invoice_only_for_work_and_org_service(tmp_path):
     ]
 
 
+@pytest.mark.rule("SG008", "fires")
 def test_sg001_and_sg008_come_through_the_engine(tmp_path):
     (tmp_path / "坏.xlsx").write_bytes(b"\x00\x01garbage")
     wb = openpyxl.Workbook()

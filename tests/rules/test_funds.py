@@ -1,10 +1,11 @@
 """SG014: spending beyond the funds released so far — fires at the exact cell, quiet at the boundary."""
 
 from datetime import date
+from decimal import Decimal
 
-from selfgov_cli.disburse import disburse
-from selfgov_cli.programs import load_rule_modules
-from selfgov_cli.rules.engine import REGISTRY
+import pytest
+
+from selfgov_cli.rules.registry import REGISTRY
 from selfgov_cli.validate import validate
 from tests.test_disburse import application, evaluations, ledger
 
@@ -20,12 +21,11 @@ def sg014(folder, as_of=AS_OF):
     ]
 
 
-def test_sg014_is_a_late_error_rule():
-    load_rule_modules()
+def test_sg014_is_an_error_rule_of_the_money_stage():
     item = REGISTRY["SG014"]
-    assert (item.severity.value, item.late, item.program, item.clause) == (
+    assert (item.severity.value, item.stage, item.program, item.clause) == (
         "error",
-        True,
+        "money",
         None,
         "通用规则",
     )
@@ -45,9 +45,13 @@ def test_fires_on_each_row_past_the_released_amount_at_its_amount_cell(tmp_path)
     # date order: 4000 (04-01) + 25000 (06-01) = 29000 fits; 2000 (07-01) takes it to 31000
     assert hits == [("PX-1", "台账/台账.xlsx", "经费台账", "E4", 4)]
     finding = next(f for f in validation.findings if f.rule == "SG014")
-    assert "31,000.00" in finding.message and "30,000.00" in finding.message
+    assert "超过已拨付的 30,000.00 元，超出的 1,000.00 元暂不能报销" in finding.message
+    # only the excess is ineligible: 1000 of the 2000 row still counts
+    money = validation.disbursement.project("PX-1")
+    assert (money.eligible_spent, money.overdraw) == (Decimal("30000.00"), Decimal("1000.00"))
 
 
+@pytest.mark.rule("SG014", "quiet")
 def test_quiet_when_spending_equals_the_released_amount(tmp_path):
     application(tmp_path, "PX-1", "50000")
     ledger(tmp_path, [("2023-04-01", "PX-1", "10000"), ("2023-05-01", "PX-1", "20000")])
@@ -70,17 +74,27 @@ def test_a_released_second_tranche_raises_the_ceiling(tmp_path):
     evaluations(tmp_path, [{"项目编号": "PX-1", "中期评估": "合格", "中期评估日期": "2023-07-31"}])
     _, hits = sg014(tmp_path)
     assert hits == []
-    # before the mid-term only tranche 1 is out: the September row is past it
+    # as of July the September row is not spent yet: it is not counted, so nothing is past tranche 1
     _, early = sg014(tmp_path, as_of=date(2023, 7, 1))
-    assert early == [("PX-1", "台账/台账.xlsx", "经费台账", "E3", 3)]
+    assert early == []
+    # as of the mid-term date itself, before the second tranche, 40000 > 30000
+    _, due = sg014(tmp_path, as_of=date(2023, 9, 1))
+    assert due == []  # tranche 2 released on 2023-07-31 (中期 合格, usage 20000/30000 ≥ 50%)
 
 
-def test_no_funds_released_means_every_eligible_row_is_sg014(tmp_path):
+def test_no_funds_released_is_one_finding_for_the_project_not_one_per_row(tmp_path):
     application(tmp_path, "PX-1", "50000")
     evaluations(tmp_path, [{"项目编号": "PX-1", "立项日期": "2024-01-10"}])
-    ledger(tmp_path, [("2023-05-01", "PX-1", "100")])
-    _, hits = sg014(tmp_path)
-    assert hits == [("PX-1", "台账/台账.xlsx", "经费台账", "E2", 2)]
+    ledger(tmp_path, [("2023-05-01", "PX-1", "100"), ("2023-06-01", "PX-1", "200")])
+    validation, hits = sg014(tmp_path)
+    where = validation.ctx.projects["PX-1"].cell("project_id")
+    assert hits == [("PX-1", where.file, where.sheet, where.cell, where.row)]
+    (finding,) = [f for f in validation.findings if f.rule == "SG014"]
+    assert finding.message == (
+        "尚未拨付任何资金（立项日期 2024-01-10 尚未到），台账中 2 笔支出共 300.00 元暂不能报销"
+    )
+    money = validation.disbursement.project("PX-1")
+    assert (money.eligible_spent, money.ineligible_spent) == (Decimal(0), Decimal("300.00"))
 
 
 def test_validate_and_disburse_agree_row_by_row(tmp_path):
@@ -97,7 +111,7 @@ def test_validate_and_disburse_agree_row_by_row(tmp_path):
         ],
     )
     validation, hits = sg014(tmp_path)
-    result = disburse(validation, AS_OF).to_dict()
+    result = validation.disbursement.to_dict()
     listed = [
         (p["project_id"], r["file"], r["sheet"], r["cell"], r["row"])
         for p in result["projects"]
@@ -119,8 +133,8 @@ def test_disburse_at_another_date_recomputes_sg014_for_that_date(tmp_path):
     application(tmp_path, "PX-1", "50000")
     ledger(tmp_path, [("2023-05-01", "PX-1", "20000"), ("2023-09-01", "PX-1", "20000")])
     evaluations(tmp_path, [{"项目编号": "PX-1", "中期评估": "合格", "中期评估日期": "2023-07-31"}])
-    validation = validate(tmp_path, as_of=AS_OF)  # no SG014 at year end
-    early = disburse(validation, date(2023, 7, 1)).to_dict()["projects"][0]
+    assert [f for f in validate(tmp_path, as_of=AS_OF).findings if f.rule == "SG014"] == []
+    early = validate(tmp_path, as_of=date(2023, 7, 1)).disbursement.to_dict()["projects"][0]
     assert early["released"] == "30000.00"
     assert early["eligible_spent"] == "20000.00"
-    assert [[x["rule"] for x in r["reasons"]] for r in early["ineligible"]] == [["SG014"]]
+    assert (early["ledger_rows"], early["later_rows"], early["ineligible"]) == (1, 1, [])

@@ -10,11 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from selfgov_cli.cli.app import app
-from selfgov_cli.programs import builtin, load_rule_modules
+from selfgov_cli.programs import builtin
 from selfgov_cli.rules.clauses import CLAUSES
-from selfgov_cli.rules.engine import REGISTRY
+from selfgov_cli.rules.registry import REGISTRY
 
-load_rule_modules()
 TESTS = Path(__file__).resolve().parents[1]
 POLICIES = TESTS.parent.parent / "shared" / "policies"
 CJK = re.compile(r"[\u4e00-\u9fff]")

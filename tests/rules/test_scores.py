@@ -37,6 +37,11 @@ def two(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.mark.rule("SG017", "quiet")
+@pytest.mark.rule("SG018", "quiet")
+@pytest.mark.rule("SG019", "quiet")
+@pytest.mark.rule("SG020", "quiet")
+@pytest.mark.rule("SG021", "quiet")
 def test_clean_score_sheet_has_no_findings(two):
     header = ("序号", "项目编号", "评审人", "必要性（20分）", "可行性", "总分")
     scores(
@@ -77,6 +82,7 @@ def test_sg017_criterion_over_its_stated_full_marks_and_negative(two):
     )
 
 
+@pytest.mark.rule("SG017", "fires")
 def test_sg017_total_outside_0_to_100(two):
     scores(two, [("P1", "A", 100.5), ("P2", "A", -3), ("P1", "B", 100), ("P2", "B", 0)])
     assert found(two) == [
@@ -117,6 +123,7 @@ def test_criterion_full_marks_from_the_header(header, full):
 # --- SG018 ------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("SG018", "fires")
 def test_sg018_same_reviewer_twice_even_spaced_and_across_files(two):
     scores(two, [("P1", "王芳", 80), ("P2", "王芳", 70), ("P1", "王 芳", 81)])
     scores(two, [("P2", "王芳", 70)], name="评审打分_补录.xlsx")
@@ -132,6 +139,7 @@ def test_sg018_same_reviewer_twice_even_spaced_and_across_files(two):
 # --- SG019 ------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("SG019", "fires")
 def test_sg019_application_with_no_scores(two):
     scores(two, [("P1", "A", 80)])
     assert found(two) == [("SG019", "error", "P2", "申报/P2.xlsx", "申报表", "B1")]
@@ -145,14 +153,20 @@ def test_sg019_quiet_without_score_sheets_and_for_the_green_channel(two):
     assert found(two, {"SG019"}) == [("SG019", "error", "P4", "申报/P4.xlsx", "申报表", "B1")]
 
 
-def test_sg019_fires_on_an_empty_score_sheet(two):
+def test_sg019_quiet_on_an_empty_score_sheet_and_on_year_end_scores_only(two):
+    # SG019 is checked only when the folder has 立项评审 score rows: an empty sheet has none
     scores(two, [])
-    assert [f[2] for f in found(two, {"SG019"})] == ["P1", "P2"]
+    assert found(two, {"SG019"}) == []
+    scores(two, [("P1", "A", 80)], name="年终评审打分.xlsx")
+    assert found(two, {"SG019"}) == []
+    scores(two, [("P1", "A", 80)])
+    assert [f[2] for f in found(two, {"SG019"})] == ["P2"]
 
 
 # --- SG020 ------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("SG020", "fires")
 def test_sg020_reviewer_missing_from_a_project(two):
     app(two, "P3")
     scores(
@@ -167,6 +181,7 @@ def test_sg020_reviewer_missing_from_a_project(two):
 # --- SG021 ------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("SG021", "fires")
 def test_sg021_no_total_and_incomplete_criteria(two):
     header = ("项目编号", "评审人", "必要性", "可行性", "总分")
     rows = [
