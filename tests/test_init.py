@@ -254,11 +254,6 @@ def test_puxing_form_labels_in_contract_order_with_required_marks(tmp_path):
     assert ws["B12"].number_format == "@"  # 联系电话 stays text (leading zeros, no 1.38E+10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source: the 成都-only field 申报层级 (level) is on every program's form (templates_init "
-    "filters 意向 by program, not 申报层级)",
-)
 def test_puxing_form_has_no_chengdu_level_field(tmp_path):
     init_folder(tmp_path, get_program("puxing-2023"))
     ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["申报表"]

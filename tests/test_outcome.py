@@ -291,12 +291,6 @@ def test_the_import_graph_has_no_other_cycle():
     assert [c for c in cycles() if c != KNOWN_CYCLE] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source: io.cache imports io.loader at module level (FAST_RECORDS, make_expense, "
-    "make_location) and io.loader imports io.cache inside functions: the cycle "
-    "selfgov_cli.io.loader -> selfgov_cli.io.cache -> selfgov_cli.io.loader",
-)
 def test_the_import_graph_has_no_cycle():
     assert cycles() == []
 

@@ -294,9 +294,9 @@ def _known_part(row: Evaluation, as_of: date) -> Evaluation | None:
     if row.approved_on is not None and row.approved_on > as_of:
         changes.update(approved_amount=None, approved_on=None)
     if row.midterm_date is not None and row.midterm_date > as_of:
-        changes.update(midterm="", midterm_date=None)
-    if len(changes) == 4:
-        return None if not row.final else replace(row, **changes)
+        changes.update(midterm="")  # the date itself is known: the verdict is still to come
+    if len(changes) == 3 and not row.final and not row.midterm_date:
+        return None
     return replace(row, **changes) if changes else row
 
 
