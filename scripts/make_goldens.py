@@ -105,6 +105,11 @@ CASES: dict[str, Case] = {
     ),
     "run": ("run", lambda f, p, d, o: ["run", f, "-o", o, "--as-of", d, "--quiet"], True),
     "init": ("init", lambda f, p, d, o: ["init", o, "--program", p], True),
+    "export": (
+        "export",
+        lambda f, p, d, o: ["export", f, "-o", o, "--as-of", d, "--quiet"],
+        True,
+    ),
     "programs": ("programs", lambda f, p, d, o: ["programs", p, "--format", "json"], False),
     "rules": ("rules", lambda f, p, d, o: ["rules", "--format", "json"], False),
 }

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from selfgov_cli.cli.app import app
@@ -583,3 +584,79 @@ def test_without_history_explain_has_no_last_year_and_the_claim_stands(tmp_path)
     assert [a.reason for a in outcome.projects["PX-1"].entry.adjustments] == [
         "延续项目上年执行率 70% 低于 80%，扣 5 分"
     ]
+
+
+# ---------------------------------------------------------------- the summary compares the years
+
+
+def _two_years(tmp_path: Path) -> Path:
+    write_record(
+        tmp_path / "y" / "record-2022.json",
+        [
+            rec("R-1", "楼道微美化", rate="0.9000"),
+            {**rec("R-3", "读书会", hood="浦兴三居", rate=None, approved=None), "category": "悦家"},
+        ],
+    )
+    return this_year(
+        tmp_path / "y",
+        [form("PX-1", "楼道微美化"), form("PX-2", "睦邻点", hood="浦兴二居", category="和家")],
+        ["record-2022.json"],
+    )
+
+
+def test_summary_compares_the_years_per_neighborhood_and_category(tmp_path):
+    folder = _two_years(tmp_path)
+    result = runner.invoke(
+        app,
+        ["report", str(folder), "--kind", "summary", "-f", "md", "-o", str(tmp_path / "o"),
+         "--as-of", "2023-12-31"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "o" / "汇总报告.md").read_text(encoding="utf-8").splitlines()
+    start = text.index("## 与上年对比（2022 年 → 2023 年）")
+    head = "2022 年申报/通过 | 2022 年核定金额 | 2022 年合规支出 | 2022 年执行率 | "
+    head += "2023 年申报/通过 | 2023 年核定金额 | 2023 年合规支出 | 2023 年执行率 |"
+    expected = [
+        "",
+        "上年数据取自 record-2022.json。执行率 = 合规支出 ÷ 核定金额。",
+        "",
+        f"| 居民区 | {head}",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| 浦兴一居 | 1/1 | 10,000.00 | 9,000.00 | 90.00% | 1/1 | 10,000.00 | 0.00 | 0.00% |",
+        "| 浦兴二居 | 0/0 | 0.00 | 0.00 | — | 1/1 | 10,000.00 | 0.00 | 0.00% |",
+        "| 浦兴三居 | 1/0 | 0.00 | 0.00 | — | 0/0 | 0.00 | 0.00 | — |",
+        "",
+        f"| 项目类别 | {head}",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| 和家 | 0/0 | 0.00 | 0.00 | — | 1/1 | 10,000.00 | 0.00 | 0.00% |",
+        "| 靓家 | 1/1 | 10,000.00 | 9,000.00 | 90.00% | 1/1 | 10,000.00 | 0.00 | 0.00% |",
+        "| 悦家 | 1/0 | 0.00 | 0.00 | — | 0/0 | 0.00 | 0.00 | — |",
+        "",
+        "## 问题统计（按规则）",
+    ]
+    assert text[start + 1 : start + 1 + len(expected)] == expected
+
+
+def test_summary_charts_the_years_in_html_and_xlsx(tmp_path):
+    from selfgov_cli.report.summary import render_summary
+
+    outcome = run(_two_years(tmp_path), as_of=AS_OF)
+    html = render_summary(outcome, tmp_path / "o", "html")[0].read_text(encoding="utf-8")
+    # released/spent and usage of the year (nothing spent: no spending chart), two comparing years
+    assert html.count("<svg") == 4
+    assert "<title>各居民区合规支出：2022 年与 2023 年（元）</title>" in html
+    assert "<title>各类别合规支出：2022 年与 2023 年（元）</title>" in html
+    wb = load_workbook(render_summary(outcome, tmp_path / "o", "xlsx")[0])
+    ws = wb["年度对比（居民区）"]
+    assert [c.value for c in ws[1]][:6] == [
+        "居民区", "2022年申报", "2022年通过", "2022年核定金额", "2022年合规支出", "2022年执行率"
+    ]  # fmt: skip
+    assert [c.value for c in ws[2]] == ["浦兴一居", 1, 1, 10000, 9000, 0.9, 1, 1, 10000, 0, 0]
+    assert len(ws._charts) == 1 and len(wb["年度对比（类别）"]._charts) == 1
+
+
+def test_no_history_no_comparison(tmp_path):
+    from selfgov_cli.report.summary import summary_data
+
+    folder = this_year(tmp_path / "y", [form("PX-1", "楼道微美化")])
+    assert summary_data(run(folder, as_of=AS_OF))["years"] is None
