@@ -34,6 +34,13 @@ AS_OF = {
     "chengdu-2023": "2023-12-31",
     "gonghexinlu-2023": "2023-12-31",
 }
+# The project `sgov explain` shows in each sample (浦兴's continues a project of the 2022 record).
+EXPLAIN_ID = {
+    "puxing-2023": "PX-2023-002",
+    "xinjing-2021": "XJ-2021-001",
+    "chengdu-2023": "CD-2023-001",
+    "gonghexinlu-2023": "GH-2023-001",
+}
 VOLATILE = {"run.log"}  # wall-clock start time and durations: existence only
 
 
@@ -104,6 +111,11 @@ CASES: dict[str, Case] = {
         True,
     ),
     "run": ("run", lambda f, p, d, o: ["run", f, "-o", o, "--as-of", d, "--quiet"], True),
+    "explain": (
+        "explain",
+        lambda f, p, d, o: ["explain", EXPLAIN_ID[p], f, "--format", "json", "--as-of", d],
+        False,
+    ),
     "init": ("init", lambda f, p, d, o: ["init", o, "--program", p], True),
     "export": (
         "export",
