@@ -454,6 +454,7 @@ def config_text(program: Program, program_ref: str) -> str:
         '# neighborhoods = ["一居", "二居"]   # 全部居民区名单（用于“未申报”提示）',
         '# office = "街道自治办"              # 公示中的联系部门',
         '# office_phone = "021-00000000"      # 公示中的联系电话',
+        '# history = ["../2022/sgov-output/2022-12-31/record.json"]   # 上年的记录或上年的项目文件夹',
         "",
         "[settings]",
         "# 本计划的设置与默认值；要改动时去掉行首的 #",
