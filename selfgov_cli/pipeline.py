@@ -133,6 +133,8 @@ def history_records(config: Config) -> list[YearRecord]:
 def _folder_record(folder: Path, entry: str) -> YearRecord:
     """An earlier program folder's record, computed as of its year's end."""
     config, data = load(folder)
+    if not data.projects:
+        raise RecordError("这个文件夹中没有读到任何申报（应为上年的项目文件夹）")
     config = replace(config, history=())
     outcome = run(folder, as_of=date(config.program_year, 12, 31), loaded=(config, data))
     return parse_record(record_of(outcome), entry)

@@ -467,6 +467,17 @@ def test_a_history_folder_that_cannot_be_read_is_exit_2_naming_it(tmp_path):
     )
 
 
+def test_a_history_folder_without_applications_is_exit_2_naming_it(tmp_path):
+    (tmp_path / "2022").mkdir()
+    folder = this_year(tmp_path / "y", [form("PX-1", "楼道微美化")], ["../2022"])
+    result = runner.invoke(app, ["validate", str(folder), "--as-of", "2023-12-31"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "sgov：sgov.toml 中的 history 路径 ../2022 无法使用："
+        "这个文件夹中没有读到任何申报（应为上年的项目文件夹）\n"
+    )
+
+
 def test_history_must_be_a_list_of_paths(tmp_path):
     folder = this_year(tmp_path / "y", [form("PX-1", "楼道微美化")])
     (folder / "sgov.toml").write_text('program = "puxing-2023"\nhistory = "a.json"\n', "utf-8")
