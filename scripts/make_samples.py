@@ -1080,6 +1080,67 @@ def gonghexinlu(folder: Path) -> None:
     )
 
 
+# --------------------------------------------------------------------------- 浦兴 a year before
+
+# 浦兴 2022 as `sgov run` would have recorded it (record.json, selfgov_cli/record.py): read back by
+# the 2023 sample through `history` in its sgov.toml. 金桥湾 continues by name and was 十佳 第 3 名
+# (its claim matches: green channel from the record); 长岛 continues by name with 65.00%, not the 70%
+# its form claims (SG026; 三.3 deducts on the recorded rate); the rest compare the years.
+PX_2022 = [
+    # 项目编号, 项目名称, 居民区, 类别, 核定金额, 合规支出, 年终排名, flags, 中期, 末期
+    ("PX-2022-001", "2022年金桥湾楼组邻里节", "金桥湾居民区", "悦家", 28000, 26600, 3, ["top10", "top5"], "合格", "优秀"),
+    ("PX-2022-002", "长岛为老助餐服务", "长岛居民区", "怡家", 40000, 26000, 14, [], "合格", "合格"),
+    ("PX-2022-003", "荷泽邻里议事会", "荷泽居民区", "其他", 20000, 18500, 6, ["top10"], "合格", "良好"),
+    ("PX-2022-004", "胶东楼道守望", "胶东居民区", "安家", 20000, 17000, 9, ["top10"], "合格", "合格"),
+    ("PX-2022-005", "云山垃圾分类宣传", "云山居民区", "靓家", 25000, 23750, 4, ["top10", "top5"], "合格", "优秀"),
+    ("PX-2022-006", "金杨健身队", "金杨居民区", "悦家", 15000, 6000, 18, [], "不合格", "不合格"),
+    ("PX-2022-007", "东陆助老服务", "东陆居民区", "怡家", 45000, 40500, 2, ["top10", "top5"], "合格", "优秀"),
+    ("PX-2022-008", "博兴志愿者培训", "博兴居民区", "和家", 30000, 27000, 7, ["top10"], "合格", "良好"),
+    ("PX-2022-009", "德州亲子读书", "德州居民区", "悦家", None, 0, None, ["needs_fix"], None, None),
+]  # fmt: skip
+
+
+def puxing_history(folder: Path) -> None:
+    """sample_workbooks/puxing-2023/history/record-2022.json, and `history` in its sgov.toml."""
+    import json
+
+    from selfgov_cli.money import fmt_amount, fmt_rate
+
+    projects = []
+    for pid, name, hood, category, approved, spent, rank, flags, mid, end in PX_2022:
+        approved_d = yuan(approved) if approved else None
+        spent_d = yuan(spent)
+        released = approved_d if approved_d is not None else Decimal(0)
+        rate = spent_d / released if released else Decimal(0)
+        projects.append(
+            {
+                "project_id": pid,
+                "name": name,
+                "neighborhood": hood,
+                "category": category,
+                "approved": fmt_amount(approved_d),
+                "released": fmt_amount(released),
+                "eligible_spent": fmt_amount(spent_d),
+                "usage_rate": fmt_rate(rate),
+                "execution_rate": fmt_rate(rate),
+                "final_rank": rank,
+                "flags": flags,
+                "midterm": mid,
+                "final": end,
+            }
+        )
+    record = {"schema": 1, "program": "puxing-2023", "year": 2022, "as_of": "2022-12-31"}
+    record["projects"] = projects
+    target = folder / "history" / "record-2022.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    config = folder / "sgov.toml"
+    text = config.read_text(encoding="utf-8")
+    line = 'history = ["history/record-2022.json"]\n'
+    head, sep, tail = text.partition("\n[settings]")
+    config.write_text(head.rstrip("\n") + "\n" + line + sep + tail, encoding="utf-8")
+
+
 BUILDERS = {
     "puxing-2023": puxing,
     "xinjing-2021": xinjing,
@@ -1099,6 +1160,8 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True)
         build(folder)
         print(f"{folder}: {sum(1 for p in folder.rglob('*') if p.is_file())} files")
+    if "puxing-2023" in BUILDERS:
+        puxing_history(args.out / "puxing-2023")
     return 0
 
 

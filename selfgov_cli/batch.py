@@ -1,7 +1,8 @@
 """The scheduled batch (`sgov run`): everything, into one dated output folder, safely.
 
 `run_batch(folder, out_dir, as_of)` validates the folder, computes the disbursement, ranks when
-there are score sheets, renders every report, and writes `run.log` and `summary.json` into
+there are score sheets, renders every report, and writes `run.log`, `summary.json` and `record.json`
+(the year's outcome per project, for next year's `history`) into
 `DIR/<as-of>/`. The dated folder is built in a temporary sibling and swapped in, so it is either
 the previous complete output or the new complete output, never half-written. A lock file
 `DIR/.sgov.lock` (created with O_CREAT|O_EXCL: portable, no fcntl) keeps two runs off the same
@@ -33,6 +34,7 @@ from selfgov_cli.config import load_config
 from selfgov_cli.io.loader import OUTPUT_DIR
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.pipeline import load, run
+from selfgov_cli.record import RECORD_NAME, record_of
 from selfgov_cli.report import render_annotated, render_publicity, render_summary
 from selfgov_cli.report.disburse_xlsx import write_disbursement
 from selfgov_cli.report.env import ReportError
@@ -159,6 +161,7 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
         outcome = run(folder, as_of=when, loaded=loaded)
     outputs = Outputs(tmp, when)
     outputs.json("validate.json", outcome.to_dict())
+    outputs.json(RECORD_NAME, record_of(outcome))  # read back next year (sgov.toml history)
     steps: dict[str, str] = {"validate": "ok"}
     for name, write in STEPS:
         with log.timed(STEP_WORDS[name]):

@@ -23,6 +23,7 @@ _KNOWN_KEYS = {
     "office",
     "office_phone",
     "office_address",
+    "history",
 }
 
 
@@ -41,6 +42,13 @@ class Config:
     office_phone: str = ""
     office_address: str = ""
     source: str = ""  # where the program came from: sgov.toml, --program or the default
+    # earlier years (cli.md "Year over year"): record.json files or program folders, as written
+    # in sgov.toml (relative to the folder); each checked to exist
+    history: tuple[str, ...] = ()
+
+    def history_paths(self) -> list[tuple[str, Path]]:
+        """(as written, resolved path) of every `history` entry."""
+        return [(entry, (self.folder / entry)) for entry in self.history]
 
     @property
     def program_year(self) -> int:
@@ -163,6 +171,7 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
     hoods = raw.get("neighborhoods", [])
     if not isinstance(hoods, list) or not all(isinstance(x, str) for x in hoods):
         raise ConfigError(f"{CONFIG_NAME} 中的 neighborhoods 应为居民区名称列表")
+    history = _history(folder, raw.get("history", []))
     texts = {}
     for key in ("office", "office_phone", "office_address"):
         value = raw.get(key, "")
@@ -181,5 +190,23 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
         year=year,
         neighborhoods=tuple(h.strip() for h in hoods if h.strip()),
         source=source,
+        history=history,
         **texts,
     )
+
+
+def _history(folder: Path, raw: Any) -> tuple[str, ...]:
+    """`history = [...]`: paths relative to the folder, each an existing record file or folder."""
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+        raise ConfigError(
+            f'{CONFIG_NAME} 中的 history 应为路径列表，如 ["../2022/sgov-output/2022-12-31/record.json"]'
+        )
+    for entry in raw:
+        path = folder / entry.strip()
+        if not path.exists():
+            raise ConfigError(
+                f"{CONFIG_NAME} 中的 history 路径 {entry} 不存在（{path}）：请改为上年的 record.json 或上年的项目文件夹"
+            )
+        if not (path.is_dir() or path.is_file()):
+            raise ConfigError(f"{CONFIG_NAME} 中的 history 路径 {entry} 既不是文件也不是文件夹")
+    return tuple(entry.strip() for entry in raw)

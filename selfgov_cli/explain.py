@@ -45,6 +45,7 @@ def explain(outcome: Outcome, pid: str) -> dict[str, Any]:
         "ranking": _ranking(item.entry),
         "final_ranking": _ranking(item.final_entry),
         "decisions": [d.to_dict() for d in item.decisions],
+        "last_year": _last_year(outcome, item),
         "findings": [
             {
                 "rule": f.rule,
@@ -137,6 +138,39 @@ def _ranking(entry: Entry | None) -> dict[str, Any] | None:
     }
 
 
+def _last_year(outcome: Outcome, item: ProjectOutcome) -> dict[str, Any] | None:
+    """With `history`: the record the project continues and which values came from it (the
+    program's prior_facts); None without history."""
+    history = outcome.ctx.history
+    if history is None:
+        return None
+    prior = history.prior(item.project)
+    record = prior.record if prior is not None else None
+    return {
+        "year": history.year,
+        "source": history.source,
+        "record": None
+        if record is None
+        else {
+            "project_id": record.project_id,
+            "name": scrub(record.name),
+            "neighborhood": scrub(record.neighborhood),
+            "matched_by": prior.matched_by,
+            "final_rank": record.final_rank,
+            "flags": list(record.flags),
+            "approved": fmt_amount(record.approved),
+            "eligible_spent": fmt_amount(record.eligible_spent),
+            "execution_rate": fmt_rate(record.execution_rate),
+        },
+        "used": [
+            {"what": what, "value": value, "from": source}
+            for what, value, source in outcome.config.program.policy.prior_facts(
+                item.project, history
+            )
+        ],
+    }
+
+
 def find(outcome: Outcome, pid: str) -> ProjectOutcome:
     item = outcome.projects.get(pid.strip())
     if item is None:
@@ -146,6 +180,28 @@ def find(outcome: Outcome, pid: str) -> ProjectOutcome:
             f"没有项目编号为 {pid} 的申报" + (f"（已有：{'、'.join(near)} 等）" if near else "")
         )
     return item
+
+
+def _last_year_lines(outcome: Outcome, item: ProjectOutcome) -> list[str]:
+    history = outcome.ctx.history
+    if history is None:
+        return []
+    out = ["", f"【上年（{history.year} 年记录 {history.source}）】"]
+    prior = history.prior(item.project)
+    if prior is None:
+        out.append("  上年记录中没有该项目（项目编号、居民区和项目名称都对应不上）")
+    else:
+        record = prior.record
+        rank = f"第 {record.final_rank} 名" if record.final_rank else "无"
+        out.append(
+            f"  延续 {record.project_id} {scrub(record.name)}（按{prior.matched_by}对应）："
+            f"年终排名 {rank}，执行率 {fmt_pct(record.execution_rate)} = 合规支出 "
+            f"{fmt_yuan(record.eligible_spent)} ÷ 核定金额 {fmt_yuan(record.approved)}"
+        )
+    policy = outcome.config.program.policy
+    for what, value, source in policy.prior_facts(item.project, history):
+        out.append(f"  {what}：{value}（取自{source}）")
+    return out
 
 
 _STATUS = {"released": "已拨付", "withheld": "暂缓拨付", "pending": "待定"}
@@ -235,6 +291,7 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
             who = row.get("reviewer") or "（无评审人）"
             out.append(f"  未计入：{who} 第 {row['row']} 行——{row['reason']}")
         out += [f"  {why}" for why in entry.why]
+    out += _last_year_lines(outcome, item)
     if item.decisions:
         out += ["", "【人工认定】"]
         out += [f"  {scrub(d.note())}（{place(d.loc)}）" for d in item.decisions]

@@ -7,15 +7,17 @@ decision of which projects are approved is taken here once and handed to the mon
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from selfgov_cli import decisions as recorded
-from selfgov_cli.config import Config, load_config, program_id_year
+from selfgov_cli.config import CONFIG_NAME, Config, ConfigError, load_config, program_id_year
 from selfgov_cli.decisions import ParsedDecision
 from selfgov_cli.disburse import disburse
+from selfgov_cli.history import RecordError, YearRecord, link, parse_record
 from selfgov_cli.io.loader import Progress, load_folder
 from selfgov_cli.model import Dataset
 from selfgov_cli.outcome import (
@@ -27,7 +29,9 @@ from selfgov_cli.outcome import (
     Outcome,
     ProjectOutcome,
 )
+from selfgov_cli.programs.base import ProgramError
 from selfgov_cli.rank import Ranking, check_settings, rank, round_has_scores
+from selfgov_cli.record import record_of
 from selfgov_cli.rules.engine import Context, Finding, Severity, findings_of, run_rules
 from selfgov_cli.rules.faults import Faults, sort_faults
 from selfgov_cli.rules.registry import REGISTRY
@@ -68,10 +72,16 @@ def load(
 
 
 def make_context(
-    config: Config, data: Dataset, as_of: date, known: list[ParsedDecision] | None = None
+    config: Config,
+    data: Dataset,
+    as_of: date,
+    known: list[ParsedDecision] | None = None,
+    history: list[YearRecord] | None = None,
 ) -> Context:
-    """What the rules see; `known`: the 人工认定 decisions in force at as_of."""
+    """What the rules see; `known`: the 人工认定 decisions in force at as_of; `history`: the records
+    of earlier years (history_records), linked here to this year's projects."""
     known = known or []
+    linked = link(history, data.project_map(), config.program_year) if history else None
     changes = {
         pid: {target: (d.amount, d.loc, d.note()) for target, d in items.items()}
         for pid, items in recorded.budget_adjustments(known, as_of).items()
@@ -86,7 +96,48 @@ def make_context(
         year_shift=config.program_year - program_id_year(config.program),
         invoice_owners=recorded.invoice_owners(known, as_of),
         budget_changes=changes,
+        history=linked,
     )
+
+
+def history_records(config: Config) -> list[YearRecord]:
+    """The records `history` in sgov.toml lists: a record.json as written, an earlier program folder
+    computed as of 31 December of its program year (its own history is not followed). A record that
+    cannot be read, or no record earlier than this year, is ConfigError naming the entry (exit 2)."""
+    out = []
+    for entry, path in config.history_paths():
+        try:
+            if path.is_dir():
+                out.append(_folder_record(path, entry))
+            else:
+                data = json.loads(path.read_text(encoding="utf-8-sig"))
+                out.append(parse_record(data, entry))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{CONFIG_NAME} 中的 history 路径 {entry} 无法读取：{exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"{CONFIG_NAME} 中的 history 路径 {entry} 不是有效的 JSON（第 {exc.lineno} 行）："
+                "应为 sgov run 写出的 record.json，或上年的项目文件夹"
+            ) from exc
+        except (RecordError, ProgramError) as exc:
+            raise ConfigError(f"{CONFIG_NAME} 中的 history 路径 {entry} 无法使用：{exc}") from exc
+    year = config.program_year
+    if out and not any(r.year < year for r in out):
+        years = "、".join(str(r.year) for r in out)
+        raise ConfigError(
+            f"{CONFIG_NAME} 中的 history 没有早于 {year} 年的记录（现有：{years} 年）：请列出上年的记录"
+        )
+    return out
+
+
+def _folder_record(folder: Path, entry: str) -> YearRecord:
+    """An earlier program folder's record, computed as of its year's end."""
+    config, data = load(folder)
+    if not data.projects:
+        raise RecordError("这个文件夹中没有读到任何申报（应为上年的项目文件夹）")
+    config = replace(config, history=())
+    outcome = run(folder, as_of=date(config.program_year, 12, 31), loaded=(config, data))
+    return parse_record(record_of(outcome), entry)
 
 
 def waive(
@@ -152,7 +203,7 @@ def run(
     when = as_of or date.today()
     parsed, _ = recorded.parse(data, set(REGISTRY))
     known = recorded.known_at(parsed, when)
-    ctx = make_context(config, data, when, known)
+    ctx = make_context(config, data, when, known, history_records(config))
     check_settings(ctx, stage)
     raw = run_rules(ctx)
     findings = sorted(
@@ -192,7 +243,10 @@ def run(
         for extra in (NEEDS_FIX, GREEN_CHANNEL):
             if (
                 status == extra
-                or (extra == GREEN_CHANNEL and ctx.program.policy.green_channel(item.plan.project))
+                or (
+                    extra == GREEN_CHANNEL
+                    and ctx.program.policy.green_channel(item.plan.project, ctx.history)
+                )
             ) and extra not in flags:
                 flags.append(extra)
         outcome.projects[pid] = ProjectOutcome(
@@ -237,7 +291,7 @@ def decide(
             note = cancelled[pid].note()
             out[pid] = (False, CANCELLED, f"公示期间异议成立，取消立项（{note}）")
             continue
-        green = policy.green_channel(project)
+        green = policy.green_channel(project, ctx.history)
         entry = review.entry(pid) if review.has_scores else None
         if errors:
             out[pid] = (False, NEEDS_FIX, f"申报材料有 {len(errors)} 个错误，待改正后方可立项")

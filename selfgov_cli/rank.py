@@ -261,7 +261,7 @@ def rank(
         if stage == "review":
             entry.adjustments = [
                 Adjustment(points, reason, policy.adjust_clause)
-                for points, reason in policy.adjustments(project, ctx.setting)
+                for points, reason in policy.adjustments(project, ctx.setting, ctx.history)
             ]
         for adjustment in entry.adjustments:
             entry.why.append(f"{adjustment.reason}（{adjustment.clause}）")
@@ -333,7 +333,7 @@ def _unscored(ctx: Context, project: Project, excluded: list[dict[str, Any]]) ->
     if excluded:
         reason = f"{len(excluded)} 行评分都不能计入排名（原因见各行）：请改正后重新排名"
     elif green_channel(ctx, project):
-        reason = ctx.program.policy.green_channel(project)
+        reason = ctx.program.policy.green_channel(project, ctx.history)
     else:
         reason = "评审打分表中没有该项目的评分"
     return {

@@ -476,6 +476,7 @@ def config_text(program: Program, program_ref: str) -> str:
         '# office = "街道自治办"              # 公示中的联系部门',
         '# office_phone = "021-00000000"      # 公示中的联系电话',
         '# office_address = "某某路 1 号"      # 公示中的联系地址',
+        '# history = ["../2022/sgov-output/2022-12-31/record.json"]   # 上年的记录或上年的项目文件夹',
         "",
         "[settings]",
         "## 本计划的设置与默认值；要改动时去掉行首的 #",

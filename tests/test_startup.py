@@ -46,6 +46,7 @@ def _imported(*args: str) -> tuple[int, set[str]]:
         ("rules", "SG010"),
         ("programs",),
         ("validate", "--help"),
+        ("export", "--help"),
         ("--version",),
     ],
 )

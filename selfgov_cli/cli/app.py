@@ -32,6 +32,7 @@ COMMANDS = (
     ("rank", "rank_cmd", "rank"),
     ("report", "report_cmd", "report"),
     ("explain", "explain_cmd", "explain"),
+    ("export", "export_cmd", "export"),
 )
 
 

@@ -185,12 +185,21 @@ class Policy:
     ] = ()  # only these categories are paid from the pool (empty: all)
     green_channel_clause = ""
 
-    def green_channel(self, project: Any) -> str:
-        """Why the project is approved without review ('' when it is not)."""
+    def green_channel(self, project: Any, history: Any = None) -> str:
+        """Why the project is approved without review ('' when it is not). `history`: last year's
+        record linked to this year's projects (history.LastYear, Context.history), None without
+        `history` in sgov.toml; `history.prior(project)` is the record the project continues."""
         return ""
 
-    def adjustments(self, project: Any, setting: Any) -> list[tuple[Decimal, str]]:
+    def adjustments(
+        self, project: Any, setting: Any, history: Any = None
+    ) -> list[tuple[Decimal, str]]:
         """Review-stage points (added after averaging) with their reasons."""
+        return []
+
+    def prior_facts(self, project: Any, history: Any = None) -> list[tuple[str, str, str]]:
+        """What the program took about last year, and from where: (what, value, source) for
+        `sgov explain` (the application's claim, or the recorded value when there is history)."""
         return []
 
     def uses_quota(self, project: Any, program: Program) -> bool:

@@ -36,35 +36,103 @@ FORBIDDEN_PATTERNS = (
 
 
 class PuxingPolicy(Policy):
-    """浦兴 三.3 (review-stage points), 三.6 (十佳 at the year-end 评选; last year's 十佳 skip review)."""
+    """浦兴 三.3 (review-stage points), 三.6 (十佳 at the year-end 评选; last year's 十佳 skip review).
+
+    Without history the application's claims (上年十佳排名, 是否延续项目, 上年执行率) are taken as
+    written; with history (sgov.toml `history`) the recorded final rank and 执行率 are used instead
+    (SG026 reports a claim that contradicts them)."""
 
     adjust_clause = "浦兴 三.3"
     top_clause = "浦兴 三.6"
     green_channel_clause = "浦兴 三.6"
 
-    def green_channel(self, project: Any) -> str:
-        rank = project.get("prior_top10_rank")
-        if isinstance(rank, int) and 1 <= rank <= 10:
-            return f"上年十佳第 {rank} 名，绿色通道免审（{self.green_channel_clause}）"
+    def green_channel(self, project: Any, history: Any = None) -> str:
+        rank, source = prior_rank(project, history)
+        if rank is not None and 1 <= rank <= 10:
+            return f"上年十佳第 {rank} 名{source}，绿色通道免审（{self.green_channel_clause}）"
         return ""
 
-    def adjustments(self, project: Any, setting: Any) -> list[tuple[Decimal, str]]:
+    def adjustments(
+        self, project: Any, setting: Any, history: Any = None
+    ) -> list[tuple[Decimal, str]]:
         out = []
-        rate = project.get("prior_usage_rate")
+        continuing, rate, source = prior_rate(project, history)
         threshold = setting("usage_threshold")
-        if project.get("continuing") is True and rate is not None and rate < threshold:
+        if continuing and rate is not None and rate < threshold:
             points = -abs(Decimal(setting("usage_penalty")))
             out.append(
                 (
                     points,
                     f"延续项目上年执行率 {_percent(rate)} 低于 {_percent(threshold)}，"
-                    f"扣 {_points(-points)} 分",
+                    f"扣 {_points(-points)} 分{source}",
                 )
             )
         if project.get("new_team") is True:
             points = abs(Decimal(setting("new_team_bonus")))
             out.append((points, f"培育新团队（1+N+X），加 {_points(points)} 分"))
         return out
+
+    def prior_facts(self, project: Any, history: Any = None) -> list[tuple[str, str, str]]:
+        rank, rank_source = prior_rank(project, history)
+        continuing, rate, rate_source = prior_rate(project, history)
+        return [
+            ("上年十佳排名", f"第 {rank} 名" if rank is not None else "非十佳", _from(rank_source)),
+            (
+                "是否延续项目",
+                "是" if continuing else "否",
+                _from(_continuing_source(project, history)),
+            ),
+            ("上年执行率", _percent(rate) if rate is not None else "—", _from(rate_source)),
+        ]
+
+
+def prior_rank(project: Any, history: Any) -> tuple[int | None, str]:
+    """Last year's 十佳 place (None: not 十佳) and, with history, where it came from ('' for the
+    application's claim). With history the record decides; a record without a year-end ranking
+    cannot, and the claim stands (SG026 warns)."""
+    claimed = project.get("prior_top10_rank")
+    claimed = claimed if isinstance(claimed, int) and 1 <= claimed <= 10 else None
+    if history is None:
+        return claimed, ""
+    prior = history.prior(project)
+    if prior is None:
+        return None, f"（据 {history.year} 年记录 {history.source}：上年没有该项目）"
+    if not prior.ranked:
+        return claimed, f"（{history.year} 年记录没有年终排名，按申报表）"
+    rank = prior.record.final_rank if prior.record.top10 else None
+    return rank, f"（据 {prior.where()}）"
+
+
+def prior_rate(project: Any, history: Any) -> tuple[bool, Decimal | None, str]:
+    """(continuing, last year's 执行率, where it came from — '' for the application's claim)."""
+    claimed = project.get("prior_usage_rate")
+    if history is None:
+        return project.get("continuing") is True, claimed, ""
+    prior = history.prior(project)
+    if prior is None:
+        return False, None, f"（据 {history.year} 年记录 {history.source}：上年没有该项目）"
+    if prior.record.execution_rate is None:
+        return True, claimed, f"（{history.year} 年记录没有执行率，按申报表）"
+    return True, prior.record.execution_rate, f"（据 {prior.where()}）"
+
+
+def _continuing_source(project: Any, history: Any) -> str:
+    if history is None:
+        return ""
+    prior = history.prior(project)
+    if prior is None:
+        return f"（据 {history.year} 年记录 {history.source}：上年没有该项目）"
+    return f"（据 {prior.where()}）"
+
+
+def _from(source: str) -> str:
+    """Where a value came from, for explain: the record, or the application (and why)."""
+    inner = source.strip("（）")
+    if not inner:
+        return "申报表"
+    if inner.endswith("，按申报表"):
+        return f"申报表（{inner.removesuffix('，按申报表')}）"
+    return inner.removeprefix("据 ")
 
 
 def _points(value: Decimal) -> str:
@@ -184,9 +252,10 @@ _CAP_FIX = "压减该类预算（或申请调整预算），超出上限的支�
 
 
 def _volunteer_cap(ctx: Context, project: Project) -> Decimal | None:
+    """25%; 35% for last year's 十佳 前五 (the recorded final rank when there is history)."""
     cap = ctx.program.expense_caps.get("volunteer")
-    rank = project.get("prior_top10_rank")
-    if cap is not None and isinstance(rank, int) and 1 <= rank <= 5:
+    rank, _ = prior_rank(project, ctx.history)
+    if cap is not None and rank is not None and 1 <= rank <= 5:
         return max(cap, ctx.setting("volunteer_cap_top5"))
     return cap
 
@@ -561,15 +630,15 @@ def neighborhood_without_application(ctx: Context) -> Iterator[Hit]:
     program=ID,
 )
 def green_channel(ctx: Context) -> Iterator[Hit]:
-    """上年十佳排名为 1–10 的项目享有绿色通道（立项免审）；1–5 名另享志愿者补贴 35% 上限。"""
+    """上年十佳排名为 1–10 的项目享有绿色通道（立项免审）；1–5 名另享志愿者补贴 35% 上限。sgov.toml 列出 history 时按上年记录的年终排名（而不是申报表所填）。"""
     for project in ctx.data.projects:
-        rank = project.get("prior_top10_rank")
-        if isinstance(rank, int) and 1 <= rank <= 10:
+        rank, source = prior_rank(project, ctx.history)
+        if rank is not None and 1 <= rank <= 10:
             extra = "，并且志愿者补贴上限为 35%" if rank <= 5 else ""
             yield (
-                project.cell("prior_top10_rank"),
+                where(project, "prior_top10_rank"),
                 project.project_id,
                 (
-                    f"上年“十佳优秀项目”第 {rank} 名：项目内容基本不变的，享有立项免审的绿色通道{extra}"
+                    f"上年“十佳优秀项目”第 {rank} 名{source}：项目内容基本不变的，享有立项免审的绿色通道{extra}"
                 ),
             )

@@ -228,7 +228,61 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
             for d in sorted(outcome.decisions, key=lambda d: d.sort_key())
         ],
         "definitions": [{"term": t, "text": d} for t, d in DEFINITIONS],
+        "years": _years(outcome, by_hood, by_cat),
     }
+
+
+def _years(outcome: Outcome, by_hood: list[dict], by_cat: list[dict]) -> dict[str, Any] | None:
+    """Last year against this year, per 居民区 and per category (only with `history`): projects,
+    approved (number and amount), eligible spent and 执行率 — last year's from its record."""
+    history = outcome.ctx.history
+    if history is None:
+        return None
+    record = history.record
+    last_hoods: dict[str, dict[str, Any]] = {}
+    last_cats: dict[str, dict[str, Any]] = {}
+    for item in record.projects:
+        for table, key in (
+            (last_hoods, item.neighborhood or NO_NEIGHBORHOOD),
+            (last_cats, item.category or NO_CATEGORY),
+        ):
+            row = table.setdefault(scrub(key), _blank_row(scrub(key)))
+            row["projects"] += 1
+            if item.approved is not None:
+                row["passing"] += 1
+                row["approved"] += item.approved
+            row["eligible_spent"] += item.eligible_spent or ZERO
+    return {
+        "last": record.year,
+        "this": outcome.config.program_year,
+        "source": scrub(record.source),
+        "by_neighborhood": _compare(last_hoods, by_hood),
+        "by_category": _compare(last_cats, by_cat),
+    }
+
+
+def _compare(last: dict[str, dict[str, Any]], this: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per name: this year's order, then names only last year had (in record order)."""
+    now = {row["name"]: row for row in this}
+    names = [row["name"] for row in this] + [k for k in last if k not in now]
+    rows = []
+    for name in names:
+        row: dict[str, Any] = {"name": name}
+        for side, source in (("last", last.get(name)), ("this", now.get(name))):
+            figures = _finish(dict(source)) if side == "last" and source else source
+            figures = figures or _finish(_blank_row(name))
+            row[side] = {
+                "projects": figures["projects"],
+                "passing": figures["passing"],
+                "approved": figures["approved"],
+                "approved_text": fmt_yuan(figures["approved"]),
+                "eligible_spent": figures["eligible_spent"],
+                "eligible_spent_text": fmt_yuan(figures["eligible_spent"]),
+                "execution_rate": figures["execution_rate"],
+                "execution_text": pct(figures["execution_rate"]),
+            }
+        rows.append(row)
+    return rows
 
 
 _SUM_KEYS = ("requested", "approved", "released", "spent", "eligible_spent", "recoverable")
@@ -260,7 +314,8 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def charts(data: dict[str, Any]) -> dict[str, str]:
-    """The three inline SVG charts of the HTML summary (empty when there is nothing to draw)."""
+    """The inline SVG charts of the HTML summary (empty when there is nothing to draw): three, and
+    two more comparing the years when there is history."""
     from markupsafe import Markup
 
     from selfgov_cli.report.charts import bar_chart
@@ -293,6 +348,21 @@ def charts(data: dict[str, Any]) -> dict[str, str]:
                 lambda v: f"{v} 个",
             )
         )
+    years = data.get("years")
+    if years:
+        for key, what in (("by_neighborhood", "各居民区"), ("by_category", "各类别")):
+            rows = years[key]
+            out[f"years_{key}"] = Markup(
+                bar_chart(
+                    f"{what}合规支出：{years['last']} 年与 {years['this']} 年（元）",
+                    [r["name"] for r in rows],
+                    [
+                        (f"{years['last']} 年", [r["last"]["eligible_spent"] for r in rows]),
+                        (f"{years['this']} 年", [r["this"]["eligible_spent"] for r in rows]),
+                    ],
+                    fmt_yuan,
+                )
+            )
     return out
 
 

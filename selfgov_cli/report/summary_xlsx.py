@@ -155,6 +155,8 @@ def summary_workbook(data: dict[str, Any]):
             ],
             {6: "0.00", 7: "0.00"},
         )
+    if data.get("years"):
+        _years_sheets(wb, data["years"])
     _sheet(
         wb,
         "问题统计",
@@ -165,6 +167,36 @@ def summary_workbook(data: dict[str, Any]):
         ],
     )
     return lay_out(wb)
+
+
+def _years_sheets(wb, years: dict[str, Any]) -> None:
+    """年度对比: one sheet per 居民区 and per category, last year beside this year, with a chart of
+    合规支出 by year."""
+    last, this = years["last"], years["this"]
+    header = []
+    for year in (last, this):
+        header += [f"{year}年申报", f"{year}年通过", f"{year}年核定金额", f"{year}年合规支出"]
+        header.append(f"{year}年执行率")
+    formats = {4: AMOUNT, 5: AMOUNT, 6: RATE, 9: AMOUNT, 10: AMOUNT, 11: RATE}
+    for key, title, label in (
+        ("by_neighborhood", "年度对比（居民区）", "居民区"),
+        ("by_category", "年度对比（类别）", "项目类别"),
+    ):
+        rows = []
+        for r in years[key]:
+            line = [r["name"]]
+            for side in (r["last"], r["this"]):
+                line += [
+                    side["projects"],
+                    side["passing"],
+                    side["approved"],
+                    side["eligible_spent"],
+                    side["execution_rate"],
+                ]
+            rows.append(line)
+        ws = _sheet(wb, title, [label, *header], rows, formats)
+        if rows:
+            _bar(ws, f"{label}合规支出：{last}年与{this}年（元）", [5, 10], len(rows), "M2", "元")
 
 
 def _num(text: str):

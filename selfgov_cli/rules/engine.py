@@ -26,7 +26,8 @@ class Severity(StrEnum):
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
 
 
-# where, 项目编号, message; a hit may add a fourth item, the excess amount of a ledger row (Finding.excess)
+# where, 项目编号, message; a hit may add a fourth item, the excess amount of a ledger row (Finding.excess),
+# or a Severity for a hit less severe than its rule (SG026 on an incomplete record)
 Hit = tuple[Location, "str | None", str]
 Check = Callable[["Context"], Iterable[Hit]]
 
@@ -151,6 +152,7 @@ class Context:
     budget_changes: dict[str, dict[str, tuple[Decimal, Location, str]]] = field(
         default_factory=dict
     )
+    history: Any = None  # last year's record linked to this year's projects (history.LastYear)
 
     def setting(self, name: str) -> Any:
         """A setting's value: sgov.toml's, else the program's default — a built-in date setting
@@ -384,10 +386,12 @@ def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
     """The findings of one rule from its hits (loc, 项目编号, message[, excess])."""
     for hit in hits:
         loc, project_id, message = hit[0], hit[1], hit[2]
-        excess = hit[3] if len(hit) > 3 else None
+        extra = hit[3] if len(hit) > 3 else None
+        severity = extra if isinstance(extra, Severity) else item.severity
+        excess = None if isinstance(extra, Severity) else extra
         yield Finding(
             item.id,
-            item.severity,
+            severity,
             project_id,
             loc.file,
             loc.sheet,

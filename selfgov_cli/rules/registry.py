@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from selfgov_cli.programs import BUILTIN_MODULES
 from selfgov_cli.programs.base import Program, ProgramError
-from selfgov_cli.rules import common, funds, scores, year
+from selfgov_cli.rules import common, funds, history, scores, year
 from selfgov_cli.rules.engine import REGISTRY, Rule, freeze
 
-RULE_PACKS = (common, funds, scores, year, *BUILTIN_MODULES)
+RULE_PACKS = (common, funds, scores, year, history, *BUILTIN_MODULES)
 freeze()
 
 

@@ -158,7 +158,7 @@ def scored_twice(ctx: Context) -> Iterator[Hit]:
 
 def green_channel(ctx: Context, project) -> bool:
     """A project the program approves without review (浦兴 三.6: last year's 十佳)."""
-    return bool(ctx.program.policy.green_channel(project))
+    return bool(ctx.program.policy.green_channel(project, ctx.history))
 
 
 @rule(

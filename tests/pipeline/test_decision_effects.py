@@ -10,7 +10,7 @@ from selfgov_cli.pipeline import run
 from selfgov_cli.report.publicity import publicity_data
 from selfgov_cli.report.summary import summary_data
 from tests.helpers import write_table
-from tests.test_decisions import HEADER, folder, ledger_row, row
+from tests.test_decisions import folder, ledger_row, row
 
 AS_OF = date(2023, 12, 31)
 

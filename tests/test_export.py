@@ -1,0 +1,139 @@
+"""sgov export and frames(): tidy tables that round-trip the outcome's totals exactly (Decimal)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from selfgov_cli.cli.app import app
+from selfgov_cli.export import DECIMAL_COLUMNS, TABLES, XLSX_NAME, frames, tables
+from selfgov_cli.pipeline import run
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_workbooks" / "puxing-2023"
+AS_OF = date(2023, 12, 31)
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def outcome():
+    return run(SAMPLE, as_of=AS_OF)
+
+
+def column(table, name: str) -> list:
+    columns, rows = table
+    i = columns.index(name)
+    return [row[i] for row in rows]
+
+
+def total(values) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def expected_totals(outcome) -> dict[str, Decimal]:
+    return {k: Decimal(v) for k, v in outcome.disbursement.totals().items() if k != "projects"}
+
+
+def test_tables_round_trip_the_outcome_totals(outcome):
+    got = tables(outcome)
+    assert tuple(got) == TABLES
+    totals = expected_totals(outcome)
+    money = got["disbursement"]
+    for key in ("approved", "released", "withheld", "pending", "spent", "eligible_spent"):
+        assert total(column(money, key)) == totals[key], key
+    assert total(column(money, "recoverable")) == totals["recoverable"]
+    projects = got["projects"]
+    assert total(column(projects, "approved_amount")) == outcome.approved_total()
+    assert column(projects, "project_id") == [p.project_id for p in outcome.by_id()]
+    ledger = got["ledger"]
+    assert len(ledger[1]) == len(outcome.data.ledger)
+    counted = sum((p.money.eligible_spent for p in outcome.projects.values()), Decimal(0))
+    assert total(column(ledger, "eligible")) == counted == totals["eligible_spent"]
+    assert len(got["findings"][1]) == len(outcome.findings)
+    assert len(got["members"][1]) == len(outcome.data.members)
+    assert len(got["ranking"][1]) == len(outcome.review.entries)
+    for name, (columns, rows) in got.items():
+        assert columns[:2] == ("year", "program"), name
+        assert {row[:2] for row in rows} <= {(2023, "puxing-2023")}, name
+        for row in rows:
+            assert not any(isinstance(v, float) for v in row), name
+
+
+def test_members_are_masked_and_no_phone_leaves(outcome):
+    names = set(column(tables(outcome)["members"], "name"))
+    real = {m.name for m in outcome.data.members}
+    assert names and not (names & real)
+    assert all("*" in n for n in names)
+    text = repr(tables(outcome))
+    for project in outcome.data.projects:
+        phone = project.get("phone")
+        if phone:
+            assert str(phone) not in text
+
+
+def test_frames_keep_decimal_and_round_trip(outcome):
+    got = frames(outcome)
+    assert list(got) == list(TABLES)
+    totals = expected_totals(outcome)
+    money = got["disbursement"]
+    for key in ("approved", "released", "eligible_spent", "recoverable"):
+        assert money[key].dtype == object
+        assert all(isinstance(v, Decimal) for v in money[key])
+        assert money[key].sum() == totals[key]
+        assert isinstance(money[key].sum(), Decimal)
+    projects = got["projects"]
+    approved = projects["approved_amount"].dropna()
+    assert approved.dtype == object and sum(approved, Decimal(0)) == outcome.approved_total()
+    assert str(got["ranking"]["rank"].dtype) == "int64"
+    for name, frame in got.items():
+        for key in DECIMAL_COLUMNS & set(frame.columns):
+            assert frame[key].dtype == object, (name, key)
+            assert all(v is None or isinstance(v, Decimal) for v in frame[key]), (name, key)
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_export_csv_one_file_per_table(tmp_path, outcome):
+    result = runner.invoke(
+        app, ["export", str(SAMPLE), "-o", str(tmp_path), "--as-of", "2023-12-31"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    money = _csv(tmp_path / "disbursement.csv")
+    totals = expected_totals(outcome)
+    for key in ("approved", "released", "eligible_spent", "recoverable"):
+        assert sum((Decimal(r[key]) for r in money), Decimal(0)) == totals[key]
+    assert {(r["year"], r["program"]) for r in money} == {("2023", "puxing-2023")}
+    assert result.output.splitlines()[0] == f"已导出到 {tmp_path}："
+
+
+def test_export_xlsx_one_sheet_per_table(tmp_path, outcome):
+    result = runner.invoke(
+        app,
+        ["export", str(SAMPLE), "-o", str(tmp_path), "--as-of", "2023-12-31", "-f", "xlsx", "-q"],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    wb = load_workbook(tmp_path / XLSX_NAME)
+    assert wb.sheetnames == list(TABLES)
+    ws = wb["disbursement"]
+    header = [c.value for c in ws[1]]
+    i = header.index("released")
+    released = sum(Decimal(str(r[i])) for r in ws.iter_rows(min_row=2, values_only=True))
+    assert released == expected_totals(outcome)["released"]
+
+
+def test_export_bad_format_is_exit_2(tmp_path):
+    result = runner.invoke(app, ["export", str(SAMPLE), "-o", str(tmp_path), "-f", "json"])
+    assert result.exit_code == 2
+    assert "--format 只能是 csv 或 xlsx" in result.stderr
