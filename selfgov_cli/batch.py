@@ -526,7 +526,7 @@ class RunLock:
         if info is None:  # locks are written whole (_create): empty or garbled is stale
             if not self.path.exists():
                 return "锁文件已不存在"
-            return "锁文件为空或已损坏，视为过期"
+            return "锁文件已损坏或无法读取，按过期的锁处理"
         if info.started is not None and datetime.now() - info.started > self.stale_after:
             return f"已超过 {self.stale_after.total_seconds() / 3600:g} 小时"
         if info.host == socket.gethostname():

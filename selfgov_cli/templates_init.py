@@ -447,7 +447,11 @@ def _messages(rule, title: str, prompt: str, error: str, strict: bool):
 
 # Values shown for settings with no default, so that every commented line is valid TOML once its
 # leading "# " is removed (notes start with "## ": uncommented they are still comments).
-_EXAMPLES: dict[str, Any] = {"group_weights": {"专家": 70, "居民": 30}, "pool": 500000}
+_EXAMPLES: dict[str, Any] = {
+    "group_weights": {"专家": 70, "居民": 30},
+    "pool": 500000,
+    "neighborhood_allowance": 20000,
+}
 _TYPE_EXAMPLES: dict[str, Any] = {
     "amount": 100000,
     "rate": Decimal("0.50"),
@@ -476,7 +480,8 @@ def config_text(program: Program, program_ref: str) -> str:
         '# office = "街道自治办"              # 公示中的联系部门',
         '# office_phone = "021-00000000"      # 公示中的联系电话',
         '# office_address = "某某路 1 号"      # 公示中的联系地址',
-        '# history = ["../2022/sgov-output/2022-12-31/record.json"]   # 上年的记录或上年的项目文件夹',
+        '## 上年的记录（sgov run 写出的 record.json）或上年的项目文件夹，如 ["../2022/sgov-output/2022-12-31/record.json"]',
+        "# history = []",
         "",
         "[settings]",
         "## 本计划的设置与默认值；要改动时去掉行首的 #",

@@ -109,7 +109,7 @@ def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
     assert result.out_dir == out / DAY
     assert listing(out) == [DAY]  # no lock, no temporary folder left
     assert listing(out / DAY) == [
-        "disburse.json", "run.log", "summary.json", "validate.json", "公示名单.html", "公示名单.md", "公示名单.xlsx",
+        "disburse.json", "record.json", "run.log", "summary.json", "validate.json", "公示名单.html", "公示名单.md", "公示名单.xlsx",
         "拨付核算.xlsx", "汇总报告.html", "汇总报告.md", "汇总报告.xlsx",
     ]  # fmt: skip
     summary = json.loads((out / DAY / "summary.json").read_text(encoding="utf-8"))
@@ -304,7 +304,7 @@ def test_an_empty_or_garbled_lock_is_stale_at_once(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     assert run_batch(folder, out, AS_OF).status == 1
     log = (out / DAY / "run.log").read_text(encoding="utf-8")
-    assert "上次运行未正常结束，已清除它留下的锁（内容不明；锁文件为空或已损坏，视为过期）" in log
+    assert "上次运行未正常结束，已清除它留下的锁（内容不明；锁文件已损坏或无法读取，按过期的锁处理）" in log
     assert not path.exists()
     assert [p.name for p in out.iterdir() if p.name.startswith(".sgov.lock")] == []
 

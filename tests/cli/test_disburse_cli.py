@@ -92,7 +92,7 @@ def test_never_writes_over_an_input_workbook(tmp_path):
     before = _hashes(folder)
     result = _run("disburse", folder, "--as-of", AS_OF, "-f", "xlsx", "-o", folder / "台账")
     assert result.exit_code == 2
-    assert "输入文件" in result.output
+    assert "在项目文件夹里、sgov-output 之外" in result.output
     assert _hashes(folder) == before
 
 
