@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from selfgov_cli import decisions as recorded
+import selfgov_cli.decisions as recorded
 from selfgov_cli.config import CONFIG_NAME, Config, ConfigError, load_config, program_id_year
 from selfgov_cli.decisions import ParsedDecision
 from selfgov_cli.disburse import disburse
@@ -32,7 +32,14 @@ from selfgov_cli.outcome import (
 from selfgov_cli.programs.base import ProgramError
 from selfgov_cli.rank import Ranking, check_settings, rank, round_has_scores
 from selfgov_cli.record import record_of
-from selfgov_cli.rules.engine import Context, Finding, Severity, findings_of, run_rules
+from selfgov_cli.rules.engine import (
+    Context,
+    Finding,
+    Severity,
+    findings_of,
+    rules_for,
+    run_rules,
+)
 from selfgov_cli.rules.faults import Faults, sort_faults
 from selfgov_cli.rules.registry import REGISTRY
 
@@ -201,7 +208,7 @@ def run(
     """Everything sgov decides about a folder as of a date, computed once."""
     config, data = loaded or load(folder, program)
     when = as_of or date.today()
-    parsed, _ = recorded.parse(data, set(REGISTRY))
+    parsed, _ = recorded.parse(data, {item.id for item in rules_for(config.program)})
     known = recorded.known_at(parsed, when)
     ctx = make_context(config, data, when, known, history_records(config))
     check_settings(ctx, stage)

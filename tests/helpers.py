@@ -147,10 +147,14 @@ def write_form(
         put(ws, r, 1, label)
         put(ws, r, 2, value)
         cells[label] = f"B{r}"
-    if budget is not None:
-        fill_table(wb.create_sheet("预算明细"), BUDGET_HEADER, budget)
-    if members is not None:
-        fill_table(wb.create_sheet("项目成员"), MEMBERS_HEADER, members)
+    for name, header, rows in (
+        ("预算明细", BUDGET_HEADER, budget),
+        ("项目成员", MEMBERS_HEADER, members),
+    ):
+        if rows is not None:
+            if name in wb.sheetnames:  # rewriting a form replaces its tables, never adds a copy
+                wb.remove(wb[name])
+            fill_table(wb.create_sheet(name), header, rows)
     save_workbook(wb, path)
     return cells
 

@@ -304,7 +304,10 @@ def test_an_empty_or_garbled_lock_is_stale_at_once(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     assert run_batch(folder, out, AS_OF).status == 1
     log = (out / DAY / "run.log").read_text(encoding="utf-8")
-    assert "上次运行未正常结束，已清除它留下的锁（内容不明；锁文件已损坏或无法读取，按过期的锁处理）" in log
+    assert (
+        "上次运行未正常结束，已清除它留下的锁（内容不明；锁文件已损坏或无法读取，按过期的锁处理）"
+        in log
+    )
     assert not path.exists()
     assert [p.name for p in out.iterdir() if p.name.startswith(".sgov.lock")] == []
 

@@ -250,6 +250,7 @@ def test_note_and_json_carry_reason_by_date_and_document(tmp_path):
     }
 
 
+@pytest.mark.rule("SG025", "fires")
 def test_malformed_decisions_are_sg025_at_their_cells(tmp_path):
     folder(
         tmp_path,
@@ -307,6 +308,7 @@ def test_malformed_decisions_are_sg025_at_their_cells(tmp_path):
     assert parsed(tmp_path, {"SG016"})[0] == []  # none of them takes effect
 
 
+@pytest.mark.rule("SG025", "quiet")
 def test_well_formed_decisions_raise_no_sg025(tmp_path):
     folder(tmp_path, [row(rule="SG016", where="经费台账!F3"), row(kind="异议成立")])
     assert sg025(tmp_path) == []

@@ -649,6 +649,7 @@ def test_whole_project_entry_in_the_cli_md_shape(tmp_path):
                 "reasons": payload["projects"][0]["ineligible"][0]["reasons"],
             }
         ],
+        "decisions": [],
     }
     assert [r["rule"] for r in payload["projects"][0]["ineligible"][0]["reasons"]][0] == "SG012"
 

@@ -287,6 +287,7 @@ def test_rate_claim(tmp_path, rate, expected):
     assert sg026(folder) == expected
 
 
+@pytest.mark.rule("SG026", "fires")
 def test_rate_claim_without_record(tmp_path):
     write_record(tmp_path / "y" / "record-2022.json", [rec("R-9", "别的项目")])
     folder = this_year(
@@ -308,6 +309,7 @@ def test_rate_claim_without_record(tmp_path):
     ]
 
 
+@pytest.mark.rule("SG026", "quiet")
 def test_continuing_claim_with_a_record_is_quiet_and_no_history_checks_nothing(tmp_path):
     write_record(tmp_path / "a" / "record-2022.json", [rec("R-1", "楼道微美化")])
     folder = this_year(
@@ -469,6 +471,7 @@ def test_a_history_folder_that_cannot_be_read_is_exit_2_naming_it(tmp_path):
 
 def test_a_history_folder_without_applications_is_exit_2_naming_it(tmp_path):
     (tmp_path / "2022").mkdir()
+    write_table(tmp_path / "2022" / "台账.xlsx", "经费台账", LEDGER_HEADER, [])  # a ledger, no form
     folder = this_year(tmp_path / "y", [form("PX-1", "楼道微美化")], ["../2022"])
     result = runner.invoke(app, ["validate", str(folder), "--as-of", "2023-12-31"])
     assert result.exit_code == 2

@@ -107,7 +107,7 @@ def _fill(folder: Path, program) -> None:
         "支出类别": "工作经费",
         "摘要": "自治金项目 楼道微更新 宣传册",
         "金额": 1000,
-        "发票号": "INV-1",
+        "发票号": None,  # SG016, waived by the 人工认定 filled below (a decision that matches)
         "收款方": "印刷店",
         "收款方身份": "商户",
         "备注": "自治金项目 楼道微更新",
@@ -120,7 +120,7 @@ def _fill(folder: Path, program) -> None:
     path = folder / "评审打分.xlsx"
     wb = openpyxl.load_workbook(path)
     ws = wb["评审打分"]
-    criteria = [c.value for c in ws[1]][3:]
+    criteria = [c.value for c in ws[1]][4:]  # after 项目编号, 评审人, 评审组, 轮次
     rows = []
     for reviewer, base in (("甲", 10), ("乙", 12)):
         row = {"项目编号": "T-001", "评审人": reviewer}
@@ -343,11 +343,11 @@ def test_puxing_ledger_requires_the_leader_signature_and_chengdu_scores_its_crit
     ledger = openpyxl.load_workbook(tmp_path / "px" / "经费台账.xlsx")["经费台账"]
     assert [c.value for c in ledger[1]][8] == "*负责人签字"
     assert [c.value for c in openpyxl.load_workbook(tmp_path / "px" / "评审打分.xlsx")["评审打分"][1]] == [
-        "*项目编号", "*评审人", "评审组", "*总分",
+        "*项目编号", "*评审人", "评审组", "轮次", "*总分",
     ]  # fmt: skip
     init_folder(tmp_path / "cd", get_program("chengdu-2023"))
     assert [c.value for c in openpyxl.load_workbook(tmp_path / "cd" / "评审打分.xlsx")["评审打分"][1]] == [
-        "*项目编号", "*评审人", "评审组", "必要性", "可行性", "科学性", "创新性", "参与性", "实效性",
+        "*项目编号", "*评审人", "评审组", "轮次", "必要性", "可行性", "科学性", "创新性", "参与性", "实效性",
     ]  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from selfgov_cli import decisions
+import selfgov_cli.decisions as decisions
 from selfgov_cli.io.schema import APPLICATION, EXPENSE_NAMES, ROLES
 from selfgov_cli.model import ledger_order
 from selfgov_cli.money import fmt_yuan
