@@ -540,7 +540,10 @@ def puxing(folder: Path) -> None:
     )  # SG011
     ledger2.add(
         date(2023, 9, 6), p14, "management", "项目资料整理", yuan(200), "居民骨干", "居民"
-    )  # SG012
+    )  # SG012 until the 人工认定 budget change of 2023-09-01 adds 管理费: counts from then
+    ledger1.add(
+        date(2023, 6, 28), p14, "management", "资料复印", yuan(120), "居民骨干", "居民"
+    )  # SG012: a 管理费 row before the change was approved
     ledger2.add(
         date(2023, 9, 18), p14, "work", "活动物资追加", yuan(3000), "羽山文具店", "商户"
     )  # SG013

@@ -90,7 +90,7 @@ def make_context(
     known = known or []
     linked = link(history, data.project_map(), config.program_year) if history else None
     changes = {
-        pid: {target: (d.amount, d.loc, d.note()) for target, d in items.items()}
+        pid: {target: (d.amount, d.loc, d.note(), d.on) for target, d in items.items()}
         for pid, items in recorded.budget_adjustments(known, as_of).items()
     }
     return Context(

@@ -362,7 +362,8 @@ def outside_period(ctx: Context) -> Iterator[Hit]:
     "先按程序申请调整预算，批准后再报销",
 )
 def unbudgeted(ctx: Context) -> Iterator[Hit]:
-    """An expense's category has no line in the project's budget."""
+    """An expense's category has no line in the project's budget (a line added by an approved
+    budget change counts from the change's date: an earlier expense is still unbudgeted)."""
     budgeted: dict[str, set[str | None]] = {}  # project -> its budget's categories
     for expense in ctx.data.ledger:
         pid = expense.project_id or ""
@@ -372,12 +373,22 @@ def unbudgeted(ctx: Context) -> Iterator[Hit]:
         categories = budgeted.get(pid)
         if categories is None:
             categories = budgeted[pid] = {line.category for line in lines}
+        added = ctx.budget_added_on.get(pid, {}).get(expense.category)
+        name = EXPENSE_NAMES.get(expense.category or "", expense.category_text)
         if expense.category not in categories:
-            name = EXPENSE_NAMES[expense.category]
             yield (
                 expense.cell("category"),
                 expense.project_id,
                 (f"预算中没有“{name}”类支出，这笔支出未经批准：请先申请调整预算"),
+            )
+        elif added is not None and expense.date is not None and expense.date < added:
+            yield (
+                expense.cell("category"),
+                expense.project_id,
+                (
+                    f"“{name}”类预算自 {added.isoformat()} 起才经批准增列，这笔 "
+                    f"{expense.date.isoformat()} 的支出在批准之前：不予报销"
+                ),
             )
 
 

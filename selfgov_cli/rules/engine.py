@@ -148,8 +148,8 @@ class Context:
     year_shift: int = 0  # program year − the year the built-in policy was written for
     # The office's recorded decisions (人工认定) in force at as_of that rules must respect:
     invoice_owners: dict[str, str] = field(default_factory=dict)  # 发票号 key → owner 项目编号
-    # 项目编号 → {expense category code or "approved_amount": (new total, where decided, note)}
-    budget_changes: dict[str, dict[str, tuple[Decimal, Location, str]]] = field(
+    # 项目编号 → {expense category code or "approved_amount": (new total, where, note, from date)}
+    budget_changes: dict[str, dict[str, tuple[Decimal, Location, str, date]]] = field(
         default_factory=dict
     )
     history: Any = None  # last year's record linked to this year's projects (history.LastYear)
@@ -171,13 +171,26 @@ class Context:
         return self.data.project_map()
 
     @cached_property
+    def budget_added_on(self) -> dict[str, dict[str, date]]:
+        """Categories a budget change (人工认定) added to a project's budget, with the date from
+        which they count: an expense of that category dated before it is still unbudgeted."""
+        raw = _group(self.data.budget)
+        out: dict[str, dict[str, date]] = {}
+        for pid, changes in self.budget_changes.items():
+            had = {line.category for line in raw.get(pid, [])}
+            for code, change in changes.items():
+                if code != "approved_amount" and code not in had:
+                    out.setdefault(pid, {})[code] = change[3]
+        return out
+
+    @cached_property
     def budget_by_project(self) -> dict[str, list]:
         """Each project's budget lines; a category with an approved budget change (人工认定
         预算调整) is one line of its new total, at the decision's cell."""
         out = _group(self.data.budget)
         for pid, changes in self.budget_changes.items():
             lines = out.get(pid, [])
-            for code, (amount, loc, note) in changes.items():
+            for code, (amount, loc, note, _on) in changes.items():
                 if code == "approved_amount":
                     continue
                 lines = [line for line in lines if line.category != code]

@@ -154,7 +154,7 @@ def test_xlsx_goes_to_sgov_output_by_default(tmp_path):
     result = _run("disburse", folder, "--as-of", AS_OF, "-f", "xlsx")
     assert result.exit_code == 0, result.output
     target = folder / "sgov-output" / "拨付核算.xlsx"
-    assert result.output.strip() == f"已写入 {target}"
+    assert result.stdout.strip() == f"已写入 {target}"
     after = {k: v for k, v in _hashes(folder).items() if "sgov-output" not in k}
     assert after == before and target.is_file()
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from selfgov_cli.pipeline import run
 from selfgov_cli.report.publicity import publicity_data
 from selfgov_cli.report.summary import summary_data
-from tests.helpers import write_table
-from tests.test_decisions import folder, ledger_row, row
+from tests.helpers import write_form, write_table
+from tests.test_decisions import FORM, folder, ledger_row, row
 
 AS_OF = date(2023, 12, 31)
 
@@ -126,3 +128,28 @@ def test_an_invoice_owner_makes_its_row_count_and_leaves_the_other_an_error(tmp_
     assert found(outcome, "SG010") == [("error", "PX-1", "F2"), ("info", "PX-2", "F3")]
     assert outcome.projects["PX-2"].money.eligible_spent == Decimal(100)
     assert outcome.projects["PX-1"].money.eligible_spent == Decimal(0)
+
+
+@pytest.mark.rule("SG012", "fires")
+def test_a_category_added_by_a_budget_change_counts_from_the_change_date(tmp_path):
+    ledger = [
+        ledger_row(date(2023, 8, 31), "PX-1", "工作经费", 100, "F1"),
+        ledger_row(date(2023, 9, 1), "PX-1", "工作经费", 100, "F2"),
+    ]
+    folder(
+        tmp_path,
+        [row(kind="预算调整", value="工作经费 7000", reason="调增", on=date(2023, 9, 1))],
+        ledger,
+    )
+    # the folder's budget has 工作经费 already: only a category the change ADDS is dated
+    assert found(run(tmp_path, as_of=AS_OF), "SG012") == []
+    budget = [("志愿者补贴", "慰问", 2000)]  # no 工作经费 line: the change adds it on 09-01
+    write_form(
+        tmp_path / "申报/PX-1.xlsx", FORM, budget=budget, members=[("张三丰", "负责人", "是", "否")]
+    )
+    outcome = run(tmp_path, as_of=AS_OF)
+    assert found(outcome, "SG012") == [("error", "PX-1", "C2")]  # 08-31: before; 09-01 counts
+    (finding,) = [f for f in outcome.findings if f.rule == "SG012"]
+    assert finding.message == (
+        "“工作经费”类预算自 2023-09-01 起才经批准增列，这笔 2023-08-31 的支出在批准之前：不予报销"
+    )

@@ -92,7 +92,7 @@ def test_publicity_days_setting(tmp_path):
     ],
 )
 def test_publicity_period_skips_holidays_and_counts_adjusted_workdays(folder, as_of, first, last):
-    data = publicity_data(validate(folder, as_of=as_of), None, as_of)
+    data = publicity_data(validate(folder, as_of=as_of))
     assert data["period"] == {"days": 5, "first": first, "last": last}
     assert f"公示期为{first}至{last}（5个工作日）。" in data["notice"]
 

@@ -8,8 +8,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from selfgov_cli.disburse import disburse
-from selfgov_cli.rank import rank
 from selfgov_cli.report.disburse_xlsx import write_disbursement
 from selfgov_cli.report.rank_xlsx import write_ranking
 from selfgov_cli.report.xlsx_layout import MAX_WIDTH, lay_out, text_width
@@ -59,7 +57,7 @@ def assert_fitted(ws) -> None:
 
 
 def test_disbursement_workbook_is_fitted_wrapped_and_printable(result, tmp_path):
-    path = write_disbursement(disburse(result, AS_OF).to_dict(), tmp_path / "拨付核算.xlsx", AS_OF)
+    path = write_disbursement(result.disbursement.to_dict(), tmp_path / "拨付核算.xlsx", AS_OF)
     wb = openpyxl.load_workbook(path)
     assert_printable(wb)
     for ws in wb.worksheets:
@@ -70,7 +68,7 @@ def test_disbursement_workbook_is_fitted_wrapped_and_printable(result, tmp_path)
 
 
 def test_ranking_workbook_long_text_sheets_are_wide_and_wrapped(result, tmp_path):
-    data = rank(result, stage="review").to_dict()
+    data = result.review.to_dict()
     path = write_ranking(data, tmp_path / "评审排名.xlsx", AS_OF, "浦兴")
     wb = openpyxl.load_workbook(path)
     assert_printable(wb)
