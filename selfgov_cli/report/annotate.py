@@ -88,7 +88,9 @@ def placed(validation) -> dict[str, list[tuple[Any, str | None, str | None]]]:
 
 
 PATCH_MIN_BYTES = 512 * 1024  # worksheet XML (uncompressed) from which the zip is patched instead
-PARALLEL_MIN_BYTES = 1024 * 1024  # sources (on disk) from which copies are written in worker processes
+PARALLEL_MIN_BYTES = (
+    1024 * 1024
+)  # sources (on disk) from which copies are written in worker processes
 
 
 def render_annotated(
@@ -111,7 +113,7 @@ def render_annotated(
         target = target_root / names.get(rel, annotated_name(rel))
         if target.resolve() == source.resolve():
             raise ReportError(f"批注副本会覆盖原文件 {rel}：请用 -o 指定别的输出文件夹")
-        jobs.append((str(source), str(target), notes, as_of))
+        jobs.append((str(source), str(target), notes, as_of, PATCH_MIN_BYTES))
     return [Path(path) for path in _run_jobs(jobs, workers) if path is not None]
 
 
@@ -162,17 +164,20 @@ def _size(path: str) -> int:
 
 
 def _write_job(job: tuple) -> str | None:
-    source, target, notes, as_of = job
-    written = write_copy(Path(source), Path(target), notes, as_of)
+    source, target, notes, as_of, patch_min = job
+    written = write_copy(Path(source), Path(target), notes, as_of, patch_min)
     return None if written is None else str(written)
 
 
-def write_copy(source: Path, target: Path, notes: list, as_of: date) -> Path | None:
+def write_copy(
+    source: Path, target: Path, notes: list, as_of: date, patch_min: int | None = None
+) -> Path | None:
     """The annotated copy of one workbook (None when it cannot be opened): a big .xlsx by patching
     its zip (report/xlsx_patch.py), anything else, or what the patcher declines, with openpyxl."""
     from selfgov_cli.report.safe import atomic_write
 
-    if source.suffix.lower() == ".xlsx" and _sheet_bytes(source) >= PATCH_MIN_BYTES:
+    patch_min = PATCH_MIN_BYTES if patch_min is None else patch_min
+    if source.suffix.lower() == ".xlsx" and _sheet_bytes(source) >= patch_min:
         data = patched_copy(source, notes, as_of)
         if data is not None:
             return atomic_write(target, data)

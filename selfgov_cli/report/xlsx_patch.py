@@ -60,10 +60,7 @@ def _attrs(tag: str) -> dict[str, str]:
 
 def _esc(text: str) -> str:
     return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
 
 
@@ -582,7 +579,11 @@ def _patch(source, marks, list_title, rows, row_kinds, links, widths, fills, whe
             parts,
             part,
             [
-                (rid_comments, _T_COMMENTS, posixpath.relpath(comments_part, posixpath.dirname(part))),
+                (
+                    rid_comments,
+                    _T_COMMENTS,
+                    posixpath.relpath(comments_part, posixpath.dirname(part)),
+                ),
                 (rid_vml, _T_VML, posixpath.relpath(vml_part, posixpath.dirname(part))),
             ],
         )
