@@ -7,7 +7,10 @@ times, as median of several repetitions in one run:
 - floor: a bare python-calamine read of every sheet of every file (one process, no parsing);
 - `sgov validate` cold (no cache), and with a cold cache being filled;
 - `sgov validate` warm (cache filled, folder unchanged);
-- `sgov --help`.
+- `sgov run` (every output, annotated copies included) cold (empty cache), warm (folder
+  unchanged), and warm after changing ONE workbook (an application's 项目简介 edited: that file is
+  read again, everything across files is computed again);
+- `sgov --help` and `sgov rules`.
 
 Peak memory is the largest resident set of the run's process tree (sampled from /proc) and the
 child's own ru_maxrss. Results go to bench/results.md with the machine's details.
@@ -27,6 +30,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -85,7 +89,7 @@ def _save(wb, path: Path) -> None:
     wb.save(path)
 
 
-def write_application(folder: Path, i: int) -> None:
+def write_application(folder: Path, i: int, edited: bool = False) -> Path:
     """One project's workbook: form (two label/value pairs a row), budget, members."""
     from decimal import Decimal
 
@@ -116,6 +120,8 @@ def write_application(folder: Path, i: int) -> None:
         ("受益人数", 100 + i % 400),
         ("项目简介", "组织居民开展楼道美化与邻里互助活动，提升社区凝聚力。"),
     ]
+    if edited:  # the one workbook a clerk corrects between two runs (bench: warm run after a fix)
+        fields[-1] = ("项目简介", "组织居民开展楼道美化、绿化与邻里互助活动，提升社区凝聚力。")
     if i % 100 == 7:  # a few realistic mistakes: a missing hearing, a text amount
         fields[15] = ("听证会日期", None)
     if i % 100 == 42:
@@ -145,6 +151,7 @@ def write_application(folder: Path, i: int) -> None:
     sub = folder / "applications" / neighborhood
     sub.mkdir(parents=True, exist_ok=True)
     _save(wb, sub / f"{pid}.xlsx")
+    return sub / f"{pid}.xlsx"
 
 
 def write_ledger(folder: Path, n_projects: int, index: int, rows: int) -> None:
@@ -376,6 +383,22 @@ def main(argv: list[str] | None = None) -> int:
     def drop_cache() -> None:
         shutil.rmtree(cache_dir, ignore_errors=True)
 
+    run_out = DATA / "run-output"  # outside the folder: sgov run's outputs
+    run_cmd = [*sgov, "run", str(folder), "-o", str(run_out), "--as-of", "2023-12-31"]
+    # the workbook changed between two warm runs: application 0, alternately edited and original
+    changed = write_application(folder, 0)
+    original = changed.read_bytes()
+    with tempfile.TemporaryDirectory() as scratch:
+        edited = write_application(Path(scratch), 0, edited=True).read_bytes()
+    flips = iter(range(1_000_000))
+
+    def fresh_run() -> None:
+        drop_cache()
+        shutil.rmtree(run_out, ignore_errors=True)
+
+    def change_one() -> None:
+        changed.write_bytes(edited if next(flips) % 2 == 0 else original)
+
     print(f"{files} 个文件，{size / 2**20:.1f} MB；每项重复 {repeat} 次取中位数", flush=True)
     subprocess.run(
         [python, "-c", FLOOR, str(folder)], stdout=subprocess.DEVNULL, check=True
@@ -387,6 +410,15 @@ def main(argv: list[str] | None = None) -> int:
     warm = timed("sgov validate (warm cache)", validate, repeat)
     helps = timed("sgov --help", [*sgov, "--help"], repeat)
     rules = timed("sgov rules", [*sgov, "rules"], repeat)
+    try:
+        run_cold = timed("sgov run (cold cache)", run_cmd, repeat, before=fresh_run)
+        timed("(cache warm-up)", run_cmd, 1)
+        run_warm = timed("sgov run (warm cache)", run_cmd, repeat)
+        run_changed = timed(
+            "sgov run (warm, 1 workbook changed)", run_cmd, repeat, before=change_one
+        )
+    finally:
+        changed.write_bytes(original)
     ratios = {
         "cold / floor": cold["median"] / floor["median"],
         "cold cache / floor": filling["median"] / floor["median"],
@@ -394,12 +426,22 @@ def main(argv: list[str] | None = None) -> int:
         "warm / cold cache": warm["median"] / filling["median"],
         "CPU: cold / floor": cold["cpu"] / floor["cpu"],
         "CPU: warm / cold": warm["cpu"] / cold["cpu"],
+        "run cold / validate cold": run_cold["median"] / cold["median"],
+        "run cold / validate cold cache": run_cold["median"] / filling["median"],
+        "run warm / run cold": run_warm["median"] / run_cold["median"],
+        "run warm, 1 changed / run cold": run_changed["median"] / run_cold["median"],
     }
     for name, value in ratios.items():
         print(f"  {name:<34} {value:8.2f}")
     if not args.no_write:
         write_results(
-            args, folder, files, size, repeat, [floor, cold, filling, warm, helps, rules], ratios
+            args,
+            folder,
+            files,
+            size,
+            repeat,
+            [floor, cold, filling, warm, helps, rules, run_cold, run_warm, run_changed],
+            ratios,
         )
     return 0
 

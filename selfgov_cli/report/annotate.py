@@ -87,14 +87,25 @@ def placed(validation) -> dict[str, list[tuple[Any, str | None, str | None]]]:
     return out
 
 
-def render_annotated(validation, out_dir: Path | str, as_of: date | None = None) -> list[Path]:
-    """Write an annotated copy of every workbook with findings; returns the written paths."""
+PATCH_MIN_BYTES = 512 * 1024  # worksheet XML (uncompressed) from which the zip is patched instead
+PARALLEL_MIN_BYTES = (
+    1024 * 1024
+)  # sources (on disk) from which copies are written in worker processes
+
+
+def render_annotated(
+    validation, out_dir: Path | str, as_of: date | None = None, workers: int | None = None
+) -> list[Path]:
+    """Write an annotated copy of every workbook with findings; returns the written paths.
+
+    workers: processes to write the copies with (None: as many as the machine has cores, when
+    there is enough to gain from it; 1: in this process)."""
     as_of = as_of or validation.as_of
     root = Path(validation.config.folder).resolve()
     target_root = Path(out_dir) / ANNOTATED_DIR
     unreadable = {i.loc.file for i in validation.data.issues if i.rule == "SG001"}
-    written = []
     names = annotated_names(item.path for item in validation.data.files)
+    jobs = []
     for rel, notes in sorted(placed(validation).items()):
         if rel in unreadable:
             continue  # nothing could be read, so nothing can be copied
@@ -102,12 +113,167 @@ def render_annotated(validation, out_dir: Path | str, as_of: date | None = None)
         target = target_root / names.get(rel, annotated_name(rel))
         if target.resolve() == source.resolve():
             raise ReportError(f"批注副本会覆盖原文件 {rel}：请用 -o 指定别的输出文件夹")
-        wb = _copy(source)
-        if wb is None:
-            continue
-        annotate_workbook(wb, notes)
-        written.append(save_workbook(wb, target, as_of))
-    return written
+        jobs.append((str(source), str(target), notes, as_of, PATCH_MIN_BYTES))
+    return [Path(path) for path in _run_jobs(jobs, workers) if path is not None]
+
+
+def _run_jobs(jobs: list[tuple], workers: int | None) -> list[str | None]:
+    """write_copy over the jobs, in worker processes when it pays; results in the jobs' order."""
+    count = _worker_count(jobs, workers)
+    if count > 1:
+        import multiprocessing
+        import sys
+        from concurrent.futures import ProcessPoolExecutor
+
+        # a fresh fork server, not a fork of this process: it holds the whole folder's data
+        method = "forkserver" if sys.platform.startswith("linux") else None
+        try:
+            context = multiprocessing.get_context(method)
+            order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i][0]))  # biggest first
+            with ProcessPoolExecutor(count, mp_context=context) as pool:
+                done = dict(zip(order, pool.map(_write_job, [jobs[i] for i in order]), strict=True))
+            return [done[i] for i in range(len(jobs))]
+        except (OSError, ImportError, RuntimeError):
+            pass  # no worker processes here: write them one by one
+    return [_write_job(job) for job in jobs]
+
+
+def _worker_count(jobs: list[tuple], workers: int | None) -> int:
+    if workers is not None:
+        return max(1, min(workers, len(jobs)))
+    if len(jobs) < 2:
+        return 1
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if cores < 2 or sum(_size(job[0]) for job in jobs) < PARALLEL_MIN_BYTES:
+        return 1
+    return min(cores, len(jobs))
+
+
+def _size(path: str) -> int:
+    import os
+
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _write_job(job: tuple) -> str | None:
+    source, target, notes, as_of, patch_min = job
+    written = write_copy(Path(source), Path(target), notes, as_of, patch_min)
+    return None if written is None else str(written)
+
+
+def write_copy(
+    source: Path, target: Path, notes: list, as_of: date, patch_min: int | None = None
+) -> Path | None:
+    """The annotated copy of one workbook (None when it cannot be opened): a big .xlsx by patching
+    its zip (report/xlsx_patch.py), anything else, or what the patcher declines, with openpyxl."""
+    from selfgov_cli.report.safe import atomic_write
+
+    patch_min = PATCH_MIN_BYTES if patch_min is None else patch_min
+    if source.suffix.lower() == ".xlsx" and _sheet_bytes(source) >= patch_min:
+        data = patched_copy(source, notes, as_of)
+        if data is not None:
+            return atomic_write(target, data)
+    wb = _copy(source)
+    if wb is None:
+        return None
+    annotate_workbook(wb, notes)
+    return save_workbook(wb, target, as_of)
+
+
+def _sheet_bytes(source: Path) -> int:
+    """Uncompressed size of an xlsx's worksheets (0 when it is not a readable zip)."""
+    import zipfile
+
+    from selfgov_cli.io.workbook import is_regular
+
+    if not is_regular(source):
+        return 0
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return sum(
+                i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")
+            )
+    except Exception:
+        return 0
+
+
+def patched_copy(source: Path, notes: list, as_of: date) -> bytes | None:
+    """The annotated copy as bytes by patching the original zip; None when the patcher declines."""
+    from selfgov_cli.report.safe import stamp
+    from selfgov_cli.report.xlsx_patch import patch_annotated, sheet_names
+
+    names = sheet_names(source)
+    if names is None:
+        return None
+    by_cell: dict[tuple[str, str], list] = {}
+    for finding, sheet, cell in notes:
+        if sheet and cell and sheet in names:
+            by_cell.setdefault((sheet, cell), []).append(finding)
+    marks: dict[str, dict[str, tuple[int, str, int]]] = {}
+    for (sheet, cell), found in by_cell.items():
+        found.sort(key=lambda f: (_SEVERITY_ORDER[f.severity.value], f.rule))
+        marks.setdefault(sheet, {})[cell] = (
+            _SEVERITY_ORDER[found[0].severity.value],
+            _comment_text(found),
+            min(80 + 60 * len(found), 400),
+        )
+    title = LIST_SHEET if LIST_SHEET not in names else _sheet_title(LIST_SHEET, names)
+    rows, kinds, links = _list_rows(notes, names)
+    return patch_annotated(
+        source, marks, title, rows, kinds, links, _LIST_WIDTHS, FILLS, stamp(as_of)
+    )
+
+
+_LIST_HEADER = ["序号", "级别", "规则", "项目编号", "工作表", "单元格", "问题", "改正方法", "依据"]
+_LIST_WIDTHS = [6, 8, 8, 16, 14, 10, 60, 40, 20]
+
+
+def _list_rows(notes: list, sheetnames: list[str]) -> tuple[list, list, list]:
+    """The 问题清单 as plain values (what annotate_workbook writes with openpyxl), their looks and
+    links, for the patcher."""
+    from selfgov_cli.report.safe import is_dangerous, safe_cell
+
+    rows: list[list[Any]] = [list(_LIST_HEADER)]
+    kinds: list[list[str]] = [["bold"] * len(_LIST_HEADER)]
+    links: list[tuple[str, str, str]] = []
+    for r, (finding, sheet, cell) in enumerate(sorted(notes, key=_list_order), start=2):
+        values = _list_values(r - 1, finding, sheet, cell)
+        row, looks = [], []
+        for value in values:
+            safe = safe_cell(value)
+            text = str(safe) if safe is not None and not isinstance(safe, (str, int)) else safe
+            row.append(text)
+            looks.append("quote" if isinstance(value, str) and is_dangerous(str(text)) else "")
+        looks[1] = finding.severity.value
+        if sheet and cell and sheet in sheetnames:
+            quoted = sheet.replace("'", "''")
+            links.append((f"F{r}", f"'{quoted}'!{cell}", cell))
+            looks[5] = "link"
+        rows.append(row)
+        kinds.append(looks)
+    return rows, kinds, links
+
+
+def _list_values(n: int, finding, sheet, cell) -> list:
+    return [
+        n,
+        finding.severity.label,
+        finding.rule,
+        finding.project_id,
+        sheet,
+        cell,
+        scrub(finding.message),
+        finding.fix,
+        finding.clause,
+    ]
 
 
 def _copy(source: Path):
@@ -255,24 +421,12 @@ def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> No
         LIST_SHEET if LIST_SHEET not in wb.sheetnames else _sheet_title(LIST_SHEET, wb.sheetnames)
     )
     ws = wb.create_sheet(title, 0)
-    header = ["序号", "级别", "规则", "项目编号", "工作表", "单元格", "问题", "改正方法", "依据"]
-    widths = [6, 8, 8, 16, 14, 10, 60, 40, 20]
-    for col, name in enumerate(header, start=1):
+    for col, name in enumerate(_LIST_HEADER, start=1):
         put(ws, 1, col, name).font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+        ws.column_dimensions[get_column_letter(col)].width = _LIST_WIDTHS[col - 1]
     ordered = sorted(notes, key=_list_order)
     for r, (finding, sheet, cell) in enumerate(ordered, start=2):
-        values = [
-            r - 1,
-            finding.severity.label,
-            finding.rule,
-            finding.project_id,
-            sheet,
-            cell,
-            scrub(finding.message),
-            finding.fix,
-            finding.clause,
-        ]
+        values = _list_values(r - 1, finding, sheet, cell)
         for col, value in enumerate(values, start=1):
             put(ws, r, col, value)
         fill = FILLS[finding.severity.value]
