@@ -408,12 +408,12 @@ def _xlsx_text(path: Path) -> str:
     import python_calamine as pc
 
     book = pc.CalamineWorkbook.from_path(str(path))
-    return "\n".join(
-        str(value)
+    return "\n".join(  # text cells: a number is an amount, not a phone (privacy.py)
+        value
         for name in book.sheet_names
         for row in book.get_sheet_by_name(name).to_python()
         for value in row
-        if value not in (None, "")
+        if isinstance(value, str) and value
     )
 
 

@@ -260,6 +260,17 @@ def _list_order(note) -> tuple:
     )
 
 
+def _writable(ws, cell: str):
+    """The cell to mark: a cell inside a merged range (read-only in openpyxl) is marked on the
+    range's top-left cell, which Excel shows for the whole range."""
+    target = ws[cell]
+    if type(target).__name__ == "MergedCell":
+        for merged in ws.merged_cells.ranges:
+            if cell in merged:
+                return ws.cell(row=merged.min_row, column=merged.min_col)
+    return target
+
+
 def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> None:
     """Fill and comment the noted cells, and put the 问题清单 sheet first."""
     from openpyxl.comments import Comment
@@ -273,7 +284,7 @@ def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> No
             by_cell.setdefault((sheet, cell), []).append(finding)
     for (sheet, cell), found in by_cell.items():
         found.sort(key=lambda f: (_SEVERITY_ORDER[f.severity.value], f.rule))
-        target = wb[sheet][cell]
+        target = _writable(wb[sheet], cell)
         worst = found[0].severity.value
         target.fill = PatternFill(
             fill_type="solid", start_color=FILLS[worst], end_color=FILLS[worst]
