@@ -214,3 +214,23 @@ def test_many_findings_validate_json_is_streamed(tmp_path):
     assert code == 1 and len(data["findings"]) == 2 * rows
     assert data["summary"]["errors"] == rows
     assert peak < 250
+
+
+def test_a_finding_inside_a_merged_range_marks_its_top_left_cell():
+    """Found by make fuzz: openpyxl's merged cells are read-only; run stopped with 内部错误."""
+    from openpyxl import Workbook
+
+    from selfgov_cli.report.annotate import annotate_workbook
+    from selfgov_cli.rules.engine import Finding, Severity
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "经费台账"
+    ws["D2"] = "物资"
+    ws.merge_cells("D2:D4")
+    finding = Finding(
+        "SG003", Severity.ERROR, "PX-1", "a.xlsx", "经费台账", "D3", 3, "问题", "通用规则", "改正"
+    )
+    annotate_workbook(wb, [(finding, "经费台账", "D3")])
+    assert "SG003" in ws["D2"].comment.text and ws["D2"].fill.start_color.rgb.endswith("FFC7CE")
+    assert wb.sheetnames == ["问题清单", "经费台账"] and wb["问题清单"]["F2"].value == "D3"
