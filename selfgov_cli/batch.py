@@ -160,7 +160,7 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     with log.timed("校验、排名与拨付核算"):
         outcome = run(folder, as_of=when, loaded=loaded)
     outputs = Outputs(tmp, when)
-    outputs.json("validate.json", outcome.to_dict())
+    outputs.json("validate.json", outcome.to_dict(lazy=True))
     outputs.json(RECORD_NAME, record_of(outcome))  # read back next year (sgov.toml history)
     steps: dict[str, str] = {"validate": "ok"}
     for name, write in STEPS:
@@ -244,7 +244,7 @@ STEPS: tuple[tuple[str, Callable[[Outcome, Outputs], str]], ...] = (
 
 
 def _summary(outcome: Outcome, steps, status: int, outputs: Outputs) -> dict[str, Any]:
-    counts = outcome.to_dict()["summary"]
+    counts = outcome.to_dict(lazy=True)["summary"]
     skipped = sum(1 for f in outcome.data.files if _skip_reason(f))
     return {
         "program": outcome.config.program.id,
@@ -323,9 +323,12 @@ class Outputs:
         return path
 
     def json(self, name: str, payload: Any) -> Path:
-        from selfgov_cli.report.safe import json_text
+        from selfgov_cli.report.safe import json_chunks
 
-        return self.text(name, json_text(payload))
+        path = atomic_write(self.path(name), json_chunks(payload))
+        if name not in (LOG_NAME, SUMMARY_NAME):
+            self.written.append(name)
+        return path
 
     def record(self, paths) -> list[Path]:
         """Note files a report module wrote itself (paths inside root)."""

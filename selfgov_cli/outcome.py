@@ -108,11 +108,16 @@ class Outcome:
     def ranking(self, stage: str = "review") -> Ranking | None:
         return self.final if stage == "final" else self.review
 
-    def to_dict(self) -> dict[str, Any]:
-        """The `validate --format json` shape (cli.md)."""
+    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
+        """The `validate --format json` shape (cli.md). lazy: the findings as a privacy.Lazy list,
+        each made a dict only when written (report.safe.json_chunks)."""
+        from selfgov_cli.privacy import Lazy
+
         return {
             "program": self.config.program.id,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": Lazy(self.findings, Finding.to_dict)
+            if lazy
+            else [f.to_dict() for f in self.findings],
             "summary": {
                 "files": len(self.data.files),
                 "projects": len(self.ctx.projects),

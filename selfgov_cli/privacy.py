@@ -117,10 +117,49 @@ def scrub_value(value: Any) -> Any:
     return value
 
 
+class Lazy(list):
+    """A list for JSON output whose items are built one at a time as the encoder reaches them
+    (report.safe.json_chunks): a million findings are never held as dicts or as one string.
+
+    Only iteration and len are meant for it; `list(lazy)` gives the items."""
+
+    def __init__(self, items, build) -> None:
+        super().__init__()
+        self.items = items
+        self.build = build
+
+    def __iter__(self):
+        build = self.build
+        return (build(item) for item in self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.build(item) for item in self.items[index]]
+        return self.build(self.items[index])
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, list) else NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Lazy({len(self.items)} items)"
+
+
 def scrub_data(value: Any) -> Any:
-    """A JSON-like tree (dicts, lists, strings, numbers) with every string scrubbed."""
+    """A JSON-like tree (dicts, lists, strings, numbers) with every string scrubbed (a Lazy list
+    stays lazy: each item is scrubbed when it is built)."""
     if isinstance(value, str):
         return scrub(value)
+    if isinstance(value, Lazy):
+        build = value.build
+        return Lazy(value.items, lambda item: scrub_data(build(item)))
     if isinstance(value, dict):
         return {key: scrub_data(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

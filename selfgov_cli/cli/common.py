@@ -219,13 +219,14 @@ def _stderr():
 
 def print_json(payload: Any) -> None:
     """Machine output: UTF-8 JSON on stdout and nothing else (personal data masked)."""
-    from selfgov_cli.report.safe import json_text
+    from selfgov_cli.report.safe import json_chunks
 
-    text = json_text(payload)
     stream = getattr(sys.stdout, "buffer", None)
     if stream is not None:
         sys.stdout.flush()
-        stream.write(text.encode("utf-8"))
+        for piece in json_chunks(payload):  # written as built: a million findings stream out
+            stream.write(piece.encode("utf-8"))
         stream.flush()
     else:
-        sys.stdout.write(text)
+        for piece in json_chunks(payload):
+            sys.stdout.write(piece)

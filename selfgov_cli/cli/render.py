@@ -22,7 +22,7 @@ FINDING_COLUMNS = [
 
 def render_findings(out: Console, result) -> None:
     """Findings grouped by file and project, then the totals."""
-    data = result.to_dict()
+    data = result.to_dict(lazy=True)
     findings = result.findings
     out.print(escape(f"项目计划：{result.config.program.name}（{result.config.program.id}）"))
     if not findings:

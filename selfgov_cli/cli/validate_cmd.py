@@ -55,10 +55,10 @@ def validate(
     when = parse_as_of(as_of)
     result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
     if fmt == "csv" or (fmt == "json" and output is not None):
-        written = _write(result.to_dict(), fmt, output_dir(folder, output))
+        written = _write(result.to_dict(lazy=True), fmt, output_dir(folder, output))
         console(quiet).print(f"已写入 {written}", markup=False, highlight=False)
     elif fmt == "json":
-        print_json(result.to_dict())
+        print_json(result.to_dict(lazy=True))
     else:
         from selfgov_cli.cli.render import render_findings
 
@@ -69,13 +69,10 @@ def validate(
 
 def _write(data, fmt: str, folder: Path) -> Path:
     if fmt == "json":
-        import json
-
-        from selfgov_cli.report.safe import atomic_write
+        from selfgov_cli.report.safe import atomic_write, json_chunks
 
         target = folder / "validate.json"
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        return write_or_fail(lambda: atomic_write(target, text), target)
+        return write_or_fail(lambda: atomic_write(target, json_chunks(data)), target)
     from selfgov_cli.report.csv_tables import VALIDATE_CSV, write_validation
 
     return write_or_fail(lambda: write_validation(data, folder)[0], folder / VALIDATE_CSV)

@@ -25,6 +25,11 @@ MAX_UNZIPPED = 200 * 1024 * 1024  # SG001: a zip that expands past 200 MB (all e
 MAX_FILE = 200 * 1024 * 1024  # SG001: an .xls, .ods or .csv file over 200 MB on disk
 MAX_ROWS = 1_000_000  # SG001: a sheet over 1,000,000 rows
 MAX_CELLS = 20_000_000  # SG001: a sheet whose used range (rows x columns) is over 20 million cells
+MAX_COLUMNS = 16_384  # SG001: a row with cells past Excel's last column XFD (cells per row)
+MAX_CELL_CHARS = 32_767  # SG001: one cell's text over Excel's own limit (bytes per cell)
+_MAX_CELL_BYTES = MAX_CELL_CHARS * 4  # the same in UTF-8 XML, markup included (an upper bound)
+MAX_TEXT = 50_000_000  # SG001: text a sheet expands to (shared strings x uses, ODS repeats), chars
+_BIG_STRING = 4096  # shared strings at least this long (bytes of XML) are counted per use
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -193,29 +198,32 @@ def _check_zip(path: Path) -> tuple[set[str], bool]:
                 if info.flag_bits & 0x1:
                     raise Unreadable(ENCRYPTED)
                 declared += info.file_size
-                if declared > MAX_UNZIPPED:
-                    raise Unreadable(ZIP_BOMB)
+            if declared > MAX_UNZIPPED:
+                for info in infos:  # a genuine huge workbook says so: name its sheet and rows
+                    if _is_sheet_entry(info.filename) and info.file_size > MAX_ROWS * 10:
+                        _check_dimension(archive, info)
+                raise Unreadable(ZIP_BOMB)
             budget = [MAX_UNZIPPED]
             worst = sum(_worst_size(i) for i in infos)
             with_errors: set[str] = set()
             formulas = False
+            big: dict[int, int] = {}  # shared string index -> bytes, for the long ones
+            infos.sort(key=lambda i: i.filename != _SHARED)  # its sizes are needed by the sheets
             for info in infos:
                 is_sheet = _is_sheet_entry(info.filename)
+                if info.filename == _SHARED:
+                    big = _scan_shared(_chunks(archive, raw, info, budget))
+                    continue
                 if not is_sheet and worst <= MAX_UNZIPPED:
                     continue  # cannot expand past the limit whatever its header says
                 if is_sheet and info.file_size > MAX_ROWS * 10:
                     _check_dimension(archive, info)
-                has_errors, rows, cols, has_formula = _scan_entry(
-                    archive, raw, info, budget, is_sheet
-                )
+                scan = _scan_entry(archive, raw, info, budget, is_sheet, big)
+                has_errors, rows, cols, has_formula = scan[:4]
                 formulas = formulas or has_formula
-                if rows > MAX_ROWS or (cols and rows * cols > MAX_CELLS):
-                    name = _entry_sheet_name(archive, info.filename)
-                    raise Unreadable(
-                        _rows_message(name, rows)
-                        if rows > MAX_ROWS
-                        else _cells_message(name, rows, cols)
-                    )
+                problem = _extent_problem(rows, cols, *scan[4:])
+                if problem:
+                    raise Unreadable(problem(_entry_sheet_name(archive, info.filename)))
                 if has_errors:
                     with_errors.add(info.filename)
             return with_errors, formulas
@@ -276,26 +284,61 @@ def _chunks(archive: zipfile.ZipFile, raw, info: zipfile.ZipInfo, budget: list[i
 _LETTERS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"A" * 26)
 _WIDE_REF = re.compile(rb'\br="([A-Z]{2,3})\d')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_SHARED = "xl/sharedStrings.xml"
+_SHARED_USE = re.compile(rb'<c\b[^>]*\bt="s"[^>]*>\s*<v>(\d+)</v>')
+
+
+def _scan_shared(chunks) -> dict[int, int]:
+    """Stream the shared strings: refuse one over Excel's 32,767 characters; return the long
+    ones (index -> bytes) so that their uses can be counted in the sheets.
+
+    A string is read once but becomes one Python string per cell using it: a 1 MB string used
+    400 times once cost 700 MB. Bytes of XML between two </si> bound the characters from above.
+    """
+    big: dict[int, int] = {}
+    carry = b""
+    index = 0
+    for chunk in chunks:
+        pieces = (carry + chunk).split(b"</si>")
+        carry = pieces.pop()
+        if len(carry) > _MAX_CELL_BYTES:
+            raise Unreadable(_CELL_TOO_LONG)
+        if pieces and max(map(len, pieces)) >= _BIG_STRING:
+            for i, piece in enumerate(pieces):
+                if len(piece) > _MAX_CELL_BYTES:
+                    raise Unreadable(_CELL_TOO_LONG)
+                if len(piece) >= _BIG_STRING:
+                    big[index + i] = len(piece)
+        index += len(pieces)
+    return big
+
+
+_CELL_TOO_LONG = (
+    f"有单元格的文字超过 {MAX_CELL_CHARS:,} 个字符（Excel 单元格的上限），已拒绝读取；"
+    "请检查文件来源，或删去过长的内容后重新保存"
+)
 
 
 def _scan_entry(
-    archive, raw, info, budget: list[int], is_sheet: bool
-) -> tuple[bool, int, int, bool]:
+    archive, raw, info, budget: list[int], is_sheet: bool, big: dict[int, int] | None = None
+) -> tuple[bool, int, int, bool, int, int]:
     """Expand one entry chunk by chunk: (has error cells, last row, widest column or 0 if <= Z,
-    may hold a formula).
+    may hold a formula, cells, characters of long shared strings as used).
 
     Rows and columns are read from the cell references, so a sheet whose used range would be
     enormous (one cell at XFD1048576) is refused before calamine builds that range in memory.
+    Cells are counted by their tags (a cell need not say where it is).
     """
     tail = b""
     ods = info.filename == "content.xml"
-    found, rows, cols, formula = False, 0, 0, ods
+    found, rows, cols, formula, cells, text = False, 0, 0, ods, 0, 0
+    counter = _OdsScan() if ods and is_sheet else None
+    carry = b""  # long shared strings: the part of the XML after the last whole cell
     for chunk in _chunks(archive, raw, info, budget):
         if not is_sheet:
             continue
-        if ods:
-            more_rows, wide = _ods_extent(chunk)
-            rows, cols = rows + more_rows, max(cols, wide)
+        if counter is not None:
+            counter.feed(chunk)
             continue
         window = tail + chunk
         tail = chunk[-32:]
@@ -303,6 +346,7 @@ def _scan_entry(
             found = any(mark in window for mark in _ERROR_MARKS)
         if not formula:
             formula = b"<f" in window
+        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
         at = window.rfind(b"<row r=")
         if at >= 0:
             match = _ROW_NUMBER.match(window, at)
@@ -310,33 +354,145 @@ def _scan_entry(
                 rows = max(rows, int(match.group(1)))
         if b'r="AA' in window.translate(_LETTERS):
             cols = max([cols] + [_col_index(m.group(1)) + 1 for m in _WIDE_REF.finditer(window)])
-    return found, rows, cols, formula
+        if big:
+            data = carry + chunk
+            end = data.rfind(b"</c>") + 4
+            for match in _SHARED_USE.finditer(data, 0, max(end, 0)):
+                text += big.get(int(match.group(1)), 0)
+            carry = data[end:] if end >= 4 else data
+            if text > MAX_TEXT:
+                break
+        if cells > MAX_CELLS or text > MAX_TEXT or cols > MAX_COLUMNS:
+            break  # refused by the caller: no need to read on
+    if counter is not None:
+        counter.close()
+        return found, counter.rows, counter.width, formula, counter.cells, counter.text
+    return found, rows, cols, formula, cells, text
 
 
-_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*)>(.{0,4000}?)</table:table-row>", re.S)
-_ODS_CELL = re.compile(rb"<table:table-cell\b([^>]*)>")
-_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d+)"')
+def _extent_problem(rows: int, cols: int, cells: int, text: int):
+    """A function of the sheet name giving the clerk's message, or None when within limits."""
+    if rows > MAX_ROWS:
+        return lambda name: _rows_message(name, rows)
+    if cols > MAX_COLUMNS:
+        return lambda name: (
+            f"{_where(name)}有一行超过 {MAX_COLUMNS:,} 列（Excel 的上限），已拒绝读取；"
+            "请检查文件来源，或删除多余的列后重新保存"
+        )
+    if cells > MAX_CELLS or (cols and rows * cols > MAX_CELLS):
+        return lambda name: _cells_message(name, rows, max(cols, 1), cells)
+    if text > MAX_TEXT:
+        return lambda name: (
+            f"{_where(name)}展开后的文字超过 {MAX_TEXT:,} 个字符（同一段长文字被大量重复引用），"
+            "已拒绝读取；请检查文件来源，或删去重复的长文字后重新保存"
+        )
+    return None
 
 
-def _ods_extent(chunk: bytes) -> tuple[int, int]:
-    """Rows and widest repeated value cell of an ODS chunk, counting repeats of non-empty rows.
+_NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_NS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_ODS_TABLE = f"{_NS_TABLE}|table"
+_ODS_ROW = f"{_NS_TABLE}|table-row"
+_ODS_CELLS = (f"{_NS_TABLE}|table-cell", f"{_NS_TABLE}|covered-table-cell")
+_ODS_ROWS_REPEATED = f"{_NS_TABLE}|number-rows-repeated"
+_ODS_COLS_REPEATED = f"{_NS_TABLE}|number-columns-repeated"
+_ODS_VALUE_TYPE = f"{_NS_OFFICE}|value-type"
+_ODS_SPACES = f"{_NS_TEXT}|s"
+_ODS_SPACE_COUNT = f"{_NS_TEXT}|c"
 
-    ODS compresses repeated rows and cells into one element; calamine expands them. Empty
-    repeats (LibreOffice writes a million empty rows) cost nothing; repeated values do.
+
+class _OdsScan:
+    """What calamine would expand an ODS content.xml to, counted while it streams by.
+
+    ODS writes a repeated row or cell once with a count (table:number-rows-repeated,
+    table:number-columns-repeated); calamine expands each repeat. An 898-byte file repeating
+    one 4 KB row a million times once asked for 7 GB. Per table: the last row with content
+    (counting repeats), the widest row with content, the cells and the characters of the
+    expanded content. Empty repeats (LibreOffice ends a sheet with a million empty rows) cost
+    nothing. Raises Unreadable as soon as a table passes a limit.
     """
-    rows = chunk.count(b"<table:table-row")
-    cols = 0
-    if b'-repeated="' not in chunk:
-        return rows, cols
-    for cell in _ODS_CELL.finditer(chunk):
-        repeat = _ODS_REPEAT.search(cell.group(1))
-        if repeat and b"value-type" in cell.group(1):
-            cols = max(cols, int(repeat.group(1)))
-    for row in _ODS_ROW.finditer(chunk):
-        repeat = _ODS_REPEAT.search(row.group(1))
-        if repeat and b"value-type" in row.group(2):
-            rows += int(repeat.group(1)) - 1
-    return rows, cols
+
+    def __init__(self) -> None:
+        import xml.parsers.expat
+
+        self.parser = xml.parsers.expat.ParserCreate(namespace_separator="|")
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._chars
+        self.rows = self.width = self.cells = self.text = 0  # the largest table's
+        self._table()
+        self.name = ""
+
+    def _table(self) -> None:
+        self.t_pos = self.t_last = self.t_width = self.t_cells = self.t_text = 0
+        self.r_repeat = 1
+        self.r_pos = self.r_last = self.r_text = 0
+        self.c_repeat = self.c_text = 0
+        self.c_value = self.in_cell = False
+
+    def feed(self, chunk: bytes) -> None:
+        try:
+            self.parser.Parse(chunk, False)
+        except Unreadable:
+            raise
+        except Exception as exc:  # expat.ExpatError, a bad count
+            raise Unreadable(CORRUPT) from exc
+
+    def close(self) -> None:
+        try:
+            self.parser.Parse(b"", True)
+        except Exception as exc:
+            raise Unreadable(CORRUPT) from exc
+
+    @staticmethod
+    def _count(value: str | None) -> int:
+        if not value:
+            return 1
+        count = int(value)
+        return count if count > 0 else 1
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        if name in _ODS_CELLS:
+            self.in_cell = True
+            self.c_repeat = self._count(attrs.get(_ODS_COLS_REPEATED))
+            self.c_value = _ODS_VALUE_TYPE in attrs
+            self.c_text = 0
+        elif name == _ODS_ROW:
+            self.r_repeat = self._count(attrs.get(_ODS_ROWS_REPEATED))
+            self.r_pos = self.r_last = self.r_text = 0
+        elif name == _ODS_SPACES and self.in_cell:
+            self.c_text += self._count(attrs.get(_ODS_SPACE_COUNT))
+        elif name == _ODS_TABLE:
+            self._table()
+            self.name = attrs.get(f"{_NS_TABLE}|name", "")
+
+    def _chars(self, data: str) -> None:
+        if self.in_cell:
+            self.c_text += len(data)
+
+    def _end(self, name: str) -> None:
+        if name in _ODS_CELLS:
+            self.in_cell = False
+            if self.c_value or self.c_text:
+                self.r_last = self.r_pos + self.c_repeat
+                self.r_text += self.c_repeat * self.c_text
+            self.r_pos += self.c_repeat
+        elif name == _ODS_ROW:
+            if self.r_last:
+                repeat = self.r_repeat
+                self.t_last = self.t_pos + repeat
+                self.t_width = max(self.t_width, self.r_last)
+                self.t_cells += repeat * self.r_last
+                self.t_text += repeat * self.r_text
+                self.rows, self.width = max(self.rows, self.t_last), max(self.width, self.t_width)
+                self.cells = max(self.cells, self.t_cells)
+                self.text = max(self.text, self.t_text)
+                problem = _extent_problem(self.t_last, self.t_width, self.t_cells, self.t_text)
+                if problem:
+                    raise Unreadable(problem(self.name))
+            self.t_pos += self.r_repeat
 
 
 def _entry_sheet_name(archive: zipfile.ZipFile, entry: str) -> str | None:
@@ -375,15 +531,24 @@ def _dimension_rows(head: bytes) -> int | None:
     return None
 
 
+def _where(sheet: str | None) -> str:
+    return f"工作表“{sheet}”" if sheet else "工作表"
+
+
 def _rows_message(sheet: str | None, rows: int) -> str:
-    where = f"工作表“{sheet}”" if sheet else "工作表"
-    return f"{where}有 {rows:,} 行，超过 {MAX_ROWS:,} 行的上限，已拒绝读取；请拆分后重新提交"
-
-
-def _cells_message(sheet: str | None, rows: int, cols: int) -> str:
-    where = f"工作表“{sheet}”" if sheet else "工作表"
     return (
-        f"{where}的使用区域有 {rows:,} 行 × {cols:,} 列，超过 {MAX_CELLS:,} 个单元格的上限，"
+        f"{_where(sheet)}有 {rows:,} 行，超过 {MAX_ROWS:,} 行的上限，已拒绝读取；请拆分后重新提交"
+    )
+
+
+def _cells_message(sheet: str | None, rows: int, cols: int, cells: int = 0) -> str:
+    if cells > MAX_CELLS and rows * cols <= MAX_CELLS:
+        return (
+            f"{_where(sheet)}有 {cells:,} 个单元格，超过 {MAX_CELLS:,} 个单元格的上限，"
+            "已拒绝读取；请拆分后重新提交"
+        )
+    return (
+        f"{_where(sheet)}的使用区域有 {rows:,} 行 × {cols:,} 列，超过 {MAX_CELLS:,} 个单元格的上限，"
         "已拒绝读取；请删除远处的多余内容后重新保存"
     )
 
@@ -527,25 +692,67 @@ def _open_csv(path: Path, size: int) -> RawBook:
     if size > MAX_FILE:
         raise Unreadable("CSV 文件超过 200 MB，已拒绝读取；请拆分后重新提交")
     try:
-        data = path.read_bytes()
+        with open_regular(path) as handle:
+            data = handle.read()
     except OSError as exc:
         raise Unreadable(_os_message(exc)) from exc
-    text = decode_text(data).replace("\x00", "")
+    text = decode_text(data)
+    del data
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows: list[list[Any]] = []
+    fed = [0, 0]  # delimiters and characters given to the csv reader since its last record
+    cells = 0
+    if csv.field_size_limit() != MAX_CELL_CHARS:
+        csv.field_size_limit(MAX_CELL_CHARS)
     try:
-        for line in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(list(line))
+        lines = _bounded_lines(io.StringIO(text, newline=""), delimiter, fed)
+        for line in csv.reader(lines, delimiter=delimiter):
+            fed[0] = fed[1] = 0
+            rows.append(line)
+            cells += len(line)
             if len(rows) > MAX_ROWS:
                 raise Unreadable(
                     f"CSV 文件超过 {MAX_ROWS:,} 行的上限，已拒绝读取；请拆分后重新提交"
                 )
+            if cells > MAX_CELLS:
+                raise Unreadable(
+                    f"CSV 文件超过 {MAX_CELLS:,} 个单元格的上限，已拒绝读取；请拆分后重新提交"
+                )
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise Unreadable(
+                f"CSV 文件有字段超过 {MAX_CELL_CHARS:,} 个字符（Excel 单元格的上限），已拒绝读取；"
+                "请检查引号是否配对后重新导出"
+            ) from exc
         raise Unreadable(
             "CSV 文件格式有误（引号不配对或字段过长）；请用 Excel 或 WPS 打开后重新导出"
         ) from exc
     return RawBook([RawSheet(path.stem, rows)], path)
+
+
+_MAX_RECORD_CHARS = 4 * 1024 * 1024  # one CSV record (line, or lines inside quotes)
+
+
+def _bounded_lines(lines, delimiter: str, fed: list[int]):
+    """The lines for csv.reader, refusing a record of more than MAX_COLUMNS fields or 4 M
+    characters before the reader builds it (30 MB of commas once made a list of 30 million
+    fields). `fed` counts since the reader's last record; the caller resets it."""
+    for line in lines:
+        fed[0] += line.count(delimiter)
+        fed[1] += len(line)
+        if fed[0] >= MAX_COLUMNS:
+            raise Unreadable(
+                f"CSV 文件有一行超过 {MAX_COLUMNS:,} 个字段（Excel 的列数上限），已拒绝读取；"
+                "请检查文件来源后重新导出"
+            )
+        if fed[1] > _MAX_RECORD_CHARS:
+            raise Unreadable(
+                "CSV 文件有一行超过 400 万个字符，已拒绝读取；请检查引号是否配对后重新导出"
+            )
+        yield line
 
 
 # -- formulas with no saved value (calamine shows them as empty) ---------------------------

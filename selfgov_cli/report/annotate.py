@@ -14,7 +14,9 @@ The originals are only ever read.
 Every original cell keeps its value and type — no masking (the copies go back to their authors) —
 and text stays text: a text cell ``=HYPERLINK(…)`` is still a text cell in the copy. A workbook whose
 merged ranges cover more than MAX_MERGED_CELLS cells is copied as values without the merges (openpyxl
-would expand them cell by cell); one with more than MAX_COPY_CELLS cells is not copied at all.
+would expand them cell by cell); one with more than MAX_COPY_CELLS cells is not copied at all (openpyxl
+holds about 1 KB a cell: a 100,000-row ledger with 200,000 findings once took 2.3 GB). At most
+MAX_NOTES findings of a file are marked and listed; the list then says how many more validate.json has.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from selfgov_cli.report.safe import put, save_workbook, scrub
 
 ANNOTATED_DIR = "annotated"
 MAX_MERGED_CELLS = 1_000_000  # merged area (all sheets) above which openpyxl is not used
-MAX_COPY_CELLS = 2_000_000  # cells above which no annotated copy is written
+MAX_COPY_CELLS = 300_000  # cells above which no annotated copy is written
+MAX_NOTES = 5_000  # findings marked and listed in one copy; the rest are counted in 问题清单
 _NAME_BYTES = 250  # a file name longer than this (UTF-8) is shortened (most disks: 255)
 LIST_SHEET = "问题清单"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
@@ -181,6 +184,8 @@ def write_copy(
         data = patched_copy(source, notes, as_of)
         if data is not None:
             return atomic_write(target, data)
+    if _cells(source) > MAX_COPY_CELLS:
+        return None  # too big for openpyxl within the memory bound: validate.json has it all
     wb = _copy(source)
     if wb is None:
         return None
@@ -313,6 +318,36 @@ def _copy(source: Path):
     return wb
 
 
+def _cells(source: Path) -> int:
+    """Cells of an xlsx/xlsm counted by their tags as the zip streams (no workbook is built);
+    for other formats, a bound from the file size (they are small or read as values)."""
+    import zipfile
+
+    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+        try:
+            return source.stat().st_size // 8
+        except OSError:
+            return 0
+    total = 0
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for info in archive.infolist():
+                if not info.filename.startswith("xl/worksheets/"):
+                    continue
+                with archive.open(info) as handle:
+                    tail = b""
+                    while chunk := handle.read(1 << 20):
+                        data = tail + chunk
+                        total += data.count(b"<c ") + data.count(b"<c>")
+                        tail = data[-3:]
+                        total -= tail.count(b"<c ") + tail.count(b"<c>")
+                        if total > MAX_COPY_CELLS:
+                            return total
+    except Exception:  # unreadable here: _copy decides
+        return 0
+    return total
+
+
 _MERGE_REF = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
 
 
@@ -391,6 +426,17 @@ def _list_order(note) -> tuple:
     )
 
 
+def _writable(ws, cell: str):
+    """The cell to mark: a cell inside a merged range (read-only in openpyxl) is marked on the
+    range's top-left cell, which Excel shows for the whole range."""
+    target = ws[cell]
+    if type(target).__name__ == "MergedCell":
+        for merged in ws.merged_cells.ranges:
+            if cell in merged:
+                return ws.cell(row=merged.min_row, column=merged.min_col)
+    return target
+
+
 def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> None:
     """Fill and comment the noted cells, and put the 问题清单 sheet first."""
     from openpyxl.comments import Comment
@@ -399,12 +445,12 @@ def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> No
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     by_cell: dict[tuple[str, str], list] = {}
-    for finding, sheet, cell in notes:
+    for finding, sheet, cell in sorted(notes, key=_list_order)[:MAX_NOTES]:
         if sheet and cell and sheet in wb.sheetnames:
             by_cell.setdefault((sheet, cell), []).append(finding)
     for (sheet, cell), found in by_cell.items():
         found.sort(key=lambda f: (_SEVERITY_ORDER[f.severity.value], f.rule))
-        target = wb[sheet][cell]
+        target = _writable(wb[sheet], cell)
         worst = found[0].severity.value
         target.fill = PatternFill(
             fill_type="solid", start_color=FILLS[worst], end_color=FILLS[worst]
@@ -425,6 +471,10 @@ def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> No
         put(ws, 1, col, name).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = _LIST_WIDTHS[col - 1]
     ordered = sorted(notes, key=_list_order)
+    if len(ordered) > MAX_NOTES:
+        more = len(ordered) - MAX_NOTES
+        ordered = ordered[:MAX_NOTES]
+        put(ws, MAX_NOTES + 2, 7, f"另有 {more:,} 个问题未在此列出，完整清单见 validate.json")
     for r, (finding, sheet, cell) in enumerate(ordered, start=2):
         values = _list_values(r - 1, finding, sheet, cell)
         for col, value in enumerate(values, start=1):

@@ -32,6 +32,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -130,9 +131,27 @@ def csv_text(value: Any, mask: bool = True) -> str:
 
 def json_text(payload: Any, indent: int | None = 2) -> str:
     """JSON for a file or stdout, every string with its personal data masked."""
+    return "".join(json_chunks(payload, indent))
+
+
+def json_chunks(payload: Any, indent: int | None = 2) -> Iterator[str]:
+    """json_text in pieces of about 64 KB, built as they are written: with a privacy.Lazy list in
+    the payload (validate's findings), a million findings never exist as one string or as a
+    million dicts. The text is exactly json.dumps(..., ensure_ascii=False, indent=indent)."""
     import json
 
-    return json.dumps(scrub_data(payload), ensure_ascii=False, indent=indent) + "\n"
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
+    batch: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(scrub_data(payload), _one_shot=False):
+        batch.append(piece)
+        size += len(piece)
+        if size >= 65536:
+            yield "".join(batch)
+            batch.clear()
+            size = 0
+    batch.append("\n")
+    yield "".join(batch)
 
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST, e.g. OSC 8 links), other ESC sequences,
@@ -244,15 +263,21 @@ def os_error_text(exc: OSError) -> str:
     return f"{words}{where}"
 
 
-def atomic_write(path: Path | str, data: bytes | str) -> Path:
-    """Write the whole file or nothing: a temporary file in the same folder, then ``os.replace``."""
+def atomic_write(path: Path | str, data: bytes | str | Iterable[str]) -> Path:
+    """Write the whole file or nothing: a temporary file in the same folder, then ``os.replace``.
+    `data` may be pieces of text (json_chunks), written as they come."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".sgov-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(data, bytes | bytearray):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)

@@ -687,7 +687,7 @@ def test_ods_repeated_values_are_refused_but_empty_repeats_are_fine(tmp_path):
     )
     empty = '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
     _ods_raw(tmp_path / "b空行.ods", empty)
-    message = "工作表的使用区域有 5,001 行 × 10,000 列，超过 20,000,000 个单元格的上限，已拒绝读取；请删除远处的多余内容后重新保存"
+    message = "工作表“经费台账”的使用区域有 5,001 行 × 10,000 列，超过 20,000,000 个单元格的上限，已拒绝读取；请删除远处的多余内容后重新保存"
     no_header = "工作表“经费台账”找不到表头（应有列：日期、项目编号、支出类别、摘要、金额、收款方）：请按模板填写表头"
     assert findings(tmp_path) == [
         sg001("a重复.ods", message),

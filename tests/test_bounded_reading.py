@@ -1,0 +1,236 @@
+"""Issue 17, bounded memory and time while reading: the amplifying inputs, built here, are refused
+(SG001, naming the limit) while they stream, before anything expands; large JSON is streamed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from selfgov_cli.io import workbook
+from selfgov_cli.io.loader import parse_file
+from selfgov_cli.privacy import Lazy
+from selfgov_cli.report.safe import json_chunks, json_text
+from tests import hostile_files as H
+from tests.test_memory import peak_mb
+
+HAS_PROC = Path("/proc/self/status").exists()
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "prog"
+    folder.mkdir()
+    (folder / "sgov.toml").write_text('program = "puxing-2023"\n', encoding="utf-8")
+    return folder
+
+
+def _issues(folder: Path, rel: str) -> list[tuple[str, str]]:
+    return [(i.rule, i.message) for i in parse_file(folder, rel).issues]
+
+
+def _validate(folder: Path) -> tuple[int, float, float]:
+    command = [sys.executable, "-m", "selfgov_cli.cli.app", "validate", str(folder)]
+    return peak_mb([*command, "--format", "json", "-q", "--no-cache", "--as-of", "2023-12-31"])
+
+
+ODS_MESSAGE = (
+    "无法读取：工作表“经费台账”展开后的文字超过 50,000,000 个字符（同一段长文字被大量重复引用），"
+    "已拒绝读取；请检查文件来源，或删去重复的长文字后重新保存"
+)
+
+
+def test_ods_repeating_one_4kb_row_a_million_times_is_refused_before_expanding(tmp_path):
+    folder = _folder(tmp_path)
+    path = H.ods_repeated_row(folder / "台账.ods")
+    assert path.stat().st_size < 1100  # the issue's file was 898 bytes
+    assert _issues(folder, "台账.ods") == [
+        (
+            "SG001",
+            "无法读取：工作表“经费台账”有 1,000,001 行，超过 1,000,000 行的上限，已拒绝读取；请拆分后重新提交",
+        )
+    ]
+    H.ods_repeated_row(folder / "十万.ods", repeat=100_000)  # rows fine, 400 M characters not
+    assert _issues(folder, "十万.ods") == [("SG001", ODS_MESSAGE)]
+    if HAS_PROC:
+        code, peak, seconds = _validate(folder)
+        print(f"\n.ods 4 KB row x 1,000,000: exit {code}, peak {peak:.0f} MB, {seconds:.1f} s")
+        assert code == 1 and peak < 300 and seconds < 60  # was a 7.3 GB allocation failure
+
+
+def test_ods_repeats_within_the_limits_are_read(tmp_path):
+    folder = _folder(tmp_path)
+    header = "<table:table-row>" + "".join(H.ods_cell(h) for h in H.LEDGER) + "</table:table-row>"
+    row = (
+        '<table:table-row table:number-rows-repeated="3">'
+        + H.ods_cell("2023-05-02")
+        + H.ods_cell("PX-2023-001")
+        + H.ods_cell("工作经费")
+        + H.ods_cell("物资", repeat=2)
+        + "</table:table-row>"
+    )
+    H.ods(folder / "台账.ods", header + row)
+    result = parse_file(folder, "台账.ods")
+    assert [i.rule for i in result.issues if i.rule == "SG001"] == []
+    assert [(e.project_id, e.description) for e in result.ledger] == [("PX-2023-001", "物资")] * 3
+
+
+def test_ods_row_past_column_xfd_is_refused(tmp_path):
+    folder = _folder(tmp_path)
+    H.ods(folder / "宽.ods", f"<table:table-row>{H.ods_cell('x', repeat=20_000)}</table:table-row>")
+    assert _issues(folder, "宽.ods") == [
+        (
+            "SG001",
+            "无法读取：工作表“经费台账”有一行超过 16,384 列（Excel 的上限），已拒绝读取；"
+            "请检查文件来源，或删除多余的列后重新保存",
+        )
+    ]
+
+
+def test_a_1mb_shared_string_used_400_times_is_refused_while_streaming(tmp_path):
+    folder = _folder(tmp_path)
+    path = H.shared_string_bomb(folder / "台账.xlsx")
+    assert path.stat().st_size < 50_000
+    assert _issues(folder, "台账.xlsx") == [("SG001", f"无法读取：{workbook._CELL_TOO_LONG}")]
+    if HAS_PROC:
+        code, peak, seconds = _validate(folder)
+        print(f"\n1 MB shared string x 400: exit {code}, peak {peak:.0f} MB, {seconds:.1f} s")
+        assert code == 1 and peak < 300 and seconds < 60  # was 706 MB
+
+
+def test_long_shared_strings_are_counted_per_use(tmp_path):
+    folder = _folder(tmp_path)
+    # 20,000 characters is a legal cell; used 3,000 times it would expand to 60 M characters
+    H.shared_string_bomb(folder / "台账.xlsx", size=20_000, uses=3_000)
+    (rule, message), *_ = _issues(folder, "台账.xlsx")
+    assert rule == "SG001" and "展开后的文字超过 50,000,000 个字符" in message
+    H.shared_string_bomb(folder / "台账.xlsx", size=20_000, uses=20)  # 400,000: read
+    result = parse_file(folder, "台账.xlsx")
+    assert not [i for i in result.issues if i.rule == "SG001"]
+    assert len(result.ledger) == 20 and len(result.ledger[0].description) == 20_000
+
+
+def test_a_row_past_column_xfd_and_cells_counted_by_tag(tmp_path, monkeypatch):
+    folder = _folder(tmp_path)
+    H.wide_row(folder / "宽.xlsx", cells=20_000)
+    assert _issues(folder, "宽.xlsx") == [
+        (
+            "SG001",
+            "无法读取：工作表“Sheet1”有一行超过 16,384 列（Excel 的上限），已拒绝读取；"
+            "请检查文件来源，或删除多余的列后重新保存",
+        )
+    ]
+    # cells that do not say where they are are counted by their tags
+    rows = (f"<row>{'<c><v>1</v></c>' * 10}</row>" for _ in range(200))
+    H.raw_xlsx(folder / "无引用.xlsx", "Sheet1", rows, [])
+    monkeypatch.setattr(workbook, "MAX_CELLS", 1_000)
+    assert _issues(folder, "无引用.xlsx") == [
+        (
+            "SG001",
+            "无法读取：工作表“Sheet1”有 2,000 个单元格，超过 1,000 个单元格的上限，"
+            "已拒绝读取；请拆分后重新提交",
+        )
+    ]
+
+
+def test_a_30mb_csv_of_commas_is_refused_before_csv_builds_the_row(tmp_path):
+    folder = _folder(tmp_path)
+    H.csv_of_commas(folder / "台账.csv")
+    assert _issues(folder, "台账.csv") == [
+        (
+            "SG001",
+            "无法读取：CSV 文件有一行超过 16,384 个字段（Excel 的列数上限），已拒绝读取；"
+            "请检查文件来源后重新导出",
+        )
+    ]
+    if HAS_PROC:
+        code, peak, seconds = _validate(folder)
+        print(f"\n30 MB CSV of commas: exit {code}, peak {peak:.0f} MB, {seconds:.1f} s")
+        assert code == 1 and peak < 400 and seconds < 60  # was 724 MB
+
+
+def test_csv_field_over_excel_cell_limit(tmp_path):
+    folder = _folder(tmp_path)
+    (folder / "台账.csv").write_text('日期,摘要\n2023-05-02,"' + "x" * 40_000 + '"\n')
+    assert _issues(folder, "台账.csv") == [
+        (
+            "SG001",
+            "无法读取：CSV 文件有字段超过 32,767 个字符（Excel 单元格的上限），已拒绝读取；"
+            "请检查引号是否配对后重新导出",
+        )
+    ]
+    (folder / "台账.csv").write_text('日期,摘要\n2023-05-02,"' + "x" * 30_000 + '"\n')
+    assert not [i for i in parse_file(folder, "台账.csv").issues if i.rule == "SG001"]
+
+
+def test_a_genuine_huge_workbook_is_named_by_its_rows_not_called_a_zip_bomb(tmp_path, monkeypatch):
+    """The issue's genuine 1,000,000-row workbook (330 MB of XML; built by hostile_files
+    .million_row_ledger) is refused as too many rows; here the same path at a smaller scale."""
+    folder = _folder(tmp_path)
+    H.million_row_ledger(folder / "台账.xlsx", rows=20_000)
+    monkeypatch.setattr(workbook, "MAX_UNZIPPED", 1_000_000)
+    monkeypatch.setattr(workbook, "MAX_ROWS", 10_000)
+    assert _issues(folder, "台账.xlsx") == [
+        (
+            "SG001",
+            "无法读取：工作表“经费台账”有 20,001 行，超过 10,000 行的上限，已拒绝读取；请拆分后重新提交",
+        )
+    ]
+
+
+def test_json_is_streamed_piece_by_piece_with_the_same_text():
+    built = []
+
+    def build(i):
+        built.append(i)
+        return {"rule": "SG005", "message": f"第 {i} 行 电话 13812345678", "row": i}
+
+    payload = {"program": "p", "findings": Lazy(range(20_000), build), "summary": {"errors": 1}}
+    pieces = json_chunks(payload)
+    first = next(pieces)
+    assert 0 < len(built) < 20_000  # the first piece did not build every finding
+    text = first + "".join(pieces)
+    plain = {**payload, "findings": [build(i) for i in range(20_000)]}
+    assert text == json_text(plain)
+    data = json.loads(text)
+    assert len(data["findings"]) == 20_000 and "13812345678" not in text
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="needs /proc to measure memory")
+def test_many_findings_validate_json_is_streamed(tmp_path):
+    folder = _folder(tmp_path)
+    rows = 30_000  # two findings a row (SG005 no application, PX012 remark): 60,000 findings
+    H.million_row_ledger(folder / "台账.xlsx", rows=rows)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "selfgov_cli.cli.app", "validate", str(folder)]
+    code, peak, seconds = peak_mb(
+        [*command, "--format", "json", "-o", str(out), "-q", "--as-of", "2023-12-31"]
+    )
+    data = json.loads((out / "validate.json").read_text(encoding="utf-8"))
+    print(
+        f"\nvalidate.json with {len(data['findings'])} findings: peak {peak:.0f} MB, {seconds:.1f} s"
+    )
+    assert code == 1 and len(data["findings"]) == 2 * rows
+    assert data["summary"]["errors"] == rows
+    assert peak < 250
+
+
+def test_a_finding_inside_a_merged_range_marks_its_top_left_cell():
+    """Found by make fuzz: openpyxl's merged cells are read-only; run stopped with 内部错误."""
+    from openpyxl import Workbook
+
+    from selfgov_cli.report.annotate import annotate_workbook
+    from selfgov_cli.rules.engine import Finding, Severity
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "经费台账"
+    ws["D2"] = "物资"
+    ws.merge_cells("D2:D4")
+    finding = Finding(
+        "SG003", Severity.ERROR, "PX-1", "a.xlsx", "经费台账", "D3", 3, "问题", "通用规则", "改正"
+    )
+    annotate_workbook(wb, [(finding, "经费台账", "D3")])
+    assert "SG003" in ws["D2"].comment.text and ws["D2"].fill.start_color.rgb.endswith("FFC7CE")
+    assert wb.sheetnames == ["问题清单", "经费台账"] and wb["问题清单"]["F2"].value == "D3"
