@@ -90,7 +90,10 @@ def placed(validation) -> dict[str, list[tuple[Any, str | None, str | None]]]:
     return out
 
 
-PATCH_MIN_BYTES = 512 * 1024  # worksheet XML (uncompressed) from which the zip is patched instead
+# Every .xlsx is annotated by patching its zip (report/xlsx_patch.py): only that keeps each original
+# cell exactly, formulas with their saved values included (openpyxl drops the saved values). What
+# the patcher declines, and .xlsm/.xls/.ods/.csv (copied as values to .xlsx), go through openpyxl.
+PATCH_MIN_BYTES = 0
 PARALLEL_MIN_BYTES = (
     1024 * 1024
 )  # sources (on disk) from which copies are written in worker processes
