@@ -852,6 +852,9 @@ def chengdu(folder: Path) -> None:
         (29, "金堂县", "赵镇街道", "赵镇楼栋自治", "A", 140000, "赵镇社区居民委员会", community, {}),
         (30, "新都区", "大丰街道", "大丰三级协商", "B2", 240000, "新都区丰禾社工服务中心", org, {}),
         (31, "蒲江县", "鹤山街道", "鹤山院落自治", "A", 120000, "鹤山社区居民委员会", community, {}),
+        # 锦江区 has 2 + 1 places: with 1 and 2, these two clean A projects put one over the quota
+        (32, "锦江区", "春熙路社区", "春熙路商居共治", "A", 150000, "春熙路社区居民委员会", community, {}),
+        (33, "锦江区", "盐市口社区", "盐市口楼院自治", "A", 140000, "盐市口社区居民委员会", community, {}),
     ]  # fmt: skip
     projects = {}
     for n, district, hood, name, klass, amount, applicant, kind, extra in specs:
@@ -1076,6 +1079,9 @@ def gonghexinlu(folder: Path) -> None:
     write_config(
         folder,
         "gonghexinlu-2023",
+        # 七: 一居一品 over a 居民区's 40,000 of 居民自治金 is topped up from the pool first, so the
+        # pool's line falls inside the 七彩微创投 ranking (unfunded projects in the sample)
+        settings={"neighborhood_allowance": 40000},
         year=2023,
         neighborhoods=GH_HOODS,
         office="共和新路街道自治办",

@@ -133,12 +133,10 @@ def test_money_and_ranking_are_exercised():
         }
         assert statuses == {"released", "withheld", "pending"}, sample
     flags = {s: {f for e in golden(s, "rank")["ranking"] for f in e["flags"]} for s in SAMPLES}
-    # the 成都 sample's over-quota candidates all have application errors now: 待改正 projects take
-    # no quota place (over_quota itself is covered in tests/test_rank.py)
-    assert flags["chengdu-2023"] == {"needs_fix", "below_line"}
-    # with its 待改正 projects taking no money, the 共和新路 pool covers every other 七彩微创投 project
-    # (unfunded is covered in tests/test_rank.py)
-    assert flags["gonghexinlu-2023"] == {"funded", "needs_fix"}
+    # 成都: 锦江区's clean A projects fill its places and one is over the quota; 待改正 ones take none
+    assert flags["chengdu-2023"] == {"needs_fix", "below_line", "over_quota"}
+    # 共和新路: the pool tops up 一居一品 overruns first, so its line falls among 七彩微创投 projects
+    assert flags["gonghexinlu-2023"] == {"funded", "unfunded", "needs_fix"}
     assert "below_line" in flags["puxing-2023"]
 
 
