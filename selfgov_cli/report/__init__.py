@@ -39,6 +39,7 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
+
 KINDS = ("publicity", "summary", "annotated")
 FORMATS = ("html", "xlsx", "md")
 
