@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE ?= sample_workbooks/puxing-2023
 
-.PHONY: install test lint format demo samples goldens bench bench-city fuzz clean
+.PHONY: install test lint format demo samples goldens catalog bench bench-city fuzz clean
 
 $(BIN)/sgov: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ samples: install
 
 goldens: install
 	$(BIN)/python scripts/make_goldens.py
+
+catalog: install
+	$(BIN)/python -m selfgov_cli.rules.catalog
 
 bench: install
 	$(BIN)/python scripts/bench.py

@@ -210,6 +210,8 @@ def parse(
 
     rule_ids: the rule ids of the program; a 豁免 of another id is malformed. None: not checked.
     """
+    if not dataset.decisions:  # the usual folder: no pass over the ledger for nothing
+        return [], []
     known = dataset.project_map()
     rows_by_invoice: dict[str, set[tuple[str | None, str | None, int | None]]] = {}
     for expense in dataset.ledger:
@@ -479,6 +481,8 @@ def stale(
     tranches of the program.
     """
     decisions = list(decisions)
+    if not decisions:  # nothing can be stale: no pass over the ledger
+        return []
     findings = list(findings)
     owners_rows: dict[str, set[str]] = {}
     for expense in dataset.ledger:

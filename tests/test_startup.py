@@ -77,3 +77,21 @@ def test_importtime_of_help_lists_no_heavy_module():
     names = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in lines}
     assert "selfgov_cli" in names and "typer" in names
     assert sorted(set(HEAVY) & names) == []
+
+
+@pytest.mark.parametrize("args", [("rules",), ("rules", "SG010"), ("rules", "-f", "json")])
+def test_rules_reads_the_stored_catalog_without_loading_the_rule_packs(args):
+    """`sgov rules` (≤ 0.3 s, issue 18) lists the stored catalog: no rule pack, program or report
+    writer is imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0
+    loaded = set(report["modules"])
+    for name in ("selfgov_cli.rules.registry", "selfgov_cli.programs", "selfgov_cli.outcome"):
+        assert name not in loaded, name

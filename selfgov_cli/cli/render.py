@@ -57,8 +57,9 @@ def _place(finding) -> str:
 
 def _plain_findings(out: Console, findings) -> None:
     """Piped output: one line per finding, grouped by file then project; grep-friendly."""
+    lines: list[str] = []
     for file, group in groupby(findings, key=lambda f: f.file or "（整个文件夹）"):
-        out.print(escape(f"== {file}"))
+        lines.append(escape(f"== {file}"))
         for f in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key())):
             parts = [
                 f.project_id or "-",
@@ -68,7 +69,10 @@ def _plain_findings(out: Console, findings) -> None:
                 f.message,
                 f"[依据 {f.clause}]",
             ]
-            out.print(escape("  " + "  ".join(parts)))
+            lines.append(escape("  " + "  ".join(parts)))
+    # one print of many lines: rich wraps each line as before, without a render per finding
+    for start in range(0, len(lines), 2000):
+        out.print("\n".join(lines[start : start + 2000]))
 
 
 def _totals(out: Console, data) -> None:

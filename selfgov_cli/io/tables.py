@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -208,6 +209,7 @@ class RowCells(Mapping):
         return RowCells, (self.letters_by_key, self.row)
 
 
+@functools.cache
 def record_maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any] | None:
     """A positional constructor for a frozen, slotted dataclass that skips its generated
     ``__init__``: it stores each field straight into its slot, which is about twice as fast

@@ -215,6 +215,9 @@ def spending_share_hits(
             continue
         spent = Decimal(0)
         ceiling = fen(limit * total)
+        sums = ctx.spent_by_category.get(pid, {})
+        if sum((sums.get(code, 0) for code in codes), Decimal(0)) <= ceiling:
+            continue  # the whole of these categories stays within the cap: no row crosses it
         for expense in expenses:
             if expense.category not in codes or expense.amount is None or expense.amount <= 0:
                 continue

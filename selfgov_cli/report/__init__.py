@@ -10,12 +10,35 @@ Library API (the CLI and ``sgov run`` call these; each returns the paths it wrot
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from selfgov_cli.outcome import Outcome
-from selfgov_cli.report.annotate import render_annotated
-from selfgov_cli.report.env import ReportError
-from selfgov_cli.report.publicity import render_publicity
-from selfgov_cli.report.summary import render_summary
+if TYPE_CHECKING:
+    from selfgov_cli.outcome import Outcome
+    from selfgov_cli.report.annotate import render_annotated
+    from selfgov_cli.report.env import ReportError
+    from selfgov_cli.report.publicity import render_publicity
+    from selfgov_cli.report.summary import render_summary
+
+# Imported on first use: the CLI's light helpers (report.safe: terminal text, JSON chunks) live in
+# this package, and `sgov rules` must not pay for the report writers (issue 18, start-up).
+_LAZY = {
+    "render_annotated": "selfgov_cli.report.annotate",
+    "ReportError": "selfgov_cli.report.env",
+    "render_publicity": "selfgov_cli.report.publicity",
+    "render_summary": "selfgov_cli.report.summary",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 KINDS = ("publicity", "summary", "annotated")
 FORMATS = ("html", "xlsx", "md")
@@ -30,6 +53,11 @@ def render(
     stage: str = "review",
 ) -> list[Path]:
     """One report of ``kind`` in format ``fmt`` (ignored for annotated copies, always xlsx)."""
+    from selfgov_cli.report.annotate import render_annotated
+    from selfgov_cli.report.env import ReportError
+    from selfgov_cli.report.publicity import render_publicity
+    from selfgov_cli.report.summary import render_summary
+
     if kind not in KINDS:
         raise ReportError(f"--kind 只能是 {'、'.join(KINDS)}（现为 {kind!r}）")
     if fmt not in FORMATS:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 MIN_WIDTH = 6
@@ -32,7 +33,14 @@ def text_width(value: Any) -> int:
         return len(f"{Decimal(str(value)):,.2f}")
     if isinstance(value, (date, datetime)):
         return 10
-    text = str(value)
+    return _str_width(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _str_width(text: str) -> int:
+    """Display width of a text (memoised: an output repeats its 项目编号, names, categories)."""
+    if text.isascii():
+        return max((len(line) for line in text.split("\n")), default=0)
     return max(
         (
             sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
@@ -40,6 +48,12 @@ def text_width(value: Any) -> int:
         ),
         default=0,
     )
+
+
+def _filled(ws):
+    """The sheet's cells that exist, in no particular order (ws.iter_rows would create every
+    empty cell of the used range first: a cost on 100,000-cell sheets, and nothing to lay out)."""
+    return list(ws._cells.values())  # noqa: SLF001 - openpyxl's own store of a sheet's cells
 
 
 def _merged(ws) -> set[tuple[int, int]]:
@@ -57,11 +71,13 @@ def fit_columns(ws) -> dict[int, float]:
 
     merged = _merged(ws)
     widest: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is None or (cell.row, cell.column) in merged:
-                continue
-            widest[cell.column] = max(widest.get(cell.column, 0), text_width(cell.value))
+    for cell in _filled(ws):
+        value = cell._value  # noqa: SLF001 - the stored value, without the property's overhead
+        if value is None or (merged and (cell.row, cell.column) in merged):
+            continue
+        width = text_width(value)
+        if width > widest.get(cell.column, -1):
+            widest[cell.column] = width
     widths = {}
     for col, width in widest.items():
         widths[col] = float(min(MAX_WIDTH, max(MIN_WIDTH, width + PADDING)))
@@ -73,19 +89,18 @@ def wrap_long_text(ws, widths: dict[int, float]) -> None:
     """Wrap text cells with a line break or wider than their column (keeping their alignment)."""
     from copy import copy
 
-    for row in ws.iter_rows():
-        for cell in row:
-            value = cell.value
-            if value is None or isinstance(value, (int, float, Decimal, date, datetime)):
-                continue
-            text = str(value)
-            room = widths.get(cell.column, MAX_WIDTH) - PADDING
-            if "\n" in text or text_width(text) > room:
-                alignment = copy(cell.alignment)
-                alignment.wrap_text = True
-                if alignment.vertical is None:
-                    alignment.vertical = "top"
-                cell.alignment = alignment
+    for cell in _filled(ws):
+        value = cell._value  # noqa: SLF001 - see fit_columns
+        if value is None or isinstance(value, (int, float, Decimal, date, datetime)):
+            continue
+        text = str(value)
+        room = widths.get(cell.column, MAX_WIDTH) - PADDING
+        if "\n" in text or _str_width(text) > room:
+            alignment = copy(cell.alignment)
+            alignment.wrap_text = True
+            if alignment.vertical is None:
+                alignment.vertical = "top"
+            cell.alignment = alignment
 
 
 def _header_row(ws) -> int | None:

@@ -221,6 +221,20 @@ class Context:
         return {pid: sorted(rows, key=ledger_order) for pid, rows in self.ledger_by_project.items()}
 
     @cached_property
+    def spent_by_category(self) -> dict[str, dict[str, Decimal]]:
+        """Each project's ledger total per expense category (positive amounts only): lets a
+        per-category cap skip, in one look-up, the projects that cannot reach it."""
+        out: dict[str, dict[str, Decimal]] = {}
+        for pid, rows in self.ledger_by_project.items():
+            sums: dict[str, Decimal] = {}
+            for expense in rows:
+                amount = expense.amount
+                if amount is not None and amount > 0:
+                    sums[expense.category] = sums.get(expense.category, 0) + amount
+            out[pid] = sums
+        return out
+
+    @cached_property
     def evaluation_by_project(self) -> dict[str, Evaluation]:
         """Each project's 评估结果 as known at `as_of`: its rows merged in order (by 立项日期, then
         row order), a later non-empty value replacing an earlier one. An approval (核定金额, 立项日期)

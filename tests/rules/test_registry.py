@@ -123,3 +123,13 @@ def test_sgov_rules_json_and_unknown_id():
     )
     assert info["clause_text"] == CLAUSES["成都 三.(六)"]
     assert CliRunner().invoke(app, ["rules", "PX999"]).exit_code == 2
+
+
+def test_the_stored_catalog_is_the_registry():
+    """`sgov rules` reads rules/catalog.json (quick start-up); it must say what the registry says.
+    After adding or changing a rule: `python -m selfgov_cli.rules.catalog` (or `make catalog`)."""
+    import json
+
+    from selfgov_cli.rules.catalog import CATALOG, live_catalog
+
+    assert json.loads(CATALOG.read_text(encoding="utf-8")) == live_catalog()
