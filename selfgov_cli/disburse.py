@@ -386,19 +386,6 @@ _SUMS = (
 )
 
 
-_SUMS = (
-    "approved",
-    "released",
-    "withheld",
-    "pending",
-    "spent",
-    "eligible_spent",
-    "ineligible_spent",
-    "overdraw",
-    "recoverable",
-)
-
-
 @dataclass
 class ProjectMoney:
     plan: Plan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -138,3 +139,14 @@ def test_export_bad_format_is_exit_2(tmp_path):
     result = runner.invoke(app, ["export", str(SAMPLE), "-o", str(tmp_path), "-f", "json"])
     assert result.exit_code == 2
     assert "--format 只能是 csv 或 xlsx" in result.stderr
+
+
+def test_export_never_writes_inside_the_folder_outside_sgov_output(tmp_path):
+    folder = tmp_path / "puxing"
+    shutil.copytree(
+        Path(__file__).resolve().parents[1] / "sample_workbooks" / "puxing-2023", folder
+    )
+    result = CliRunner().invoke(app, ["export", str(folder), "-o", str(folder / "申报")])
+    assert result.exit_code == 2
+    assert "在项目文件夹里、sgov-output 之外" in result.stderr
+    assert not list((folder / "申报").glob("*.csv"))

@@ -17,6 +17,7 @@ from selfgov_cli.cli.common import (
     QuietOpt,
     WorkersOpt,
     check_choice,
+    check_output_or_fail,
     console,
     outcome_or_fail,
     output_dir,
@@ -41,6 +42,9 @@ def export(
     from selfgov_cli.export import FORMATS, write_tables
 
     check_choice("--format", fmt, FORMATS)
+    check_output_or_fail(
+        folder, out
+    )  # never over an input, never inside the folder outside sgov-output
     outcome = outcome_or_fail(
         folder, program, parse_as_of(as_of), no_cache=no_cache, workers=workers
     )
