@@ -190,7 +190,7 @@ def _sheet_xml(sheet: Sheet, styles: _Styles) -> str:
                 append(f'<c r="{ref}" s="{s}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, _NUMBERS):
                 s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}" t="n"><v>{"%.16g" % value}</v></c>')
+                append(f'<c r="{ref}" s="{s}" t="n"><v>{float(value):.16g}</v></c>')
             elif isinstance(value, date):
                 s = index(cell.number_format, cell.bold, False, cell.quote)
                 append(f'<c r="{ref}" s="{s}" t="n"><v>{(value - _EPOCH).days}</v></c>')
