@@ -107,6 +107,9 @@ def _value(kind: str, raw: Any) -> Any:
     return raw
 
 
+_PLAIN_KINDS = frozenset({"amount", "rate", "date"})
+
+
 def _grid(
     columns: list[Column],
     rows: Iterable[dict[str, Any]],
@@ -120,7 +123,10 @@ def _grid(
         line: list[Cell | None] = []
         for c, (kind, get, fmt) in enumerate(kinds):
             value = _value(kind, get(row))
-            line.append(_cell(value, fmt))
+            if kind in _PLAIN_KINDS:  # a Decimal, a date or None: nothing to mask or to quote
+                line.append(Cell(value, fmt))
+            else:
+                line.append(_cell(value, fmt))
             if kind == "amount" and value is not None:
                 sums[c] += value
         grid.append(line)

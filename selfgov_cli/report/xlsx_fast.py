@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from selfgov_cli.report.safe import stamp
 from selfgov_cli.report.xlsx_layout import (
@@ -37,8 +37,7 @@ _EPOCH = date(1899, 12, 30)
 _NUMBERS = (int, float, Decimal)
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     value: Any
     number_format: str | None = None
     bold: bool = False
