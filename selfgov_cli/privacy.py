@@ -20,6 +20,7 @@ Left alone on purpose: amounts (``22000``, ``1,234.50``), dates (``2023-10-12``,
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 MASK = "***"
@@ -90,7 +91,13 @@ def scrub(text: Any) -> str:
         return ""
     if isinstance(text, Public):
         return text
-    text = str(text)
+    return _scrub_text(str(text))
+
+
+@lru_cache(maxsize=1 << 17)
+def _scrub_text(text: str) -> str:
+    """scrub of a plain text, memoised: outputs repeat their 项目编号, amounts, dates and names
+    (279,000 strings, far fewer distinct, in the bench run's JSON and workbooks)."""
     spans = find(text)
     if not spans:
         return text

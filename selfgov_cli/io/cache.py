@@ -432,21 +432,25 @@ _DECODERS: dict[str, Any] = {
 }
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _dec(value: Any) -> Any:
     kind = type(value)
+    if kind in _PLAIN:
+        return value
     if kind is list:
-        return [_dec(v) for v in value]
+        plain = _PLAIN
+        return [v if type(v) in plain else _dec(v) for v in value]
     if kind is not dict:
-        if value is None or kind in (str, bool, int):
-            return value
         raise ValueError("not a cache value")
     if len(value) == 2 and "c" in value:
         cls = _CLASSES[value["c"]]
-        names = _field_names(cls)
         values = value["v"]
-        if type(values) is not list or len(values) != len(names):
+        if type(values) is not list or len(values) != len(_field_names(cls)):
             raise ValueError("record fields do not match")
-        return _rebuild(cls, tuple(_dec(v) for v in values))
+        plain = _PLAIN
+        return _rebuild(cls, [v if type(v) in plain else _dec(v) for v in values])
     if len(value) != 1:
         raise ValueError("not a cache value")
     ((tag, inner),) = value.items()
@@ -455,9 +459,9 @@ def _dec(value: Any) -> Any:
             raise ValueError("not a cache value")
         return _DECODERS[tag](inner)
     if tag == "u":
-        return tuple(_dec(v) for v in inner)
+        return tuple([_dec(v) for v in inner])
     if tag == "z":
-        return frozenset(_dec(v) for v in inner)
+        return frozenset([_dec(v) for v in inner])
     if tag == "m":
         return {_dec(k): _dec(v) for k, v in inner}
     if tag == "R":
@@ -472,7 +476,7 @@ _MAKERS: dict[type, Any] = {}
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _rebuild(cls: type, values: tuple) -> Any:
+def _rebuild(cls: type, values: list) -> Any:
     """A model record straight into its slots (no __init__ run; field count checked by _dec)."""
     make = _MAKERS.get(cls)
     if make is None:

@@ -120,7 +120,33 @@ def render_annotated(
         if target.resolve() == source.resolve():
             raise ReportError(f"批注副本会覆盖原文件 {rel}：请用 -o 指定别的输出文件夹")
         jobs.append((str(source), str(target), notes, as_of, PATCH_MIN_BYTES))
-    return [Path(path) for path in _run_jobs(jobs, workers) if path is not None]
+    return _with_store(root, jobs, workers)
+
+
+def _with_store(root: Path, jobs: list[tuple], workers: int | None) -> list[Path]:
+    """Copies of the jobs: those stored by an earlier run with the same source, notes, date and
+    code are copied from the store (report/copy_store.py); the others are written, then stored."""
+    from selfgov_cli.report.copy_store import CopyStore
+    from selfgov_cli.report.safe import atomic_write
+
+    store = CopyStore(root)
+    written: dict[int, str | None] = {}
+    missing: list[tuple[int, str | None]] = []
+    for i, (source, target, notes, as_of, patch_min) in enumerate(jobs):
+        key = store.key(Path(source), notes, as_of) if store.usable else None
+        key = key and f"{key}-{patch_min:x}"
+        data = store.get(key) if key else None
+        if data is not None:
+            written[i] = str(atomic_write(target, data))
+        else:
+            missing.append((i, key))
+    results = _run_jobs([jobs[i] for i, _ in missing], workers)
+    for (i, key), path in zip(missing, results, strict=True):
+        written[i] = path
+        if key and path is not None:
+            store.put(key, Path(path))
+    store.prune()
+    return [Path(written[i]) for i in range(len(jobs)) if written[i] is not None]
 
 
 def _run_jobs(jobs: list[tuple], workers: int | None) -> list[str | None]:

@@ -13,7 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.report.safe import put, save_workbook, scrub
+from selfgov_cli.report.safe import atomic_write, is_dangerous, safe_cell, save_workbook, scrub
+from selfgov_cli.report.xlsx_fast import Cell, Sheet, supported, xlsx_bytes
 from selfgov_cli.report.xlsx_layout import lay_out
 
 AMOUNT = "#,##0.00"
@@ -95,9 +96,6 @@ NEIGHBORHOODS: list[Column] = [
     *_MONEY_COLUMNS,
 ]
 
-_WIDTH = {"text": 16, "amount": 14, "rate": 10, "date": 12, "int": 8}
-_WIDE = {"项目名称": 28, "原因": 60, "摘要": 24, "文件": 28, "依据": 16}
-
 
 def _value(kind: str, raw: Any) -> Any:
     if raw is None or raw == "":
@@ -109,39 +107,68 @@ def _value(kind: str, raw: Any) -> Any:
     return raw
 
 
-def _sheet(
-    wb,
-    title: str,
+_PLAIN_KINDS = frozenset({"amount", "rate", "date"})
+
+
+def _grid(
     columns: list[Column],
     rows: Iterable[dict[str, Any]],
     totals: dict[str, Any] | None,
-):
-    """One view: bold frozen header, data rows, then a 合计 row (sums, or the given totals)."""
+) -> list[list[Cell | None]]:
+    """One view as cells: bold header, data rows, then a 合计 row (sums, or the given totals)."""
+    grid: list[list[Cell | None]] = [[_cell(h, None, True) for h, _, _ in columns]]
+    kinds = [(kind, get, _format(kind)) for _, kind, get in columns]
+    sums = [Decimal(0) if kind == "amount" else None for _, kind, _ in columns]
+    for row in rows:
+        line: list[Cell | None] = []
+        for c, (kind, get, fmt) in enumerate(kinds):
+            value = _value(kind, get(row))
+            if kind in _PLAIN_KINDS:  # a Decimal, a date or None: nothing to mask or to quote
+                line.append(Cell(value, fmt))
+            else:
+                line.append(_cell(value, fmt))
+            if kind == "amount" and value is not None:
+                sums[c] += value
+        grid.append(line)
+    total: list[Cell | None] = [_cell(TOTAL, None, True)]
+    for c, (kind, get, fmt) in enumerate(kinds):
+        if c == 0:
+            continue
+        value = _value(kind, get(totals)) if totals is not None else sums[c]
+        if value is not None and kind in ("amount", "rate", "int"):
+            total.append(_cell(value, fmt, True))
+        else:
+            total.append(None)
+    grid.append(total)
+    return grid
+
+
+def _cell(value: Any, number_format: str | None, bold: bool = False) -> Cell:
+    """A cell as `safe.put` would write it: masked, never a formula, quote prefix on such text."""
+    safe = safe_cell(value)
+    quote = isinstance(value, str) and is_dangerous(str(safe))
+    return Cell(safe, number_format, bold, quote)
+
+
+def _sheet(wb, title: str, grid: list[list[Cell | None]]):
+    """The openpyxl sheet of a grid (the reference the direct writer is tested against)."""
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
     bold = Font(bold=True)
-    for c, (header, kind, _) in enumerate(columns, 1):
-        put(ws, 1, c, header).font = bold
-        ws.column_dimensions[get_column_letter(c)].width = _WIDE.get(header, _WIDTH[kind])
+    for r, line in enumerate(grid, 1):
+        for c, cell in enumerate(line, 1):
+            if cell is None:
+                continue
+            target = ws.cell(row=r, column=c)
+            target.value = cell.value
+            if cell.quote:
+                target.quotePrefix = True
+            if cell.number_format:
+                target.number_format = cell.number_format
+            if cell.bold:
+                target.font = bold
     ws.freeze_panes = "A2"
-    sums = [Decimal(0) if kind == "amount" else None for _, kind, _ in columns]
-    r = 1
-    for r, row in enumerate(rows, 2):
-        for c, (_, kind, get) in enumerate(columns, 1):
-            value = _value(kind, get(row))
-            put(ws, r, c, value, _format(kind))
-            if kind == "amount" and value is not None:
-                sums[c - 1] += value
-    total_row = r + 1
-    put(ws, total_row, 1, TOTAL).font = bold
-    for c, (_, kind, get) in enumerate(columns, 1):
-        if c == 1:
-            continue
-        value = _value(kind, get(totals)) if totals is not None else sums[c - 1]
-        if value is not None and kind in ("amount", "rate", "int"):
-            put(ws, total_row, c, value, _format(kind)).font = bold
     return ws
 
 
@@ -149,34 +176,48 @@ def _format(kind: str) -> str | None:
     return {"amount": AMOUNT, "rate": RATE, "date": DATE}.get(kind)
 
 
-def disbursement_workbook(payload: dict[str, Any]):
-    """An openpyxl workbook of `Disbursement.to_dict()`."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
+def _sheets(payload: dict[str, Any]) -> list[Sheet]:
     projects = payload["projects"]
     totals = payload["totals"]
-    _sheet(wb, "项目拨付", PROJECTS, projects, totals)
     tranches = [
         {**t, "project_id": p["project_id"], "name": p["name"]}
         for p in projects
         for t in p["tranches"]
     ]
-    _sheet(wb, "拨付批次", TRANCHES, tranches, None)
     categories = [{**c, "project_id": p["project_id"]} for p in projects for c in p["by_category"]]
-    _sheet(wb, "支出类别", CATEGORIES, categories, None)
-    _sheet(wb, "不合规支出", ROWS, [r for p in projects for r in p["ineligible"]], None)
-    _sheet(wb, "未匹配台账", ROWS, payload.get("unmatched", []), None)
-    _sheet(wb, "居民区汇总", NEIGHBORHOODS, payload["by_neighborhood"], totals)
+    return [
+        Sheet("项目拨付", _grid(PROJECTS, projects, totals)),
+        Sheet("拨付批次", _grid(TRANCHES, tranches, None)),
+        Sheet("支出类别", _grid(CATEGORIES, categories, None)),
+        Sheet("不合规支出", _grid(ROWS, [r for p in projects for r in p["ineligible"]], None)),
+        Sheet("未匹配台账", _grid(ROWS, payload.get("unmatched", []), None)),
+        Sheet("居民区汇总", _grid(NEIGHBORHOODS, payload["by_neighborhood"], totals)),
+    ]
+
+
+def disbursement_workbook(payload: dict[str, Any]):
+    """An openpyxl workbook of `Disbursement.to_dict()` (what `write_disbursement` writes, through
+    openpyxl: the reference of the direct writer, and its fallback)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in _sheets(payload):
+        _sheet(wb, sheet.title, sheet.rows)
     return lay_out(wb)
 
 
 def write_disbursement(
     payload: dict[str, Any], path: Path | str, as_of: date | None = None
 ) -> Path:
-    """Write the workbook atomically; byte-identical for the same payload and date."""
+    """Write the workbook atomically; byte-identical for the same payload and date.
+
+    Written as XML directly (`xlsx_fast`, about 10x faster than openpyxl on 100,000 cells); a
+    value that writer does not know (none today) sends the whole workbook through openpyxl."""
     when = as_of or date.fromisoformat(payload["as_of"])
+    sheets = _sheets(payload)
+    if all(c is None or supported(c.value) for s in sheets for line in s.rows for c in line):
+        return atomic_write(path, xlsx_bytes(sheets, when))
     return save_workbook(disbursement_workbook(payload), path, when)
 
 

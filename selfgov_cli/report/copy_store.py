@@ -1,0 +1,142 @@
+"""Annotated copies kept from one run to the next, so a warm `sgov run` does not patch them again.
+
+An annotated copy is a function of the source file's bytes, its findings (with where each note
+goes), the date (`--as-of`, written into the zip) and the writing code; it is byte-identical for
+the same four (tested). So a copy is stored under a key hashing exactly those: blake2b of the
+source's bytes and name suffix, every note (rule, severity, project, file, sheet, cell, row,
+message, clause, fix, and the sheet/cell the note goes to), the date, sgov's version, the Python
+and openpyxl versions and the source of annotate.py, xlsx_patch.py, safe.py and privacy.py. A copy
+whose key is stored is copied instead of written again; any change in one of those gives a new key.
+
+Where: ``<cache root>/copies/<program folder hash>/`` (the cache root of ``io/cache.py``, folders
+the user's own, 0700, else no reuse). Each entry is ``<key>.xlsx`` with ``<key>.sum``, the blake2b
+of the copy: an entry whose bytes do not match (edited, damaged) is a miss and deleted. After a run
+only the entries that run used are kept, so the store holds one run's copies per program folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+_CODE: str | None = None
+
+
+def _code() -> str:
+    global _CODE
+    if _CODE is None:
+        import openpyxl
+
+        from selfgov_cli.version import __version__
+
+        package = Path(__file__).resolve().parent.parent
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(f"{__version__} {sys.version_info[:3]} {openpyxl.__version__}".encode())
+        for source in (
+            "report/annotate.py",
+            "report/xlsx_patch.py",
+            "report/safe.py",
+            "privacy.py",
+        ):
+            digest.update((package / source).read_bytes())
+        _CODE = digest.hexdigest()
+    return _CODE
+
+
+class CopyStore:
+    """The stored copies of one program folder (``usable`` False: no reuse, nothing stored)."""
+
+    def __init__(self, folder: Path, root: Path | None = None) -> None:
+        from selfgov_cli.io.cache import cache_root, folder_problem
+
+        base = root or cache_root()
+        name = hashlib.blake2b(
+            os.path.abspath(folder).encode("utf-8", "surrogatepass"), digest_size=10
+        ).hexdigest()
+        self.dir = base / "copies" / name
+        self.used: set[str] = set()
+        self.reused = 0
+        self.usable = True
+        try:
+            for path in (base, base / "copies", self.dir):
+                try:
+                    path.mkdir(mode=0o700, parents=True)
+                except FileExistsError:
+                    pass
+                if folder_problem(path):
+                    self.usable = False
+                    return
+        except OSError:
+            self.usable = False
+
+    def key(self, source: Path, notes: list, as_of: date) -> str | None:
+        """The key of the copy of `source` with these notes on this date (None: unreadable)."""
+        from selfgov_cli.io.cache import file_digest
+
+        try:
+            digest = file_digest(source)
+        except OSError:
+            return None
+        listed = [
+            [finding.to_dict(), sheet, cell] for finding, sheet, cell in notes
+        ]  # the order matters: it is the order the notes are written in
+        text = json.dumps(
+            [_code(), as_of.isoformat(), source.suffix.lower(), digest, listed],
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        """The stored copy, or None (absent, or its checksum does not match: then it is deleted)."""
+        if not self.usable:
+            return None
+        entry = self.dir / f"{key}.xlsx"
+        try:
+            data = entry.read_bytes()
+            expected = (self.dir / f"{key}.sum").read_text("ascii").strip()
+        except (OSError, ValueError):
+            return None
+        if hashlib.blake2b(data, digest_size=20).hexdigest() != expected:
+            self._drop(key)
+            return None
+        self.used.add(key)
+        self.reused += 1
+        return data
+
+    def put(self, key: str, copy: Path) -> None:
+        """Keep the copy just written (a failure to store is only a lost chance to reuse)."""
+        if not self.usable:
+            return
+        from selfgov_cli.report.safe import atomic_write
+
+        try:
+            data = copy.read_bytes()
+            atomic_write(self.dir / f"{key}.xlsx", data)
+            atomic_write(self.dir / f"{key}.sum", hashlib.blake2b(data, digest_size=20).hexdigest())
+            self.used.add(key)
+        except OSError:
+            pass
+
+    def prune(self) -> None:
+        """Delete every entry this run did not use."""
+        if not self.usable:
+            return
+        try:
+            for entry in self.dir.iterdir():
+                if entry.name.split(".", 1)[0] not in self.used:
+                    entry.unlink()
+        except OSError:
+            pass
+
+    def _drop(self, key: str) -> None:
+        for suffix in (".xlsx", ".sum"):
+            try:
+                (self.dir / f"{key}{suffix}").unlink()
+            except OSError:
+                pass

@@ -1,0 +1,93 @@
+"""拨付核算.xlsx written as XML directly reads back exactly as the openpyxl workbook it replaced."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from selfgov_cli.report.disburse_xlsx import disbursement_workbook, write_disbursement
+from selfgov_cli.report.safe import save_workbook
+from selfgov_cli.validate import validate
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_workbooks" / "puxing-2023"
+AS_OF = date(2023, 12, 31)
+
+
+def _snapshot(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path)
+    sheets = {}
+    for ws in wb.worksheets:
+        cells = {
+            c.coordinate: (
+                c.value,
+                c.data_type,
+                c.number_format,
+                bool(c.font.b),
+                bool(c.alignment.wrap_text),
+                c.alignment.vertical,
+                bool(c.quotePrefix),
+            )
+            for row in ws.iter_rows()
+            for c in row
+        }
+        widths = {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth}
+        setup = (
+            ws.freeze_panes,
+            ws.print_title_rows,
+            int(ws.page_setup.paperSize),
+            ws.page_setup.orientation,
+            ws.page_setup.fitToWidth,
+            ws.page_setup.fitToHeight,
+            ws.sheet_properties.pageSetUpPr.fitToPage,
+            ws.oddFooter.center.text,
+            ws.dimensions,
+        )
+        sheets[ws.title] = (cells, widths, setup)
+    return {"order": wb.sheetnames, "active": wb.active.title, "sheets": sheets}
+
+
+@pytest.fixture(scope="module")
+def payload():
+    return validate(SAMPLE, as_of=AS_OF).disbursement.to_dict()
+
+
+def _tricky(payload: dict) -> dict:
+    """Formula-like, multi-line, very long, padded and masked text, and an empty sheet."""
+    data = copy.deepcopy(payload)
+    first = data["projects"][0]
+    first["name"] = '=HYPERLINK("http://x")'
+    data["projects"][1]["name"] = "  前后有空格 & <尖括号>  "
+    data["projects"][2]["name"] = "第一行\n第二行" + "很长的名字" * 20
+    data["projects"][3]["name"] = "联系电话 13812345678"
+    data["unmatched"] = []
+    return data
+
+
+@pytest.mark.parametrize("tricky", [False, True])
+def test_direct_xml_reads_back_as_the_openpyxl_workbook(payload, tmp_path, tricky):
+    data = _tricky(payload) if tricky else payload
+    fast = write_disbursement(data, tmp_path / "fast.xlsx", AS_OF)
+    slow = save_workbook(disbursement_workbook(data), tmp_path / "slow.xlsx", AS_OF)
+    got, want = _snapshot(fast), _snapshot(slow)
+    assert got["order"] == want["order"] and got["active"] == want["active"]
+    for title in want["order"]:
+        assert got["sheets"][title][1] == want["sheets"][title][1], title  # widths
+        assert got["sheets"][title][2] == want["sheets"][title][2], title  # print set-up
+        assert got["sheets"][title][0] == want["sheets"][title][0], title  # every cell
+    if tricky:
+        ws = openpyxl.load_workbook(fast)["项目拨付"]
+        assert ws["B2"].value == '=HYPERLINK("http://x")' and ws["B2"].data_type == "s"
+        assert ws["B2"].quotePrefix
+        assert ws["B3"].value == "  前后有空格 & <尖括号>  "
+        assert ws["B4"].alignment.wrap_text
+        assert "13812345678" not in ws["B5"].value
+
+
+def test_direct_xml_is_deterministic(payload, tmp_path):
+    one = write_disbursement(payload, tmp_path / "a.xlsx", AS_OF).read_bytes()
+    two = write_disbursement(payload, tmp_path / "b.xlsx", AS_OF).read_bytes()
+    assert one == two
