@@ -40,6 +40,7 @@ from selfgov_cli.report.disburse_xlsx import write_disbursement
 from selfgov_cli.report.env import ReportError
 from selfgov_cli.report.rank_xlsx import write_ranking
 from selfgov_cli.report.safe import as_of_problem, atomic_write
+from selfgov_cli.report.summary import summary_data
 from selfgov_cli.version import __version__
 
 LOCK_NAME = ".sgov.lock"
@@ -214,8 +215,9 @@ def _publicity(outcome: Outcome, outputs: Outputs) -> str:
 
 
 def _summary_report(outcome: Outcome, outputs: Outputs) -> str:
+    data = summary_data(outcome)  # one view of the outcome, rendered in every format
     for fmt in REPORT_FORMATS:
-        outputs.record(_report(render_summary, outcome, outputs.root, fmt))
+        outputs.record(_report(render_summary, outcome, outputs.root, fmt, None, "review", data))
     return ""
 
 

@@ -372,10 +372,13 @@ def render_summary(
     fmt: str,
     templates: Path | str | None = None,
     stage: str = "review",
+    data: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Write the summary report in one format (html, md or xlsx); returns the written paths."""
+    """Write the summary report in one format (html, md or xlsx); returns the written paths.
+
+    data: summary_data(outcome, stage) when the caller writes several formats (built once)."""
     as_of = outcome.as_of
-    data = summary_data(outcome, stage)
+    data = dict(data) if data is not None else summary_data(outcome, stage)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
         from selfgov_cli.report.safe import save_workbook
