@@ -17,12 +17,14 @@ from selfgov_cli.version import __version__
 
 
 def load(folder, program=None):
+    # start-up: `import selfgov_cli` (every command) must not load the library
     from selfgov_cli.pipeline import load as _load
 
     return _load(folder, program)
 
 
 def run(folder, program=None, as_of=None, stage="review", pool=None):
+    # start-up: `import selfgov_cli` (every command) must not load the library
     from selfgov_cli.pipeline import run as _run
 
     return _run(folder, program, as_of, stage=stage, pool=pool)
@@ -32,6 +34,7 @@ validate = run
 
 
 def render(kind, outcome, out_dir, fmt="html", templates=None, stage="review"):
+    # start-up: `import selfgov_cli` (every command) must not load the library
     from selfgov_cli.report import render as _render
 
     return _render(kind, outcome, out_dir, fmt, templates, stage)

@@ -39,7 +39,15 @@ from selfgov_cli.report import render_annotated, render_publicity, render_summar
 from selfgov_cli.report.disburse_xlsx import write_disbursement
 from selfgov_cli.report.env import ReportError
 from selfgov_cli.report.rank_xlsx import write_ranking
-from selfgov_cli.report.safe import as_of_problem, atomic_write
+from selfgov_cli.report.safe import (
+    OutputRefused,
+    as_of_problem,
+    atomic_write,
+    check_output,
+    json_chunks,
+    log_text,
+    os_error_text,
+)
 from selfgov_cli.report.summary import summary_data
 from selfgov_cli.version import __version__
 
@@ -125,8 +133,6 @@ def run_batch(
             result.out_dir = final
             (out / FAILED_LOG).unlink(missing_ok=True)
         except OSError as exc:  # disk full, file too large …: the previous output stays
-            from selfgov_cli.report.safe import os_error_text
-
             shutil.rmtree(tmp, ignore_errors=True)
             problem = BatchError(f"写入输出时出错：{os_error_text(exc)}；上次的输出保持不变")
             _write_failure(out, log, problem)
@@ -140,7 +146,6 @@ def run_batch(
 
 def _check_out_dir(folder: Path, out: Path) -> None:
     """The output folder may not be an input, the sgov.toml or inside the folder outside sgov-output."""
-    from selfgov_cli.report.safe import OutputRefused, check_output
 
     try:
         check_output(folder, out)
@@ -325,7 +330,6 @@ class Outputs:
         return path
 
     def json(self, name: str, payload: Any) -> Path:
-        from selfgov_cli.report.safe import json_chunks
 
         path = atomic_write(self.path(name), json_chunks(payload))
         if name not in (LOG_NAME, SUMMARY_NAME):
@@ -352,7 +356,6 @@ class RunLog:
         """One line, always: a newline in a file name cannot forge a line (report.safe.log_text).
 
         A traceback (several lines on purpose) is added line by line."""
-        from selfgov_cli.report.safe import log_text
 
         self.lines.append(log_text(line))
 

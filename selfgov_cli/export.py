@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from selfgov_cli.money import RATE_PLACES, fen
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.privacy import scrub
-from selfgov_cli.report.safe import mask_name
+from selfgov_cli.report.csv_tables import write_csv
+from selfgov_cli.report.safe import mask_name, put, save_workbook
+from selfgov_cli.report.xlsx_layout import lay_out
 
 if TYPE_CHECKING:
     import pandas
@@ -371,8 +373,6 @@ def write_tables(outcome: Outcome, out_dir: Path | str, fmt: str = "csv") -> lis
     out_dir = Path(out_dir)
     data = tables(outcome)
     if fmt == "csv":
-        from selfgov_cli.report.csv_tables import write_csv
-
         return [
             write_csv(
                 out_dir / f"{name}.csv",
@@ -387,9 +387,6 @@ def write_tables(outcome: Outcome, out_dir: Path | str, fmt: str = "csv") -> lis
 def _write_xlsx(data: dict[str, Table], path: Path, outcome: Outcome) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from selfgov_cli.report.safe import put, save_workbook
-    from selfgov_cli.report.xlsx_layout import lay_out
 
     wb = Workbook()
     wb.remove(wb.active)

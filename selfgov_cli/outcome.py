@@ -19,6 +19,7 @@ from selfgov_cli.decisions import ParsedDecision
 from selfgov_cli.disburse import Disbursement, ProjectMoney
 from selfgov_cli.model import Dataset, Project
 from selfgov_cli.money import ZERO
+from selfgov_cli.privacy import Lazy
 from selfgov_cli.rank import Entry, Ranking
 from selfgov_cli.rules.engine import Approval, Context, Finding, summarize
 
@@ -111,7 +112,6 @@ class Outcome:
     def to_dict(self, lazy: bool = False) -> dict[str, Any]:
         """The `validate --format json` shape (cli.md). lazy: the findings as a privacy.Lazy list,
         each made a dict only when written (report.safe.json_chunks)."""
-        from selfgov_cli.privacy import Lazy
 
         return {
             "program": self.config.program.id,

@@ -31,6 +31,8 @@ from selfgov_cli.io.schema import (
 )
 from selfgov_cli.programs import builtin
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
+from selfgov_cli.report.safe import atomic_write, save_workbook
+from selfgov_cli.rules.engine import rules_for
 
 CONFIG_NAME = "sgov.toml"
 APPLICATION_FILE = "申报表.xlsx"
@@ -227,7 +229,6 @@ def _decisions_book(program: Program):
 
 def rule_ids(program: Program) -> list[str]:
     """The rule ids a 豁免 may name: the program's rules, in id order."""
-    from selfgov_cli.rules.engine import rules_for
 
     disabled = set(program.disabled_rules)
     return [item.id for item in rules_for(program) if item.id not in disabled]
@@ -525,7 +526,6 @@ def toml_value(value: Any) -> str:
 
 def _save(wb, path: Path) -> Path:
     """Atomic and deterministic: the same program gives the same bytes."""
-    from selfgov_cli.report.safe import save_workbook
 
     wb.properties.creator = "sgov"
     wb.properties.lastModifiedBy = "sgov"
@@ -533,7 +533,6 @@ def _save(wb, path: Path) -> Path:
 
 
 def _write_text(path: Path, text: str) -> Path:
-    from selfgov_cli.report.safe import atomic_write
 
     return atomic_write(path, text)
 

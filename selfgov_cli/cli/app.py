@@ -72,6 +72,7 @@ def main() -> None:
         sys.stderr.write("sgov：已中断\n")
         sys.exit(130)
     except OSError as exc:  # disk full, file too large, read-only disk …: not a bug, say what
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.safe import os_error_text, terminal_text
 
         sys.stderr.write(
@@ -82,6 +83,7 @@ def main() -> None:
         sys.stderr.write("sgov：内存不足，未能完成；请拆分过大的文件后重新运行。\n")
         sys.exit(EXIT_CANNOT_RUN)
     except Exception as exc:  # a bug of ours: say so plainly, exit 2
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.safe import terminal_text
 
         sys.stderr.write(

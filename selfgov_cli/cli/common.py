@@ -53,6 +53,7 @@ def check_output_or_fail(folder: Path, output: Path | None) -> None:
     report.safe.check_output); called before anything is read or written."""
     if output is None:
         return
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.report.safe import OutputRefused, check_output
 
     try:
@@ -71,6 +72,7 @@ def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> None:
 def parse_as_of(text: str | None) -> date:
     if not text:
         return date.today()
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.io.values import parse_date
     from selfgov_cli.report.safe import as_of_problem
 
@@ -88,6 +90,7 @@ def load_or_fail(
     """(config, dataset), or exit 2 with the reason for a missing folder, program or bad sgov.toml.
 
     Commands that take NoCacheOpt/WorkersOpt pass them on (the cache is used unless --no-cache)."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.pipeline import load
     from selfgov_cli.programs.base import ProgramError
 
@@ -112,6 +115,7 @@ def output_dir(folder: Path, out: Path | None) -> Path:
     The one place that decides it, for every command that writes files (sgov run puts its dated
     sub-folders under the same default). The folder is created when the first file is written
     (``report.safe.atomic_write``), so a command that stops early leaves nothing behind."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.io.loader import OUTPUT_DIR
 
     target = Path(out) if out is not None else Path(folder) / OUTPUT_DIR
@@ -125,6 +129,7 @@ def write_or_fail(action, target: Path):
     try:
         return action()
     except OSError as exc:
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.safe import os_error_text
 
         fail(f"无法写入 {target}：{os_error_text(exc)}；原有文件保持不变")
@@ -140,6 +145,7 @@ def outcome_or_fail(
     pool=None,
 ):
     """The one outcome of the folder (pipeline.run), or exit 2 for a set-up problem."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.pipeline import run
     from selfgov_cli.programs.base import ProgramError
 
@@ -152,6 +158,7 @@ def outcome_or_fail(
 
 def note_default_program(config) -> None:
     """Once, on stderr (never in JSON on stdout): a folder without sgov.toml runs the default."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.config import CONFIG_NAME
 
     if config.source == "默认":
@@ -175,6 +182,7 @@ def _safe_console_class():
         from rich.console import Console
         from rich.segment import Segment
 
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.safe import terminal_text
 
         class SafeConsole(Console):
@@ -219,6 +227,7 @@ def _stderr():
 
 def print_json(payload: Any) -> None:
     """Machine output: UTF-8 JSON on stdout and nothing else (personal data masked)."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.report.safe import json_chunks
 
     stream = getattr(sys.stdout, "buffer", None)

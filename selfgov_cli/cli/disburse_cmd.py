@@ -72,6 +72,7 @@ def disburse(
 
 def _write_files(payload, fmt: str, target: Path, when, data, folder: Path) -> list[Path]:
     """Write the disbursement as json, xlsx or csv into the output folder; never over an input."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.report import csv_tables
 
     names = {
@@ -87,10 +88,12 @@ def _write_files(payload, fmt: str, target: Path, when, data, folder: Path) -> l
         return write_or_fail(lambda: csv_tables.write_disbursement(payload, target), target)
     path = target / names[0]
     if fmt == "xlsx":
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.disburse_xlsx import write_disbursement
 
         write_or_fail(lambda: write_disbursement(payload, path, when), path)
     else:
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.safe import atomic_write, json_text
 
         text = json_text(payload)
@@ -101,6 +104,7 @@ def _write_files(payload, fmt: str, target: Path, when, data, folder: Path) -> l
 def _money(text: str | None) -> str:
     from decimal import Decimal
 
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.money import fmt_yuan
 
     return "—" if text is None else fmt_yuan(Decimal(text))

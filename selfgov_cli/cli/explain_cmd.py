@@ -31,6 +31,7 @@ def explain(
     quiet: QuietOpt = False,
 ) -> None:
     """说明一个项目的每个数字从何而来：核定金额、各笔拨付及原因、中期使用率、逐笔支出、可收回、评审得分与加减分、标记与问题。"""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.explain import UnknownProject, explain, lines
 
     check_choice("--format", fmt, ("table", "json"))

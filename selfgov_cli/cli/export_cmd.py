@@ -39,6 +39,7 @@ def export(
     workers: WorkersOpt = None,
 ) -> None:
     """导出整理好的数据表（项目、预算、成员（姓名打码）、台账、评分、评估、人工认定、问题、拨付、排名），每行一项，带 year 与 program 列，便于多年、多街道合并分析。"""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.export import FORMATS, write_tables
 
     check_choice("--format", fmt, FORMATS)

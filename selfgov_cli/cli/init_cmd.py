@@ -24,6 +24,7 @@ def init(
     quiet: QuietOpt = False,
 ) -> None:
     """写出空白模板（申报表、预算明细、项目成员、经费台账、评审打分、评估结果，带下拉列表）和 sgov.toml。"""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.programs import get_program
     from selfgov_cli.programs.base import ProgramError
     from selfgov_cli.templates_init import InitError, init_folder

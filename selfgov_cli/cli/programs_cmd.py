@@ -29,6 +29,7 @@ def _show(value: Any) -> Any:
 
 def describe(program) -> dict[str, Any]:
     """A program as data: categories, caps, tranches, required fields, rules, settings with sources."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.io.schema import APPLICATION, EXPENSE_NAMES
     from selfgov_cli.money import fmt_rate
     from selfgov_cli.rules.engine import rules_for
@@ -94,6 +95,7 @@ def programs(
     from rich.markup import escape
     from rich.table import Table
 
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.programs import builtin, get_program
     from selfgov_cli.programs.base import ProgramError
     from selfgov_cli.rules.registry import check_program

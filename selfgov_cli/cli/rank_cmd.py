@@ -105,6 +105,7 @@ def rank(
 def _pool(text: str | None):
     if text is None:
         return None
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.io.values import parse_amount
 
     value, err = parse_amount(text)
@@ -116,15 +117,18 @@ def _pool(text: str | None):
 def _write_files(data: dict[str, Any], fmt: str, target: Path, when, name: str) -> list[Path]:
     """The ranking as json, xlsx or csv in the output folder."""
     if fmt == "csv":
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.csv_tables import write_ranking as write_csv
 
         return write_or_fail(lambda: write_csv(data, target), target)
     if fmt == "xlsx":
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.rank_xlsx import write_ranking
 
         path = target / DEFAULT_XLSX
         write_or_fail(lambda: write_ranking(data, path, when, name), path)
         return [path]
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.report.safe import atomic_write, json_text
 
     path = target / JSON_NAME
@@ -137,6 +141,7 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     """The ranking on a terminal (a table), or one block of lines per project when piped."""
     from rich.markup import escape
 
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.rank import FLAG_NAMES
 
     program = result.config.program

@@ -64,6 +64,7 @@ def report(
     workers: WorkersOpt = None,
 ) -> None:
     """生成公示名单、汇总报告或带批注的工作簿副本。有问题记录也照常生成（退出码 0）；无法生成时退出码 2。"""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.report import FORMATS, KINDS, ReportError, render
 
     check_choice("--kind", kind, KINDS)
@@ -79,6 +80,7 @@ def report(
     except ReportError as exc:
         fail(str(exc))
     except OSError as exc:
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.safe import os_error_text
 
         fail(f"无法写入输出文件夹 {out_dir}：{os_error_text(exc)}")

@@ -29,6 +29,7 @@ def rules(
     from rich.markup import escape
     from rich.table import Table
 
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.rules.catalog import rule_info, rule_list
 
     check_choice("--format", fmt, ("table", "json"))
@@ -73,6 +74,7 @@ def rules(
 
 def _family(ref: str) -> str:
     """The built-in program whose rules apply to a program id or program file; exit 2 if unknown."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.programs import get_program
     from selfgov_cli.programs.base import ProgramError
 

@@ -37,6 +37,7 @@ def run(
     ] = False,
 ) -> None:
     """定时批处理：校验、拨付、排名与全部报表写入 输出文件夹/日期/，附 run.log 与 summary.json。"""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.batch import BatchError, run_batch
     from selfgov_cli.programs.base import ProgramError
 
@@ -52,6 +53,7 @@ def run(
             bar.close()
     if quiet:
         if result.status:
+            # start-up: loaded only when this command runs, so `sgov --help` stays light
             from selfgov_cli.report.safe import terminal_text
 
             print(terminal_text(result.one_line()), flush=True)
@@ -61,6 +63,7 @@ def run(
 
 
 def _report(result) -> None:
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.batch import STEP_WORDS
     from selfgov_cli.cli.common import console
 

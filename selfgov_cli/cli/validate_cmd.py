@@ -60,6 +60,7 @@ def validate(
     elif fmt == "json":
         print_json(result.to_dict(lazy=True))
     else:
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.cli.render import render_findings
 
         render_findings(console(quiet), result)
@@ -69,10 +70,12 @@ def validate(
 
 def _write(data, fmt: str, folder: Path) -> Path:
     if fmt == "json":
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
         from selfgov_cli.report.safe import atomic_write, json_chunks
 
         target = folder / "validate.json"
         return write_or_fail(lambda: atomic_write(target, json_chunks(data)), target)
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.report.csv_tables import VALIDATE_CSV, write_validation
 
     return write_or_fail(lambda: write_validation(data, folder)[0], folder / VALIDATE_CSV)

@@ -60,6 +60,7 @@ from selfgov_cli.model import (
     Project,
     Score,
 )
+from selfgov_cli.version import __version__
 
 _log = logging.getLogger("sgov.cache")
 
@@ -89,8 +90,6 @@ def code_fingerprint() -> str:
     """sgov version, Python version and the reading code: any change gives a new cache."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        from selfgov_cli.version import __version__
-
         package = Path(__file__).resolve().parent.parent
         digest = hashlib.blake2b(digest_size=10)
         digest.update(f"{__version__} {sys.version_info[:3]} {_MAGIC!r}".encode())

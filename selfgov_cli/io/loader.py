@@ -14,6 +14,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from selfgov_cli.io.cache import FileCache, NotEncodable, decode, encode, stamp
 from selfgov_cli.io.forms import parse_form
 from selfgov_cli.io.grid import Grid
 from selfgov_cli.io.records import make_expense, make_location
@@ -28,8 +29,8 @@ from selfgov_cli.io.tables import (
     recognise,
     rows,
 )
-from selfgov_cli.io.values import clean_text, normalize_label
-from selfgov_cli.io.workbook import SPREADSHEET_SUFFIXES, RawBook, Unreadable, open_book
+from selfgov_cli.io.values import clean_text, normalize_label, parse_decimal
+from selfgov_cli.io.workbook import SPREADSHEET_SUFFIXES, RawBook, Unreadable, is_regular, open_book
 from selfgov_cli.model import (
     BudgetLine,
     Dataset,
@@ -184,7 +185,6 @@ def _load_folder(
 def _open_cache(root: Path, cache: bool | FileCache) -> FileCache | None:
     if not cache:
         return None
-    from selfgov_cli.io.cache import FileCache
 
     return cache if isinstance(cache, FileCache) else FileCache(root)
 
@@ -235,7 +235,6 @@ def _parse_all(root: Path, todo: list[str], workers: int | None, store: FileCach
 def _parse_and_store(root: Path, rel: str, store: FileCache | None) -> FileResult:
     if store is None:
         return parse_file(root, rel)
-    from selfgov_cli.io.cache import NotEncodable, encode, stamp
 
     if not readable_here(root, rel):
         return parse_file(root, rel)  # an SG001 finding, never hashed
@@ -284,8 +283,6 @@ def _parse_parallel(root: Path, todo: list[str], count: int, store: FileCache | 
     import threading
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from selfgov_cli.io.cache import decode
-
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and sys.platform.startswith("linux"):
         # fork is quick; with threads about (a progress display) a fresh fork server is safer
@@ -306,7 +303,6 @@ def _parse_parallel(root: Path, todo: list[str], count: int, store: FileCache | 
 
 def _parse_chunk(root: str, rels: list[str], store: FileCache | None) -> list[tuple[str, bytes]]:
     """In a worker: parse files, cache them, and send them back in the cache's fast encoding."""
-    from selfgov_cli.io.cache import NotEncodable, encode, stamp
 
     gc.disable()  # a short-lived worker: see _no_cyclic_gc
     folder = Path(root)
@@ -331,7 +327,6 @@ OUTSIDE = "是指向项目文件夹之外的快捷方式（符号链接），已
 
 def readable_here(root: Path, rel: str) -> bool:
     """A regular file whose real path is inside root (a symlink may not lead out of the folder)."""
-    from selfgov_cli.io.workbook import is_regular
 
     path = Path(root) / rel
     return is_regular(path) and _inside(root, path)
@@ -590,7 +585,6 @@ def _blank_as_empty(values: list) -> list:
 
 def _criteria(table: Table, data_rows: list) -> list[str]:
     """Unknown columns whose filled values are mostly numbers are criteria."""
-    from selfgov_cli.io.values import parse_decimal
 
     names = []
     for name in table.extra:

@@ -53,6 +53,7 @@ def render(
     stage: str = "review",
 ) -> list[Path]:
     """One report of ``kind`` in format ``fmt`` (ignored for annotated copies, always xlsx)."""
+    # start-up: the writers (openpyxl, jinja2) load only when a report is rendered
     from selfgov_cli.report.annotate import render_annotated
     from selfgov_cli.report.env import ReportError
     from selfgov_cli.report.publicity import render_publicity

@@ -27,8 +27,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.io.workbook import is_regular, open_book
+from selfgov_cli.report.copy_store import CopyStore
 from selfgov_cli.report.env import ReportError
-from selfgov_cli.report.safe import put, save_workbook, scrub
+from selfgov_cli.report.safe import (
+    atomic_write,
+    is_dangerous,
+    put,
+    safe_cell,
+    save_workbook,
+    scrub,
+    stamp,
+)
+from selfgov_cli.report.xlsx_patch import patch_annotated, sheet_names
 
 ANNOTATED_DIR = "annotated"
 MAX_MERGED_CELLS = 1_000_000  # merged area (all sheets) above which openpyxl is not used
@@ -126,8 +137,6 @@ def render_annotated(
 def _with_store(root: Path, jobs: list[tuple], workers: int | None) -> list[Path]:
     """Copies of the jobs: those stored by an earlier run with the same source, notes, date and
     code are copied from the store (report/copy_store.py); the others are written, then stored."""
-    from selfgov_cli.report.copy_store import CopyStore
-    from selfgov_cli.report.safe import atomic_write
 
     store = CopyStore(root)
     written: dict[int, str | None] = {}
@@ -206,7 +215,6 @@ def write_copy(
 ) -> Path | None:
     """The annotated copy of one workbook (None when it cannot be opened): a big .xlsx by patching
     its zip (report/xlsx_patch.py), anything else, or what the patcher declines, with openpyxl."""
-    from selfgov_cli.report.safe import atomic_write
 
     patch_min = PATCH_MIN_BYTES if patch_min is None else patch_min
     if source.suffix.lower() == ".xlsx" and _sheet_bytes(source) >= patch_min:
@@ -226,8 +234,6 @@ def _sheet_bytes(source: Path) -> int:
     """Uncompressed size of an xlsx's worksheets (0 when it is not a readable zip)."""
     import zipfile
 
-    from selfgov_cli.io.workbook import is_regular
-
     if not is_regular(source):
         return 0
     try:
@@ -241,8 +247,6 @@ def _sheet_bytes(source: Path) -> int:
 
 def patched_copy(source: Path, notes: list, as_of: date) -> bytes | None:
     """The annotated copy as bytes by patching the original zip; None when the patcher declines."""
-    from selfgov_cli.report.safe import stamp
-    from selfgov_cli.report.xlsx_patch import patch_annotated, sheet_names
 
     names = sheet_names(source)
     if names is None:
@@ -273,7 +277,6 @@ _LIST_WIDTHS = [6, 8, 8, 16, 14, 10, 60, 40, 20]
 def _list_rows(notes: list, sheetnames: list[str]) -> tuple[list, list, list]:
     """The 问题清单 as plain values (what annotate_workbook writes with openpyxl), their looks and
     links, for the patcher."""
-    from selfgov_cli.report.safe import is_dangerous, safe_cell
 
     rows: list[list[Any]] = [list(_LIST_HEADER)]
     kinds: list[list[str]] = [["bold"] * len(_LIST_HEADER)]
@@ -320,7 +323,6 @@ def _copy(source: Path):
             return load_workbook(source, rich_text=True)
         except Exception:  # a file openpyxl cannot load: fall back to its values
             pass
-    from selfgov_cli.io.workbook import open_book
 
     try:
         book = open_book(source)
@@ -383,8 +385,6 @@ _MERGE_REF = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{
 def _merged_area(source: Path) -> int:
     """Cells covered by the merged ranges of an xlsx (streamed from the zip; huge if unreadable)."""
     import zipfile
-
-    from selfgov_cli.io.workbook import is_regular
 
     if not is_regular(source):
         return MAX_MERGED_CELLS + 1

@@ -23,6 +23,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from selfgov_cli.io.cache import cache_root, file_digest, folder_problem
+from selfgov_cli.report.safe import atomic_write
+from selfgov_cli.version import __version__
+
 _CODE: str | None = None
 
 
@@ -30,8 +34,6 @@ def _code() -> str:
     global _CODE
     if _CODE is None:
         import openpyxl
-
-        from selfgov_cli.version import __version__
 
         package = Path(__file__).resolve().parent.parent
         digest = hashlib.blake2b(digest_size=16)
@@ -51,7 +53,6 @@ class CopyStore:
     """The stored copies of one program folder (``usable`` False: no reuse, nothing stored)."""
 
     def __init__(self, folder: Path, root: Path | None = None) -> None:
-        from selfgov_cli.io.cache import cache_root, folder_problem
 
         base = root or cache_root()
         name = hashlib.blake2b(
@@ -75,7 +76,6 @@ class CopyStore:
 
     def key(self, source: Path, notes: list, as_of: date) -> str | None:
         """The key of the copy of `source` with these notes on this date (None: unreadable)."""
-        from selfgov_cli.io.cache import file_digest
 
         try:
             digest = file_digest(source)
@@ -113,7 +113,6 @@ class CopyStore:
         """Keep the copy just written (a failure to store is only a lost chance to reuse)."""
         if not self.usable:
             return
-        from selfgov_cli.report.safe import atomic_write
 
         try:
             data = copy.read_bytes()

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from selfgov_cli.privacy import scrub
+
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -43,7 +45,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def _plain(value) -> str:
     """A value's text with personal data masked and control characters removed."""
-    from selfgov_cli.privacy import scrub
 
     return _CONTROL.sub("", scrub(value))
 

@@ -13,7 +13,9 @@ from selfgov_cli.money import ZERO, fmt_yuan
 from selfgov_cli.outcome import CANCELLED, GREEN_CHANNEL, Outcome, ProjectOutcome
 from selfgov_cli.privacy import Public
 from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
-from selfgov_cli.report.safe import atomic_write, mask_name, scrub
+from selfgov_cli.report.env import render_template
+from selfgov_cli.report.safe import atomic_write, mask_name, put, save_workbook, scrub
+from selfgov_cli.report.xlsx_layout import lay_out
 
 FILE_STEM = "公示名单"
 
@@ -118,10 +120,7 @@ def render_publicity(
     data = publicity_data(outcome)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
-        from selfgov_cli.report.safe import save_workbook
-
         return [save_workbook(publicity_workbook(data), target, as_of)]
-    from selfgov_cli.report.env import render_template
 
     text = render_template(f"publicity.{fmt}.j2", data, templates, outcome.config.folder)
     return [atomic_write(target, text)]
@@ -135,9 +134,6 @@ def publicity_workbook(data: dict[str, Any]):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
-
-    from selfgov_cli.report.safe import put
-    from selfgov_cli.report.xlsx_layout import lay_out
 
     wb = Workbook()
     ws = wb.active

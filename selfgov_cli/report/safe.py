@@ -194,6 +194,8 @@ class OutputRefused(ValueError):
 def check_output(folder: Path | str, output: Path | str, what: str = "-o") -> None:
     """Refuse an output path (file or folder) that is an input workbook, the sgov.toml, or any
     place inside the program folder outside ``sgov-output/``. Call before anything is written."""
+    # start-up: this module is on every command's start-up path (the safe console); the loader
+    # (calamine, the cache, the table readers) is only needed once an output is to be written
     from selfgov_cli.io.loader import OUTPUT_DIR, discover
 
     root = Path(os.path.realpath(folder))

@@ -13,8 +13,11 @@ from typing import Any
 from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.rank import FLAG_NAMES
+from selfgov_cli.report.charts import bar_chart
 from selfgov_cli.report.common import cn_date, score_text
-from selfgov_cli.report.safe import atomic_write, scrub
+from selfgov_cli.report.env import render_template
+from selfgov_cli.report.safe import atomic_write, save_workbook, scrub
+from selfgov_cli.report.summary_xlsx import summary_workbook
 from selfgov_cli.rules.engine import summarize
 from selfgov_cli.rules.registry import REGISTRY
 
@@ -318,8 +321,6 @@ def charts(data: dict[str, Any]) -> dict[str, str]:
     two more comparing the years when there is history."""
     from markupsafe import Markup
 
-    from selfgov_cli.report.charts import bar_chart
-
     out: dict[str, str] = {}
     if data["has_money"]:
         rows = data["by_neighborhood"]
@@ -381,11 +382,7 @@ def render_summary(
     data = dict(data) if data is not None else summary_data(outcome, stage)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
-        from selfgov_cli.report.safe import save_workbook
-        from selfgov_cli.report.summary_xlsx import summary_workbook
-
         return [save_workbook(summary_workbook(data), target, as_of)]
-    from selfgov_cli.report.env import render_template
 
     data["charts"] = charts(data) if fmt == "html" else {}
     text = render_template(f"summary.{fmt}.j2", data, templates, outcome.config.folder)

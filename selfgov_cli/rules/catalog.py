@@ -19,6 +19,7 @@ CATALOG = Path(__file__).with_name("catalog.json")
 
 def clause_text(clause: str) -> str:
     """The policy text of a clause, where the package carries it."""
+    # start-up: `sgov rules` reads the stored catalog; the packs load only to rebuild it
     from selfgov_cli.rules.clauses import CLAUSES
 
     return CLAUSES.get(clause, "")
@@ -26,6 +27,7 @@ def clause_text(clause: str) -> str:
 
 def live_catalog() -> dict[str, dict[str, Any]]:
     """Every registered rule as catalog data, by id (imports every rule pack)."""
+    # start-up: `sgov rules` reads the stored catalog; the packs load only to rebuild it
     from selfgov_cli.rules.registry import REGISTRY
 
     return {
