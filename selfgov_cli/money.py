@@ -57,3 +57,9 @@ def fmt_pct(rate: Decimal | None) -> str:
     if rate is None:
         return "—"
     return f"{(Decimal(rate) * 100).quantize(FEN, rounding=ROUND_HALF_UP):.2f}%"
+
+
+def fmt_points(value: Decimal) -> str:
+    """Points or a plain number as a clerk writes them: 85, 85.5, -5 (no exponent, no trailing zeros)."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0.0") else text

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from selfgov_cli.model import Location, Project
-from selfgov_cli.money import fmt_yuan
+from selfgov_cli.money import fmt_points, fmt_yuan
 from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
 from selfgov_cli.programs.checks import (
     budget_share_hits,
@@ -64,12 +64,12 @@ class PuxingPolicy(Policy):
                 (
                     points,
                     f"延续项目上年执行率 {_percent(rate)} 低于 {_percent(threshold)}，"
-                    f"扣 {_points(-points)} 分{source}",
+                    f"扣 {fmt_points(-points)} 分{source}",
                 )
             )
         if project.get("new_team") is True:
             points = abs(Decimal(setting("new_team_bonus")))
-            out.append((points, f"培育新团队（1+N+X），加 {_points(points)} 分"))
+            out.append((points, f"培育新团队（1+N+X），加 {fmt_points(points)} 分"))
         return out
 
     def prior_facts(self, project: Any, history: Any = None) -> list[tuple[str, str, str]]:
@@ -135,13 +135,8 @@ def _from(source: str) -> str:
     return inner.removeprefix("据 ")
 
 
-def _points(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "0.0") else text
-
-
 def _percent(rate: Decimal) -> str:
-    return f"{_points(rate * 100)}%"
+    return f"{fmt_points(rate * 100)}%"
 
 
 PROGRAM = Program(

@@ -42,10 +42,6 @@ DEFINITIONS = (
 )
 
 
-def pct(value: Decimal | None) -> str:
-    return fmt_pct(value)
-
-
 def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
     """Everything the summary templates and the xlsx writer show: a view of the outcome (amounts as
     Decimal and as text, nothing recomputed but sums of the outcome's own figures)."""
@@ -180,13 +176,13 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
             yuan("合规支出", total["eligible_spent"]),
             line(
                 "使用率（合规支出 ÷ 已拨付）",
-                pct(total["usage_rate"]),
+                fmt_pct(total["usage_rate"]),
                 total["usage_rate"],
                 "0.00%",
             ),
             line(
                 "执行率（合规支出 ÷ 核定金额）",
-                pct(total["execution_rate"]),
+                fmt_pct(total["execution_rate"]),
                 total["execution_rate"],
                 "0.00%",
             ),
@@ -282,7 +278,7 @@ def _compare(last: dict[str, dict[str, Any]], this: list[dict[str, Any]]) -> lis
                 "eligible_spent": figures["eligible_spent"],
                 "eligible_spent_text": fmt_yuan(figures["eligible_spent"]),
                 "execution_rate": figures["execution_rate"],
-                "execution_text": pct(figures["execution_rate"]),
+                "execution_text": fmt_pct(figures["execution_rate"]),
             }
         rows.append(row)
     return rows
@@ -308,9 +304,9 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
     usage = row["eligible_spent"] / row["released"] if row["released"] else None
     execution = row["eligible_spent"] / row["approved"] if row["approved"] else None
     row["usage_rate"] = usage.quantize(Decimal("0.0001")) if usage is not None else None
-    row["usage_text"] = pct(row["usage_rate"])
+    row["usage_text"] = fmt_pct(row["usage_rate"])
     row["execution_rate"] = execution.quantize(Decimal("0.0001")) if execution is not None else None
-    row["execution_text"] = pct(row["execution_rate"])
+    row["execution_text"] = fmt_pct(row["execution_rate"])
     for key in _SUM_KEYS:
         row[f"{key}_text"] = fmt_yuan(row[key])
     return row

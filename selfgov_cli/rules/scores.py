@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from selfgov_cli.model import Location, Score
+from selfgov_cli.money import fmt_points  # noqa: F401 - rank and the rules import it from here
 from selfgov_cli.rules.engine import Context, Hit, rule
 
 SCORES = "通用规则"
@@ -21,12 +22,6 @@ NOT_CRITERIA = frozenset({"序号", "编号", "排名", "名次", "平均分", "
 _MAX_IN_HEADER = re.compile(
     r"[（(]\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$|(\d+(?:\.\d+)?)\s*分\s*$"
 )
-
-
-def fmt_points(value: Decimal) -> str:
-    """Points as a clerk writes them: 85, 85.5, -5 (no exponent, no trailing zeros)."""
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "0.0") else text
 
 
 def criterion_max(name: str) -> Decimal:
