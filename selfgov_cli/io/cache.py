@@ -28,6 +28,7 @@ Only regular files are ever hashed (a FIFO or /dev/zero would block or never end
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -83,25 +84,23 @@ def cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sgov"
 
 
-_FINGERPRINT: str | None = None
+def code_digest(sources: list[Path], extra: str, size: int = 10) -> str:
+    """A digest of sgov's version, Python's, `extra` and the given source files: whatever is
+    stored with it is stale as soon as any of that changes (the cache, the annotated copies)."""
+    digest = hashlib.blake2b(digest_size=size)
+    digest.update(f"{__version__} {sys.version_info[:3]} {extra}".encode())
+    for source in sources:
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """sgov version, Python version and the reading code: any change gives a new cache."""
-    global _FINGERPRINT
-    if _FINGERPRINT is None:
-        package = Path(__file__).resolve().parent.parent
-        digest = hashlib.blake2b(digest_size=10)
-        digest.update(f"{__version__} {sys.version_info[:3]} {_MAGIC!r}".encode())
-        sources = sorted((package / "io").glob("*.py")) + [
-            package / "model.py",
-            package / "money.py",
-        ]
-        for source in sources:
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
-        _FINGERPRINT = digest.hexdigest()
-    return _FINGERPRINT
+    package = Path(__file__).resolve().parent.parent
+    sources = sorted((package / "io").glob("*.py")) + [package / "model.py", package / "money.py"]
+    return code_digest(sources, repr(_MAGIC))
 
 
 def file_digest(path: Path) -> str:

@@ -16,37 +16,25 @@ only the entries that run used are kept, so the store holds one run's copies per
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-import sys
 from datetime import date
 from pathlib import Path
 
-from selfgov_cli.io.cache import cache_root, file_digest, folder_problem
+from selfgov_cli.io.cache import cache_root, code_digest, file_digest, folder_problem
 from selfgov_cli.report.safe import atomic_write
-from selfgov_cli.version import __version__
-
-_CODE: str | None = None
 
 
+@functools.cache
 def _code() -> str:
-    global _CODE
-    if _CODE is None:
-        import openpyxl
+    """The code that writes copies: a stored copy of other code is never reused."""
+    import openpyxl
 
-        package = Path(__file__).resolve().parent.parent
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(f"{__version__} {sys.version_info[:3]} {openpyxl.__version__}".encode())
-        for source in (
-            "report/annotate.py",
-            "report/xlsx_patch.py",
-            "report/safe.py",
-            "privacy.py",
-        ):
-            digest.update((package / source).read_bytes())
-        _CODE = digest.hexdigest()
-    return _CODE
+    package = Path(__file__).resolve().parent.parent
+    sources = ["report/annotate.py", "report/xlsx_patch.py", "report/safe.py", "privacy.py"]
+    return code_digest([package / s for s in sources], openpyxl.__version__, size=16)
 
 
 class CopyStore:

@@ -165,7 +165,7 @@ def test_corrupt_entry_is_a_miss(folder: Path, monkeypatch, junk):
 def test_code_change_starts_a_new_cache(folder: Path, monkeypatch):
     load_folder(folder, workers=1, cache=True)
     old = FileCache(folder).dir
-    monkeypatch.setattr(cache_mod, "_FINGERPRINT", "another-version")
+    monkeypatch.setattr(cache_mod, "code_fingerprint", lambda: "another-version")
     parsed = _parsed(monkeypatch)
     load_folder(folder, workers=1, cache=True)
     assert len(parsed) == 12
