@@ -84,9 +84,11 @@ def make_context(
     as_of: date,
     known: list[ParsedDecision] | None = None,
     history: list[YearRecord] | None = None,
+    decision_problems: list | None = None,
 ) -> Context:
     """What the rules see; `known`: the 人工认定 decisions in force at as_of; `history`: the records
-    of earlier years (history_records), linked here to this year's projects."""
+    of earlier years (history_records), linked here to this year's projects; `decision_problems`:
+    what reading the 人工认定 sheets found (SG025 reports it; the sheets are read once)."""
     known = known or []
     linked = link(history, data.project_map(), config.program_year) if history else None
     changes = {
@@ -104,6 +106,7 @@ def make_context(
         invoice_owners=recorded.invoice_owners(known, as_of),
         budget_changes=changes,
         history=linked,
+        decision_problems=decision_problems,
     )
 
 
@@ -208,9 +211,9 @@ def run(
     """Everything sgov decides about a folder as of a date, computed once."""
     config, data = loaded or load(folder, program)
     when = as_of or date.today()
-    parsed, _ = recorded.parse(data, {item.id for item in rules_for(config.program)})
+    parsed, problems = recorded.parse(data, {item.id for item in rules_for(config.program)})
     known = recorded.known_at(parsed, when)
-    ctx = make_context(config, data, when, known, history_records(config))
+    ctx = make_context(config, data, when, known, history_records(config), problems)
     check_settings(ctx, stage)
     raw = run_rules(ctx)
     findings = sorted(

@@ -472,6 +472,9 @@ def bad_decision(ctx: Context) -> Iterator[Hit]:
     内容 or 位置 unreadable, 豁免 without 规则 or with a rule id the program does not have, or
     a 项目编号 with no application; each at its cell. A decision that no longer matches
     anything (stale) is reported once the other rules have run (decisions.stale)."""
+    if ctx.decision_problems is not None:  # the pipeline read the sheets once already
+        yield from ctx.decision_problems
+        return
     rule_ids = {item.id for item in rules_for(ctx.program)}
     _, problems = decisions.parse(ctx.data, rule_ids)
     yield from problems

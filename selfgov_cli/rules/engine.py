@@ -147,6 +147,8 @@ class Context:
     year: int | None = None  # the program year (sgov.toml `year`, else the program id's)
     year_shift: int = 0  # program year − the year the built-in policy was written for
     # The office's recorded decisions (人工认定) in force at as_of that rules must respect:
+    # SG025's malformed half as the pipeline read it (None: the rule reads the sheets itself)
+    decision_problems: list | None = None
     invoice_owners: dict[str, str] = field(default_factory=dict)  # 发票号 key → owner 项目编号
     # 项目编号 → {expense category code or "approved_amount": (new total, where, note, from date)}
     budget_changes: dict[str, dict[str, tuple[Decimal, Location, str, date]]] = field(
