@@ -297,8 +297,12 @@ def _parse_parallel(root: Path, todo: list[str], count: int, store: FileCache | 
             for chunk in _chunks(root, todo, count)
         ]
         for future in as_completed(futures):
-            for rel, payload in future.result():
+            payloads = future.result()
+            for rel, payload in payloads:
                 yield rel, decode(payload) if isinstance(payload, bytes) else payload
+            # the pool keeps every future till the end: free its payloads now, not then
+            # (the city year: ~180 MB of bytes held at once otherwise)
+            payloads.clear()
 
 
 def _parse_chunk(root: str, rels: list[str], store: FileCache | None) -> list[tuple[str, bytes]]:
