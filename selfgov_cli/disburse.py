@@ -19,9 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from selfgov_cli.io.schema import EXPENSE_NAMES
+from selfgov_cli.io.tables import record_maker
 from selfgov_cli.model import Evaluation, Expense, Project, ledger_order
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
 from selfgov_cli.privacy import scrub
@@ -148,15 +150,27 @@ def midterm_date(
 # --------------------------------------------------------------------------------------------
 
 
+# Counted rows are made for every ledger row: straight into their slots (io.tables.record_maker)
+_counted = record_maker(Counted, ("expense", "amount", "eligible", "reasons")) or Counted
+
+
 def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> list[Counted]:
     """The rows dated on or before as_of, in ledger order, each with its eligible part."""
     out = []
+    as_of, by_row = ctx.as_of, faults.ledger
     for expense in rows:
-        if expense.date is not None and expense.date > ctx.as_of:
+        day, amount = expense.date, expense.amount
+        if day is not None and day > as_of:
             continue  # not yet spent as of --as-of
-        amount = expense.amount if expense.amount is not None and expense.amount > 0 else ZERO
-        errors = faults.ledger.get(row_key(expense.loc), [])
-        reasons = tuple((f.rule, f.message) for f in errors)
+        if amount is None or amount <= 0:
+            amount = ZERO
+        errors = by_row.get(row_key(expense.loc)) if by_row else None
+        if not errors:  # most rows: counted whole, nothing to explain
+            if amount and day is not None:
+                out.append(_counted(expense, amount, amount, ()))
+                continue
+            errors = []
+        reasons = tuple([(f.rule, f.message) for f in errors])
         if not amount:
             reasons = reasons or (("", "金额缺失、无法读取或不是正数"),)
             out.append(Counted(expense, ZERO, ZERO, reasons))
@@ -412,11 +426,13 @@ class ProjectMoney:
     def released(self) -> Decimal:
         return self.plan.released
 
-    @property
+    # the rows never change once counted: each sum is taken once (the summary, the totals and
+    # every neighbourhood read them again and again)
+    @cached_property
     def spent(self) -> Decimal:
         return sum((c.amount for c in self.rows), ZERO)
 
-    @property
+    @cached_property
     def eligible_spent(self) -> Decimal:
         return sum((c.eligible for c in self.rows), ZERO)
 
@@ -454,6 +470,10 @@ class ProjectMoney:
         return [c for c in self.rows if c.eligible < c.amount or not c.amount]
 
     def by_category(self) -> list[dict[str, Any]]:
+        return [dict(item) for item in self._by_category]
+
+    @cached_property
+    def _by_category(self) -> list[dict[str, Any]]:
         return _by_category(self.budget, self.rows)
 
     def to_dict(self) -> dict[str, Any]:

@@ -430,11 +430,21 @@ _DECODERS: dict[str, Any] = {
 }
 
 
-_PLAIN = frozenset({str, int, bool, type(None)})
+_PLAIN = frozenset({int, bool, type(None)})
+_SHORT = 48  # texts up to this long are made one object a process (sys.intern)
+_FROZEN: dict[frozenset, frozenset] = {}  # equal sets of field names, shared
+
+
+def _text(value: str) -> str:
+    """One object for equal short texts: every record repeats its file, sheet, field names and
+    cell addresses, and each decoded copy would cost memory (10,000 applications: ~250 MB)."""
+    return sys.intern(value) if len(value) <= _SHORT else value
 
 
 def _dec(value: Any) -> Any:
     kind = type(value)
+    if kind is str:
+        return _text(value)
     if kind in _PLAIN:
         return value
     if kind is list:
@@ -459,7 +469,8 @@ def _dec(value: Any) -> Any:
     if tag == "u":
         return tuple([_dec(v) for v in inner])
     if tag == "z":
-        return frozenset([_dec(v) for v in inner])
+        made = frozenset([_dec(v) for v in inner])
+        return _FROZEN.setdefault(made, made) if len(_FROZEN) < 10_000 else made
     if tag == "m":
         return {_dec(k): _dec(v) for k, v in inner}
     if tag == "R":
@@ -564,7 +575,14 @@ def _shared(values: list) -> list:
     """The column with equal texts made one object: a ledger repeats its categories, payees and
     项目编号 on every row, and each decoded copy would cost memory (1,000,000 rows: ~0.5 GB)."""
     one: dict = {}
-    return [one.setdefault(v, v) for v in values]
+    for v in values:
+        one.setdefault(v, v)
+    if len(one) * 2 > len(values):  # mostly distinct (发票号): one object each already
+        return values
+    for v in one:  # repeated (项目编号, 收款方): shared with the other files too
+        if v is not None:
+            one[v] = _text(v)
+    return list(map(one.__getitem__, values))
 
 
 def _unpack_ledger(file: str, packed: list) -> list[Expense]:

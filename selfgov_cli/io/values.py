@@ -68,6 +68,17 @@ def clean_text(raw: Any) -> str:
 
 def normalize_label(raw: Any) -> str:
     """A label or header as matched: no spaces, no trailing colon, no leading *; lower case."""
+    if type(raw) is str and len(raw) <= 64:
+        return _label(raw)  # the same labels come back in every workbook of a folder
+    return _normalize(raw)
+
+
+@functools.lru_cache(maxsize=8192)
+def _label(raw: str) -> str:
+    return _normalize(raw)
+
+
+def _normalize(raw: Any) -> str:
     text = clean_text(raw).translate(_FULLWIDTH)
     text = _SPACES.sub("", text)
     text = text.lstrip("*＊").rstrip(":：")

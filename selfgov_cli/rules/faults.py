@@ -36,15 +36,15 @@ class Faults:
 def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
     """Error findings by what they count against. A finding on a duplicate application's own file
     (SG004's) never counts against the standing project."""
-    ledger_rows = {row_key(e.loc) for e in ctx.data.ledger}
-    score_rows = {row_key(s.loc) for s in ctx.data.scores}
-    evaluation_rows = {row_key(r.loc) for r in ctx.data.evaluations}
-    decision_rows = {row_key(r.loc) for r in getattr(ctx.data, "decisions", ())}
+    errors = [f for f in findings if f.severity.value == "error"]
+    wanted = {row_key(f) for f in errors}
+    ledger_rows = _rows_among(ctx.data.ledger, wanted)
+    score_rows = _rows_among(ctx.data.scores, wanted)
+    evaluation_rows = _rows_among(ctx.data.evaluations, wanted)
+    decision_rows = _rows_among(getattr(ctx.data, "decisions", ()), wanted)
     duplicate_places = _duplicate_places(ctx)
     out = Faults()
-    for finding in findings:
-        if finding.severity.value != "error":
-            continue
+    for finding in errors:
         key = row_key(finding)
         pid = finding.project_id
         if pid:
@@ -62,6 +62,25 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
             and (finding.file, finding.sheet) not in duplicate_places.get(pid, ())
         ):
             out.application.setdefault(pid, []).append(finding)
+    return out
+
+
+def _rows_among(records: Iterable, wanted: set[RowKey]) -> set[RowKey]:
+    """Those of `wanted` that are the place of one of the records (looked up without making a key
+    a record: a ledger of 1,000,000 rows would otherwise cost a set of 1,000,000 keys)."""
+    places: dict[str | None, dict[str | None, set[int | None]]] = {}
+    for file, sheet, row in wanted:
+        places.setdefault(file, {}).setdefault(sheet, set()).add(row)
+    out: set[RowKey] = set()
+    if not places:
+        return out
+    for record in records:
+        loc = record.loc
+        sheets = places.get(loc.file)
+        if sheets is not None:
+            rows = sheets.get(loc.sheet)
+            if rows is not None and loc.row in rows:
+                out.add((loc.file, loc.sheet, loc.row))
     return out
 
 
