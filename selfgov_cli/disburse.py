@@ -28,7 +28,7 @@ from selfgov_cli.model import Evaluation, Expense, Project, ledger_order
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
 from selfgov_cli.privacy import scrub
 from selfgov_cli.rules.engine import REGISTRY, Approval, Context, Finding, findings_of
-from selfgov_cli.rules.faults import Faults, row_key, sort_faults
+from selfgov_cli.rules.faults import Faults, sort_faults
 
 RELEASED, WITHHELD, PENDING = "released", "withheld", "pending"
 STATUS_LABELS = {RELEASED: "已拨付", WITHHELD: "暂缓拨付", PENDING: "待定"}
@@ -157,14 +157,14 @@ _counted = record_maker(Counted, ("expense", "amount", "eligible", "reasons")) o
 def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> list[Counted]:
     """The rows dated on or before as_of, in ledger order, each with its eligible part."""
     out = []
-    as_of, by_row = ctx.as_of, faults.ledger
+    as_of, errors_at = ctx.as_of, faults.ledger_at
     for expense in rows:
         day, amount = expense.date, expense.amount
         if day is not None and day > as_of:
             continue  # not yet spent as of --as-of
         if amount is None or amount <= 0:
             amount = ZERO
-        errors = by_row.get(row_key(expense.loc)) if by_row else None
+        errors = errors_at(expense.loc)
         if not errors:  # most rows: counted whole, nothing to explain
             if amount and day is not None:
                 out.append(_counted(expense, amount, amount, ()))

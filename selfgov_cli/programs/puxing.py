@@ -430,8 +430,12 @@ def forbidden_expense(ctx: Context) -> Iterator[Hit]:
         (ctx.data.budget, "item", "预算明细"),
         (ctx.data.ledger, "description", "台账摘要"),
     ):
+        seen: dict[str, str | None] = {}  # a ledger repeats its 摘要: each text searched once
         for record in records:
-            hit = forbidden_hit(getattr(record, key), patterns)
+            text = getattr(record, key)
+            hit = seen.get(text, "")
+            if hit == "":
+                hit = seen[text] = forbidden_hit(text, patterns)
             if hit:
                 yield (
                     record.cell(key),

@@ -247,7 +247,8 @@ INVOICE_PLACEHOLDERS = frozenset(
 
 def invoice_key(text: str) -> str:
     """The 发票号 as compared: no spaces, upper case; "" for an empty cell or a placeholder."""
-    key = "".join(text.split()).upper()
+    # letters and digits only (most 发票号): nothing to take out
+    key = text.upper() if text.isalnum() else "".join(text.split()).upper()
     return "" if key in INVOICE_PLACEHOLDERS else key
 
 

@@ -28,9 +28,26 @@ class Faults:
     ledger: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per ledger row
     scores: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per score row
     any_error: dict[str, int] = field(default_factory=dict)  # every error per project (十佳 check)
+    _by_place: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def needs_fix(self, pid: str) -> bool:
         return bool(self.application.get(pid))
+
+    def ledger_at(self, loc: Location) -> list[Finding] | None:
+        """The error findings of the ledger row at loc (None when it has none): looked up without
+        making a key a row, for the money step's walk over every ledger row."""
+        if not self.ledger:
+            return None
+        if self._by_place is None or self._by_place[0] != len(self.ledger):
+            places: dict = {}
+            for (file, sheet, row), found in self.ledger.items():
+                places.setdefault(file, {}).setdefault(sheet, {})[row] = found
+            self._by_place = (len(self.ledger), places)
+        sheets = self._by_place[1].get(loc.file)
+        if sheets is None:
+            return None
+        rows = sheets.get(loc.sheet)
+        return None if rows is None else rows.get(loc.row)
 
 
 def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
