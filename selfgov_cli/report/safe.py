@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.privacy import MASK, scrub, scrub_data, scrub_value  # noqa: F401 - re-exported
+from selfgov_cli.report.json_fast import json_pieces
 
 # Two-character (compound) surnames: 复姓. A name starting with one keeps both characters.
 COMPOUND_SURNAMES = frozenset(
@@ -138,6 +139,9 @@ def json_chunks(payload: Any, indent: int | None = 2) -> Iterator[str]:
     """json_text in pieces of about 64 KB, built as they are written: with a privacy.Lazy list in
     the payload (validate's findings), a million findings never exist as one string or as a
     million dicts. The text is exactly json.dumps(..., ensure_ascii=False, indent=indent)."""
+    if indent is not None:
+        yield from json_pieces(payload, indent)  # the fast writer (report/json_fast.py)
+        return
     import json
 
     encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
