@@ -126,9 +126,10 @@ def test_the_probe_sees_pydantic_where_a_number_is_given(tmp_path):
 
 def test_plain_value_hands_anything_else_to_typer():
     """A value that is not already of the parameter's type goes through typer's own coercion."""
+    from typer.main import get_command
+
     from selfgov_cli.cli.app import app
     from selfgov_cli.cli.zh import PlainValue
-    from typer.main import get_command
 
     command = get_command(app).commands["rules"]
     params = {param.name: param for param in command.params}
