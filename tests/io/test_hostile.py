@@ -636,6 +636,50 @@ def test_the_stderr_guard_costs_microseconds(tmp_path):
     assert (time.perf_counter() - start) / 1000 < 0.001  # measured: about 5 µs
 
 
+# -- numbers that are no amount -------------------------------------------------------------
+
+
+def test_a_phone_number_in_an_amount_cell_is_sg003_and_never_money(tmp_path):
+    """The spec sets no bound; the local default: over 1亿元, or a mobile number, is SG003."""
+    good(tmp_path)
+    budget = [("工作经费", "物资", 13800000000), ("工作经费", "场地", 3000)]
+    cells = write_form(
+        tmp_path / "phone.xlsx", {**FORM, "项目编号": "PX-2", "申请金额": 13900063352}, budget
+    )
+    rows = [
+        ("2023-05-01", "PX-1", "工作经费", "物资", 250_000_000, "F1", "商店", "", "是", REMARK),
+        ("2023-05-02", "PX-1", "工作经费", "物资", "18612345678", "F2", "商店", "", "是", REMARK),
+    ]
+    write_table(tmp_path / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    phone = "填的像是手机号码（11 位数字），不是金额"
+    assert findings(tmp_path) == [
+        (
+            "SG003",
+            "phone.xlsx",
+            "申报表",
+            cells["申请金额"],
+            f"“申请金额”应填金额，{phone}：请改正",
+        ),
+        ("SG003", "phone.xlsx", "预算明细", "C2", f"“金额”应填金额，{phone}：请改正"),
+        (
+            "SG003",
+            "台账.xlsx",
+            "经费台账",
+            "E2",
+            "“金额”应填金额，“250000000”超过 1 亿元，不是这类项目可能的金额（是否多打了位数？）：请改正",
+        ),
+        ("SG003", "台账.xlsx", "经费台账", "E3", f"“金额”应填金额，{phone}：请改正"),
+    ]
+    data = validate(tmp_path, program="puxing-2023", as_of=AS_OF).data
+    project = {p.project_id: p for p in data.projects}["PX-2"]
+    assert project.requested is None
+    assert [line.amount for line in data.budget if line.project_id == "PX-2"] == [
+        None,
+        Decimal("3000.00"),
+    ]
+    assert [e.amount for e in data.ledger] == [None, None]
+
+
 def test_error_cells_are_reported_where_they_are(tmp_path):
     good(tmp_path)
     div = Err("#DIV/0!")
