@@ -94,9 +94,52 @@ def test_rules_reads_the_stored_catalog_without_loading_the_rule_packs(args):
     assert report["code"] == 0
     loaded = set(report["modules"])
     for name in (
+        "pydantic",  # typer's value coercion; zh.PlainValue takes text and flags as they are
+        "typer._adapters",
+        "selfgov_cli.io.workbook",
         "selfgov_cli.rules.registry",
         "selfgov_cli.programs",
         "selfgov_cli.outcome",
         "selfgov_cli.io.loader",  # report.safe is on the start-up path; it loads the reader lazily
     ):
         assert name not in loaded, name
+
+
+@pytest.mark.parametrize(
+    "args", [("rules", "sg010", "-q"), ("programs",), ("rules", "-p", "puxing-2023")]
+)
+def test_text_and_flag_values_need_no_pydantic(args):
+    """typer >= 0.29 builds a pydantic TypeAdapter per value (~0.1 s to import); a command whose
+    values are all text and flags does without it (issue 18)."""
+    code, modules = _imported(*args)
+    assert code == 0
+    assert "pydantic" not in modules
+
+
+def test_the_probe_sees_pydantic_where_a_number_is_given(tmp_path):
+    """The check above can fail: --workers is an int, coerced by typer's adapter."""
+    write_form(tmp_path / "a.xlsx", {"项目编号": "P1"})
+    code, modules = _imported("validate", str(tmp_path), "--workers", "2", "--format", "json")
+    assert code == 1
+    assert "pydantic" in modules
+
+
+def test_plain_value_hands_anything_else_to_typer():
+    """A value that is not already of the parameter's type goes through typer's own coercion."""
+    from typer.main import get_command
+
+    from selfgov_cli.cli.app import app
+    from selfgov_cli.cli.zh import PlainValue
+
+    command = get_command(app).commands["rules"]
+    params = {param.name: param for param in command.params}
+    fmt, quiet = params["fmt"], params["quiet"]
+    assert isinstance(fmt.get_runtime_param(), PlainValue)
+    assert isinstance(quiet.get_runtime_param(), PlainValue)
+    with command.make_context("rules", []) as ctx:
+        assert fmt.process_value(ctx, "json") == "json"
+        assert fmt.process_value(ctx, 7) == "7"
+        assert fmt.process_value(ctx, None) is None
+        assert quiet.process_value(ctx, True) is True
+        assert quiet.process_value(ctx, "yes") is True
+        assert quiet.process_value(ctx, "0") is False

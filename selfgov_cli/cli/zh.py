@@ -21,6 +21,11 @@ try:  # typer >= 0.29 bundles its own click
 except ImportError:  # pragma: no cover - older typer on top of click
     import click  # type: ignore[no-redef]
 
+try:  # typer >= 0.29 coerces every value through a pydantic TypeAdapter
+    from typer._coercion import RuntimeParam, build_runtime_param
+except ImportError:  # pragma: no cover - older typer: click's own types, no pydantic
+    RuntimeParam = None
+
 HELP_TEXT = "显示本帮助并退出。"
 USAGE_PREFIX = "用法："
 OPTIONS_METAVAR = "[选项]"
@@ -165,7 +170,41 @@ class _ZhHelp:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_TEXT
+            _plain_values([option])
         return option
+
+
+if RuntimeParam is not None:
+
+    class PlainValue(RuntimeParam):
+        """A ``str`` given as text, or a ``bool`` flag given as a bool (or not given), is taken as
+        it is: what typer's pydantic adapter would return, without importing pydantic (~0.1 s).
+        Any other value goes to typer's own coercion, built on first use."""
+
+        def _coerce_value(self, value, param, ctx):
+            if type(value) is self.annotation:
+                return value
+            return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)
+
+
+def _plain_values(params) -> None:
+    """start-up: ``str`` and ``bool`` parameters get PlainValue, so a command whose values are
+    all text and flags (``sgov rules``, ``sgov programs``) never imports pydantic; paths and
+    numbers keep typer's adapters (their checks and messages)."""
+    if RuntimeParam is None:
+        return  # pragma: no cover - older typer
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if (
+            descriptor is not None
+            and getattr(param, "_runtime_param", False) is None
+            and descriptor.annotation in (str, bool)
+            and descriptor.file_annotation is None
+            and descriptor.parameter_info.parser is None
+        ):
+            param._runtime_param = PlainValue(
+                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+            )
 
 
 class ZhCommand(_ZhHelp, TyperCommand):
@@ -174,6 +213,7 @@ class ZhCommand(_ZhHelp, TyperCommand):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.options_metavar = OPTIONS_METAVAR
+        _plain_values(self.params)
 
 
 class ZhGroup(_ZhHelp, TyperGroup):
@@ -183,6 +223,7 @@ class ZhGroup(_ZhHelp, TyperGroup):
         super().__init__(*args, **kwargs)
         self.options_metavar = OPTIONS_METAVAR
         self.subcommand_metavar = SUBCOMMAND_METAVAR
+        _plain_values(self.params)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:

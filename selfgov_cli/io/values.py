@@ -21,6 +21,11 @@ _SPACES = re.compile(r"\s+")
 _AMOUNT = re.compile(r"^(?P<sign>[-+]?)(?P<num>\d+(?:\.\d+)?)(?P<wan>万)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _MAX_AMOUNT = Decimal(10) ** 15
+# A local default (the spec sets no bound): no amount in a workbook of these programs (an
+# application, a budget line, a ledger row, 自筹/核定金额) comes near 1亿元; a larger one is a slip,
+# most often a mobile number (11 digits, 13–19…) typed into the amount cell. SG003, never money.
+MAX_CELL_AMOUNT = Decimal(100_000_000)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
@@ -135,6 +140,18 @@ def parse_amount(raw: Any) -> Parsed:
     if match["sign"] == "-":
         value = -value
     return _to_fen(value, raw)
+
+
+def parse_cell_amount(raw: Any) -> Parsed:
+    """An amount typed in a workbook cell: parse_amount, and over MAX_CELL_AMOUNT (1亿元) it is no
+    amount: a mobile number (13900063352) is named as one. Settings and 人工认定 amounts use
+    parse_amount."""
+    value, err = parse_amount(raw)
+    if err or value is None or abs(value) <= MAX_CELL_AMOUNT:
+        return value, err
+    if value == value.to_integral_value() and _MOBILE.match(str(abs(int(value)))):
+        return None, "填的像是手机号码（11 位数字），不是金额"  # the number itself is masked anyway
+    return None, f"“{clean_text(raw)[:40]}”超过 1 亿元，不是这类项目可能的金额（是否多打了位数？）"
 
 
 def _to_fen(value: Decimal, raw: Any) -> Parsed:
@@ -270,7 +287,7 @@ def parse_text(raw: Any) -> Parsed:
 
 PARSERS = {
     "text": parse_text,
-    "amount": parse_amount,
+    "amount": parse_cell_amount,
     "date": parse_date,
     "bool": parse_bool,
     "rate": parse_rate,

@@ -11,12 +11,17 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import logging
 import os
 import re
 import stat
 import struct
+import sys
+import tempfile
+import threading
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +47,14 @@ ZIP_BOMB = "文件解压后超过 200 MB（可能是压缩炸弹），已拒绝�
 CORRUPT = "文件已损坏或不是有效的电子表格；请用 Excel 或 WPS 打开后重新保存"
 GONE = "文件在读取时已不存在（可能被移动或删除）；请确认文件还在后重新运行"
 DENIED = "没有权限读取该文件；请检查文件权限，或关闭占用它的程序后重新运行"
+
+# calamine panics turning such a number into a date (chrono: "TimeDelta::… out of bounds").
+BAD_DATE_NUMBER = (
+    "工作表“{sheet}”中有设为日期格式的单元格，数值超出日期范围（可能是金额或号码被设成了日期格式），"
+    "整张表无法读取；请把这些单元格改为“常规”格式或改正数值后重新保存"
+)
+
+_log = logging.getLogger("sgov.io")
 
 
 class Unreadable(Exception):
@@ -564,6 +577,14 @@ def _check_ole(path: Path) -> None:
 
 
 def _open_calamine(path: Path, error_entries: set[str], formulas: bool = True) -> RawBook:
+    with native_stderr_to_log(path):
+        raw = _read_calamine(path, formulas)
+    if error_entries:
+        _put_error_values(raw, error_entries)
+    return raw
+
+
+def _read_calamine(path: Path, formulas: bool) -> RawBook:
     import python_calamine as pc
 
     try:
@@ -588,10 +609,52 @@ def _open_calamine(path: Path, error_entries: set[str], formulas: bool = True) -
             book.close()
         except BaseException:  # pragma: no cover - closing never matters to the clerk
             pass
-    raw = RawBook(sheets, path, has_formulas=formulas)
-    if error_entries:
-        _put_error_values(raw, error_entries)
-    return raw
+    return RawBook(sheets, path, has_formulas=formulas)
+
+
+# Rust code in calamine prints a panic's message (and with RUST_BACKTRACE a backtrace) straight to
+# file descriptor 2 before the panic reaches Python as an exception, which becomes SG001. While
+# calamine reads, fd 2 points at a temporary file (one per process, emptied after each use); what
+# was printed goes to the debug log. On Windows the C runtime's dup2 also resets the process's
+# standard error handle, which Rust writes to.
+_SINKS: dict[int, Any] = {}  # process id -> its temporary file (a forked worker opens its own)
+_SINK_LOCK = threading.Lock()
+
+
+@contextmanager
+def native_stderr_to_log(path: Path):
+    """Run the body with file descriptor 2 pointing at a temporary file; log what was printed."""
+    with _SINK_LOCK:
+        try:
+            sink = _SINKS.get(os.getpid())
+            if sink is None:
+                sink = _SINKS[os.getpid()] = tempfile.TemporaryFile()
+            sys.stderr.flush()  # what Python buffered goes out before, where it belongs
+            saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):  # no fd 2, no temporary folder: read as is
+            yield
+            return
+        try:
+            os.dup2(sink.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            _drain(sink, path)
+
+
+def _drain(sink, path: Path) -> None:
+    try:
+        size = os.fstat(sink.fileno()).st_size
+        if not size:
+            return
+        sink.seek(0)
+        text = sink.read(min(size, 64 * 1024)).decode("utf-8", "replace")
+        sink.seek(0)
+        sink.truncate()
+    except OSError:  # pragma: no cover - a temporary file that cannot be read back
+        return
+    _log.debug("calamine printed while reading %s:\n%s", path.name, text.rstrip())
 
 
 def _reraise_interrupt(exc: BaseException) -> None:
@@ -615,6 +678,8 @@ def _read_sheet(book, name: str, hidden: bool) -> RawSheet:
         raise
     except BaseException as exc:
         _reraise_interrupt(exc)
+        if type(exc).__name__ == "PanicException" and "out of" in str(exc):
+            raise Unreadable(BAD_DATE_NUMBER.format(sheet=name)) from exc
         raise Unreadable(
             f"工作表“{name}”已损坏，无法读取；请用 Excel 或 WPS 打开后重新保存"
         ) from exc

@@ -172,13 +172,29 @@ def _lie_about_size(path: Path, entry: str, size: int) -> None:
     path.write_bytes(bytes(data))
 
 
+_PEAK_MB = """
+def peak_mb():
+    # VmHWM is this program's own peak; ru_maxrss also keeps the RSS of the process it was forked
+    # from (the pytest worker), which made the bound below fail when the worker had grown
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+
 def _peak_mb_reading(folder: Path, rel: str) -> tuple[list, float]:
     """Read one file in a fresh interpreter: its issues and the peak memory (MB) of doing so."""
-    code = (
-        "import json, resource, sys; from pathlib import Path; from selfgov_cli.io.loader import parse_file;"
+    code = _PEAK_MB + (
+        "import json, sys; from pathlib import Path; from selfgov_cli.io.loader import parse_file;"
         f"r = parse_file(Path({str(folder)!r}), {rel!r});"
         "print(json.dumps([[i.rule, i.message] for i in r.issues], ensure_ascii=False));"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "print(peak_mb())"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
@@ -538,6 +554,146 @@ def test_hidden_and_very_hidden_sheets_are_read(tmp_path):
     assert [(e.project_id, e.amount, e.loc.sheet) for e in data.ledger] == [
         ("PX-2", Decimal("100.00"), "经费台账")
     ]
+
+
+# -- numbers calamine cannot turn into dates -------------------------------------------------
+
+
+def _dated_numbers(path: Path, start, end, project: str = "PX-2") -> Path:
+    """A form whose 开始日期 and 结束日期 hold numbers in cells formatted 'yyyy-mm-dd'."""
+    cells = write_form(path, {**FORM, "项目编号": project, "开始日期": start, "结束日期": end})
+    wb = openpyxl.load_workbook(path)
+    for label in ("开始日期", "结束日期"):
+        wb["申报表"][cells[label]].number_format = "yyyy-mm-dd"
+    wb.save(path)
+    return path
+
+
+PANIC_WORDS = ("panicked", "backtrace", "RUST", "TimeDelta", "chrono")
+
+
+def test_a_number_no_date_can_hold_is_one_sg001_and_nothing_on_stderr(tmp_path, capfd, caplog):
+    """calamine (Rust) panics turning -1e20 into a date and prints the panic on fd 2 itself."""
+    good(tmp_path)
+    _dated_numbers(tmp_path / "huge.xlsx", -1e20, -1e12)
+    with caplog.at_level("DEBUG", logger="sgov.io"):
+        got = findings(tmp_path)
+    assert got == [
+        sg001(
+            "huge.xlsx",
+            "工作表“申报表”中有设为日期格式的单元格，数值超出日期范围（可能是金额或号码被设成了日期格式），"
+            "整张表无法读取；请把这些单元格改为“常规”格式或改正数值后重新保存",
+        )
+    ]
+    out, err = capfd.readouterr()
+    assert [word for word in PANIC_WORDS if word in out + err] == []
+    assert "panicked" in caplog.text  # kept for the debug log
+    os.write(2, b"fd 2 is back\n")  # the terminal's stderr is restored after the read
+    assert capfd.readouterr().err == "fd 2 is back\n"
+
+
+def test_huge_positive_numbers_in_date_cells_are_located_date_errors(tmp_path):
+    """calamine keeps a number past 9999-12-31 as a number: each is an SG003 in its cell."""
+    good(tmp_path)
+    _dated_numbers(tmp_path / "big.xlsx", 99999999999, 1e20)
+    assert findings(tmp_path) == [
+        ("SG003", "big.xlsx", "申报表", "B9", "“开始日期”应填日期，“99999999999”不是日期：请改正"),
+        ("SG003", "big.xlsx", "申报表", "B10", "“结束日期”应填日期，“1e+20”不是日期：请改正"),
+    ]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sgov_validate_prints_no_rust_panic(tmp_path, workers):
+    """The clerk's terminal: run as a program, RUST_BACKTRACE set, read alone or by workers."""
+    good(tmp_path)
+    _dated_numbers(tmp_path / "huge.xlsx", -1e20, 1)
+    for i in range(3):  # more files, so two workers have something to share
+        _dated_numbers(tmp_path / f"ok{i}.xlsx", 45000, 45100, project=f"PX-{i + 3}")
+    done = subprocess.run(
+        [sys.executable, "-m", "selfgov_cli", "validate", str(tmp_path), "-f", "json"]
+        + ["--as-of", "2023-12-31", "--no-cache", "--workers", workers],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env={**os.environ, "RUST_BACKTRACE": "1"},
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert [word for word in PANIC_WORDS if word in done.stderr] == []
+    assert "Traceback" not in done.stderr
+    payload = json.loads(done.stdout)
+    assert [
+        (f["rule"], f["file"], f["sheet"], f["cell"], f["message"]) for f in payload["findings"]
+    ] == [
+        (
+            "SG001",
+            "huge.xlsx",
+            None,
+            None,
+            "无法读取：工作表“申报表”中有设为日期格式的单元格，数值超出日期范围（可能是金额或号码被设成了日期格式），"
+            "整张表无法读取；请把这些单元格改为“常规”格式或改正数值后重新保存",
+        )
+    ]
+    assert payload["summary"]["projects"] == 4  # the run went on: PX-1, PX-3, PX-4, PX-5
+
+
+def test_the_stderr_guard_costs_microseconds(tmp_path):
+    """Pointing fd 2 at the temporary file and back, per workbook read."""
+    import time
+
+    path = tmp_path / "x.xlsx"
+    with workbook.native_stderr_to_log(path):
+        pass  # the temporary file is opened once per process
+    start = time.perf_counter()
+    for _ in range(1000):
+        with workbook.native_stderr_to_log(path):
+            pass
+    assert (time.perf_counter() - start) / 1000 < 0.001  # measured: about 5 µs
+
+
+# -- numbers that are no amount -------------------------------------------------------------
+
+
+def test_a_phone_number_in_an_amount_cell_is_sg003_and_never_money(tmp_path):
+    """The spec sets no bound; the local default: over 1亿元, or a mobile number, is SG003."""
+    good(tmp_path)
+    budget = [("工作经费", "物资", 13800000000), ("工作经费", "场地", 3000)]
+    cells = write_form(
+        tmp_path / "phone.xlsx", {**FORM, "项目编号": "PX-2", "申请金额": 13900063352}, budget
+    )
+    rows = [
+        ("2023-05-01", "PX-1", "工作经费", "物资", 250_000_000, "F1", "商店", "", "是", REMARK),
+        ("2023-05-02", "PX-1", "工作经费", "物资", "18612345678", "F2", "商店", "", "是", REMARK),
+    ]
+    write_table(tmp_path / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    phone = "填的像是手机号码（11 位数字），不是金额"
+    assert findings(tmp_path) == [
+        (
+            "SG003",
+            "phone.xlsx",
+            "申报表",
+            cells["申请金额"],
+            f"“申请金额”应填金额，{phone}：请改正",
+        ),
+        ("SG003", "phone.xlsx", "预算明细", "C2", f"“金额”应填金额，{phone}：请改正"),
+        (
+            "SG003",
+            "台账.xlsx",
+            "经费台账",
+            "E2",
+            "“金额”应填金额，“250000000”超过 1 亿元，不是这类项目可能的金额（是否多打了位数？）：请改正",
+        ),
+        ("SG003", "台账.xlsx", "经费台账", "E3", f"“金额”应填金额，{phone}：请改正"),
+    ]
+    data = validate(tmp_path, program="puxing-2023", as_of=AS_OF).data
+    project = {p.project_id: p for p in data.projects}["PX-2"]
+    assert project.requested is None
+    assert [line.amount for line in data.budget if line.project_id == "PX-2"] == [
+        None,
+        Decimal("3000.00"),
+    ]
+    assert [e.amount for e in data.ledger] == [None, None]
 
 
 def test_error_cells_are_reported_where_they_are(tmp_path):

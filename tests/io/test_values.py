@@ -6,10 +6,12 @@ from decimal import Decimal
 import pytest
 
 from selfgov_cli.io.values import (
+    PARSERS,
     clean_text,
     normalize_label,
     parse_amount,
     parse_bool,
+    parse_cell_amount,
     parse_date,
     parse_int,
     parse_rate,
@@ -48,6 +50,45 @@ def test_amount_failures_say_why(raw):
     value, err = parse_amount(raw)
     assert value is None
     assert "不是金额" in err
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (13900063352, "填的像是手机号码（11 位数字），不是金额"),
+        (13900063352.0, "填的像是手机号码（11 位数字），不是金额"),
+        ("13900063352", "填的像是手机号码（11 位数字），不是金额"),
+        ("１８６１２３４５６７８", "填的像是手机号码（11 位数字），不是金额"),
+        ("-13900063352", "填的像是手机号码（11 位数字），不是金额"),
+        (100000000.01, "“100000000.01”超过 1 亿元，不是这类项目可能的金额（是否多打了位数？）"),
+        (
+            "2亿",
+            "“2亿”不是金额（大写应写确切数目，如 伍万元整、壹万贰仟叁佰元伍角；或改填数字 50000）",
+        ),
+        ("12900063352", "“12900063352”超过 1 亿元，不是这类项目可能的金额（是否多打了位数？）"),
+        ("13900063352.5", "“13900063352.5”超过 1 亿元，不是这类项目可能的金额（是否多打了位数？）"),
+        ("1390006335", "“1390006335”超过 1 亿元，不是这类项目可能的金额（是否多打了位数？）"),
+        ("20000万", "“20000万”超过 1 亿元，不是这类项目可能的金额（是否多打了位数？）"),
+    ],
+)
+def test_a_cell_amount_over_one_yi_is_no_amount(raw, reason):
+    """Local default (spec silent): over 100,000,000 yuan, or a mobile number, is SG003."""
+    assert parse_cell_amount(raw) == (None, reason)
+    assert PARSERS["amount"] is parse_cell_amount  # what every form and table cell goes through
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(100000000, "100000000.00"), ("100,000,000.00", "100000000.00"), ("10000万", "100000000.00")],
+)
+def test_one_yi_itself_is_still_an_amount(raw, expected):
+    value, err = parse_cell_amount(raw)
+    assert (str(value), err) == (expected, None)
+
+
+def test_settings_keep_the_plain_amount_reader():
+    """A 资金池 or cap in sgov.toml is not a cell typed by an applicant: no 1亿 bound there."""
+    assert parse_amount("13900063352") == (Decimal("13900063352.00"), None)
 
 
 def test_empty_is_missing_not_an_error():
