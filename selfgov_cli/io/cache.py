@@ -441,6 +441,19 @@ def _text(value: str) -> str:
     return sys.intern(value) if len(value) <= _SHORT else value
 
 
+def _items(values: list) -> list:
+    """_dec of each item, with the common cases inline (this runs for every decoded field)."""
+    plain, intern, short = _PLAIN, sys.intern, _SHORT
+    return [
+        v
+        if (kind := type(v)) in plain
+        else (intern(v) if len(v) <= short else v)
+        if kind is str
+        else _dec(v)
+        for v in values
+    ]
+
+
 def _dec(value: Any) -> Any:
     kind = type(value)
     if kind is str:
@@ -448,8 +461,7 @@ def _dec(value: Any) -> Any:
     if kind in _PLAIN:
         return value
     if kind is list:
-        plain = _PLAIN
-        return [v if type(v) in plain else _dec(v) for v in value]
+        return _items(value)
     if kind is not dict:
         raise ValueError("not a cache value")
     if len(value) == 2 and "c" in value:
@@ -457,8 +469,7 @@ def _dec(value: Any) -> Any:
         values = value["v"]
         if type(values) is not list or len(values) != len(_field_names(cls)):
             raise ValueError("record fields do not match")
-        plain = _PLAIN
-        return _rebuild(cls, [v if type(v) in plain else _dec(v) for v in values])
+        return _rebuild(cls, _items(values))
     if len(value) != 1:
         raise ValueError("not a cache value")
     ((tag, inner),) = value.items()
@@ -574,14 +585,11 @@ _TEXT_GETTERS = {name: operator.attrgetter(name) for name in _LEDGER_TEXT}
 def _shared(values: list) -> list:
     """The column with equal texts made one object: a ledger repeats its categories, payees and
     项目编号 on every row, and each decoded copy would cost memory (1,000,000 rows: ~0.5 GB)."""
-    one: dict = {}
-    for v in values:
-        one.setdefault(v, v)
+    one: dict = dict.fromkeys(values)
     if len(one) * 2 > len(values):  # mostly distinct (发票号): one object each already
         return values
     for v in one:  # repeated (项目编号, 收款方): shared with the other files too
-        if v is not None:
-            one[v] = _text(v)
+        one[v] = v if v is None else _text(v)
     return list(map(one.__getitem__, values))
 
 
