@@ -157,14 +157,14 @@ _counted = record_maker(Counted, ("expense", "amount", "eligible", "reasons")) o
 def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> list[Counted]:
     """The rows dated on or before as_of, in ledger order, each with its eligible part."""
     out = []
-    as_of, errors_at = ctx.as_of, faults.ledger_at
+    as_of, errors_of = ctx.as_of, faults.ledger_errors
     for expense in rows:
         day, amount = expense.date, expense.amount
         if day is not None and day > as_of:
             continue  # not yet spent as of --as-of
         if amount is None or amount <= 0:
             amount = ZERO
-        errors = errors_at(expense.loc)
+        errors = errors_of(expense)
         if not errors:  # most rows: counted whole, nothing to explain
             if amount and day is not None:
                 out.append(_counted(expense, amount, amount, ()))

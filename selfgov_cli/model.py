@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 
@@ -147,6 +148,46 @@ def ledger_order(expense: Expense) -> tuple:
         loc.sheet or "",
         loc.row or 0,
     )
+
+
+_DATE = attrgetter("date")
+
+
+def in_ledger_order(rows: list[Expense], placed: bool = False) -> list[Expense]:
+    """rows sorted by ledger_order. placed: the rows are already in (file, sheet, row) order, as
+    a dataset's ledger is when each file's sheets are (ledger_placed), and then only the dates
+    need sorting: a stable sort on the date alone, undated rows last (1,000,000 rows: ~1 s less)."""
+    if not placed:
+        return sorted(rows, key=ledger_order)
+    dated = [e for e in rows if e.date is not None]
+    if len(dated) == len(rows):
+        return sorted(rows, key=_DATE)
+    dated.sort(key=_DATE)
+    return dated + [e for e in rows if e.date is None]
+
+
+def ledger_placed(files: list[FileResult]) -> bool:
+    """Is the ledger of these files (in this order) in (file, sheet, row) order?"""
+    last_file = ""
+    for result in files:
+        if not result.ledger:
+            continue
+        if result.path < last_file:
+            return False
+        last_file = result.path
+        sheet, row = "", -1
+        for expense in result.ledger:
+            loc = expense.loc
+            if loc.file != result.path or loc.sheet is None or loc.row is None:
+                return False
+            if loc.sheet != sheet:
+                if loc.sheet < sheet:
+                    return False
+                sheet, row = loc.sheet, -1
+            if loc.row <= row:
+                return False
+            row = loc.row
+    return True
 
 
 @dataclass(frozen=True, slots=True)

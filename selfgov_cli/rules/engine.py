@@ -10,7 +10,15 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from selfgov_cli.model import BudgetLine, Dataset, Evaluation, Location, Project, ledger_order
+from selfgov_cli.model import (
+    BudgetLine,
+    Dataset,
+    Evaluation,
+    Location,
+    Project,
+    in_ledger_order,
+    ledger_placed,
+)
 
 if TYPE_CHECKING:
     from selfgov_cli.programs.base import Program
@@ -220,7 +228,9 @@ class Context:
     @cached_property
     def ledger_in_order(self) -> dict[str, list]:
         """Each project's ledger rows by date, then place: what running totals walk (sorted once)."""
-        return {pid: sorted(rows, key=ledger_order) for pid, rows in self.ledger_by_project.items()}
+        files = self.data.files
+        placed = sum(len(f.ledger) for f in files) == len(self.data.ledger) and ledger_placed(files)
+        return {pid: in_ledger_order(rows, placed) for pid, rows in self.ledger_by_project.items()}
 
     @cached_property
     def spent_by_category(self) -> dict[str, dict[str, Decimal]]:

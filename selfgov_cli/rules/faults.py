@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from selfgov_cli.model import Location
+from selfgov_cli.model import Expense, Location
 from selfgov_cli.rules.engine import REGISTRY, Context, Finding
 
 RowKey = tuple[str | None, str | None, int | None]
@@ -29,13 +29,25 @@ class Faults:
     scores: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per score row
     any_error: dict[str, int] = field(default_factory=dict)  # every error per project (十佳 check)
     _by_place: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    # id() of each ledger record of the run's dataset with errors -> its findings (sort_faults)
+    _by_record: dict[int, list[Finding]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def needs_fix(self, pid: str) -> bool:
         return bool(self.application.get(pid))
 
+    def ledger_errors(self, expense: Expense) -> list[Finding] | None:
+        """The error findings of a ledger row (None when it has none), for the money step's walk
+        over every row: by the record itself when sort_faults saw it, else by its place."""
+        if not self.ledger:
+            return None
+        if self._by_record is not None:
+            return self._by_record.get(id(expense))
+        return self.ledger_at(expense.loc)
+
     def ledger_at(self, loc: Location) -> list[Finding] | None:
-        """The error findings of the ledger row at loc (None when it has none): looked up without
-        making a key a row, for the money step's walk over every ledger row."""
+        """The error findings of the ledger row at loc (None when it has none)."""
         if not self.ledger:
             return None
         if self._by_place is None or self._by_place[0] != len(self.ledger):
@@ -55,7 +67,8 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
     (SG004's) never counts against the standing project."""
     errors = [f for f in findings if f.severity.value == "error"]
     wanted = {row_key(f) for f in errors}
-    ledger_rows = _rows_among(ctx.data.ledger, wanted)
+    records: dict[int, RowKey] = {}
+    ledger_rows = _rows_among(ctx.data.ledger, wanted, records)
     score_rows = _rows_among(ctx.data.scores, wanted)
     evaluation_rows = _rows_among(ctx.data.evaluations, wanted)
     decision_rows = _rows_among(getattr(ctx.data, "decisions", ()), wanted)
@@ -79,12 +92,16 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
             and (finding.file, finding.sheet) not in duplicate_places.get(pid, ())
         ):
             out.application.setdefault(pid, []).append(finding)
+    out._by_record = {n: out.ledger[key] for n, key in records.items() if key in out.ledger}
     return out
 
 
-def _rows_among(records: Iterable, wanted: set[RowKey]) -> set[RowKey]:
+def _rows_among(
+    records: Iterable, wanted: set[RowKey], ids: dict[int, RowKey] | None = None
+) -> set[RowKey]:
     """Those of `wanted` that are the place of one of the records (looked up without making a key
-    a record: a ledger of 1,000,000 rows would otherwise cost a set of 1,000,000 keys)."""
+    a record: a ledger of 1,000,000 rows would otherwise cost a set of 1,000,000 keys). ids, when
+    given, gets id(record) -> key of each record found."""
     places: dict[str | None, dict[str | None, set[int | None]]] = {}
     for file, sheet, row in wanted:
         places.setdefault(file, {}).setdefault(sheet, set()).add(row)
@@ -97,7 +114,10 @@ def _rows_among(records: Iterable, wanted: set[RowKey]) -> set[RowKey]:
         if sheets is not None:
             rows = sheets.get(loc.sheet)
             if rows is not None and loc.row in rows:
-                out.add((loc.file, loc.sheet, loc.row))
+                key = (loc.file, loc.sheet, loc.row)
+                out.add(key)
+                if ids is not None:
+                    ids[id(record)] = key
     return out
 
 
