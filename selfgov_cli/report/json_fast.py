@@ -74,16 +74,8 @@ def _key(key: Any) -> str:
         if type(key) is str and len(_KEYS) < 4096:
             _KEYS[key] = text
         return text
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return encode_basestring(int.__repr__(key))
-    if isinstance(key, float):
-        return encode_basestring(_float(key))
+    if key is None or isinstance(key, (int, float)):  # bool is an int: "true", as json does
+        return encode_basestring(_scalar(key))
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
