@@ -830,3 +830,26 @@ def test_no_amount_is_ever_negative_and_the_books_balance(
     ended = as_of > date(2023, 12, 31)
     assert values["recoverable"] == (values["released"] - values["eligible_spent"] if ended else 0)
     assert Decimal(entry["usage_rate"]) >= 0
+
+
+def test_counted_rows_keep_plain_rows_compact_and_read_them_as_counted():
+    from datetime import date as _date
+    from decimal import Decimal as D
+
+    from selfgov_cli.disburse import Counted, CountedRows
+    from selfgov_cli.model import Expense, Location
+
+    plain = Expense(
+        loc=Location("l.xlsx", "经费台账", None, 2), date=_date(2023, 5, 1), amount=D("12.50")
+    )
+    odd = Counted(
+        plain,
+        D("12.50"),
+        D("2.50"),
+        (("PX005", "超出")),
+    )
+    rows = CountedRows([plain, odd])
+    assert rows.items[0] is plain  # no Counted object held for a plain row
+    assert list(rows) == [Counted(plain, D("12.50"), D("12.50"), ()), odd]
+    assert rows[0] == Counted(plain, D("12.50"), D("12.50"), ()) and rows[-1] is odd
+    assert len(rows) == 2 and rows == [rows[0], odd]
