@@ -842,12 +842,7 @@ def test_counted_rows_keep_plain_rows_compact_and_read_them_as_counted():
     plain = Expense(
         loc=Location("l.xlsx", "经费台账", None, 2), date=_date(2023, 5, 1), amount=D("12.50")
     )
-    odd = Counted(
-        plain,
-        D("12.50"),
-        D("2.50"),
-        (("PX005", "超出")),
-    )
+    odd = Counted(plain, D("12.50"), D("2.50"), (("PX005", "超出"),))
     rows = CountedRows([plain, odd])
     assert rows.items[0] is plain  # no Counted object held for a plain row
     assert list(rows) == [Counted(plain, D("12.50"), D("12.50"), ()), odd]
