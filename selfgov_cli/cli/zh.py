@@ -202,9 +202,12 @@ def _plain_values(params) -> None:
             and descriptor.file_annotation is None
             and descriptor.parameter_info.parser is None
         ):
-            param._runtime_param = PlainValue(
-                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
-            )
+            try:
+                param._runtime_param = PlainValue(
+                    parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+                )
+            except Exception:  # noqa: BLE001 - typer's private API changed: keep typer's own
+                return
 
 
 class ZhCommand(_ZhHelp, TyperCommand):
