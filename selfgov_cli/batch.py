@@ -36,7 +36,8 @@ from selfgov_cli.outcome import Outcome
 from selfgov_cli.pipeline import load, run
 from selfgov_cli.record import RECORD_NAME, record_of
 from selfgov_cli.report import render_annotated, render_publicity, render_summary
-from selfgov_cli.report.disburse_xlsx import write_disbursement
+from selfgov_cli.report.copy_store import CopyStore
+from selfgov_cli.report.disburse_xlsx import write_disbursement, writer_code
 from selfgov_cli.report.env import ReportError
 from selfgov_cli.report.rank_xlsx import write_ranking
 from selfgov_cli.report.safe import (
@@ -165,7 +166,7 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     _log_files(loaded[1], log)
     with log.timed("校验、排名与拨付核算"):
         outcome = run(folder, as_of=when, loaded=loaded)
-    outputs = Outputs(tmp, when)
+    outputs = Outputs(tmp, when, CopyStore(folder, kind="outputs"))
     outputs.json("validate.json", outcome.to_dict(lazy=True))
     outputs.json(RECORD_NAME, record_of(outcome))  # read back next year (sgov.toml history)
     steps: dict[str, str] = {"validate": "ok"}
@@ -183,6 +184,8 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
         f"结束：退出码 {status}（错误 {outcome.errors} 个），共用时 {time.perf_counter() - started:.2f} 秒"
     )
     outputs.text(LOG_NAME, log.text())
+    if outputs.store is not None:
+        outputs.store.prune()  # keeps what this run wrote or reused
     return BatchResult(status, tmp, summary, log.lines)
 
 
@@ -198,8 +201,16 @@ STEP_WORDS = {
 
 def _disburse(outcome: Outcome, outputs: Outputs) -> str:
     data = outcome.disbursement.to_dict()
-    outputs.json("disburse.json", data)
-    outputs.record([write_disbursement(data, outputs.path(DISBURSE_XLSX), outputs.as_of)])
+    payload = outputs.json("disburse.json", data)
+    # the workbook is a function of disburse.json, the date and its writer: reused when unchanged
+    store = outputs.store
+    key = store.output_key(writer_code(), outputs.as_of, payload) if store else None
+    target = outputs.path(DISBURSE_XLSX)
+
+    def write() -> Path:
+        return write_disbursement(data, target, outputs.as_of)
+
+    outputs.record([store.reuse(key, target, write) if store else write()])
     return ""
 
 
@@ -313,9 +324,10 @@ def _log_files(data, log: RunLog) -> None:
 class Outputs:
     """The files of one run, written into the temporary folder (each one atomically)."""
 
-    def __init__(self, root: Path, as_of: date) -> None:
+    def __init__(self, root: Path, as_of: date, store: CopyStore | None = None) -> None:
         self.root = root
         self.as_of = as_of
+        self.store = store if store is not None and store.usable else None
         self.written: list[str] = []
 
     def path(self, name: str) -> Path:

@@ -38,20 +38,23 @@ def _code() -> str:
 
 
 class CopyStore:
-    """The stored copies of one program folder (``usable`` False: no reuse, nothing stored)."""
+    """The stored copies of one program folder (``usable`` False: no reuse, nothing stored).
 
-    def __init__(self, folder: Path, root: Path | None = None) -> None:
+    kind: "copies" for the annotated copies; "outputs" for whole output files of `sgov run` that
+    are a function of a payload already written (拨付核算.xlsx of disburse.json, see `reuse`)."""
+
+    def __init__(self, folder: Path, root: Path | None = None, kind: str = "copies") -> None:
 
         base = root or cache_root()
         name = hashlib.blake2b(
             os.path.abspath(folder).encode("utf-8", "surrogatepass"), digest_size=10
         ).hexdigest()
-        self.dir = base / "copies" / name
+        self.dir = base / kind / name
         self.used: set[str] = set()
         self.reused = 0
         self.usable = True
         try:
-            for path in (base, base / "copies", self.dir):
+            for path in (base, self.dir.parent, self.dir):
                 try:
                     path.mkdir(mode=0o700, parents=True)
                 except FileExistsError:
@@ -79,6 +82,27 @@ class CopyStore:
             default=str,
         )
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+    def output_key(self, code: str, as_of: date, payload: Path) -> str | None:
+        """The key of an output made by `code` on `as_of` from the file `payload` (None when it
+        cannot be read: then nothing is reused)."""
+        try:
+            digest = file_digest(payload)
+        except OSError:
+            return None
+        text = f"{code} {as_of.isoformat()} {digest}"
+        return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+    def reuse(self, key: str | None, target: Path, write) -> Path:
+        """The output at target: the stored one under key when there is one, else write() (which
+        returns the path it wrote), then stored."""
+        data = self.get(key) if key else None
+        if data is not None:
+            return atomic_write(target, data)
+        path = Path(write())
+        if key:
+            self.put(key, path)
+        return path
 
     def get(self, key: str) -> bytes | None:
         """The stored copy, or None (absent, or its checksum does not match: then it is deleted)."""

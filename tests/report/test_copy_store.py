@@ -86,3 +86,36 @@ def test_entries_not_used_by_the_last_run_are_deleted(folder, tmp_path):
     store = CopyStore(folder)
     n = len(list(store.dir.glob("*.xlsx")))
     assert n == len(list((tmp_path / "b").rglob("*.xlsx")))
+
+
+def test_run_reuses_the_disbursement_workbook_only_while_disburse_json_is_unchanged(
+    folder, tmp_path, monkeypatch
+):
+    """拨付核算.xlsx is a function of disburse.json, the date and its writer: a second `sgov run`
+    copies the stored workbook (same bytes as writing it), and a change to the money writes anew."""
+    from selfgov_cli import batch
+    from selfgov_cli.report import disburse_xlsx
+
+    writes = []
+    real = disburse_xlsx.write_disbursement
+
+    def counting(*args, **kwargs):
+        writes.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "write_disbursement", counting)
+    first = batch.run_batch(folder, tmp_path / "a", AS_OF).out_dir / "拨付核算.xlsx"
+    second = batch.run_batch(folder, tmp_path / "b", AS_OF).out_dir / "拨付核算.xlsx"
+    assert len(writes) == 1  # the second run wrote nothing: it copied the stored workbook
+    assert second.read_bytes() == first.read_bytes()
+    # another date changes disburse.json (and the workbook's date): written again
+    later = date(AS_OF.year + 1, 1, 5)
+    third = batch.run_batch(folder, tmp_path / "c", later).out_dir / "拨付核算.xlsx"
+    assert len(writes) == 2
+    fresh = tmp_path / "fresh.xlsx"
+    real(
+        __import__("json").loads((third.parent / "disburse.json").read_text("utf-8")),
+        fresh,
+        later,
+    )
+    assert third.read_bytes() == fresh.read_bytes()
