@@ -28,7 +28,6 @@ class Faults:
     ledger: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per ledger row
     scores: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per score row
     any_error: dict[str, int] = field(default_factory=dict)  # every error per project (十佳 check)
-    _by_place: tuple | None = field(default=None, init=False, repr=False, compare=False)
     # id() of each ledger record of the run's dataset with errors -> its findings (sort_faults)
     _by_record: dict[int, list[Finding]] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -44,22 +43,7 @@ class Faults:
             return None
         if self._by_record is not None:
             return self._by_record.get(id(expense))
-        return self.ledger_at(expense.loc)
-
-    def ledger_at(self, loc: Location) -> list[Finding] | None:
-        """The error findings of the ledger row at loc (None when it has none)."""
-        if not self.ledger:
-            return None
-        if self._by_place is None or self._by_place[0] != len(self.ledger):
-            places: dict = {}
-            for (file, sheet, row), found in self.ledger.items():
-                places.setdefault(file, {}).setdefault(sheet, {})[row] = found
-            self._by_place = (len(self.ledger), places)
-        sheets = self._by_place[1].get(loc.file)
-        if sheets is None:
-            return None
-        rows = sheets.get(loc.sheet)
-        return None if rows is None else rows.get(loc.row)
+        return self.ledger.get(row_key(expense.loc))
 
 
 def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
