@@ -136,3 +136,55 @@ def test_workbook_bytes_are_identical_for_the_same_date(tmp_path):
     path.write_bytes(first)
     props = openpyxl.load_workbook(path).properties
     assert (props.created.date(), props.modified.date()) == (date(2023, 12, 31), date(2023, 12, 31))
+
+
+def _stock_json(payload, indent):
+    """What json_chunks wrote before its own writer: json's encoder over scrub_data."""
+    import json
+
+    from selfgov_cli.privacy import scrub_data
+
+    text = json.dumps(scrub_data(payload), ensure_ascii=False, indent=indent)
+    return text + "\n"
+
+
+@pytest.mark.parametrize("indent", [2, None, 0])
+def test_json_chunks_write_exactly_what_json_dumps_does(indent):
+    from enum import IntEnum
+
+    from selfgov_cli.privacy import Lazy, Public
+    from selfgov_cli.report.safe import json_chunks
+
+    class Level(IntEnum):
+        HIGH = 3
+
+    finding = {"rule": "SG005", "message": "电话 13812345678", "row": 2, "cells": ["B2", "J2"]}
+    payload = {
+        "program": "p",
+        "public": Public("021-58881234"),
+        "plain": "021-58881234",
+        "texts": ["", 'a"b\\c\n\t\x01', "中文“引号”", "＠", "x@example.com"],
+        "numbers": [0, -7, 10**30, 1.5, 1e300, float("nan"), float("inf"), -float("inf")],
+        "others": [True, False, None, Level.HIGH, (1, "2"), [], {}, [[[]]]],
+        1: "int key",
+        2.5: "float key",
+        None: "null key",
+        True: "true key",
+        "电话 13812345678": "a key is not masked",
+        "findings": Lazy(list(range(300)), lambda i: {**finding, "row": i, "more": {"k": [i] * 3}}),
+        "big": [{"n": i, "t": f"第 {i} 行"} for i in range(100)],
+        "nested": {"deep": {"deeper": list(range(200)), "lazy": Lazy([1], lambda i: {"i": i})}},
+    }
+    text = "".join(json_chunks(payload, indent))
+    assert text == _stock_json(payload, indent)
+    assert text.count("13812345678") == 1  # the key only: values are masked, keys never were
+    assert '"电话 ***"' in text and '"021-58881234"' in text  # the office's own number kept
+
+
+def test_json_chunks_refuse_what_json_refuses():
+    from selfgov_cli.report.safe import json_chunks
+
+    with pytest.raises(TypeError, match="Object of type date is not JSON serializable"):
+        "".join(json_chunks({"when": [date(2023, 1, 1)]}))
+    with pytest.raises(TypeError, match="keys must be str"):
+        "".join(json_chunks({(1, 2): 1}))
