@@ -238,7 +238,9 @@ def test_run_on_a_ledger_with_two_findings_a_row_stays_within_time_and_memory(
     code, peak, seconds = peak_mb([*command, "--as-of", "2023-12-31", "-q"])
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    print(f"\nrun, {rows:,} rows x 2 findings: peak {peak:.0f} MB, {seconds:.1f} s, CPU {cpu:.1f} s")
+    print(
+        f"\nrun, {rows:,} rows x 2 findings: peak {peak:.0f} MB, {seconds:.1f} s, CPU {cpu:.1f} s"
+    )
     day = out / "2023-12-31"
     data = json.loads((day / "validate.json").read_text(encoding="utf-8"))
     assert code == 1 and len(data["findings"]) == 2 * rows

@@ -251,7 +251,10 @@ def test_patched_copy_marks_at_most_max_notes_like_the_openpyxl_copy(tmp_path, m
     book = openpyxl.load_workbook(patched)
     listed = book["问题清单"]
     assert listed.max_row == 32 and listed["A31"].value == 30 and listed["A32"].value is None
-    assert listed["G32"].value == f"另有 {len(notes) - 30:,} 个问题未在此列出，完整清单见 validate.json"
+    assert (
+        listed["G32"].value
+        == f"另有 {len(notes) - 30:,} 个问题未在此列出，完整清单见 validate.json"
+    )
     marked = [c for row in book["经费台账"].iter_rows() for c in row if c.comment]
     first = sorted(notes, key=annotate._list_order)[:30]
     assert {c.coordinate for c in marked} == {cell for _, _, cell in first}

@@ -169,7 +169,7 @@ def test_json_chunks_write_exactly_what_json_dumps_does(indent):
         1: "int key",
         2.5: "float key",
         None: "null key",
-        True: "true key",
+        False: "false key",
         "电话 13812345678": "a key is not masked",
         "findings": Lazy(list(range(300)), lambda i: {**finding, "row": i, "more": {"k": [i] * 3}}),
         "big": [{"n": i, "t": f"第 {i} 行"} for i in range(100)],
