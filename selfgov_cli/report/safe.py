@@ -180,7 +180,6 @@ class _JsonWriter:
         self.quote = json.encoder.encode_basestring  # C speed, ensure_ascii=False
         self.default = json.JSONEncoder().default  # raises TypeError like json.dumps
         self.strings: dict[str, str] = {}  # masked and quoted text of each string met
-        self.keys: dict[str, str] = {}  # '"key": ' of each key met
 
     def text(self, value: Any) -> str:
         """The encoded text of a masked string (memoised: outputs repeat their texts)."""
@@ -235,42 +234,24 @@ class _JsonWriter:
 
     def encode(self, value: Any, level: int) -> str:
         """The whole text of a value whose container starts at indent `level`."""
-        kind = type(value)
-        if kind is not dict and kind is not list:
-            text = self.scalar(value)
-            if text is not None:
-                return text
+        text = self.scalar(value)
+        if text is not None:
+            return text
         if not value:
             return "{}" if isinstance(value, dict) else "[]"
         first, sep, last = self._seps(level)
-        item_text = self.item_text
+        scalar, encode = self.scalar, self.encode
+        parts = []
         if isinstance(value, dict):
-            keys, key = self.keys, self.key
-            parts = []
+            key = self.key
             for k, item in value.items():
-                head = keys.get(k) if type(k) is str else None
-                if head is None:
-                    head = f"{key(k)}: "
-                    if type(k) is str and len(keys) < 10_000:
-                        keys[k] = head
-                parts.append(head + item_text(item, level))
+                text = scalar(item)
+                parts.append(f"{key(k)}: {text if text is not None else encode(item, level + 1)}")
             return f"{{{first}{sep.join(parts)}{last}}}"
-        return f"[{first}{sep.join([item_text(item, level) for item in value])}{last}]"
-
-    def item_text(self, item: Any, level: int) -> str:
-        """The text of an item of a container at `level` (the common types first)."""
-        kind = type(item)
-        if kind is str:
-            done = self.strings.get(item)
-            return done if done is not None else self.text(item)
-        if kind is int:
-            return int.__repr__(item)
-        if item is None:
-            return "null"
-        if kind is dict or kind is list:
-            return self.encode(item, level + 1)
-        text = self.scalar(item)
-        return text if text is not None else self.encode(item, level + 1)
+        for item in value:
+            text = scalar(item)
+            parts.append(text if text is not None else encode(item, level + 1))
+        return f"[{first}{sep.join(parts)}{last}]"
 
     def chunks(self, value: Any, level: int = 0) -> Iterator[str]:
         """encode in pieces: the top two levels, a Lazy list and a container of over _SMALL items
