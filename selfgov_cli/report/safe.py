@@ -37,7 +37,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.privacy import MASK, Lazy, scrub, scrub_data, scrub_value  # noqa: F401 - re-exported
+from selfgov_cli.privacy import MASK, scrub, scrub_data, scrub_value  # noqa: F401 - re-exported
 
 # Two-character (compound) surnames: 复姓. A name starting with one keeps both characters.
 COMPOUND_SURNAMES = frozenset(
@@ -137,16 +137,13 @@ def json_text(payload: Any, indent: int | None = 2) -> str:
 def json_chunks(payload: Any, indent: int | None = 2) -> Iterator[str]:
     """json_text in pieces of about 64 KB, built as they are written: with a privacy.Lazy list in
     the payload (validate's findings), a million findings never exist as one string or as a
-    million dicts. The text is exactly json.dumps(scrub_data(payload), ensure_ascii=False,
-    indent=indent); it is built by _JsonWriter, which masks each string as it encodes it and
-    makes a small container's text in one call instead of a generator step per token (200,000
-    findings: 20 s -> 3 s)."""
-    if indent is not None and (not isinstance(indent, int) or isinstance(indent, bool)):
-        yield from _stock_chunks(payload, indent)  # a str indent: the stock encoder
-        return
+    million dicts. The text is exactly json.dumps(..., ensure_ascii=False, indent=indent)."""
+    import json
+
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
     batch: list[str] = []
     size = 0
-    for piece in _JsonWriter(indent).chunks(payload):
+    for piece in encoder.iterencode(scrub_data(payload), _one_shot=False):
         batch.append(piece)
         size += len(piece)
         if size >= 65536:
@@ -155,137 +152,6 @@ def json_chunks(payload: Any, indent: int | None = 2) -> Iterator[str]:
             size = 0
     batch.append("\n")
     yield "".join(batch)
-
-
-def _stock_chunks(payload: Any, indent: Any) -> Iterator[str]:
-    import json
-
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
-    yield from encoder.iterencode(scrub_data(payload), _one_shot=False)
-    yield "\n"
-
-
-_SMALL = 64  # containers below the top two levels up to this many items are one piece each
-
-
-class _JsonWriter:
-    """The pure-Python json encoder's exact text (ensure_ascii=False, allow_nan, no sort_keys),
-    every string value masked (privacy.scrub; keys are not, as scrub_data leaves them)."""
-
-    def __init__(self, indent: int | None) -> None:
-        import json.encoder
-
-        self.indent = None if indent is None else " " * indent
-        self.item_sep = "," if indent is not None else ", "
-        self.quote = json.encoder.encode_basestring  # C speed, ensure_ascii=False
-        self.default = json.JSONEncoder().default  # raises TypeError like json.dumps
-        self.strings: dict[str, str] = {}  # masked and quoted text of each string met
-
-    def text(self, value: Any) -> str:
-        """The encoded text of a masked string (memoised: outputs repeat their texts)."""
-        if type(value) is not str:  # privacy.Public (never masked) equals its plain twin
-            return self.quote(scrub(value))
-        done = self.strings.get(value)
-        if done is None:
-            if len(self.strings) > 200_000:
-                self.strings.clear()
-            done = self.strings[value] = self.quote(scrub(value))
-        return done
-
-    def scalar(self, value: Any) -> str | None:
-        """The text of a non-container value; None for a list or dict."""
-        if isinstance(value, str):
-            return self.text(value)
-        if value is None:
-            return "null"
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
-        if isinstance(value, int):
-            return int.__repr__(value)
-        if isinstance(value, float):
-            return _float_text(value)
-        if isinstance(value, (list, tuple, dict)):
-            return None
-        return self.encode(self.default(value), 0)  # raises TypeError (no default given)
-
-    def key(self, key: Any) -> str:
-        if isinstance(key, str):
-            return self.quote(key)
-        if isinstance(key, float):
-            return self.quote(_float_text(key))
-        if key is True:
-            return '"true"'
-        if key is False:
-            return '"false"'
-        if key is None:
-            return '"null"'
-        if isinstance(key, int):
-            return self.quote(int.__repr__(key))
-        raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
-
-    def _seps(self, level: int) -> tuple[str, str, str]:
-        """(opening break, separator, closing break) inside a container at this level."""
-        if self.indent is None:
-            return "", self.item_sep, ""
-        inner = "\n" + self.indent * (level + 1)
-        return inner, self.item_sep + inner, "\n" + self.indent * level
-
-    def encode(self, value: Any, level: int) -> str:
-        """The whole text of a value whose container starts at indent `level`."""
-        text = self.scalar(value)
-        if text is not None:
-            return text
-        if not value:
-            return "{}" if isinstance(value, dict) else "[]"
-        first, sep, last = self._seps(level)
-        scalar, encode = self.scalar, self.encode
-        parts = []
-        if isinstance(value, dict):
-            key = self.key
-            for k, item in value.items():
-                text = scalar(item)
-                parts.append(f"{key(k)}: {text if text is not None else encode(item, level + 1)}")
-            return f"{{{first}{sep.join(parts)}{last}}}"
-        for item in value:
-            text = scalar(item)
-            parts.append(text if text is not None else encode(item, level + 1))
-        return f"[{first}{sep.join(parts)}{last}]"
-
-    def chunks(self, value: Any, level: int = 0) -> Iterator[str]:
-        """encode in pieces: the top two levels, a Lazy list and a container of over _SMALL items
-        stream item by item; smaller containers further down are one piece each."""
-        if not isinstance(value, (list, tuple, dict)) or not value:
-            yield self.encode(value, level)
-            return
-        if level > 1 and not isinstance(value, Lazy) and len(value) <= _SMALL:
-            yield self.encode(value, level)
-            return
-        first, sep, last = self._seps(level)
-        is_dict = isinstance(value, dict)
-        yield "{" if is_dict else "["
-        items = value.items() if is_dict else ((None, item) for item in value)
-        lead = first
-        for k, item in items:
-            yield f"{lead}{self.key(k)}: " if is_dict else lead
-            lead = sep
-            text = self.scalar(item)
-            if text is not None:
-                yield text
-            else:
-                yield from self.chunks(item, level + 1)
-        yield f"{last}}}" if is_dict else f"{last}]"
-
-
-def _float_text(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value == float("inf"):
-        return "Infinity"
-    if value == -float("inf"):
-        return "-Infinity"
-    return float.__repr__(value)
 
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST, e.g. OSC 8 links), other ESC sequences,
