@@ -220,6 +220,7 @@ def test_many_findings_validate_json_is_streamed(tmp_path):
 
 
 @pytest.mark.skipif(not HAS_PROC, reason="needs /proc to measure memory")
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # the raw ledger's copy
 def test_run_on_a_ledger_with_two_findings_a_row_stays_within_time_and_memory(
     tmp_path, monkeypatch
 ):
