@@ -116,12 +116,17 @@ def scrub_value(value: Any) -> Any:
         return scrub(value)
     if isinstance(value, bool):
         return value
-    if isinstance(value, int) and find(str(value)):
+    if isinstance(value, int) and not -_SHORT < value < _SHORT and find(str(value)):
         return MASK
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e20:
+    if isinstance(value, float) and value.is_integer() and _SHORT <= abs(value) < 1e20:
         if find(str(int(value))):
             return MASK
     return value
+
+
+# Every number find() knows has at least 11 digits (a mobile or a bare landline): a shorter
+# whole number (an amount, a row) is never one, so it is not searched.
+_SHORT = 10**10
 
 
 class Lazy(list):

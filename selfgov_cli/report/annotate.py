@@ -251,6 +251,7 @@ def patched_copy(source: Path, notes: list, as_of: date) -> bytes | None:
     names = sheet_names(source)
     if names is None:
         return None
+    notes, more = _first_notes(notes)
     by_cell: dict[tuple[str, str], list] = {}
     for finding, sheet, cell in notes:
         if sheet and cell and sheet in names:
@@ -265,9 +266,25 @@ def patched_copy(source: Path, notes: list, as_of: date) -> bytes | None:
         )
     title = LIST_SHEET if LIST_SHEET not in names else _sheet_title(LIST_SHEET, names)
     rows, kinds, links = _list_rows(notes, names)
+    if more:  # what annotate_workbook writes below the list
+        rows.append([None] * 6 + [_more_text(more)] + [None] * 2)
+        kinds.append([""] * len(_LIST_HEADER))
     return patch_annotated(
         source, marks, title, rows, kinds, links, _LIST_WIDTHS, FILLS, stamp(as_of)
     )
+
+
+def _first_notes(notes: list) -> tuple[list, int]:
+    """The notes a copy marks and lists — the first MAX_NOTES in 问题清单 order, kept in their
+    own order — and how many more there are."""
+    if len(notes) <= MAX_NOTES:
+        return notes, 0
+    order = sorted(range(len(notes)), key=lambda i: _list_order(notes[i]))
+    return [notes[i] for i in sorted(order[:MAX_NOTES])], len(notes) - MAX_NOTES
+
+
+def _more_text(more: int) -> str:
+    return f"另有 {more:,} 个问题未在此列出，完整清单见 validate.json"
 
 
 _LIST_HEADER = ["序号", "级别", "规则", "项目编号", "工作表", "单元格", "问题", "改正方法", "依据"]
@@ -503,7 +520,7 @@ def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> No
     if len(ordered) > MAX_NOTES:
         more = len(ordered) - MAX_NOTES
         ordered = ordered[:MAX_NOTES]
-        put(ws, MAX_NOTES + 2, 7, f"另有 {more:,} 个问题未在此列出，完整清单见 validate.json")
+        put(ws, MAX_NOTES + 2, 7, _more_text(more))
     for r, (finding, sheet, cell) in enumerate(ordered, start=2):
         values = _list_values(r - 1, finding, sheet, cell)
         for col, value in enumerate(values, start=1):

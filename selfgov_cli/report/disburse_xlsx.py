@@ -121,12 +121,20 @@ def _grid(
     grid: list[list[Cell | None]] = [[_cell(h, None, True) for h, _, _ in columns]]
     kinds = [(kind, get, _format(kind)) for _, kind, get in columns]
     sums = [Decimal(0) if kind == "amount" else None for _, kind, _ in columns]
+    texts: dict[tuple[str, str | None], Cell] = {}  # one Cell per text: rows repeat theirs
     for row in rows:
         line: list[Cell | None] = []
         for c, (kind, get, fmt) in enumerate(kinds):
             value = _value(kind, get(row))
             if kind in _PLAIN_KINDS:  # a Decimal, a date or None: nothing to mask or to quote
                 line.append(Cell(value, fmt))
+            elif type(value) is str:
+                cell = texts.get((value, fmt))
+                if cell is None:
+                    if len(texts) > 100_000:
+                        texts.clear()
+                    cell = texts[value, fmt] = _cell(value, fmt)
+                line.append(cell)
             else:
                 line.append(_cell(value, fmt))
             if kind == "amount" and value is not None:

@@ -67,6 +67,18 @@ def _same_look(patched: Path, reference: Path) -> None:
                 ), where
 
 
+def _as_openpyxl_copy(data: bytes, source: Path, notes: list, tmp_path: Path) -> Path:
+    """The patched copy written out and checked to read as the openpyxl copy of the same notes."""
+    patched = tmp_path / "patched.xlsx"
+    patched.write_bytes(data)
+    reference = tmp_path / "reference.xlsx"
+    wb = annotate._copy(source)
+    annotate.annotate_workbook(wb, notes)
+    annotate.save_workbook(wb, reference, AS_OF)
+    _same_look(patched, reference)
+    return patched
+
+
 @pytest.mark.parametrize("sample", ["puxing-2023", "chengdu-2023", "xinjing-2021"])
 def test_patched_copies_match_openpyxl_copies_on_the_samples(sample, tmp_path):
     folder = SAMPLES / sample
@@ -79,13 +91,7 @@ def test_patched_copies_match_openpyxl_copies_on_the_samples(sample, tmp_path):
         data = annotate.patched_copy(source, notes, AS_OF)
         if data is None:  # declined (e.g. a workbook with pictures): openpyxl writes it
             continue
-        patched = tmp_path / "patched.xlsx"
-        patched.write_bytes(data)
-        reference = tmp_path / "reference.xlsx"
-        wb = annotate._copy(source)
-        annotate.annotate_workbook(wb, notes)
-        annotate.save_workbook(wb, reference, AS_OF)
-        _same_look(patched, reference)
+        _as_openpyxl_copy(data, source, notes, tmp_path)
         done += 1
     assert done >= 3
 
@@ -127,13 +133,7 @@ def test_big_ledger_is_patched_byte_faithful(tmp_path, monkeypatch):
             ):
                 assert a.read(name) == b.read(name), name
     # and it reads as the openpyxl copy does
-    patched = tmp_path / "patched.xlsx"
-    patched.write_bytes(data)
-    reference = tmp_path / "reference.xlsx"
-    wb = annotate._copy(source)
-    annotate.annotate_workbook(wb, notes)
-    annotate.save_workbook(wb, reference, AS_OF)
-    _same_look(patched, reference)
+    patched = _as_openpyxl_copy(data, source, notes, tmp_path)
     sheet = openpyxl.load_workbook(patched)["经费台账"]
     assert sheet["I5"].value is None  # row 5: i == 3, no signature
     assert sheet["I5"].fill.fgColor.rgb == "00" + FILLS["error"]
@@ -226,3 +226,29 @@ def test_parallel_copies_equal_serial_ones(tmp_path, monkeypatch):
     ]
     assert len(serial) >= 3
     assert [p.read_bytes() for p in serial] == [p.read_bytes() for p in parallel]
+
+
+def test_patched_copy_marks_at_most_max_notes_like_the_openpyxl_copy(tmp_path, monkeypatch):
+    """Issue 17: a ledger with 200,000 findings had every one marked and listed in the patched copy
+    (36 s, 1.7 GB), though copies mark at most MAX_NOTES; now both kinds of copy keep the first
+    MAX_NOTES in 问题清单 order and say how many more validate.json has."""
+    folder = puxing_folder(tmp_path / "p", ledger=False)
+    rows = [tuple(v if v != "" else "无" for v in row) for row in _rows(120)]  # no empty cell:
+    # openpyxl drops an unmarked empty text cell the patcher keeps, so they would not compare
+    source = write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    monkeypatch.setattr(annotate, "MAX_NOTES", 30)
+    notes = placed(validate(folder, as_of=AS_OF))["台账.xlsx"]
+    assert len(notes) > 40
+    data = annotate.patched_copy(source, notes, AS_OF)
+    assert data is not None
+    patched = _as_openpyxl_copy(data, source, notes, tmp_path)
+    book = openpyxl.load_workbook(patched)
+    listed = book["问题清单"]
+    assert listed.max_row == 32 and listed["A31"].value == 30 and listed["A32"].value is None
+    assert (
+        listed["G32"].value
+        == f"另有 {len(notes) - 30:,} 个问题未在此列出，完整清单见 validate.json"
+    )
+    marked = [c for row in book["经费台账"].iter_rows() for c in row if c.comment]
+    first = sorted(notes, key=annotate._list_order)[:30]
+    assert {c.coordinate for c in marked} == {cell for _, _, cell in first}
