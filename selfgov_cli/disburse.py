@@ -127,6 +127,28 @@ class CountedRows(Sequence):
     def __repr__(self) -> str:
         return f"CountedRows({list(self)!r})"
 
+    def amount_total(self) -> Decimal:
+        """Σ amount, without making a Counted of a plain row (its amount is its Expense's)."""
+        return sum((item.amount for item in self.items), ZERO)
+
+    def eligible_total(self) -> Decimal:
+        return sum(map(_eligible, self.items), ZERO)
+
+    def explained(self) -> list[Counted]:
+        """The rows with something to explain (not counted whole): the only ones not plain."""
+        return [item for item in self.items if type(item) is Counted]
+
+    def eligible_rows(self) -> list[tuple[Expense, Decimal]]:
+        """(row, eligible part) of every row with an eligible part."""
+        out = []
+        for item in self.items:
+            if type(item) is Counted:
+                if item.eligible:
+                    out.append((item.expense, item.eligible))
+            elif item.amount:
+                out.append((item, item.amount))
+        return out
+
 
 def _as_counted(item: Expense | Counted) -> Counted:
     if type(item) is Counted:
@@ -308,7 +330,7 @@ def plan_project(
     ctx: Context,
     project: Project,
     blocking: list[Finding],
-    counted: list[Counted],
+    counted: CountedRows,
     not_approved: str = "",
     overrides: dict[int, tuple[bool, str]] | None = None,
 ) -> Plan:
@@ -345,9 +367,9 @@ def plan_project(
         before = sum((s.amount for s in states if s.status == RELEASED), ZERO)
         if tranche.gate == "midterm" and gates.usage_gate is not None and mdate and before > 0:
             gates.first = before
-            used = [c for c in counted if c.eligible and c.expense.date <= mdate]
-            gates.midterm_spent = sum((c.eligible for c in used), ZERO)
-            midterm_rows = tuple(c.expense.loc.row or 0 for c in used)
+            used = [(e, part) for e, part in counted.eligible_rows() if e.date <= mdate]
+            gates.midterm_spent = sum((part for _, part in used), ZERO)
+            midterm_rows = tuple(e.loc.row or 0 for e, _ in used)
         status, reason = gates.decide(tranche.gate, states[-1] if states else None)
         if n in overrides and not approval.problem:
             release, note = overrides[n]
@@ -470,11 +492,11 @@ class ProjectMoney:
     # every neighbourhood read them again and again)
     @cached_property
     def spent(self) -> Decimal:
-        return sum((c.amount for c in self.rows), ZERO)
+        return self.rows.amount_total()
 
     @cached_property
     def eligible_spent(self) -> Decimal:
-        return sum((c.eligible for c in self.rows), ZERO)
+        return self.rows.eligible_total()
 
     @property
     def ineligible_spent(self) -> Decimal:
@@ -507,7 +529,7 @@ class ProjectMoney:
 
     @property
     def ineligible(self) -> list[Counted]:
-        return [c for c in self.rows if c.eligible < c.amount or not c.amount]
+        return [c for c in self.rows.explained() if c.eligible < c.amount or not c.amount]
 
     def by_category(self) -> list[dict[str, Any]]:
         return [dict(item) for item in self._by_category]
@@ -567,7 +589,7 @@ class Disbursement:
 
     @property
     def unmatched_spent(self) -> Decimal:
-        return sum((c.amount for c in self.unmatched), ZERO)
+        return self.unmatched.amount_total()
 
     def project(self, pid: str) -> ProjectMoney | None:
         return next((p for p in self.projects if p.project_id == pid), None)

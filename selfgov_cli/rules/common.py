@@ -247,7 +247,9 @@ INVOICE_PLACEHOLDERS = frozenset(
 
 def invoice_key(text: str) -> str:
     """The 发票号 as compared: no spaces, upper case; "" for an empty cell or a placeholder."""
-    # letters and digits only (most 发票号): nothing to take out
+    if text.isdigit():  # most 发票号: the text is its own key (no copy a ledger row)
+        return text
+    # letters and digits only: nothing to take out
     key = text.upper() if text.isalnum() else "".join(text.split()).upper()
     return "" if key in INVOICE_PLACEHOLDERS else key
 
@@ -265,11 +267,19 @@ def duplicate_invoices(ctx: Context) -> Iterator[Hit]:
     projects every row is flagged, none counts, until the invoice's owner is known
     (ctx.invoice_owners, from a 发票归属 decision): then the owner's first row counts. Placeholders
     (无, 暂无, 空, /, -, —, N/A) are no invoice number."""
+    first: dict[str, object] = {}  # a list only for a number seen twice (most are not)
     groups: dict[str, list] = {}
     for expense in ctx.data.ledger:
         key = invoice_key(expense.invoice_no)
         if key:
-            groups.setdefault(key, []).append(expense)
+            seen = first.setdefault(key, expense)
+            if seen is not expense:
+                group = groups.get(key)
+                if group is None:
+                    groups[key] = [seen, expense]
+                else:
+                    group.append(expense)
+    del first
     owners = {invoice_key(no): pid for no, pid in ctx.invoice_owners.items()}
     for key, expenses in groups.items():
         if len(expenses) < 2:
@@ -365,32 +375,39 @@ def outside_period(ctx: Context) -> Iterator[Hit]:
 def unbudgeted(ctx: Context) -> Iterator[Hit]:
     """An expense's category has no line in the project's budget (a line added by an approved
     budget change counts from the change's date: an earlier expense is still unbudgeted)."""
-    budgeted: dict[str, set[str | None]] = {}  # project -> its budget's categories
-    for expense in ctx.data.ledger:
-        pid = expense.project_id or ""
+    for pid, expenses in ctx.ledger_by_project.items():
         lines = ctx.budget_by_project.get(pid)
-        if not lines or expense.category is None:
+        if not lines:
             continue
-        categories = budgeted.get(pid)
-        if categories is None:
-            categories = budgeted[pid] = {line.category for line in lines}
-        added = ctx.budget_added_on.get(pid, {}).get(expense.category)
-        name = EXPENSE_NAMES.get(expense.category or "", expense.category_text)
-        if expense.category not in categories:
-            yield (
-                expense.cell("category"),
-                expense.project_id,
-                (f"预算中没有“{name}”类支出，这笔支出未经批准：请先申请调整预算"),
-            )
-        elif added is not None and expense.date is not None and expense.date < added:
-            yield (
-                expense.cell("category"),
-                expense.project_id,
-                (
-                    f"“{name}”类预算自 {added.isoformat()} 起才经批准增列，这笔 "
-                    f"{expense.date.isoformat()} 的支出在批准之前：不予报销"
-                ),
-            )
+        categories = {line.category for line in lines}
+        added_on = ctx.budget_added_on.get(pid) or {}
+        for expense in expenses:
+            category = expense.category
+            if category is None:
+                continue
+            added = added_on.get(category) if added_on else None
+            if category in categories and added is None:
+                continue  # budgeted from the start: most rows
+            yield from _unbudgeted_hit(expense, category not in categories, added)
+
+
+def _unbudgeted_hit(expense, missing: bool, added) -> Iterator[Hit]:
+    name = EXPENSE_NAMES.get(expense.category or "", expense.category_text)
+    if missing:
+        yield (
+            expense.cell("category"),
+            expense.project_id,
+            (f"预算中没有“{name}”类支出，这笔支出未经批准：请先申请调整预算"),
+        )
+    elif added is not None and expense.date is not None and expense.date < added:
+        yield (
+            expense.cell("category"),
+            expense.project_id,
+            (
+                f"“{name}”类预算自 {added.isoformat()} 起才经批准增列，这笔 "
+                f"{expense.date.isoformat()} 的支出在批准之前：不予报销"
+            ),
+        )
 
 
 @rule("SG013", "warning", COMMON, "某类支出超过该类预算", "核对该类支出，必要时申请调整预算")
