@@ -477,13 +477,15 @@ def _dec(value: Any) -> Any:
         if type(inner) is not str:
             raise ValueError("not a cache value")
         return _DECODERS[tag](inner)
+    if type(inner) is not list:
+        raise ValueError("not a cache value")
     if tag == "u":
-        return tuple([_dec(v) for v in inner])
+        return tuple(_items(inner))
     if tag == "z":
-        made = frozenset([_dec(v) for v in inner])
+        made = frozenset(_items(inner))
         return _FROZEN.setdefault(made, made) if len(_FROZEN) < 10_000 else made
     if tag == "m":
-        return {_dec(k): _dec(v) for k, v in inner}
+        return dict(map(_items, inner))  # [key, value] pairs
     if tag == "R":
         letters, row = inner
         if type(row) is not int:
