@@ -226,7 +226,7 @@ def _rank(outcome: Outcome, outputs: Outputs) -> str:
 
 def _publicity(outcome: Outcome, outputs: Outputs) -> str:
     for fmt in REPORT_FORMATS:
-        outputs.record(_report(render_publicity, outcome, outputs.root, fmt))
+        outputs.record(_report(render_publicity, outcome, outputs.root, fmt, None, outputs.store))
     return ""
 
 

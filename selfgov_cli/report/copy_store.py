@@ -90,8 +90,13 @@ class CopyStore:
             digest = file_digest(payload)
         except OSError:
             return None
-        text = f"{code} {as_of.isoformat()} {digest}"
-        return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+        return self.content_key(code, as_of, digest)
+
+    @staticmethod
+    def content_key(code: str, as_of: date, content: str) -> str:
+        """The key of an output made by `code` on `as_of` from `content` (its text or digest)."""
+        text = f"{code} {as_of.isoformat()} {content}"
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
     def reuse(self, key: str | None, target: Path, write) -> Path:
         """The output at target: the stored one under key when there is one, else write() (which

@@ -5,14 +5,18 @@ Public output: leaders' names are masked, phone and identity numbers never appea
 
 from __future__ import annotations
 
+import functools
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.io.cache import code_digest
 from selfgov_cli.money import ZERO, fmt_yuan
 from selfgov_cli.outcome import CANCELLED, GREEN_CHANNEL, Outcome, ProjectOutcome
 from selfgov_cli.privacy import Public
 from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
+from selfgov_cli.report.copy_store import CopyStore
 from selfgov_cli.report.env import render_template
 from selfgov_cli.report.safe import atomic_write, mask_name, put, save_workbook, scrub
 from selfgov_cli.report.xlsx_layout import lay_out
@@ -114,19 +118,39 @@ def render_publicity(
     out_dir: Path | str,
     fmt: str,
     templates: Path | str | None = None,
+    store: CopyStore | None = None,
 ) -> list[Path]:
-    """Write the publicity list in one format (html, md or xlsx); returns the written paths."""
+    """Write the publicity list in one format (html, md or xlsx); returns the written paths.
+
+    store: `sgov run`'s store of outputs: the workbook, a function of the list's data, the date
+    and its writer, is copied from it when those are unchanged (report/copy_store.py)."""
     as_of = outcome.as_of
     data = publicity_data(outcome)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
-        return [save_workbook(publicity_workbook(data), target, as_of)]
+
+        def write() -> Path:
+            return save_workbook(publicity_workbook(data), target, as_of)
+
+        if store is None:
+            return [write()]
+        content = json.dumps(data, ensure_ascii=False, sort_keys=True, default=repr)
+        return [store.reuse(store.content_key(_writer_code(), as_of, content), target, write)]
 
     text = render_template(f"publicity.{fmt}.j2", data, templates, outcome.config.folder)
     return [atomic_write(target, text)]
 
 
 AMOUNT_FORMAT = "#,##0.00"
+
+
+@functools.cache
+def _writer_code() -> str:
+    import openpyxl  # start-up: its version is part of the key; loaded only with the workbook
+
+    package = Path(__file__).resolve().parent.parent
+    sources = ["report/publicity.py", "report/xlsx_layout.py", "report/safe.py", "privacy.py"]
+    return code_digest([package / s for s in sources], f"publicity {openpyxl.__version__}", 16)
 
 
 def publicity_workbook(data: dict[str, Any]):

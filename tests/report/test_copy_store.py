@@ -119,3 +119,42 @@ def test_run_reuses_the_disbursement_workbook_only_while_disburse_json_is_unchan
         later,
     )
     assert third.read_bytes() == fresh.read_bytes()
+
+
+def test_run_reuses_the_publicity_workbook_only_while_its_data_is_unchanged(
+    folder, tmp_path, monkeypatch
+):
+    """公示名单.xlsx is a function of the list's data, the date and its writer: a second run
+    copies the stored workbook (same bytes), a changed list is written again."""
+    from selfgov_cli import batch
+    from selfgov_cli.report import publicity
+
+    built = []
+    real = publicity.publicity_workbook
+
+    def counting(data):
+        built.append(data["count"])
+        return real(data)
+
+    monkeypatch.setattr(publicity, "publicity_workbook", counting)
+    first = batch.run_batch(folder, tmp_path / "a", AS_OF).out_dir / "公示名单.xlsx"
+    second = batch.run_batch(folder, tmp_path / "b", AS_OF).out_dir / "公示名单.xlsx"
+    assert len(built) == 1 and second.read_bytes() == first.read_bytes()
+    # the store holds what a fresh write gives
+    with monkeypatch.context() as m:
+        m.setattr(publicity.CopyStore, "get", lambda self, key: None)
+        third = batch.run_batch(folder, tmp_path / "c", AS_OF).out_dir / "公示名单.xlsx"
+    assert len(built) == 2 and third.read_bytes() == first.read_bytes()
+    # the same data again: reused (the fresh write above was stored under the same key)
+    batch.run_batch(folder, tmp_path / "e", AS_OF)
+    assert len(built) == 2
+    # another title on the list (its data changed, the date the same): written again
+    real_data = publicity.publicity_data
+
+    def retitled(outcome):
+        data = real_data(outcome)
+        return {**data, "title": data["title"] + "（更正）"}
+
+    monkeypatch.setattr(publicity, "publicity_data", retitled)
+    fourth = batch.run_batch(folder, tmp_path / "d", AS_OF).out_dir / "公示名单.xlsx"
+    assert len(built) == 3 and fourth.read_bytes() != first.read_bytes()
