@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from selfgov_cli.io.cache import FileCache, NotEncodable, decode, encode, stamp
 from selfgov_cli.io.forms import parse_form
@@ -44,9 +43,6 @@ from selfgov_cli.model import (
     Project,
     Score,
 )
-
-if TYPE_CHECKING:
-    from selfgov_cli.io.cache import FileCache
 
 _log = logging.getLogger("sgov.io")
 

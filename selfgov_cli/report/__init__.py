@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # start-up: for type checkers only, never imported when sgov runs
     from selfgov_cli.outcome import Outcome
     from selfgov_cli.report.annotate import render_annotated
     from selfgov_cli.report.env import ReportError
@@ -53,11 +53,11 @@ def render(
     stage: str = "review",
 ) -> list[Path]:
     """One report of ``kind`` in format ``fmt`` (ignored for annotated copies, always xlsx)."""
-    # start-up: the writers (openpyxl, jinja2) load only when a report is rendered
+    # start-up: the writers (openpyxl, jinja2) load only when a report is rendered (all four)
     from selfgov_cli.report.annotate import render_annotated
-    from selfgov_cli.report.env import ReportError
-    from selfgov_cli.report.publicity import render_publicity
-    from selfgov_cli.report.summary import render_summary
+    from selfgov_cli.report.env import ReportError  # start-up: as above
+    from selfgov_cli.report.publicity import render_publicity  # start-up: as above
+    from selfgov_cli.report.summary import render_summary  # start-up: as above
 
     if kind not in KINDS:
         raise ReportError(f"--kind 只能是 {'、'.join(KINDS)}（现为 {kind!r}）")

@@ -20,7 +20,8 @@ from selfgov_cli.model import (
     ledger_placed,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # cycle: selfgov_cli.programs' __init__ loads the program modules, which
+    # register their rules here; the Program type is for type checkers only
     from selfgov_cli.programs.base import Program
 
 
