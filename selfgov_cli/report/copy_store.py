@@ -28,13 +28,25 @@ from selfgov_cli.report.safe import atomic_write
 
 
 @functools.cache
+def writer_digest(extra: str, *sources: str) -> str:
+    """The digest of the code that writes a stored output: `sources` are paths inside the
+    selfgov_cli package, `extra` what else the bytes depend on (a library's version). A stored
+    output of other code is never reused."""
+    package = Path(__file__).resolve().parent.parent
+    return code_digest([package / source for source in sources], extra, size=16)
+
+
 def _code() -> str:
-    """The code that writes copies: a stored copy of other code is never reused."""
+    """The code that writes annotated copies."""
     import openpyxl
 
-    package = Path(__file__).resolve().parent.parent
-    sources = ["report/annotate.py", "report/xlsx_patch.py", "report/safe.py", "privacy.py"]
-    return code_digest([package / s for s in sources], openpyxl.__version__, size=16)
+    return writer_digest(
+        openpyxl.__version__,
+        "report/annotate.py",
+        "report/xlsx_patch.py",
+        "report/safe.py",
+        "privacy.py",
+    )
 
 
 class CopyStore:

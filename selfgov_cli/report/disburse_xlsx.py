@@ -7,14 +7,13 @@ project named `=HYPERLINK(…)` stays text. Same payload and date: the same byte
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.io.cache import code_digest
+from selfgov_cli.report.copy_store import writer_digest
 from selfgov_cli.report.safe import atomic_write, is_dangerous, safe_cell, save_workbook, scrub
 from selfgov_cli.report.xlsx_fast import Cell, Sheet, supported, xlsx_bytes
 from selfgov_cli.report.xlsx_layout import lay_out
@@ -217,19 +216,17 @@ def disbursement_workbook(payload: dict[str, Any]):
     return lay_out(wb)
 
 
-@functools.cache
 def writer_code() -> str:
-    """The code that writes 拨付核算.xlsx from its payload: a stored file of other code is never
-    reused (``sgov run`` reuses the workbook when disburse.json did not change)."""
-    package = Path(__file__).resolve().parent.parent
-    sources = [
+    """The code that writes 拨付核算.xlsx from its payload (``sgov run`` reuses the workbook when
+    disburse.json did not change)."""
+    return writer_digest(
+        "disburse_xlsx",
         "report/disburse_xlsx.py",
         "report/xlsx_fast.py",
         "report/xlsx_layout.py",
         "report/safe.py",
         "privacy.py",
-    ]
-    return code_digest([package / s for s in sources], "disburse_xlsx", size=16)
+    )
 
 
 def write_disbursement(

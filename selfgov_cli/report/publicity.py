@@ -5,18 +5,16 @@ Public output: leaders' names are masked, phone and identity numbers never appea
 
 from __future__ import annotations
 
-import functools
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.io.cache import code_digest
 from selfgov_cli.money import ZERO, fmt_yuan
 from selfgov_cli.outcome import CANCELLED, GREEN_CHANNEL, Outcome, ProjectOutcome
 from selfgov_cli.privacy import Public
 from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
-from selfgov_cli.report.copy_store import CopyStore
+from selfgov_cli.report.copy_store import CopyStore, writer_digest
 from selfgov_cli.report.env import render_template
 from selfgov_cli.report.safe import atomic_write, mask_name, put, save_workbook, scrub
 from selfgov_cli.report.xlsx_layout import lay_out
@@ -144,13 +142,16 @@ def render_publicity(
 AMOUNT_FORMAT = "#,##0.00"
 
 
-@functools.cache
 def _writer_code() -> str:
     import openpyxl  # start-up: its version is part of the key; loaded only with the workbook
 
-    package = Path(__file__).resolve().parent.parent
-    sources = ["report/publicity.py", "report/xlsx_layout.py", "report/safe.py", "privacy.py"]
-    return code_digest([package / s for s in sources], f"publicity {openpyxl.__version__}", 16)
+    return writer_digest(
+        f"publicity {openpyxl.__version__}",
+        "report/publicity.py",
+        "report/xlsx_layout.py",
+        "report/safe.py",
+        "privacy.py",
+    )
 
 
 def publicity_workbook(data: dict[str, Any]):
