@@ -39,6 +39,7 @@ from selfgov_cli.report import render_annotated, render_publicity, render_summar
 from selfgov_cli.report.copy_store import CopyStore
 from selfgov_cli.report.disburse_xlsx import write_disbursement, writer_code
 from selfgov_cli.report.env import ReportError
+from selfgov_cli.report.publicity import publicity_data
 from selfgov_cli.report.rank_xlsx import write_ranking
 from selfgov_cli.report.safe import (
     OutputRefused,
@@ -225,8 +226,11 @@ def _rank(outcome: Outcome, outputs: Outputs) -> str:
 
 
 def _publicity(outcome: Outcome, outputs: Outputs) -> str:
+    data = publicity_data(outcome)  # one view of the outcome, rendered in every format
     for fmt in REPORT_FORMATS:
-        outputs.record(_report(render_publicity, outcome, outputs.root, fmt, None, outputs.store))
+        outputs.record(
+            _report(render_publicity, outcome, outputs.root, fmt, None, outputs.store, data)
+        )
     return ""
 
 

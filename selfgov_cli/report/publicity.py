@@ -117,13 +117,15 @@ def render_publicity(
     fmt: str,
     templates: Path | str | None = None,
     store: CopyStore | None = None,
+    data: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Write the publicity list in one format (html, md or xlsx); returns the written paths.
 
     store: `sgov run`'s store of outputs: the workbook, a function of the list's data, the date
-    and its writer, is copied from it when those are unchanged (report/copy_store.py)."""
+    and its writer, is copied from it when those are unchanged (report/copy_store.py).
+    data: publicity_data(outcome) when the caller writes several formats (built once)."""
     as_of = outcome.as_of
-    data = publicity_data(outcome)
+    data = data if data is not None else publicity_data(outcome)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
 

@@ -155,6 +155,6 @@ def test_run_reuses_the_publicity_workbook_only_while_its_data_is_unchanged(
         data = real_data(outcome)
         return {**data, "title": data["title"] + "（更正）"}
 
-    monkeypatch.setattr(publicity, "publicity_data", retitled)
+    monkeypatch.setattr(batch, "publicity_data", retitled)
     fourth = batch.run_batch(folder, tmp_path / "d", AS_OF).out_dir / "公示名单.xlsx"
     assert len(built) == 3 and fourth.read_bytes() != first.read_bytes()
