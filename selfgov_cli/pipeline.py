@@ -37,6 +37,7 @@ from selfgov_cli.rules.engine import (
     Finding,
     Severity,
     findings_of,
+    in_order,
     rules_for,
     run_rules,
 )
@@ -216,9 +217,7 @@ def run(
     ctx = make_context(config, data, when, known, history_records(config), problems)
     check_settings(ctx, stage)
     raw = run_rules(ctx)
-    findings = sorted(
-        [*waive(raw, known, data), *stale_findings(ctx, known, raw)], key=Finding.sort_key
-    )
+    findings = in_order([*waive(raw, known, data), *stale_findings(ctx, known, raw)])
     faults = sort_faults(ctx, findings)
     review = _rank(ctx, findings, "review", pool, faults)
     cancelled = recorded.cancelled(known, when)
@@ -234,7 +233,7 @@ def run(
     shown = recorded.by_project(known)
     COUNTERS.disburse += 1
     money = disburse(ctx, findings, not_approved, faults, overrides, shown)
-    everything = sorted(set(findings) | set(money.findings), key=Finding.sort_key)
+    everything = in_order([*findings, *money.findings])
     outcome = Outcome(config, data, when, ctx, everything, money, review, final)
     outcome.decisions = parsed
     for pid, decision in cancelled.items():  # an upheld objection shows in the ranking too

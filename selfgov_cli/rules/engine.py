@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from selfgov_cli.model import (
@@ -142,6 +143,75 @@ def _col_key(cell: str | None) -> tuple[int, str]:
         return (0, "")
     letters = cell.rstrip("0123456789")
     return (len(letters), letters)
+
+
+def in_order(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings by place (`Finding.sort_key`), each once: what
+    ``sorted(dict.fromkeys(findings), key=Finding.sort_key)`` gives, without a key tuple or a hash
+    per finding (2,000,000 findings of a million-row ledger: 0.45 GB and 15 s that way).
+
+    Findings are sorted by one integer per finding (rank of the file and sheet, row, rank of the
+    column); only findings at the same cell are compared by rule, 项目编号 and message, and only
+    there are copies dropped (a copy is always at the same cell). Among findings equal in every
+    sort field the first one found comes first."""
+    items = list(findings)
+    if len(items) < 2:
+        return items
+    _DIGITS = "0123456789"
+    places: dict[tuple[str | None, str | None], Any] = dict.fromkeys(
+        zip(map(_FILE, items), map(_SHEET, items), strict=True)
+    )
+    letters: dict[str, Any] = dict.fromkeys(
+        cell.rstrip(_DIGITS) for cell in map(_CELL, items) if cell
+    )
+    rows = set(map(_ROW, items))
+    rows.discard(None)
+    if not all(type(r) is int and r >= 0 for r in rows):  # never from a workbook: the plain way
+        return sorted(dict.fromkeys(items), key=Finding.sort_key)
+    ranks = {  # places equal in sort_key ((None, "") and ("", None) sheets) share a rank
+        place: rank
+        for rank, place in enumerate(sorted({(f is None, f or "", s or "") for f, s in places}))
+    }
+    for f, s in places:
+        places[f, s] = ranks[f is None, f or "", s or ""]
+    for rank, text in enumerate(sorted(letters, key=lambda t: (len(t), t)), 1):
+        letters[text] = rank
+    letters[""] = 0  # no cell, or no letters: (0, "") like _col_key
+    row_bits = max(rows, default=0).bit_length()
+    col_bits = len(letters).bit_length()
+
+    def key(f: Finding) -> int:
+        cell = f.cell
+        col = letters[cell.rstrip(_DIGITS)] if cell else 0
+        return (((places[f.file, f.sheet] << row_bits) | (f.row or 0)) << col_bits) | col
+
+    items.sort(key=key)
+    out: list[Finding] = []
+    run: list[Finding] = []
+    last = -1
+    for f in items:
+        k = key(f)
+        if k != last:
+            if len(run) > 1:
+                out[-len(run) :] = _same_cell(run)
+            run = []
+            last = k
+        run.append(f)
+        out.append(f)
+    if len(run) > 1:
+        out[-len(run) :] = _same_cell(run)
+    return out
+
+
+def _same_cell(run: list[Finding]) -> list[Finding]:
+    """Findings at one cell: each once, by rule, 项目编号 and message (stable)."""
+    return sorted(dict.fromkeys(run), key=lambda f: (f.rule, f.project_id or "", f.message))
+
+
+_FILE = attrgetter("file")
+_SHEET = attrgetter("sheet")
+_CELL = attrgetter("cell")
+_ROW = attrgetter("row")
 
 
 @dataclass
@@ -419,13 +489,18 @@ def run_rules(
         ):
             continue
         found.extend(findings_of(item, item.check(ctx)))
-    return sorted(set(found), key=Finding.sort_key)
+    return in_order(found)
 
 
 def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
-    """The findings of one rule from its hits (loc, 项目编号, message[, excess])."""
+    """The findings of one rule from its hits (loc, 项目编号, message[, excess]). Equal messages
+    are one string (a rule's message per project repeats on each of its 100,000s of rows)."""
+    messages: dict[str, str] = {}
     for hit in hits:
         loc, project_id, message = hit[0], hit[1], hit[2]
+        message = messages.setdefault(message, message)
+        if len(messages) > 4096:
+            messages.clear()
         extra = hit[3] if len(hit) > 3 else None
         severity = extra if isinstance(extra, Severity) else item.severity
         excess = None if isinstance(extra, Severity) else extra
