@@ -221,6 +221,7 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
     """The rows dated on or before as_of, in ledger order, each with its eligible part."""
     out = []
     as_of, errors_of = ctx.as_of, faults.ledger_errors
+    same: dict[tuple, tuple] = {}  # equal reasons are one tuple (a rule's message repeats by row)
     for expense in rows:
         day, amount = expense.date, expense.amount
         if day is not None and day > as_of:
@@ -234,6 +235,9 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
                 continue
             errors = []
         reasons = tuple([(f.rule, f.message) for f in errors])
+        reasons = same.setdefault(reasons, reasons)
+        if len(same) > 4096:
+            same.clear()
         if not amount:
             reasons = reasons or (("", "金额缺失、无法读取或不是正数"),)
             out.append(Counted(expense, ZERO, ZERO, reasons))

@@ -233,7 +233,7 @@ def run(
     shown = recorded.by_project(known)
     COUNTERS.disburse += 1
     money = disburse(ctx, findings, not_approved, faults, overrides, shown)
-    everything = in_order([*findings, *money.findings])
+    everything = in_order([*findings, *money.findings]) if money.findings else findings
     outcome = Outcome(config, data, when, ctx, everything, money, review, final)
     outcome.decisions = parsed
     for pid, decision in cancelled.items():  # an upheld objection shows in the ranking too

@@ -91,7 +91,15 @@ def scrub(text: Any) -> str:
         return ""
     if isinstance(text, Public):
         return text
-    return _scrub_text(str(text))
+    text = str(text)
+    if len(text) < _SHORTEST and "@" not in text and "＠" not in text:
+        return text  # a cell, a rule id, a date: too short for any number find() knows
+    return _scrub_text(text)
+
+
+# The shortest number find() knows is 11 characters (13812345678, 021-5881234, 02158881234); only
+# an e-mail address can be shorter, and it has an @.
+_SHORTEST = 11
 
 
 @lru_cache(maxsize=1 << 17)

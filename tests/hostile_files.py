@@ -140,30 +140,36 @@ def shared_string_bomb(path: Path, size: int = 1_000_000, uses: int = 400) -> Pa
     return raw_xlsx(path, "经费台账", rows(), shared)
 
 
-def million_row_ledger(path: Path, rows: int = 1_000_000, projects: int = 100) -> Path:
+def million_row_ledger(
+    path: Path, rows: int = 1_000_000, projects: int = 100, columns: int = 9
+) -> Path:
     """A genuine Excel-like ledger of `rows` rows: shared strings, date serials with a date style,
-    numbers, a distinct 发票号 a row (about 230 MB of sheet XML at 1,000,000 rows)."""
+    numbers, a distinct 发票号 a row (about 230 MB of sheet XML at 1,000,000 rows). columns: how
+    many of the first nine (日期 … 负责人签字) it has; 5 (日期 … 金额) at 999,999 rows is the
+    largest ledger the limits let through (1,000,000 sheet rows, about 190 MB of XML)."""
     shared = list(LEDGER) + [f"PX-2023-{p:03d}" for p in range(projects)]
     base = len(shared)
     shared += ["工作经费", "社会组织服务", "志愿者补贴", "购买物资", "某商店", "商户", "是"]
 
     def lines() -> Iterator[str]:
-        yield _row(1, [_s(1, c, c) for c in range(len(LEDGER))])
+        yield _row(1, [_s(1, c, c) for c in range(columns)])
         for i in range(rows):
             r = i + 2
-            yield (
-                f'<row r="{r}"><c r="A{r}" s="1"><v>{45017 + i % 270}</v></c>'
-                f'<c r="B{r}" t="s"><v>{len(LEDGER) + i % projects}</v></c>'
-                f'<c r="C{r}" t="s"><v>{base + i % 3}</v></c>'
-                f'<c r="D{r}" t="s"><v>{base + 3}</v></c>'
-                f'<c r="E{r}"><v>{10 + i % 7}</v></c>'
-                f'<c r="F{r}"><v>{10_000_000 + i}</v></c>'
-                f'<c r="G{r}" t="s"><v>{base + 4}</v></c>'
-                f'<c r="H{r}" t="s"><v>{base + 5}</v></c>'
-                f'<c r="I{r}" t="s"><v>{base + 6}</v></c></row>'
+            cells = (
+                f'<c r="A{r}" s="1"><v>{45017 + i % 270}</v></c>',
+                f'<c r="B{r}" t="s"><v>{len(LEDGER) + i % projects}</v></c>',
+                f'<c r="C{r}" t="s"><v>{base + i % 3}</v></c>',
+                f'<c r="D{r}" t="s"><v>{base + 3}</v></c>',
+                f'<c r="E{r}"><v>{10 + i % 7}</v></c>',
+                f'<c r="F{r}"><v>{10_000_000 + i}</v></c>',
+                f'<c r="G{r}" t="s"><v>{base + 4}</v></c>',
+                f'<c r="H{r}" t="s"><v>{base + 5}</v></c>',
+                f'<c r="I{r}" t="s"><v>{base + 6}</v></c>',
             )
+            yield f'<row r="{r}">{"".join(cells[:columns])}</row>'
 
-    return raw_xlsx(path, "经费台账", lines(), shared, dimension=f"A1:J{rows + 1}")
+    last = "ABCDEFGHIJ"[columns]
+    return raw_xlsx(path, "经费台账", lines(), shared, dimension=f"A1:{last}{rows + 1}")
 
 
 def wide_row(path: Path, cells: int = 20_000) -> Path:

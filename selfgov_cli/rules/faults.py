@@ -22,50 +22,63 @@ def row_key(loc: Location | Finding) -> RowKey:
     return (loc.file, loc.sheet, loc.row)
 
 
+# file -> sheet -> row -> the error findings there (nested: no key tuple a ledger row)
+Places = dict[str | None, dict[str | None, dict[int | None, list[Finding]]]]
+
+
 @dataclass
 class Faults:
     application: dict[str, list[Finding]] = field(default_factory=dict)  # 待改正: per project
-    ledger: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per ledger row
     scores: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per score row
     any_error: dict[str, int] = field(default_factory=dict)  # every error per project (十佳 check)
-    # id() of each ledger record of the run's dataset with errors -> its findings (sort_faults)
-    _by_record: dict[int, list[Finding]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    ledger: Places = field(default_factory=dict)  # per ledger row, by place
 
     def needs_fix(self, pid: str) -> bool:
         return bool(self.application.get(pid))
 
     def ledger_errors(self, expense: Expense) -> list[Finding] | None:
         """The error findings of a ledger row (None when it has none), for the money step's walk
-        over every row: by the record itself when sort_faults saw it, else by its place."""
+        over every row."""
         if not self.ledger:
             return None
-        if self._by_record is not None:
-            return self._by_record.get(id(expense))
-        return self.ledger.get(row_key(expense.loc))
+        loc = expense.loc
+        sheets = self.ledger.get(loc.file)
+        rows = sheets.get(loc.sheet) if sheets is not None else None
+        return rows.get(loc.row) if rows is not None else None
 
 
 def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
     """Error findings by what they count against. A finding on a duplicate application's own file
-    (SG004's) never counts against the standing project."""
+    (SG004's) never counts against the standing project.
+
+    A ledger of 1,000,000 rows with an error on each has 1,000,000 places: they are kept nested
+    (file, sheet, row), never as a key tuple or a set entry a row."""
     errors = [f for f in findings if f.severity.value == "error"]
-    wanted = {row_key(f) for f in errors}
-    records: dict[int, RowKey] = {}
-    ledger_rows = _rows_among(ctx.data.ledger, wanted, records)
-    score_rows = _rows_among(ctx.data.scores, wanted)
-    evaluation_rows = _rows_among(ctx.data.evaluations, wanted)
-    decision_rows = _rows_among(getattr(ctx.data, "decisions", ()), wanted)
-    duplicate_places = _duplicate_places(ctx)
+    at: Places = {}
+    for f in errors:
+        at.setdefault(f.file, {}).setdefault(f.sheet, {}).setdefault(f.row, []).append(f)
     out = Faults()
+    for record in ctx.data.ledger:
+        loc = record.loc
+        sheets = at.get(loc.file)
+        rows = sheets.get(loc.sheet) if sheets is not None else None
+        if rows is not None:
+            found = rows.get(loc.row)
+            if found is not None:
+                out.ledger.setdefault(loc.file, {}).setdefault(loc.sheet, {})[loc.row] = found
+    score_rows = _rows_among(ctx.data.scores, at)
+    evaluation_rows = _rows_among(ctx.data.evaluations, at)
+    decision_rows = _rows_among(getattr(ctx.data, "decisions", ()), at)
+    duplicate_places = _duplicate_places(ctx)
+    ledger = out.ledger
     for finding in errors:
-        key = row_key(finding)
         pid = finding.project_id
         if pid:
             out.any_error[pid] = out.any_error.get(pid, 0) + 1
-        if key in ledger_rows:
-            out.ledger.setdefault(key, []).append(finding)
-        elif key in score_rows:
+        if finding.row in ledger.get(finding.file, {}).get(finding.sheet, ()):
+            continue  # already in out.ledger, with the others of its row
+        key = row_key(finding)
+        if key in score_rows:
             out.scores.setdefault(key, []).append(finding)
         elif (
             pid in ctx.projects
@@ -76,32 +89,16 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
             and (finding.file, finding.sheet) not in duplicate_places.get(pid, ())
         ):
             out.application.setdefault(pid, []).append(finding)
-    out._by_record = {n: out.ledger[key] for n, key in records.items() if key in out.ledger}
     return out
 
 
-def _rows_among(
-    records: Iterable, wanted: set[RowKey], ids: dict[int, RowKey] | None = None
-) -> set[RowKey]:
-    """Those of `wanted` that are the place of one of the records (looked up without making a key
-    a record: a ledger of 1,000,000 rows would otherwise cost a set of 1,000,000 keys). ids, when
-    given, gets id(record) -> key of each record found."""
-    places: dict[str | None, dict[str | None, set[int | None]]] = {}
-    for file, sheet, row in wanted:
-        places.setdefault(file, {}).setdefault(sheet, set()).add(row)
+def _rows_among(records: Iterable, at: Places) -> set[RowKey]:
+    """The places of `records` (score, evaluation or decision rows) that have error findings."""
     out: set[RowKey] = set()
-    if not places:
-        return out
     for record in records:
         loc = record.loc
-        sheets = places.get(loc.file)
-        if sheets is not None:
-            rows = sheets.get(loc.sheet)
-            if rows is not None and loc.row in rows:
-                key = (loc.file, loc.sheet, loc.row)
-                out.add(key)
-                if ids is not None:
-                    ids[id(record)] = key
+        if loc.row in at.get(loc.file, {}).get(loc.sheet, ()):
+            out.add((loc.file, loc.sheet, loc.row))
     return out
 
 
