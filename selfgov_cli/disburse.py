@@ -23,8 +23,7 @@ from functools import cached_property
 from typing import Any
 
 from selfgov_cli.io.schema import EXPENSE_NAMES
-from selfgov_cli.io.tables import record_maker
-from selfgov_cli.model import Evaluation, Expense, Project, ledger_order
+from selfgov_cli.model import Evaluation, Expense, Project, ledger_order, record_maker
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
 from selfgov_cli.privacy import scrub
 from selfgov_cli.rules.engine import REGISTRY, Approval, Context, Finding, findings_of
@@ -213,7 +212,7 @@ def midterm_date(
 # --------------------------------------------------------------------------------------------
 
 
-# Counted rows are made for every ledger row: straight into their slots (io.tables.record_maker)
+# Counted rows are made for every ledger row: straight into their slots (model.record_maker)
 _counted = record_maker(Counted, ("expense", "amount", "eligible", "reasons")) or Counted
 
 

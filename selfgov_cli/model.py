@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,6 +33,31 @@ def cell_row(cell: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+@functools.cache
+def record_maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any] | None:
+    """A positional constructor for a frozen, slotted dataclass that skips its generated
+    ``__init__``: it stores each field straight into its slot, which is about twice as fast
+    (it matters at 100,000 rows). The result is the same object ``cls(*values)`` gives.
+
+    None when cls's fields are not exactly `names`, so a change to the model falls back to the
+    ordinary constructor instead of building records wrong. Like dataclasses itself, the
+    function is generated source: one line per field, no loop.
+    """
+    fields = tuple(f.name for f in dataclasses.fields(cls))
+    if fields != names or not all(name.isidentifier() for name in names):
+        return None
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    lines = [f"def make({', '.join(names)}):", "    _obj = _new(_cls)"]
+    for i, name in enumerate(names):
+        scope[f"_set{i}"] = getattr(cls, name).__set__
+        lines.append(f"    _set{i}(_obj, {name})")
+    lines.append("    return _obj")
+    exec("\n".join(lines), scope)  # noqa: S102 - source built from the dataclass's own field names
+    make = scope["make"]
+    make.__qualname__ = f"make_{cls.__name__}"
+    return make
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place a clerk can find: file relative to the folder, sheet, cell, 1-based row."""
@@ -43,7 +71,13 @@ class Location:
         """The same sheet at another cell; the row follows the cell's address unless given."""
         if row is None:
             row = cell_row(cell) if cell else self.row
-        return Location(self.file, self.sheet, cell, row)
+            if row == self.row:
+                row = self.row  # one int object for the row's places (a million findings)
+        return _location(self.file, self.sheet, cell, row)
+
+
+# Locations are made for every finding: straight into their slots (record_maker)
+_location = record_maker(Location, ("file", "sheet", "cell", "row")) or Location
 
 
 @dataclass(frozen=True, slots=True)

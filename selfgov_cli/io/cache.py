@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.records import FAST_RECORDS, make_expense, make_location
-from selfgov_cli.io.tables import NO_BAD, RowCells, record_maker
+from selfgov_cli.io.tables import NO_BAD, RowCells
 from selfgov_cli.io.workbook import open_regular
 from selfgov_cli.model import (
     BudgetLine,
@@ -60,6 +60,7 @@ from selfgov_cli.model import (
     Member,
     Project,
     Score,
+    record_maker,
 )
 from selfgov_cli.version import __version__
 

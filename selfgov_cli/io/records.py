@@ -6,8 +6,7 @@ entry), so neither imports the other.
 
 from __future__ import annotations
 
-from selfgov_cli.io.tables import record_maker
-from selfgov_cli.model import Expense, Location
+from selfgov_cli.model import Expense, Location, record_maker
 
 LOCATION_FIELDS = ("file", "sheet", "cell", "row")
 EXPENSE_FIELDS = (

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
+from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from selfgov_cli.model import (
     Project,
     in_ledger_order,
     ledger_placed,
+    record_maker,
 )
 
 if TYPE_CHECKING:  # cycle: selfgov_cli.programs' __init__ loads the program modules, which
@@ -150,68 +152,83 @@ def in_order(findings: Iterable[Finding]) -> list[Finding]:
     ``sorted(dict.fromkeys(findings), key=Finding.sort_key)`` gives, without a key tuple or a hash
     per finding (2,000,000 findings of a million-row ledger: 0.45 GB and 15 s that way).
 
-    Findings are sorted by one integer per finding (rank of the file and sheet, row, rank of the
-    column); only findings at the same cell are compared by rule, 项目编号 and message, and only
-    there are copies dropped (a copy is always at the same cell). Among findings equal in every
-    sort field the first one found comes first."""
+    Findings are sorted by one integer per finding, made of the ranks of each sort field's value
+    among the distinct ones (file and sheet, row, column, rule, 项目编号, message); copies have
+    equal keys, and only those are compared. Among findings equal in every sort field the first
+    one found comes first."""
     items = list(findings)
-    if len(items) < 2:
+    n = len(items)
+    if n < 2:
         return items
     _DIGITS = "0123456789"
-    places: dict[tuple[str | None, str | None], Any] = dict.fromkeys(
-        zip(map(_FILE, items), map(_SHEET, items), strict=True)
-    )
-    letters: dict[str, Any] = dict.fromkeys(
-        cell.rstrip(_DIGITS) for cell in map(_CELL, items) if cell
-    )
-    rows = set(map(_ROW, items))
-    rows.discard(None)
-    if not all(type(r) is int and r >= 0 for r in rows):  # never from a workbook: the plain way
+    files, sheets = list(map(_FILE, items)), list(map(_SHEET, items))
+    places: dict[str | None, dict[str | None, Any]] = {}
+    for file, sheet in dict.fromkeys(zip(files, sheets, strict=True)):
+        places.setdefault(file, {})[sheet] = None
+    cols = [cell.rstrip(_DIGITS) if cell else "" for cell in map(_CELL, items)]
+    letters: dict[str, Any] = dict.fromkeys(cols)
+    rows = [row or 0 for row in map(_ROW, items)]
+    if not all(type(r) is int and r >= 0 for r in set(rows)):  # never from a workbook
         return sorted(dict.fromkeys(items), key=Finding.sort_key)
-    ranks = {  # places equal in sort_key ((None, "") and ("", None) sheets) share a rank
-        place: rank
-        for rank, place in enumerate(sorted({(f is None, f or "", s or "") for f, s in places}))
+    # places equal in sort_key ((None, "") and ("", None) sheets) share a rank
+    ranks = {
+        norm: rank
+        for rank, norm in enumerate(
+            sorted({(f is None, f or "", s or "") for f in places for s in places[f]})
+        )
     }
-    for f, s in places:
-        places[f, s] = ranks[f is None, f or "", s or ""]
-    for rank, text in enumerate(sorted(letters, key=lambda t: (len(t), t)), 1):
-        letters[text] = rank
-    letters[""] = 0  # no cell, or no letters: (0, "") like _col_key
-    row_bits = max(rows, default=0).bit_length()
+    row_bits = max(rows).bit_length()
+    for file, by_sheet in places.items():
+        for sheet in by_sheet:
+            by_sheet[sheet] = ranks[file is None, file or "", sheet or ""] << row_bits
+    for rank, text in enumerate(sorted(letters, key=lambda t: (len(t), t))):
+        letters[text] = rank  # "" (no cell, or no letters) first: (0, "") like _col_key
     col_bits = len(letters).bit_length()
-
-    def key(f: Finding) -> int:
-        cell = f.cell
-        col = letters[cell.rstrip(_DIGITS)] if cell else 0
-        return (((places[f.file, f.sheet] << row_bits) | (f.row or 0)) << col_bits) | col
-
-    items.sort(key=key)
+    keys = [
+        ((places[f][s] | r) << col_bits) | letters[c]
+        for f, s, r, c in zip(files, sheets, rows, cols, strict=True)
+    ]
+    del files, sheets, rows, cols
+    # then rule, 项目编号 and message, each by its rank among the distinct ones
+    for values in (
+        list(map(_RULE, items)),
+        [pid or "" for pid in map(_PROJECT, items)],
+        list(map(_MESSAGE, items)),
+    ):
+        rank = {text: i for i, text in enumerate(sorted(set(values)))}
+        bits = len(rank).bit_length()
+        keys = [(k << bits) | rank[v] for k, v in zip(keys, values, strict=True)]
+    if any(map(int.__gt__, keys, islice(keys, 1, None))):  # not yet in order (rules' runs)
+        order = sorted(range(n), key=keys.__getitem__)
+        items = list(map(items.__getitem__, order))
+        keys = list(map(keys.__getitem__, order))
+        del order
+    # equal keys: equal in every sort field; copies among them are dropped (the first one stays)
+    ties = [i for i, same in enumerate(map(int.__eq__, keys, islice(keys, 1, None)), 1) if same]
+    if not ties:
+        return items
     out: list[Finding] = []
-    run: list[Finding] = []
-    last = -1
-    for f in items:
-        k = key(f)
-        if k != last:
-            if len(run) > 1:
-                out[-len(run) :] = _same_cell(run)
-            run = []
-            last = k
-        run.append(f)
-        out.append(f)
-    if len(run) > 1:
-        out[-len(run) :] = _same_cell(run)
+    done = 0
+    for i in ties:
+        if i <= done:
+            continue  # inside the run already taken
+        start, end = i - 1, i + 1
+        while end < n and keys[end] == keys[start]:
+            end += 1
+        out.extend(items[done:start])
+        out.extend(dict.fromkeys(items[start:end]))
+        done = end
+    out.extend(items[done:])
     return out
-
-
-def _same_cell(run: list[Finding]) -> list[Finding]:
-    """Findings at one cell: each once, by rule, 项目编号 and message (stable)."""
-    return sorted(dict.fromkeys(run), key=lambda f: (f.rule, f.project_id or "", f.message))
 
 
 _FILE = attrgetter("file")
 _SHEET = attrgetter("sheet")
 _CELL = attrgetter("cell")
 _ROW = attrgetter("row")
+_RULE = attrgetter("rule")
+_PROJECT = attrgetter("project_id")
+_MESSAGE = attrgetter("message")
 
 
 @dataclass
@@ -492,6 +509,28 @@ def run_rules(
     return in_order(found)
 
 
+# Findings are made for every hit (millions on a big ledger): straight into their slots
+_finding = (
+    record_maker(
+        Finding,
+        (
+            "rule",
+            "severity",
+            "project_id",
+            "file",
+            "sheet",
+            "cell",
+            "row",
+            "message",
+            "clause",
+            "fix",
+            "excess",
+        ),
+    )
+    or Finding
+)
+
+
 def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
     """The findings of one rule from its hits (loc, 项目编号, message[, excess]). Equal messages
     are one string (a rule's message per project repeats on each of its 100,000s of rows)."""
@@ -504,7 +543,7 @@ def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
         extra = hit[3] if len(hit) > 3 else None
         severity = extra if isinstance(extra, Severity) else item.severity
         excess = None if isinstance(extra, Severity) else extra
-        yield Finding(
+        yield _finding(
             item.id,
             severity,
             project_id,
