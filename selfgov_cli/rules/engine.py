@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -510,25 +510,7 @@ def run_rules(
 
 
 # Findings are made for every hit (millions on a big ledger): straight into their slots
-_finding = (
-    record_maker(
-        Finding,
-        (
-            "rule",
-            "severity",
-            "project_id",
-            "file",
-            "sheet",
-            "cell",
-            "row",
-            "message",
-            "clause",
-            "fix",
-            "excess",
-        ),
-    )
-    or Finding
-)
+_finding = record_maker(Finding, tuple(f.name for f in fields(Finding))) or Finding
 
 
 def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
