@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import resource
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,24 @@ def test_a_genuine_huge_workbook_is_named_by_its_rows_not_called_a_zip_bomb(tmp_
             "无法读取：工作表“经费台账”有 20,001 行，超过 10,000 行的上限，已拒绝读取；请拆分后重新提交",
         )
     ]
+
+
+def test_a_genuine_workbook_over_the_size_limit_is_too_big_not_a_zip_bomb(tmp_path, monkeypatch):
+    """Within the row limit but over the 200 MB of XML (rules.md SG001): its parts compress like
+    real sheets (about 6:1), so the message says how big it is and to split it; a file whose parts
+    compress hundreds to one is still called a possible zip bomb. Here at a smaller scale."""
+    folder = _folder(tmp_path)
+    H.million_row_ledger(folder / "台账.xlsx", rows=20_000)  # about 6 MB of XML, 1 MB on disk
+    monkeypatch.setattr(workbook, "MAX_UNZIPPED", 2 * 1024 * 1024)
+    assert _issues(folder, "台账.xlsx") == [
+        (
+            "SG001",
+            "无法读取：文件解压后约 6 MB，超过 2 MB 的上限，已拒绝读取；请把数据拆分到几个文件后重新提交",
+        )
+    ]
+    with zipfile.ZipFile(folder / "炸弹.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/worksheets/sheet1.xml", b"<c/>" * 1_000_000)  # 4 MB, 4 KB compressed
+    assert _issues(folder, "炸弹.xlsx") == [("SG001", f"无法读取：{workbook.ZIP_BOMB}")]
 
 
 def test_json_is_streamed_piece_by_piece_with_the_same_text():

@@ -215,6 +215,8 @@ def _check_zip(path: Path) -> tuple[set[str], bool]:
                 for info in infos:  # a genuine huge workbook says so: name its sheet and rows
                     if _is_sheet_entry(info.filename) and info.file_size > MAX_ROWS * 10:
                         _check_dimension(archive, info)
+                if all(_ratio(info) <= _GENUINE_RATIO for info in infos):
+                    raise Unreadable(_too_big_message(declared))
                 raise Unreadable(ZIP_BOMB)
             budget = [MAX_UNZIPPED]
             worst = sum(_worst_size(i) for i in infos)
@@ -246,6 +248,22 @@ def _check_zip(path: Path) -> tuple[set[str], bool]:
         raise Unreadable(CORRUPT) from exc
     except OSError as exc:
         raise Unreadable(_os_message(exc)) from exc
+
+
+# Sheet XML that Excel or WPS writes deflates about 5-15 to 1; a bomb's, hundreds to 1.
+_GENUINE_RATIO = 50
+
+
+def _ratio(info: zipfile.ZipInfo) -> float:
+    return info.file_size / max(info.compress_size, 1)
+
+
+def _too_big_message(declared: int) -> str:
+    """A workbook over the limit whose parts compress like real sheets: too big, not a bomb."""
+    return (
+        f"文件解压后约 {declared / 1024 / 1024:,.0f} MB，超过 {MAX_UNZIPPED / 1024 / 1024:,.0f} MB 的上限，"
+        "已拒绝读取；请把数据拆分到几个文件后重新提交"
+    )
 
 
 def _is_sheet_entry(name: str) -> bool:

@@ -65,17 +65,17 @@ def _float(value: float) -> str:
 
 
 _CONTAINERS = frozenset({list, tuple, dict})
-_KEYS: dict[str, str] = {}  # the encoded text of each str key seen (our own field names)
+_KEYS: dict[str, str] = {}  # the encoded text of each str key seen (our own field names), with ": "
 
 
 def _key(key: Any) -> str:
     if isinstance(key, str):
-        text = encode_basestring(key)  # keys are ours, never masked (as scrub_data)
+        text = encode_basestring(key) + ": "  # keys are ours, never masked (as scrub_data)
         if type(key) is str and len(_KEYS) < 4096:
             _KEYS[key] = text
         return text
     if key is None or isinstance(key, (int, float)):  # bool is an int: "true", as json does
-        return encode_basestring(_scalar(key))
+        return encode_basestring(_scalar(key)) + ": "
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
@@ -87,10 +87,12 @@ def _container(value: Any, level: int, buf: list[str], pad: str) -> Iterator[Non
         if not value:
             add("{}")
             return
-        first = True
+        lead, comma = "{" + inner, "," + inner
+        keys = _KEYS
         for key, item in value.items():
-            add(("{" if first else ",") + inner + (_KEYS.get(key) or _key(key)) + ": ")
-            first = False
+            add(lead)
+            lead = comma
+            add(keys.get(key) or _key(key))
             kind = type(item)
             if kind is str:  # most values: inline
                 add(encode_basestring(scrub(item)))
