@@ -201,6 +201,40 @@ def test_a_genuine_workbook_over_the_size_limit_is_too_big_not_a_zip_bomb(tmp_pa
     assert _issues(folder, "炸弹.xlsx") == [("SG001", f"无法读取：{workbook.ZIP_BOMB}")]
 
 
+@pytest.mark.skipif(not HAS_PROC, reason="needs /proc to measure memory")
+def test_a_ledger_with_findings_on_every_row_is_checked_in_bounded_memory(tmp_path):
+    """The largest ledger the limits let through is 999,999 rows (hostile_files.million_row_ledger
+    with 5 columns, 190 MB of XML): 3,666,664 findings, 1.30 GB (it was 1.77 GB). The same at
+    100,000 rows: 366,668 findings in 173 MB (it was 328 MB: a key tuple and a set entry per finding
+    to sort them, a key tuple per ledger row to sort the errors, a reasons tuple per row)."""
+    folder = _folder(tmp_path)
+    H.million_row_ledger(folder / "台账.xlsx", rows=100_000, columns=5)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "selfgov_cli.cli.app", "validate", str(folder)]
+    code, peak, seconds = peak_mb(
+        [*command, "--format", "json", "-q", "--no-cache", "--as-of", "2023-12-31", "-o", str(out)]
+    )
+    print(f"\n100,000 rows x 3.7 findings: exit {code}, peak {peak:.0f} MB, {seconds:.1f} s")
+    assert code == 1 and peak < 250
+    found = json.loads((out / "validate.json").read_text(encoding="utf-8"))["findings"]
+    rules = [f["rule"] for f in found]
+    assert {rule: rules.count(rule) for rule in set(rules)} == {
+        "SG002": 1,  # no 收款方 column
+        "PX011": 100_000,  # no 负责人签字 column: every row
+        "PX012": 100_000,  # no 备注 column: every row
+        "SG005": 100_000,  # no application for any 项目编号
+        "SG016": 66_667,  # 工作经费 and 社会组织服务 rows without a 发票号
+    }
+    assert [(f["rule"], f["cell"], f["row"]) for f in found[:5] + found[-1:]] == [
+        ("SG002", None, 1),
+        ("PX011", None, 2),
+        ("PX012", None, 2),
+        ("SG016", None, 2),
+        ("SG005", "B2", 2),
+        ("SG005", "B100001", 100_001),
+    ]
+
+
 def test_json_is_streamed_piece_by_piece_with_the_same_text():
     built = []
 
