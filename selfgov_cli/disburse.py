@@ -23,7 +23,7 @@ from functools import cached_property
 from typing import Any
 
 from selfgov_cli.io.schema import EXPENSE_NAMES
-from selfgov_cli.model import Evaluation, Expense, Project, ledger_order, record_maker
+from selfgov_cli.model import Evaluation, Expense, Project, in_ledger_order, record_maker
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
 from selfgov_cli.privacy import scrub
 from selfgov_cli.rules.engine import REGISTRY, Approval, Context, Finding, findings_of
@@ -670,7 +670,7 @@ def disburse(
             )
         )
     unmatched = [e for e in ctx.data.ledger if e.project_id not in ctx.projects]
-    result.unmatched = count_rows(ctx, sorted(unmatched, key=ledger_order), faults)
+    result.unmatched = count_rows(ctx, in_ledger_order(unmatched, ctx.ledger_placed), faults)
     if "SG014" in REGISTRY and "SG014" not in program.disabled_rules:
         result.findings = list(findings_of(REGISTRY["SG014"], hits))
     return result

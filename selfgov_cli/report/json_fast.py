@@ -105,16 +105,77 @@ def _container(value: Any, level: int, buf: list[str], pad: str) -> Iterator[Non
     if not value:
         add("[]")
         return
-    first = True
+    lead, comma = "[" + inner, "," + inner
+    names: tuple | None = None  # the keys of the list's flat records, once a template is made
+    template = ""
     for item in value:
-        add(("[" if first else ",") + inner)
-        first = False
+        add(lead)
+        lead = comma
+        if type(item) is dict:
+            if names is None:
+                names, template = _record_template(item, level + 1, pad)
+            if template and tuple(item) == names:
+                try:
+                    add(
+                        template
+                        % tuple(
+                            [
+                                _str_text(v) if type(v) is str else _flat_text(v)
+                                for v in item.values()
+                            ]
+                        )
+                    )
+                    yield
+                    continue
+                except KeyError:  # a value that is not a plain scalar: the general way
+                    pass
         if isinstance(item, (list, tuple, dict)):
             yield from _container(item, level + 1, buf, pad)
         else:
             add(_scalar(item))
         yield
     add("\n" + pad * level + "]")
+
+
+# Lists of flat records (findings, ledger rows) are written through one %-template a list: each
+# record costs one format of its values' texts instead of a generator walk of its keys.
+_TEXTS: dict[str, str] = {}  # str -> its masked JSON text, for the texts records repeat
+
+
+def _str_text(value: str) -> str:
+    text = _TEXTS.get(value)
+    if text is None:
+        text = encode_basestring(scrub(value))
+        if len(_TEXTS) >= 100_000:
+            _TEXTS.clear()
+        _TEXTS[value] = text
+    return text
+
+
+_FLAT_TEXT = {
+    str: _str_text,
+    type(None): lambda v: "null",
+    bool: lambda v: "true" if v else "false",
+    int: int.__repr__,
+    float: _float,
+}
+
+
+def _flat_text(value: Any) -> str:
+    return _FLAT_TEXT[type(value)](value)  # KeyError: not a plain scalar (Public, list, ...)
+
+
+def _record_template(item: dict, level: int, pad: str) -> tuple[tuple, str]:
+    """(keys, template) of a record of str keys and plain scalar values at `level`, or
+    (keys, "") when it is not such a record (then its list is written the general way)."""
+    names = tuple(item)
+    if not names or not all(type(k) is str for k in names):
+        return names, ""
+    if not all(type(v) in _FLAT_TEXT for v in item.values()):
+        return names, ""
+    inner = "\n" + pad * (level + 1)
+    fields = [(inner + encode_basestring(k) + ": ").replace("%", "%%") + "%s" for k in names]
+    return names, "{" + ",".join(fields) + "\n" + pad * level + "}"
 
 
 __all__ = ["json_pieces"]

@@ -160,49 +160,16 @@ def in_order(findings: Iterable[Finding]) -> list[Finding]:
     n = len(items)
     if n < 2:
         return items
-    _DIGITS = "0123456789"
-    files, sheets = list(map(_FILE, items)), list(map(_SHEET, items))
-    places: dict[str | None, dict[str | None, Any]] = {}
-    for file, sheet in dict.fromkeys(zip(files, sheets, strict=True)):
-        places.setdefault(file, {})[sheet] = None
-    cols = [cell.rstrip(_DIGITS) if cell else "" for cell in map(_CELL, items)]
-    letters: dict[str, Any] = dict.fromkeys(cols)
-    rows = [row or 0 for row in map(_ROW, items)]
-    if not all(type(r) is int and r >= 0 for r in set(rows)):  # never from a workbook
+    key = _order_key(items)
+    if key is None:  # a row that is not a row number: never from a workbook
         return sorted(dict.fromkeys(items), key=Finding.sort_key)
-    # places equal in sort_key ((None, "") and ("", None) sheets) share a rank
-    ranks = {
-        norm: rank
-        for rank, norm in enumerate(
-            sorted({(f is None, f or "", s or "") for f in places for s in places[f]})
-        )
-    }
-    row_bits = max(rows).bit_length()
-    for file, by_sheet in places.items():
-        for sheet in by_sheet:
-            by_sheet[sheet] = ranks[file is None, file or "", sheet or ""] << row_bits
-    for rank, text in enumerate(sorted(letters, key=lambda t: (len(t), t))):
-        letters[text] = rank  # "" (no cell, or no letters) first: (0, "") like _col_key
-    col_bits = len(letters).bit_length()
-    keys = [
-        ((places[f][s] | r) << col_bits) | letters[c]
-        for f, s, r, c in zip(files, sheets, rows, cols, strict=True)
-    ]
-    del files, sheets, rows, cols
-    # then rule, 项目编号 and message, each by its rank among the distinct ones
-    for values in (
-        list(map(_RULE, items)),
-        [pid or "" for pid in map(_PROJECT, items)],
-        list(map(_MESSAGE, items)),
-    ):
-        rank = {text: i for i, text in enumerate(sorted(set(values)))}
-        bits = len(rank).bit_length()
-        keys = [(k << bits) | rank[v] for k, v in zip(keys, values, strict=True)]
+    keys = list(map(key, items))
     if any(map(int.__gt__, keys, islice(keys, 1, None))):  # not yet in order (rules' runs)
-        order = sorted(range(n), key=keys.__getitem__)
-        items = list(map(items.__getitem__, order))
-        keys = list(map(keys.__getitem__, order))
-        del order
+        # list.sort computes the keys once, in order: hand it those made above, then sort the
+        # keys too (equal keys are equal findings' keys, so both lists stay in step)
+        made = iter(keys)
+        items.sort(key=lambda _: next(made))
+        keys.sort()
     # equal keys: equal in every sort field; copies among them are dropped (the first one stays)
     ties = [i for i, same in enumerate(map(int.__eq__, keys, islice(keys, 1, None)), 1) if same]
     if not ties:
@@ -220,6 +187,45 @@ def in_order(findings: Iterable[Finding]) -> list[Finding]:
         done = end
     out.extend(items[done:])
     return out
+
+
+def _order_key(items: list[Finding]) -> Callable[[Finding], int] | None:
+    """Finding -> one integer ordered as `Finding.sort_key`: the ranks of its place (file and
+    sheet), row, column, rule, 项目编号 and message among the distinct values of `items`, each
+    in its own bits. None when a row is not a whole number >= 0 (no integer key then)."""
+    digits = "0123456789"
+    rows = set(map(_ROW, items))
+    rows.discard(None)
+    if not all(type(r) is int and r >= 0 for r in rows):
+        return None
+    row_bits = max(rows, default=0).bit_length()
+    norm = {
+        (f, s): (f is None, f or "", s or "")
+        for f, s in set(zip(map(_FILE, items), map(_SHEET, items), strict=True))
+    }
+    rank = {n: i for i, n in enumerate(sorted(set(norm.values())))}  # equal in sort_key: one rank
+    places: dict[str | None, dict[str | None, int]] = {}
+    for (file, sheet), n in norm.items():
+        places.setdefault(file, {})[sheet] = rank[n] << row_bits
+    letters = {cell.rstrip(digits) for cell in map(_CELL, items) if cell}
+    letters.add("")  # no cell, or no letters: (0, "") like _col_key, first
+    cols = {t: i for i, t in enumerate(sorted(letters, key=lambda t: (len(t), t)))}
+    rules = {t: i for i, t in enumerate(sorted(set(map(_RULE, items))))}
+    given = set(map(_PROJECT, items))
+    ordered = {t: i for i, t in enumerate(sorted({t or "" for t in given}))}
+    pids = {t: ordered[t or ""] for t in given}
+    messages = {t: i for i, t in enumerate(sorted(set(map(_MESSAGE, items))))}
+    col_bits, rule_bits = len(cols).bit_length(), len(rules).bit_length()
+    pid_bits, message_bits = len(ordered).bit_length(), len(messages).bit_length()
+
+    def key(f: Finding) -> int:
+        cell = f.cell
+        k = (places[f.file][f.sheet] | (f.row or 0)) << col_bits
+        k = (k | (cols[cell.rstrip(digits)] if cell else 0)) << rule_bits
+        k = ((k | rules[f.rule]) << pid_bits) | pids[f.project_id]
+        return (k << message_bits) | messages[f.message]
+
+    return key
 
 
 _FILE = attrgetter("file")
@@ -314,10 +320,15 @@ class Context:
         return _group(self.data.ledger)
 
     @cached_property
+    def ledger_placed(self) -> bool:
+        """Is the dataset's ledger in (file, sheet, row) order (then only dates need sorting)?"""
+        files = self.data.files
+        return sum(len(f.ledger) for f in files) == len(self.data.ledger) and ledger_placed(files)
+
+    @cached_property
     def ledger_in_order(self) -> dict[str, list]:
         """Each project's ledger rows by date, then place: what running totals walk (sorted once)."""
-        files = self.data.files
-        placed = sum(len(f.ledger) for f in files) == len(self.data.ledger) and ledger_placed(files)
+        placed = self.ledger_placed
         return {pid: in_ledger_order(rows, placed) for pid, rows in self.ledger_by_project.items()}
 
     @cached_property

@@ -6,8 +6,10 @@ project), so they cannot disagree about what "has an error on its application" m
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from selfgov_cli.model import Expense, Location
 from selfgov_cli.rules.engine import REGISTRY, Context, Finding
@@ -22,8 +24,9 @@ def row_key(loc: Location | Finding) -> RowKey:
     return (loc.file, loc.sheet, loc.row)
 
 
-# file -> sheet -> row -> the error findings there (nested: no key tuple a ledger row)
-Places = dict[str | None, dict[str | None, dict[int | None, list[Finding]]]]
+# file -> sheet -> row -> the error finding there, or a list when there are several (nested: no
+# key tuple a ledger row, and no list for a row's one finding: a million rows hold 130 MB less)
+Places = dict[str | None, dict[str | None, dict[int | None, "Finding | list[Finding]"]]]
 
 
 @dataclass
@@ -31,7 +34,8 @@ class Faults:
     application: dict[str, list[Finding]] = field(default_factory=dict)  # 待改正: per project
     scores: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per score row
     any_error: dict[str, int] = field(default_factory=dict)  # every error per project (十佳 check)
-    ledger: Places = field(default_factory=dict)  # per ledger row, by place
+    # every error by place: a ledger row's errors are those at its place (ledger_errors)
+    ledger: Places = field(default_factory=dict)
 
     def needs_fix(self, pid: str) -> bool:
         return bool(self.application.get(pid))
@@ -44,7 +48,8 @@ class Faults:
         loc = expense.loc
         sheets = self.ledger.get(loc.file)
         rows = sheets.get(loc.sheet) if sheets is not None else None
-        return rows.get(loc.row) if rows is not None else None
+        found = rows.get(loc.row) if rows is not None else None
+        return found if found is None or type(found) is list else [found]
 
 
 def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
@@ -56,27 +61,36 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
     errors = [f for f in findings if f.severity.value == "error"]
     at: Places = {}
     for f in errors:
-        at.setdefault(f.file, {}).setdefault(f.sheet, {}).setdefault(f.row, []).append(f)
-    out = Faults()
+        rows = at.setdefault(f.file, {}).setdefault(f.sheet, {})
+        there = rows.get(f.row)
+        if there is None:
+            rows[f.row] = f
+        elif type(there) is list:
+            there.append(f)
+        else:
+            rows[f.row] = [there, f]
+    out = Faults(ledger=at)  # a ledger record's place with errors: its errors
+    records: dict[tuple[str | None, str | None], list[int]] = {}  # rows of ledger records
     for record in ctx.data.ledger:
         loc = record.loc
-        sheets = at.get(loc.file)
-        rows = sheets.get(loc.sheet) if sheets is not None else None
-        if rows is not None:
-            found = rows.get(loc.row)
-            if found is not None:
-                out.ledger.setdefault(loc.file, {}).setdefault(loc.sheet, {})[loc.row] = found
+        if loc.row is not None:
+            records.setdefault((loc.file, loc.sheet), []).append(loc.row)
+    for rows in records.values():
+        if any(map(int.__gt__, rows, islice(rows, 1, None))):
+            rows.sort()
     score_rows = _rows_among(ctx.data.scores, at)
     evaluation_rows = _rows_among(ctx.data.evaluations, at)
     decision_rows = _rows_among(getattr(ctx.data, "decisions", ()), at)
     duplicate_places = _duplicate_places(ctx)
-    ledger = out.ledger
     for finding in errors:
         pid = finding.project_id
         if pid:
             out.any_error[pid] = out.any_error.get(pid, 0) + 1
-        if finding.row in ledger.get(finding.file, {}).get(finding.sheet, ()):
-            continue  # already in out.ledger, with the others of its row
+        rows = records.get((finding.file, finding.sheet))
+        if rows is not None and finding.row is not None:
+            i = bisect_left(rows, finding.row)
+            if i < len(rows) and rows[i] == finding.row:
+                continue  # a ledger row's: in out.ledger, with the others of its row
         key = row_key(finding)
         if key in score_rows:
             out.scores.setdefault(key, []).append(finding)

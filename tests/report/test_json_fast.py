@@ -73,3 +73,30 @@ def test_not_serialisable_raises_like_json():
         json_text({"amount": Decimal("1.00")})
     with pytest.raises(TypeError):
         json_text({(1, 2): 1})
+
+
+flat_values = (
+    scalars
+    | st.builds(Public, st.sampled_from(["热线 021-58881234", "x"]))
+    | st.lists(scalars, max_size=2)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["rule", "cell", "100%s", 'a"b']), min_size=1, max_size=4, unique=True
+    ),
+    st.lists(st.lists(flat_values, min_size=4, max_size=4), max_size=6),
+    st.booleans(),
+)
+def test_lists_of_flat_records_same_text_as_json_dumps(names, rows, lazy):
+    """Records of one shape go through one %-template a list; a record with another shape or a
+    value that is not a plain scalar (Public, a list) is written the general way."""
+    records = [dict(zip(names, row, strict=False)) for row in rows]
+    if len(records) > 2:
+        records[1] = {"other": 1, **records[1]}
+    payload = {"findings": Lazy(records, dict) if lazy else records, "n": len(records)}
+    assert json_text(payload) == expected(
+        {"findings": [dict(r) for r in records], "n": len(records)}
+    )
