@@ -26,7 +26,7 @@ from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.io.tables import record_maker
 from selfgov_cli.model import Evaluation, Expense, Project, ledger_order
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
-from selfgov_cli.privacy import scrub
+from selfgov_cli.privacy import Lazy, scrub
 from selfgov_cli.rules.engine import REGISTRY, Approval, Context, Finding, findings_of
 from selfgov_cli.rules.faults import Faults, sort_faults
 
@@ -567,7 +567,7 @@ class ProjectMoney:
             "ledger_rows": len(self.rows),
             "later_rows": self.later_rows,
             "by_category": self.by_category(),
-            "ineligible": [_row_dict(c) for c in self.ineligible],
+            "ineligible": Lazy(self.ineligible, _row_dict),  # each row a dict when written
             "decisions": [d.to_dict() for d in self.decisions],
         }
 
@@ -609,7 +609,7 @@ class Disbursement:
             "program_name": self.program_name,
             "as_of": self.as_of.isoformat(),
             "projects": [p.to_dict() for p in self.projects],
-            "unmatched": [_row_dict(c) for c in self.unmatched],
+            "unmatched": Lazy(self.unmatched, _row_dict),  # a million rows: one dict at a time
             "by_neighborhood": self.by_neighborhood(),
             "totals": self.totals(),
         }

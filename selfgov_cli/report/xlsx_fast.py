@@ -10,18 +10,26 @@ applied here to the values before they are written). Tested against the openpyxl
 A sheet is ``Sheet(title, rows)``; a row is a list of ``Cell`` or ``None`` (no cell). Row 1 is the
 header, frozen and repeated on every printed page. Values must already be safe (``safe.safe_cell``):
 ``str`` (or a ``CellRichText`` of one run), ``bool``, ``int``, ``float``, ``Decimal``, ``date``.
+
+Streamed (``save_xlsx``): ``rows`` is read twice, once for what precedes the cells in the XML (column
+widths, the used range, whether every value is known) and once to write them, each worksheet
+compressed into its zip entry as its XML is made; so ``rows`` may be an iterable that builds each
+row when reached, and a sheet of a million rows never exists as cells or as text. The worksheets
+precede ``xl/styles.xml`` in the zip (cell styles are numbered as the cells are written).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
 
-from selfgov_cli.report.safe import stamp
+from selfgov_cli.report.safe import atomic_file, stamp
 from selfgov_cli.report.xlsx_layout import (
     MAX_WIDTH,
     MIN_WIDTH,
@@ -35,6 +43,8 @@ from selfgov_cli.report.xlsx_layout import (
 _BUILTIN_FORMATS = {None: 0, "General": 0, "#,##0.00": 4, "0.00%": 10}
 _EPOCH = date(1899, 12, 30)
 _NUMBERS = (int, float, Decimal)
+_LEVEL = 6  # deflate level of every entry
+_FLUSH = 4096  # XML pieces gathered before they are compressed into the zip
 
 
 class Cell(NamedTuple):
@@ -47,7 +57,7 @@ class Cell(NamedTuple):
 @dataclass
 class Sheet:
     title: str
-    rows: list[list[Cell | None]]
+    rows: Iterable[list[Cell | None]]  # read twice (widths, then XML): a list, or re-iterable
 
 
 def supported(value: Any) -> bool:
@@ -76,19 +86,43 @@ def _escape(text: str) -> str:
     return text.replace("\r", "&#13;") if "\r" in text else text
 
 
-def _widths(rows: list[list[Cell | None]]) -> dict[int, float]:
-    """xlsx_layout.fit_columns on values: the widest cell of each column, padded and capped."""
-    widest: dict[int, int] = {}
-    for row in rows:
-        for col, cell in enumerate(row, 1):
-            if cell is None or cell.value is None:
-                continue
-            width = text_width(cell.value)
-            if width > widest.get(col, -1):
-                widest[col] = width
-    return {
-        col: float(min(MAX_WIDTH, max(MIN_WIDTH, width + PADDING))) for col, width in widest.items()
-    }
+class _Survey:
+    """The first pass over a sheet's rows: what must be known before its XML is written (the
+    column widths, the used range) and whether every value is one this writer knows."""
+
+    __slots__ = ("widths", "rows", "cols", "size", "supported")
+
+    def __init__(self, rows: Iterable[list[Cell | None]]) -> None:
+        widest: dict[int, int] = {}
+        count = cols = size = 0
+        ok = True
+        for row in rows:
+            count += 1
+            cols = max(cols, len(row))
+            size += 32
+            for col, cell in enumerate(row, 1):
+                if cell is None:
+                    continue
+                value = cell.value
+                size += 128  # the cell's tags, its reference and a number
+                if value is None:
+                    continue
+                if type(value) is str:
+                    size += 6 * len(value)  # escaped (&amp;), 4 bytes a character at most
+                elif not supported(value):
+                    ok = False
+                    break
+                width = text_width(value)
+                if width > widest.get(col, -1):
+                    widest[col] = width
+            if not ok:
+                break
+        # xlsx_layout.fit_columns on values: the widest cell of each column, padded and capped
+        self.widths = {
+            col: float(min(MAX_WIDTH, max(MIN_WIDTH, width + PADDING)))
+            for col, width in widest.items()
+        }
+        self.rows, self.cols, self.size, self.supported = count, cols, size, ok
 
 
 class _Styles:
@@ -148,13 +182,13 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument"
 
 
-def _sheet_xml(sheet: Sheet, styles: _Styles) -> str:
-    rows = sheet.rows
-    widths = _widths(rows)
+def _sheet_pieces(sheet: Sheet, survey: _Survey, styles: _Styles) -> Iterator[str]:
+    """The worksheet XML of a sheet in pieces of a few thousand cells, its rows read as they come."""
+    widths = survey.widths
     out: list[str] = []
     append = out.append
-    last_col = max((len(r) for r in rows), default=1) or 1
-    last_row = max(len(rows), 1)
+    last_col = survey.cols or 1
+    last_row = max(survey.rows, 1)
     orientation = "landscape" if sum(widths.values()) > PORTRAIT_WIDTH else "portrait"
     append(
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -173,7 +207,10 @@ def _sheet_xml(sheet: Sheet, styles: _Styles) -> str:
     letters = [_column_letter(c) for c in range(1, last_col + 1)]
     rooms = {col: width - PADDING for col, width in widths.items()}
     index = styles.index
-    for r, row in enumerate(rows, 1):
+    for r, row in enumerate(sheet.rows, 1):
+        if len(out) > _FLUSH:
+            yield "".join(out)
+            out.clear()
         append(f'<row r="{r}">')
         for c, cell in enumerate(row):
             if cell is None:
@@ -208,21 +245,53 @@ def _sheet_xml(sheet: Sheet, styles: _Styles) -> str:
         'fitToHeight="0"/><headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>'
         "</headerFooter></worksheet>"
     )
-    return "".join(out)
+    yield "".join(out)
 
 
 def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def xlsx_bytes(sheets: list[Sheet], as_of: date) -> bytes:
-    """The xlsx bytes of ``sheets``; the same sheets and date give the same bytes."""
+def xlsx_bytes(sheets: list[Sheet], as_of: date) -> bytes | None:
+    """The xlsx bytes of ``sheets``; the same sheets and date give the same bytes (None when a
+    value is one this writer does not know: use openpyxl)."""
+    surveys = _surveys(sheets)
+    if surveys is None:
+        return None
+    raw = io.BytesIO()
+    _write(raw, sheets, surveys, as_of)
+    return raw.getvalue()
+
+
+def save_xlsx(sheets: list[Sheet], path: Path | str, as_of: date) -> Path | None:
+    """Write the xlsx of ``sheets`` at path atomically, streamed: each sheet's rows are read twice
+    (widths, then XML) and written into the zip as they come, so neither the cells nor the XML
+    of a million-row sheet is ever held. None (nothing written) when a value is one this writer
+    does not know."""
+    surveys = _surveys(sheets)
+    if surveys is None:
+        return None
+    with atomic_file(path) as handle:
+        _write(handle, sheets, surveys, as_of)
+    return Path(path)
+
+
+def _surveys(sheets: list[Sheet]) -> list[_Survey] | None:
+    surveys = []
+    for sheet in sheets:
+        survey = _Survey(sheet.rows)
+        if not survey.supported:
+            return None
+        surveys.append(survey)
+    return surveys
+
+
+def _write(handle: BinaryIO, sheets: list[Sheet], surveys: list[_Survey], as_of: date) -> None:
+    """The package, entry by entry. The worksheets come before xl/styles.xml: a sheet's cell
+    styles are numbered as its XML is written, so the style sheet is known only after them."""
     from openpyxl.writer.theme import theme_xml
 
     styles = _Styles()
-    parts = [
-        (f"xl/worksheets/sheet{i}.xml", _sheet_xml(s, styles)) for i, s in enumerate(sheets, 1)
-    ]
     n = len(sheets)
     when = stamp(as_of).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -292,23 +361,30 @@ def xlsx_bytes(sheets: list[Sheet], as_of: date) -> bytes:
         f'<Relationship Id="rId{n + 2}" Type="{_REL}/theme" Target="theme/theme1.xml"/>'
         "</Relationships>"
     )
-    files = [
-        ("[Content_Types].xml", content_types),
-        ("_rels/.rels", root_rels),
-        ("docProps/app.xml", app),
-        ("docProps/core.xml", core),
-        ("xl/workbook.xml", workbook),
-        ("xl/_rels/workbook.xml.rels", workbook_rels),
-        ("xl/styles.xml", styles.xml()),
-        ("xl/theme/theme1.xml", theme_xml),
-        *parts,
-    ]
     date_time = max((as_of.year, as_of.month, as_of.day, 0, 0, 0), (1980, 1, 1, 0, 0, 0))
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files:
-            entry = zipfile.ZipInfo(name, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            archive.writestr(entry, text.encode("utf-8"), compresslevel=6)
-    return raw.getvalue()
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (
+            ("[Content_Types].xml", content_types),
+            ("_rels/.rels", root_rels),
+            ("docProps/app.xml", app),
+            ("docProps/core.xml", core),
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", workbook_rels),
+        ):
+            archive.writestr(entry(name), text.encode("utf-8"), compresslevel=_LEVEL)
+        for i, (sheet, survey) in enumerate(zip(sheets, surveys, strict=True), 1):
+            info = entry(f"xl/worksheets/sheet{i}.xml")
+            info._compresslevel = _LEVEL  # noqa: SLF001 - what writestr sets for the other entries
+            big = survey.size >= zipfile.ZIP64_LIMIT  # an upper bound: Zip64 only when it may need it
+            with archive.open(info, "w", force_zip64=big) as out:
+                for piece in _sheet_pieces(sheet, survey, styles):
+                    out.write(piece.encode("utf-8"))
+        for name, text in (("xl/styles.xml", styles.xml()), ("xl/theme/theme1.xml", theme_xml)):
+            archive.writestr(entry(name), text.encode("utf-8"), compresslevel=_LEVEL)
