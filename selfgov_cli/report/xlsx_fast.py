@@ -382,7 +382,7 @@ def _write(handle: BinaryIO, sheets: list[Sheet], surveys: list[_Survey], as_of:
         for i, (sheet, survey) in enumerate(zip(sheets, surveys, strict=True), 1):
             info = entry(f"xl/worksheets/sheet{i}.xml")
             info._compresslevel = _LEVEL  # noqa: SLF001 - what writestr sets for the other entries
-            big = survey.size >= zipfile.ZIP64_LIMIT  # an upper bound: Zip64 only when it may need it
+            big = survey.size >= zipfile.ZIP64_LIMIT  # size is a bound: Zip64 only if needed
             with archive.open(info, "w", force_zip64=big) as out:
                 for piece in _sheet_pieces(sheet, survey, styles):
                     out.write(piece.encode("utf-8"))
