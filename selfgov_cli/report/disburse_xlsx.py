@@ -128,24 +128,27 @@ class _Grid:
         columns, totals = self.columns, self.totals
         yield [_cell(h, None, True) for h, _, _ in columns]
         kinds = [(kind, get, _format(kind)) for _, kind, get in columns]
+        # one Cell per text a column repeats (项目编号, dates and amounts as the payload writes
+        # them, messages): made once, then looked up
+        made = [(get, {}, _maker(kind, fmt)) for kind, get, fmt in kinds]
+        amounts = [c for c, (kind, _, _) in enumerate(kinds) if kind == "amount"]
         sums = [Decimal(0) if kind == "amount" else None for _, kind, _ in columns]
-        texts: dict[tuple[str, str | None], Cell] = {}  # one Cell per text: rows repeat theirs
         for row in self.rows():
             line: list[Cell | None] = []
-            for c, (kind, get, fmt) in enumerate(kinds):
-                value = _value(kind, get(row))
-                if kind in _PLAIN_KINDS:  # a Decimal, a date or None: nothing to mask or to quote
-                    line.append(Cell(value, fmt))
-                elif type(value) is str:
-                    cell = texts.get((value, fmt))
+            for get, memo, make in made:
+                raw = get(row)
+                if type(raw) is str:
+                    cell = memo.get(raw)
                     if cell is None:
-                        if len(texts) > 100_000:
-                            texts.clear()
-                        cell = texts[value, fmt] = _cell(value, fmt)
+                        if len(memo) >= _MEMO:
+                            memo.clear()
+                        cell = memo[raw] = make(raw)
                     line.append(cell)
                 else:
-                    line.append(_cell(value, fmt))
-                if kind == "amount" and value is not None:
+                    line.append(make(raw))
+            for c in amounts:
+                value = line[c].value
+                if value is not None:
                     sums[c] += value
             yield line
         total: list[Cell | None] = [_cell(TOTAL, None, True)]
@@ -158,6 +161,16 @@ class _Grid:
             else:
                 total.append(None)
         yield total
+
+
+_MEMO = 50_000  # texts remembered per column (a million distinct 摘要 are not all kept)
+
+
+def _maker(kind: str, fmt: str | None) -> Callable[[Any], Cell]:
+    """The cell of a raw payload value in a column of this kind."""
+    if kind in _PLAIN_KINDS:  # a Decimal, a date or None: nothing to mask or to quote
+        return lambda raw: Cell(_value(kind, raw), fmt)
+    return lambda raw: _cell(_value(kind, raw), fmt)
 
 
 def _cell(value: Any, number_format: str | None, bold: bool = False) -> Cell:

@@ -96,6 +96,7 @@ class _Survey:
         widest: dict[int, int] = {}
         count = cols = size = 0
         ok = True
+        seen: dict[int, Cell] = {}  # cells already measured (a column repeats its Cells)
         for row in rows:
             count += 1
             cols = max(cols, len(row))
@@ -105,11 +106,14 @@ class _Survey:
                     continue
                 value = cell.value
                 size += 128  # the cell's tags, its reference and a number
-                if value is None:
-                    continue
                 if type(value) is str:
                     size += 6 * len(value)  # escaped (&amp;), 4 bytes a character at most
-                elif not supported(value):
+                if value is None or seen.get(id(cell)) is cell:
+                    continue
+                if len(seen) >= 4096:
+                    seen.clear()
+                seen[id(cell)] = cell
+                if type(value) is not str and not supported(value):
                     ok = False
                     break
                 width = text_width(value)
@@ -207,6 +211,10 @@ def _sheet_pieces(sheet: Sheet, survey: _Survey, styles: _Styles) -> Iterator[st
     letters = [_column_letter(c) for c in range(1, last_col + 1)]
     rooms = {col: width - PADDING for col, width in widths.items()}
     index = styles.index
+    # a row repeats the Cell objects of its column (one per text, date or amount, disburse_xlsx):
+    # the XML after each cell's reference is made once per Cell and column (the Cell is kept with
+    # it, so its id stays its own)
+    tails: list[dict[int, tuple[Cell, str]]] = [{} for _ in letters]
     for r, row in enumerate(sheet.rows, 1):
         if len(out) > _FLUSH:
             yield "".join(out)
@@ -215,29 +223,13 @@ def _sheet_pieces(sheet: Sheet, survey: _Survey, styles: _Styles) -> Iterator[st
         for c, cell in enumerate(row):
             if cell is None:
                 continue
-            ref = f"{letters[c]}{r}"
-            value = cell.value
-            if value is None:
-                s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}"/>' if s else f'<c r="{ref}"/>')
-                continue
-            if isinstance(value, bool):
-                s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, _NUMBERS):
-                s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}" t="n"><v>{float(value):.16g}</v></c>')
-            elif isinstance(value, date):
-                s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}" t="n"><v>{(value - _EPOCH).days}</v></c>')
-            else:
-                text = str(value)
-                wrap = "\n" in text or _str_width(text) > rooms.get(c + 1, MAX_WIDTH - PADDING)
-                s = index(cell.number_format, cell.bold, wrap, cell.quote)
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                append(
-                    f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
-                )
+            memo = tails[c]
+            hit = memo.get(id(cell))
+            if hit is None:
+                if len(memo) >= _FLUSH:
+                    memo.clear()
+                hit = memo[id(cell)] = (cell, _cell_tail(cell, rooms.get(c + 1), index))
+            append(f'<c r="{letters[c]}{r}"{hit[1]}')
         append("</row>")
     append(
         '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
@@ -246,6 +238,28 @@ def _sheet_pieces(sheet: Sheet, survey: _Survey, styles: _Styles) -> Iterator[st
         "</headerFooter></worksheet>"
     )
     yield "".join(out)
+
+
+def _cell_tail(cell: Cell, room: float | None, index) -> str:
+    """A cell's XML after its reference (``<c r="A2"`` + this): style, type and value."""
+    value = cell.value
+    if value is None:
+        s = index(cell.number_format, cell.bold, False, cell.quote)
+        return f' s="{s}"/>' if s else "/>"
+    if isinstance(value, bool):
+        s = index(cell.number_format, cell.bold, False, cell.quote)
+        return f' s="{s}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, _NUMBERS):
+        s = index(cell.number_format, cell.bold, False, cell.quote)
+        return f' s="{s}" t="n"><v>{float(value):.16g}</v></c>'
+    if isinstance(value, date):
+        s = index(cell.number_format, cell.bold, False, cell.quote)
+        return f' s="{s}" t="n"><v>{(value - _EPOCH).days}</v></c>'
+    text = str(value)
+    wrap = "\n" in text or _str_width(text) > (MAX_WIDTH - PADDING if room is None else room)
+    s = index(cell.number_format, cell.bold, wrap, cell.quote)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' s="{s}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
 
 def _quoted(title: str) -> str:
