@@ -94,7 +94,8 @@ class _Survey:
 
     def __init__(self, rows: Iterable[list[Cell | None]]) -> None:
         widest: dict[int, int] = {}
-        count = cols = size = 0
+        count = cols = 0
+        size = 8192  # a bound on the sheet's XML in bytes (Zip64 past 2 GB): head, columns, tail
         ok = True
         seen: dict[int, Cell] = {}  # cells already measured (a column repeats its Cells)
         for row in rows:
@@ -105,9 +106,9 @@ class _Survey:
                 if cell is None:
                     continue
                 value = cell.value
-                size += 128  # the cell's tags, its reference and a number
+                size += 96  # the cell's tags, reference, style and a number: 75 bytes at most
                 if type(value) is str:
-                    size += 6 * len(value)  # escaped (&amp;), 4 bytes a character at most
+                    size += 5 * len(value)  # a character: 4 bytes of UTF-8, or escaped (&amp;)
                 if value is None or seen.get(id(cell)) is cell:
                     continue
                 if len(seen) >= 4096:

@@ -222,3 +222,20 @@ def test_a_big_sheet_whose_zip_lies_about_its_size_is_not_patched(ledger_outcome
     source.write_bytes(data)
     notes = shown(ledger_outcome)["台账.xlsx"][:10]
     assert annotate.patched_copy(source, notes, AS_OF) is None
+
+
+def test_the_size_bound_that_decides_zip64_holds_for_the_costliest_text():
+    """A worksheet entry is Zip64 only when the survey's bound on its XML reaches 2 GB, so the
+    bound must hold: text that escapes (& < > CR), 4-byte characters, CJK, numbers, dates."""
+    from selfgov_cli.report.xlsx_fast import Cell as C
+    from selfgov_cli.report.xlsx_fast import Sheet, _sheet_pieces, _Styles, _Survey
+
+    texts = ["&&&&", "<>\r\r", "😀" * 10, "中文" * 50, " x ", "", "a\nb"]
+    rows = [
+        [C(t), C(Decimal("-123456789.123456"), "#,##0.00", True, True), C(date(2023, 1, 1))]
+        + [C(True), C(None, "0.00%"), None, C(12345678901234567)]
+        for t in texts * 30
+    ]
+    survey = _Survey(rows)
+    xml = "".join(_sheet_pieces(Sheet("表", rows), survey, _Styles())).encode("utf-8")
+    assert len(xml) <= survey.size
