@@ -43,6 +43,7 @@ from selfgov_cli.report.xlsx_layout import (
 _BUILTIN_FORMATS = {None: 0, "General": 0, "#,##0.00": 4, "0.00%": 10}
 _EPOCH = date(1899, 12, 30)
 _NUMBERS = (int, float, Decimal)
+_SHORT = frozenset({type(None), bool, int, float, Decimal, date})  # 75 bytes a cell covers them
 _LEVEL = 6  # deflate level of every entry
 _FLUSH = 4096  # XML pieces gathered before they are compressed into the zip
 
@@ -109,6 +110,8 @@ class _Survey:
                 size += 96  # the cell's tags, reference, style and a number: 75 bytes at most
                 if type(value) is str:
                     size += 5 * len(value)  # a character: 4 bytes of UTF-8, or escaped (&amp;)
+                elif type(value) not in _SHORT:  # a one-run CellRichText (text like a formula)
+                    size += 5 * len(str(value))
                 if value is None or seen.get(id(cell)) is cell:
                     continue
                 if len(seen) >= 4096:

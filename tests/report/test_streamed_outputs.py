@@ -25,7 +25,7 @@ from selfgov_cli.privacy import Lazy
 from selfgov_cli.report import annotate
 from selfgov_cli.report.annotate import placed, render_annotated, shown
 from selfgov_cli.report.disburse_xlsx import disbursement_workbook, write_disbursement
-from selfgov_cli.report.safe import json_text, save_workbook
+from selfgov_cli.report.safe import json_text, safe_cell, save_workbook
 from selfgov_cli.validate import validate
 from tests import hostile_files as H
 from tests.report.test_xlsx_fast import _snapshot
@@ -224,18 +224,20 @@ def test_a_big_sheet_whose_zip_lies_about_its_size_is_not_patched(ledger_outcome
     assert annotate.patched_copy(source, notes, AS_OF) is None
 
 
-def test_the_size_bound_that_decides_zip64_holds_for_the_costliest_text():
+@pytest.mark.parametrize(
+    "value",
+    ["&&&&", "<>\r\r", "😀" * 10, "中文" * 50, " x ", "a\nb", "=" + "&" * 40, "#N/A"]
+    + [Decimal("-123456789.123456"), 12345678901234567, date(2023, 1, 1), True, None],
+)
+def test_the_size_bound_that_decides_zip64_holds_for_the_costliest_cells(value):
     """A worksheet entry is Zip64 only when the survey's bound on its XML reaches 2 GB, so the
-    bound must hold: text that escapes (& < > CR), 4-byte characters, CJK, numbers, dates."""
+    bound must hold for a sheet of nothing but the costliest cell: text that escapes (& < > CR),
+    4-byte characters, CJK, text like a formula (a CellRichText), numbers, dates."""
     from selfgov_cli.report.xlsx_fast import Cell as C
     from selfgov_cli.report.xlsx_fast import Sheet, _sheet_pieces, _Styles, _Survey
 
-    texts = ["&&&&", "<>\r\r", "😀" * 10, "中文" * 50, " x ", "", "a\nb"]
-    rows = [
-        [C(t), C(Decimal("-123456789.123456"), "#,##0.00", True, True), C(date(2023, 1, 1))]
-        + [C(True), C(None, "0.00%"), None, C(12345678901234567)]
-        for t in texts * 30
-    ]
+    cell = C(safe_cell(value), "#,##0.00", True, isinstance(value, str))
+    rows = [[cell] * 30 for _ in range(1_000)]
     survey = _Survey(rows)
     xml = "".join(_sheet_pieces(Sheet("表", rows), survey, _Styles())).encode("utf-8")
     assert len(xml) <= survey.size
