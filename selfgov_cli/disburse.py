@@ -680,7 +680,7 @@ def _row_dict(counted: Counted) -> dict[str, Any]:
         "file": expense.loc.file,
         "sheet": expense.loc.sheet,
         "row": expense.loc.row,
-        "cell": expense.cell("amount").cell,
+        "cell": expense.cells.get("amount", expense.loc.cell),  # Record.cell without a Location
         "date": expense.date.isoformat() if expense.date else None,
         "category": EXPENSE_NAMES.get(expense.category or "", expense.category_text or None),
         "description": scrub(expense.description),
