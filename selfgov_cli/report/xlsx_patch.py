@@ -361,9 +361,10 @@ _AFTER_LEGACY = tuple(
 )
 
 
-def _add_legacy_drawing(pieces: list[Piece], rid: str) -> list[Piece]:
-    """The worksheet's pieces with ``<legacyDrawing>`` before the first element that must follow
-    it (``xmlns:r`` declared on the root when it is not): only the pieces holding those change."""
+def _add_legacy_drawing(pieces: list[Piece], rid: str, xml: bytes | bytearray) -> list[Piece]:
+    """The worksheet's pieces (`_mark_cells` of ``xml``) with ``<legacyDrawing>`` before the first
+    element that must follow it (``xmlns:r`` declared on the root when it is not): only the
+    pieces holding those change."""
     head = bytes(pieces[0])
     root = re.search(rb"<worksheet\b[^>]*>", head)
     if root is None:
@@ -376,12 +377,21 @@ def _add_legacy_drawing(pieces: list[Piece], rid: str) -> list[Piece]:
         tag = tag[:-1] + f' xmlns:r="{REL_NS}">'
         head = head[: root.start()] + tag.encode("utf-8") + head[root.end() :]
     pieces = [head, *pieces[1:]]
-    for marker in _AFTER_LEGACY:
+    drawing = f'<legacyDrawing r:id="{rid}"/>'.encode()
+    last = pieces[-1]
+    if isinstance(last, memoryview) and last.obj is xml:  # the rest of xml, after the marks
+        start = len(xml) - len(last)
+        for marker in _AFTER_LEGACY:
+            at = xml.find(marker.pattern)
+            if at >= start:  # where it always is: after sheetData, so in the last piece
+                return [*pieces[:-1], last[: at - start], drawing, last[at - start :]]
+            if at >= 0:
+                break
+    for marker in _AFTER_LEGACY:  # a marker among the marked rows: look in every piece
         for i, piece in enumerate(pieces):
             found = marker.search(piece)  # re reads a view in place: the part is not copied
             if found:
                 at = found.start()
-                drawing = f'<legacyDrawing r:id="{rid}"/>'.encode()
                 return [*pieces[:i], piece[:at], drawing, piece[at:], *pieces[i + 1 :]]
     raise Unsupported("no end of worksheet")
 
@@ -613,7 +623,7 @@ def _patch(source, marks, list_title, rows, row_kinds, links, widths, fills, whe
         )
         if _rels_name(part) not in order:
             order.append(_rels_name(part))
-        parts[part] = _add_legacy_drawing(pieces, rid_vml)
+        parts[part] = _add_legacy_drawing(pieces, rid_vml, xml)
         overrides.append((comments_part, _CT_COMMENTS))
     for part in sheets.values():
         parts[part] = _clear_tab_selected(parts[part])
