@@ -25,7 +25,7 @@ from typing import Any
 from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.model import Evaluation, Expense, Project, in_ledger_order, record_maker
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
-from selfgov_cli.privacy import scrub
+from selfgov_cli.privacy import Lazy, scrub
 from selfgov_cli.rules.engine import REGISTRY, Approval, Context, Finding, findings_of
 from selfgov_cli.rules.faults import Faults, sort_faults
 
@@ -570,7 +570,7 @@ class ProjectMoney:
             "ledger_rows": len(self.rows),
             "later_rows": self.later_rows,
             "by_category": self.by_category(),
-            "ineligible": [_row_dict(c) for c in self.ineligible],
+            "ineligible": Lazy(self.ineligible, _row_dict),  # each row a dict when written
             "decisions": [d.to_dict() for d in self.decisions],
         }
 
@@ -612,7 +612,7 @@ class Disbursement:
             "program_name": self.program_name,
             "as_of": self.as_of.isoformat(),
             "projects": [p.to_dict() for p in self.projects],
-            "unmatched": [_row_dict(c) for c in self.unmatched],
+            "unmatched": Lazy(self.unmatched, _row_dict),  # a million rows: one dict at a time
             "by_neighborhood": self.by_neighborhood(),
             "totals": self.totals(),
         }
@@ -683,7 +683,7 @@ def _row_dict(counted: Counted) -> dict[str, Any]:
         "file": expense.loc.file,
         "sheet": expense.loc.sheet,
         "row": expense.loc.row,
-        "cell": expense.cell("amount").cell,
+        "cell": expense.cells.get("amount", expense.loc.cell),  # Record.cell without a Location
         "date": expense.date.isoformat() if expense.date else None,
         "category": EXPENSE_NAMES.get(expense.category or "", expense.category_text or None),
         "description": scrub(expense.description),

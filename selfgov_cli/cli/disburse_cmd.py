@@ -94,10 +94,10 @@ def _write_files(payload, fmt: str, target: Path, when, data, folder: Path) -> l
         write_or_fail(lambda: write_disbursement(payload, path, when), path)
     else:
         # start-up: loaded only when this command runs, so `sgov --help` stays light
-        from selfgov_cli.report.safe import atomic_write, json_text
+        from selfgov_cli.report.safe import atomic_write, json_chunks
 
-        text = json_text(payload)
-        write_or_fail(lambda: atomic_write(path, text), path)
+        # written as built: a million ledger rows are never one string (privacy.Lazy rows)
+        write_or_fail(lambda: atomic_write(path, json_chunks(payload)), path)
     return [path]
 
 

@@ -21,8 +21,9 @@ MAX_NOTES findings of a file are marked and listed; the list then says how many 
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,42 @@ def annotated_names(rels: Iterable[str]) -> dict[str, str]:
 
 def placed(validation) -> dict[str, list[tuple[Any, str | None, str | None]]]:
     """Findings by file: (finding, sheet, cell) where the note goes (cell None: file level)."""
-    projects = validation.data.project_map()
     out: dict[str, list] = {}
+    for file, note in _places(validation):
+        out.setdefault(file, []).append(note)
+    return out
+
+
+class Shown(list):
+    """The notes one copy marks and lists — the first MAX_NOTES of its file in 问题清单 order,
+    kept in their own order — and how many more the file has (`more`, counted in 问题清单)."""
+
+    def __init__(self, notes: Iterable[tuple[Any, str | None, str | None]], more: int = 0):
+        super().__init__(notes)
+        self.more = more
+
+
+def shown(validation) -> dict[str, Shown]:
+    """placed(), each file's notes cut to those its copy shows as they are gathered: 2,000,000
+    findings of one ledger are never held as notes (nor hashed, nor sent to a worker)."""
+    kept: dict[str, list[tuple[tuple, int, tuple]]] = {}
+    counts: dict[str, int] = {}
+    for i, (file, note) in enumerate(_places(validation)):
+        items = kept.setdefault(file, [])
+        items.append((_list_order(note), i, note))
+        counts[file] = counts.get(file, 0) + 1
+        if len(items) >= 4 * MAX_NOTES:
+            kept[file] = heapq.nsmallest(MAX_NOTES, items)
+    out = {}
+    for file, items in kept.items():
+        first = sorted(heapq.nsmallest(MAX_NOTES, items), key=lambda item: item[1])
+        out[file] = Shown((note for _, _, note in first), counts[file] - len(first))
+    return out
+
+
+def _places(validation) -> Iterator[tuple[str, tuple[Any, str | None, str | None]]]:
+    """(file, (finding, sheet, cell)) of every finding with a file, in the findings' order."""
+    projects = validation.data.project_map()
     for finding in validation.findings:
         file, sheet, cell = finding.file, finding.sheet, finding.cell
         if not cell and finding.row and sheet:
@@ -97,8 +132,7 @@ def placed(validation) -> dict[str, list[tuple[Any, str | None, str | None]]]:
             if where.file and (file is None or where.file == file) and where.cell:
                 file, sheet, cell = where.file, where.sheet, where.cell
         if file:
-            out.setdefault(file, []).append((finding, sheet if cell else None, cell))
-    return out
+            yield file, (finding, sheet if cell else None, cell)
 
 
 # Every .xlsx is annotated by patching its zip (report/xlsx_patch.py): only that keeps each original
@@ -123,7 +157,7 @@ def render_annotated(
     unreadable = {i.loc.file for i in validation.data.issues if i.rule == "SG001"}
     names = annotated_names(item.path for item in validation.data.files)
     jobs = []
-    for rel, notes in sorted(placed(validation).items()):
+    for rel, notes in sorted(shown(validation).items()):
         if rel in unreadable:
             continue  # nothing could be read, so nothing can be copied
         source = root / rel
@@ -276,11 +310,13 @@ def patched_copy(source: Path, notes: list, as_of: date) -> bytes | None:
 
 def _first_notes(notes: list) -> tuple[list, int]:
     """The notes a copy marks and lists — the first MAX_NOTES in 问题清单 order, kept in their
-    own order — and how many more there are."""
+    own order — and how many more there are (notes already cut by `shown` are those)."""
+    if isinstance(notes, Shown):
+        return notes, notes.more
     if len(notes) <= MAX_NOTES:
         return notes, 0
-    order = sorted(range(len(notes)), key=lambda i: _list_order(notes[i]))
-    return [notes[i] for i in sorted(order[:MAX_NOTES])], len(notes) - MAX_NOTES
+    first = heapq.nsmallest(MAX_NOTES, range(len(notes)), key=lambda i: _list_order(notes[i]))
+    return [notes[i] for i in sorted(first)], len(notes) - MAX_NOTES
 
 
 def _more_text(more: int) -> str:
@@ -490,8 +526,10 @@ def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> No
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    notes, more = _first_notes(notes)
+    ordered = sorted(notes, key=_list_order)
     by_cell: dict[tuple[str, str], list] = {}
-    for finding, sheet, cell in sorted(notes, key=_list_order)[:MAX_NOTES]:
+    for finding, sheet, cell in ordered:
         if sheet and cell and sheet in wb.sheetnames:
             by_cell.setdefault((sheet, cell), []).append(finding)
     for (sheet, cell), found in by_cell.items():
@@ -516,11 +554,8 @@ def annotate_workbook(wb, notes: list[tuple[Any, str | None, str | None]]) -> No
     for col, name in enumerate(_LIST_HEADER, start=1):
         put(ws, 1, col, name).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = _LIST_WIDTHS[col - 1]
-    ordered = sorted(notes, key=_list_order)
-    if len(ordered) > MAX_NOTES:
-        more = len(ordered) - MAX_NOTES
-        ordered = ordered[:MAX_NOTES]
-        put(ws, MAX_NOTES + 2, 7, _more_text(more))
+    if more:
+        put(ws, len(ordered) + 2, 7, _more_text(more))
     for r, (finding, sheet, cell) in enumerate(ordered, start=2):
         values = _list_values(r - 1, finding, sheet, cell)
         for col, value in enumerate(values, start=1):

@@ -87,8 +87,9 @@ class CopyStore:
         listed = [
             [finding.to_dict(), sheet, cell] for finding, sheet, cell in notes
         ]  # the order matters: it is the order the notes are written in
+        more = getattr(notes, "more", 0)  # annotate.Shown: the notes left off, counted in the copy
         text = json.dumps(
-            [_code(), as_of.isoformat(), source.suffix.lower(), digest, listed],
+            [_code(), as_of.isoformat(), source.suffix.lower(), digest, listed, more],
             ensure_ascii=False,
             sort_keys=True,
             default=str,

@@ -7,15 +7,15 @@ project named `=HYPERLINK(…)` stays text. Same payload and date: the same byte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from selfgov_cli.report.copy_store import writer_digest
-from selfgov_cli.report.safe import atomic_write, is_dangerous, safe_cell, save_workbook, scrub
-from selfgov_cli.report.xlsx_fast import Cell, Sheet, supported, xlsx_bytes
+from selfgov_cli.report.safe import is_dangerous, safe_cell, save_workbook, scrub
+from selfgov_cli.report.xlsx_fast import Cell, Sheet, save_xlsx
 from selfgov_cli.report.xlsx_layout import lay_out
 
 AMOUNT = "#,##0.00"
@@ -111,45 +111,66 @@ def _value(kind: str, raw: Any) -> Any:
 _PLAIN_KINDS = frozenset({"amount", "rate", "date"})
 
 
-def _grid(
-    columns: list[Column],
-    rows: Iterable[dict[str, Any]],
-    totals: dict[str, Any] | None,
-) -> list[list[Cell | None]]:
-    """One view as cells: bold header, data rows, then a 合计 row (sums, or the given totals)."""
-    grid: list[list[Cell | None]] = [[_cell(h, None, True) for h, _, _ in columns]]
-    kinds = [(kind, get, _format(kind)) for _, kind, get in columns]
-    sums = [Decimal(0) if kind == "amount" else None for _, kind, _ in columns]
-    texts: dict[tuple[str, str | None], Cell] = {}  # one Cell per text: rows repeat theirs
-    for row in rows:
-        line: list[Cell | None] = []
+class _Grid:
+    """One view as rows of cells: bold header, data rows, then a 合计 row (sums, or the given
+    totals). Each row is built as it is reached, every time the grid is iterated (xlsx_fast reads
+    it twice): a million ledger rows are never held as cells."""
+
+    def __init__(
+        self,
+        columns: list[Column],
+        rows: Callable[[], Iterable[dict[str, Any]]],
+        totals: dict[str, Any] | None,
+    ) -> None:
+        self.columns, self.rows, self.totals = columns, rows, totals
+
+    def __iter__(self) -> Iterator[list[Cell | None]]:
+        columns, totals = self.columns, self.totals
+        yield [_cell(h, None, True) for h, _, _ in columns]
+        kinds = [(kind, get, _format(kind)) for _, kind, get in columns]
+        # one Cell per text a column repeats (项目编号, dates and amounts as the payload writes
+        # them, messages): made once, then looked up
+        made = [(get, {}, _maker(kind, fmt)) for kind, get, fmt in kinds]
+        amounts = [c for c, (kind, _, _) in enumerate(kinds) if kind == "amount"]
+        sums = [Decimal(0) if kind == "amount" else None for _, kind, _ in columns]
+        for row in self.rows():
+            line: list[Cell | None] = []
+            for get, memo, make in made:
+                raw = get(row)
+                if type(raw) is str:
+                    cell = memo.get(raw)
+                    if cell is None:
+                        if len(memo) >= _MEMO:
+                            memo.clear()
+                        cell = memo[raw] = make(raw)
+                    line.append(cell)
+                else:
+                    line.append(make(raw))
+            for c in amounts:
+                value = line[c].value
+                if value is not None:
+                    sums[c] += value
+            yield line
+        total: list[Cell | None] = [_cell(TOTAL, None, True)]
         for c, (kind, get, fmt) in enumerate(kinds):
-            value = _value(kind, get(row))
-            if kind in _PLAIN_KINDS:  # a Decimal, a date or None: nothing to mask or to quote
-                line.append(Cell(value, fmt))
-            elif type(value) is str:
-                cell = texts.get((value, fmt))
-                if cell is None:
-                    if len(texts) > 100_000:
-                        texts.clear()
-                    cell = texts[value, fmt] = _cell(value, fmt)
-                line.append(cell)
+            if c == 0:
+                continue
+            value = _value(kind, get(totals)) if totals is not None else sums[c]
+            if value is not None and kind in ("amount", "rate", "int"):
+                total.append(_cell(value, fmt, True))
             else:
-                line.append(_cell(value, fmt))
-            if kind == "amount" and value is not None:
-                sums[c] += value
-        grid.append(line)
-    total: list[Cell | None] = [_cell(TOTAL, None, True)]
-    for c, (kind, get, fmt) in enumerate(kinds):
-        if c == 0:
-            continue
-        value = _value(kind, get(totals)) if totals is not None else sums[c]
-        if value is not None and kind in ("amount", "rate", "int"):
-            total.append(_cell(value, fmt, True))
-        else:
-            total.append(None)
-    grid.append(total)
-    return grid
+                total.append(None)
+        yield total
+
+
+_MEMO = 50_000  # texts remembered per column (a million distinct 摘要 are not all kept)
+
+
+def _maker(kind: str, fmt: str | None) -> Callable[[Any], Cell]:
+    """The cell of a raw payload value in a column of this kind."""
+    if kind in _PLAIN_KINDS:  # a Decimal, a date or None: nothing to mask or to quote
+        return lambda raw: Cell(_value(kind, raw), fmt)
+    return lambda raw: _cell(_value(kind, raw), fmt)
 
 
 def _cell(value: Any, number_format: str | None, bold: bool = False) -> Cell:
@@ -159,7 +180,7 @@ def _cell(value: Any, number_format: str | None, bold: bool = False) -> Cell:
     return Cell(safe, number_format, bold, quote)
 
 
-def _sheet(wb, title: str, grid: list[list[Cell | None]]):
+def _sheet(wb, title: str, grid: Iterable[list[Cell | None]]):
     """The openpyxl sheet of a grid (the reference the direct writer is tested against)."""
     from openpyxl.styles import Font
 
@@ -186,21 +207,32 @@ def _format(kind: str) -> str | None:
 
 
 def _sheets(payload: dict[str, Any]) -> list[Sheet]:
+    """The six views; the per-row ones (不合规支出, 未匹配台账) read the payload's lists as they go
+    (a privacy.Lazy list builds each row's dict when reached)."""
     projects = payload["projects"]
     totals = payload["totals"]
-    tranches = [
-        {**t, "project_id": p["project_id"], "name": p["name"]}
-        for p in projects
-        for t in p["tranches"]
-    ]
-    categories = [{**c, "project_id": p["project_id"]} for p in projects for c in p["by_category"]]
+
+    def tranches() -> Iterator[dict[str, Any]]:
+        for p in projects:
+            for t in p["tranches"]:
+                yield {**t, "project_id": p["project_id"], "name": p["name"]}
+
+    def categories() -> Iterator[dict[str, Any]]:
+        for p in projects:
+            for c in p["by_category"]:
+                yield {**c, "project_id": p["project_id"]}
+
+    def ineligible() -> Iterator[dict[str, Any]]:
+        for p in projects:
+            yield from p["ineligible"]
+
     return [
-        Sheet("项目拨付", _grid(PROJECTS, projects, totals)),
-        Sheet("拨付批次", _grid(TRANCHES, tranches, None)),
-        Sheet("支出类别", _grid(CATEGORIES, categories, None)),
-        Sheet("不合规支出", _grid(ROWS, [r for p in projects for r in p["ineligible"]], None)),
-        Sheet("未匹配台账", _grid(ROWS, payload.get("unmatched", []), None)),
-        Sheet("居民区汇总", _grid(NEIGHBORHOODS, payload["by_neighborhood"], totals)),
+        Sheet("项目拨付", _Grid(PROJECTS, lambda: projects, totals)),
+        Sheet("拨付批次", _Grid(TRANCHES, tranches, None)),
+        Sheet("支出类别", _Grid(CATEGORIES, categories, None)),
+        Sheet("不合规支出", _Grid(ROWS, ineligible, None)),
+        Sheet("未匹配台账", _Grid(ROWS, lambda: payload.get("unmatched", []), None)),
+        Sheet("居民区汇总", _Grid(NEIGHBORHOODS, lambda: payload["by_neighborhood"], totals)),
     ]
 
 
@@ -234,12 +266,13 @@ def write_disbursement(
 ) -> Path:
     """Write the workbook atomically; byte-identical for the same payload and date.
 
-    Written as XML directly (`xlsx_fast`, about 10x faster than openpyxl on 100,000 cells); a
-    value that writer does not know (none today) sends the whole workbook through openpyxl."""
+    Written as XML directly and streamed (`xlsx_fast.save_xlsx`: about 10x faster than openpyxl
+    on 100,000 cells, and the rows are never all held); a value that writer does not know (none
+    today) sends the whole workbook through openpyxl."""
     when = as_of or date.fromisoformat(payload["as_of"])
-    sheets = _sheets(payload)
-    if all(c is None or supported(c.value) for s in sheets for line in s.rows for c in line):
-        return atomic_write(path, xlsx_bytes(sheets, when))
+    written = save_xlsx(_sheets(payload), path, when)
+    if written is not None:
+        return written
     return save_workbook(disbursement_workbook(payload), path, when)
 
 

@@ -18,6 +18,7 @@ Every writer goes through this module, one function per medium:
 - html: autoescaped by Jinja (report/env.py); md: escaped by ``env.md_escape``.
 - ``atomic_write(path, data)``: temporary file in the same folder, fsync, ``os.replace``; the
   temporary name is short whatever the file's name (an 80-character Chinese name is 240 bytes).
+  ``atomic_file(path)``: the same as a ``with`` block handing out the open file (streamed writers).
 - ``check_output(folder, output)``: ``-o`` never names an input, the sgov.toml, or a place inside
   the program folder outside ``sgov-output/``.
 - ``os_error_text(exc)``: a clerk's sentence for a failed write (disk full, file too large …).
@@ -33,9 +34,10 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from selfgov_cli.privacy import MASK, scrub, scrub_data, scrub_value  # noqa: F401 - re-exported
 from selfgov_cli.report.json_fast import json_pieces
@@ -272,18 +274,28 @@ def os_error_text(exc: OSError) -> str:
 def atomic_write(path: Path | str, data: bytes | str | Iterable[str]) -> Path:
     """Write the whole file or nothing: a temporary file in the same folder, then ``os.replace``.
     `data` may be pieces of text (json_chunks), written as they come."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    with atomic_file(path) as handle:
+        if isinstance(data, bytes | bytearray):
+            handle.write(data)
+        else:
+            for piece in data:
+                handle.write(piece.encode("utf-8"))
+    return Path(path)
+
+
+@contextmanager
+def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
+    """A binary file to write into, put at `path` whole when the block ends (fsync, then
+    ``os.replace``), or not at all when it raises: what a streamed writer (a zip written entry
+    by entry) uses instead of building the bytes first."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".sgov-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes | bytearray):
-                handle.write(data)
-            else:
-                for piece in data:
-                    handle.write(piece.encode("utf-8"))
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -294,7 +306,6 @@ def atomic_write(path: Path | str, data: bytes | str | Iterable[str]) -> Path:
         except FileNotFoundError:
             pass
         raise
-    return path
 
 
 def stamp(as_of: date) -> datetime:

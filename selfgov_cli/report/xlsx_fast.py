@@ -10,18 +10,26 @@ applied here to the values before they are written). Tested against the openpyxl
 A sheet is ``Sheet(title, rows)``; a row is a list of ``Cell`` or ``None`` (no cell). Row 1 is the
 header, frozen and repeated on every printed page. Values must already be safe (``safe.safe_cell``):
 ``str`` (or a ``CellRichText`` of one run), ``bool``, ``int``, ``float``, ``Decimal``, ``date``.
+
+Streamed (``save_xlsx``): ``rows`` is read twice, once for what precedes the cells in the XML (column
+widths, the used range, whether every value is known) and once to write them, each worksheet
+compressed into its zip entry as its XML is made; so ``rows`` may be an iterable that builds each
+row when reached, and a sheet of a million rows never exists as cells or as text. The worksheets
+precede ``xl/styles.xml`` in the zip (cell styles are numbered as the cells are written).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
 
-from selfgov_cli.report.safe import stamp
+from selfgov_cli.report.safe import atomic_file, stamp
 from selfgov_cli.report.xlsx_layout import (
     MAX_WIDTH,
     MIN_WIDTH,
@@ -35,6 +43,9 @@ from selfgov_cli.report.xlsx_layout import (
 _BUILTIN_FORMATS = {None: 0, "General": 0, "#,##0.00": 4, "0.00%": 10}
 _EPOCH = date(1899, 12, 30)
 _NUMBERS = (int, float, Decimal)
+_SHORT = frozenset({type(None), bool, int, float, Decimal, date})  # 75 bytes a cell covers them
+_LEVEL = 6  # deflate level of every entry
+_FLUSH = 4096  # XML pieces gathered before they are compressed into the zip
 
 
 class Cell(NamedTuple):
@@ -47,7 +58,7 @@ class Cell(NamedTuple):
 @dataclass
 class Sheet:
     title: str
-    rows: list[list[Cell | None]]
+    rows: Iterable[list[Cell | None]]  # read twice (widths, then XML): a list, or re-iterable
 
 
 def supported(value: Any) -> bool:
@@ -76,19 +87,50 @@ def _escape(text: str) -> str:
     return text.replace("\r", "&#13;") if "\r" in text else text
 
 
-def _widths(rows: list[list[Cell | None]]) -> dict[int, float]:
-    """xlsx_layout.fit_columns on values: the widest cell of each column, padded and capped."""
-    widest: dict[int, int] = {}
-    for row in rows:
-        for col, cell in enumerate(row, 1):
-            if cell is None or cell.value is None:
-                continue
-            width = text_width(cell.value)
-            if width > widest.get(col, -1):
-                widest[col] = width
-    return {
-        col: float(min(MAX_WIDTH, max(MIN_WIDTH, width + PADDING))) for col, width in widest.items()
-    }
+class _Survey:
+    """The first pass over a sheet's rows: what must be known before its XML is written (the
+    column widths, the used range) and whether every value is one this writer knows."""
+
+    __slots__ = ("widths", "rows", "cols", "size", "supported")
+
+    def __init__(self, rows: Iterable[list[Cell | None]]) -> None:
+        widest: dict[int, int] = {}
+        count = cols = 0
+        size = 8192  # a bound on the sheet's XML in bytes (Zip64 past 2 GB): head, columns, tail
+        ok = True
+        seen: dict[int, Cell] = {}  # cells already measured (a column repeats its Cells)
+        for row in rows:
+            count += 1
+            cols = max(cols, len(row))
+            size += 32
+            for col, cell in enumerate(row, 1):
+                if cell is None:
+                    continue
+                value = cell.value
+                size += 96  # the cell's tags, reference, style and a number: 75 bytes at most
+                if type(value) is str:
+                    size += 5 * len(value)  # a character: 4 bytes of UTF-8, or escaped (&amp;)
+                elif type(value) not in _SHORT:  # a one-run CellRichText (text like a formula)
+                    size += 5 * len(str(value))
+                if value is None or seen.get(id(cell)) is cell:
+                    continue
+                if len(seen) >= 4096:
+                    seen.clear()
+                seen[id(cell)] = cell
+                if type(value) is not str and not supported(value):
+                    ok = False
+                    break
+                width = text_width(value)
+                if width > widest.get(col, -1):
+                    widest[col] = width
+            if not ok:
+                break
+        # xlsx_layout.fit_columns on values: the widest cell of each column, padded and capped
+        self.widths = {
+            col: float(min(MAX_WIDTH, max(MIN_WIDTH, width + PADDING)))
+            for col, width in widest.items()
+        }
+        self.rows, self.cols, self.size, self.supported = count, cols, size, ok
 
 
 class _Styles:
@@ -148,13 +190,13 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument"
 
 
-def _sheet_xml(sheet: Sheet, styles: _Styles) -> str:
-    rows = sheet.rows
-    widths = _widths(rows)
+def _sheet_pieces(sheet: Sheet, survey: _Survey, styles: _Styles) -> Iterator[str]:
+    """The worksheet XML of a sheet in pieces of a few thousand cells, its rows read as they come."""
+    widths = survey.widths
     out: list[str] = []
     append = out.append
-    last_col = max((len(r) for r in rows), default=1) or 1
-    last_row = max(len(rows), 1)
+    last_col = survey.cols or 1
+    last_row = max(survey.rows, 1)
     orientation = "landscape" if sum(widths.values()) > PORTRAIT_WIDTH else "portrait"
     append(
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -173,34 +215,25 @@ def _sheet_xml(sheet: Sheet, styles: _Styles) -> str:
     letters = [_column_letter(c) for c in range(1, last_col + 1)]
     rooms = {col: width - PADDING for col, width in widths.items()}
     index = styles.index
-    for r, row in enumerate(rows, 1):
+    # a row repeats the Cell objects of its column (one per text, date or amount, disburse_xlsx):
+    # the XML after each cell's reference is made once per Cell and column (the Cell is kept with
+    # it, so its id stays its own)
+    tails: list[dict[int, tuple[Cell, str]]] = [{} for _ in letters]
+    for r, row in enumerate(sheet.rows, 1):
+        if len(out) > _FLUSH:
+            yield "".join(out)
+            out.clear()
         append(f'<row r="{r}">')
         for c, cell in enumerate(row):
             if cell is None:
                 continue
-            ref = f"{letters[c]}{r}"
-            value = cell.value
-            if value is None:
-                s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}"/>' if s else f'<c r="{ref}"/>')
-                continue
-            if isinstance(value, bool):
-                s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, _NUMBERS):
-                s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}" t="n"><v>{float(value):.16g}</v></c>')
-            elif isinstance(value, date):
-                s = index(cell.number_format, cell.bold, False, cell.quote)
-                append(f'<c r="{ref}" s="{s}" t="n"><v>{(value - _EPOCH).days}</v></c>')
-            else:
-                text = str(value)
-                wrap = "\n" in text or _str_width(text) > rooms.get(c + 1, MAX_WIDTH - PADDING)
-                s = index(cell.number_format, cell.bold, wrap, cell.quote)
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                append(
-                    f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
-                )
+            memo = tails[c]
+            hit = memo.get(id(cell))
+            if hit is None:
+                if len(memo) >= _FLUSH:
+                    memo.clear()
+                hit = memo[id(cell)] = (cell, _cell_tail(cell, rooms.get(c + 1), index))
+            append(f'<c r="{letters[c]}{r}"{hit[1]}')
         append("</row>")
     append(
         '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
@@ -208,21 +241,75 @@ def _sheet_xml(sheet: Sheet, styles: _Styles) -> str:
         'fitToHeight="0"/><headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>'
         "</headerFooter></worksheet>"
     )
-    return "".join(out)
+    yield "".join(out)
+
+
+def _cell_tail(cell: Cell, room: float | None, index) -> str:
+    """A cell's XML after its reference (``<c r="A2"`` + this): style, type and value."""
+    value = cell.value
+    if value is None:
+        s = index(cell.number_format, cell.bold, False, cell.quote)
+        return f' s="{s}"/>' if s else "/>"
+    if isinstance(value, bool):
+        s = index(cell.number_format, cell.bold, False, cell.quote)
+        return f' s="{s}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, _NUMBERS):
+        s = index(cell.number_format, cell.bold, False, cell.quote)
+        return f' s="{s}" t="n"><v>{float(value):.16g}</v></c>'
+    if isinstance(value, date):
+        s = index(cell.number_format, cell.bold, False, cell.quote)
+        return f' s="{s}" t="n"><v>{(value - _EPOCH).days}</v></c>'
+    text = str(value)
+    wrap = "\n" in text or _str_width(text) > (MAX_WIDTH - PADDING if room is None else room)
+    s = index(cell.number_format, cell.bold, wrap, cell.quote)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' s="{s}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
 
 def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def xlsx_bytes(sheets: list[Sheet], as_of: date) -> bytes:
-    """The xlsx bytes of ``sheets``; the same sheets and date give the same bytes."""
+def xlsx_bytes(sheets: list[Sheet], as_of: date) -> bytes | None:
+    """The xlsx bytes of ``sheets``; the same sheets and date give the same bytes (None when a
+    value is one this writer does not know: use openpyxl)."""
+    surveys = _surveys(sheets)
+    if surveys is None:
+        return None
+    raw = io.BytesIO()
+    _write(raw, sheets, surveys, as_of)
+    return raw.getvalue()
+
+
+def save_xlsx(sheets: list[Sheet], path: Path | str, as_of: date) -> Path | None:
+    """Write the xlsx of ``sheets`` at path atomically, streamed: each sheet's rows are read twice
+    (widths, then XML) and written into the zip as they come, so neither the cells nor the XML
+    of a million-row sheet is ever held. None (nothing written) when a value is one this writer
+    does not know."""
+    surveys = _surveys(sheets)
+    if surveys is None:
+        return None
+    with atomic_file(path) as handle:
+        _write(handle, sheets, surveys, as_of)
+    return Path(path)
+
+
+def _surveys(sheets: list[Sheet]) -> list[_Survey] | None:
+    surveys = []
+    for sheet in sheets:
+        survey = _Survey(sheet.rows)
+        if not survey.supported:
+            return None
+        surveys.append(survey)
+    return surveys
+
+
+def _write(handle: BinaryIO, sheets: list[Sheet], surveys: list[_Survey], as_of: date) -> None:
+    """The package, entry by entry. The worksheets come before xl/styles.xml: a sheet's cell
+    styles are numbered as its XML is written, so the style sheet is known only after them."""
     from openpyxl.writer.theme import theme_xml
 
     styles = _Styles()
-    parts = [
-        (f"xl/worksheets/sheet{i}.xml", _sheet_xml(s, styles)) for i, s in enumerate(sheets, 1)
-    ]
     n = len(sheets)
     when = stamp(as_of).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -292,23 +379,30 @@ def xlsx_bytes(sheets: list[Sheet], as_of: date) -> bytes:
         f'<Relationship Id="rId{n + 2}" Type="{_REL}/theme" Target="theme/theme1.xml"/>'
         "</Relationships>"
     )
-    files = [
-        ("[Content_Types].xml", content_types),
-        ("_rels/.rels", root_rels),
-        ("docProps/app.xml", app),
-        ("docProps/core.xml", core),
-        ("xl/workbook.xml", workbook),
-        ("xl/_rels/workbook.xml.rels", workbook_rels),
-        ("xl/styles.xml", styles.xml()),
-        ("xl/theme/theme1.xml", theme_xml),
-        *parts,
-    ]
     date_time = max((as_of.year, as_of.month, as_of.day, 0, 0, 0), (1980, 1, 1, 0, 0, 0))
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files:
-            entry = zipfile.ZipInfo(name, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            archive.writestr(entry, text.encode("utf-8"), compresslevel=6)
-    return raw.getvalue()
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (
+            ("[Content_Types].xml", content_types),
+            ("_rels/.rels", root_rels),
+            ("docProps/app.xml", app),
+            ("docProps/core.xml", core),
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", workbook_rels),
+        ):
+            archive.writestr(entry(name), text.encode("utf-8"), compresslevel=_LEVEL)
+        for i, (sheet, survey) in enumerate(zip(sheets, surveys, strict=True), 1):
+            info = entry(f"xl/worksheets/sheet{i}.xml")
+            info._compresslevel = _LEVEL  # noqa: SLF001 - what writestr sets for the other entries
+            big = survey.size >= zipfile.ZIP64_LIMIT  # size is a bound: Zip64 only if needed
+            with archive.open(info, "w", force_zip64=big) as out:
+                for piece in _sheet_pieces(sheet, survey, styles):
+                    out.write(piece.encode("utf-8"))
+        for name, text in (("xl/styles.xml", styles.xml()), ("xl/theme/theme1.xml", theme_xml)):
+            archive.writestr(entry(name), text.encode("utf-8"), compresslevel=_LEVEL)

@@ -50,6 +50,10 @@ _ROW_TAG = re.compile(rb"<row(?=[\s/>])[^>]*?(/?)>")
 _REF = re.compile(r"^([A-Z]{1,3})([1-9]\d{0,6})$")
 
 
+Piece = bytes | bytearray | memoryview  # a piece of a part: new bytes, or a view of the original
+Part = bytes | bytearray | list[Piece]  # a part as read, or patched in pieces (never copied)
+
+
 class Unsupported(Exception):
     """Something this patcher does not handle: the caller falls back to openpyxl."""
 
@@ -244,9 +248,10 @@ class _Styles:
         return text.encode("utf-8")
 
 
-def _mark_cells(xml: bytes, marks: dict[str, int], styles: _Styles) -> bytes:
+def _mark_cells(xml: bytes, marks: dict[str, int], styles: _Styles) -> list[Piece]:
     """The worksheet with each marked cell's style index replaced (``marks``: ref → severity's
-    filled style, computed from the cell's own style by ``styles``); missing cells are added."""
+    filled style, computed from the cell's own style by ``styles``); missing cells are added.
+    In pieces, the unchanged ones views of ``xml``: a 230 MB sheet is not copied."""
     start = xml.find(b"<sheetData")
     if start < 0:
         raise Unsupported("no sheetData")
@@ -254,14 +259,16 @@ def _mark_cells(xml: bytes, marks: dict[str, int], styles: _Styles) -> bytes:
     if xml[open_end - 2 : open_end] == b"/>":  # <sheetData/>: open it
         xml = xml[: open_end - 2] + b"></sheetData>" + xml[open_end:]
         body_start = body_end = open_end - 1
+        view = memoryview(xml)
     else:
         body_start = open_end
         body_end = xml.index(b"</sheetData>", body_start)
+        view = memoryview(xml)
     by_row: dict[int, dict[int, str]] = {}
     for ref in marks:
         r, c = _split_ref(ref)
         by_row.setdefault(r, {})[c] = ref
-    out: list[bytes] = [xml[:body_start]]
+    out: list[Piece] = [view[:body_start]]
     pos = body_start
     pending = sorted(by_row)
     for m in _ROW_TAG.finditer(xml, body_start, body_end):
@@ -270,14 +277,14 @@ def _mark_cells(xml: bytes, marks: dict[str, int], styles: _Styles) -> bytes:
             raise Unsupported("row without r")
         r = int(row_attrs["r"])
         while pending and pending[0] < r:  # marked rows missing from the sheet, before this one
-            out.append(xml[pos : m.start()])
+            out.append(view[pos : m.start()])
             pos = m.start()
             out.append(_new_row(pending.pop(0), by_row, marks, styles))
         if not pending or pending[0] != r:
             continue
         pending.pop(0)
         cols = by_row[r]
-        out.append(xml[pos : m.start()])
+        out.append(view[pos : m.start()])
         if m.group(1):  # <row …/>: no cell
             out.append(m.group(0)[:-2] + b">")
             out.append(_new_cells(sorted(cols.items()), marks, styles))
@@ -296,27 +303,27 @@ def _mark_cells(xml: bytes, marks: dict[str, int], styles: _Styles) -> bytes:
             _, c = _split_ref(attrs["r"])
             before = sorted(k for k in left if k < c)
             if before:
-                out.append(xml[pos : cm.start()])
+                out.append(view[pos : cm.start()])
                 pos = cm.start()
                 out.append(_new_cells([(k, left.pop(k)) for k in before], marks, styles))
             if c in left:
                 ref = left.pop(c)
                 style = styles.filled(int(attrs.get("s", "0") or 0), _severity(marks[ref]))
-                out.append(xml[pos : cm.start()])
+                out.append(view[pos : cm.start()])
                 new_tag = re.sub(r'\ss="[^"]*"', "", tag)
                 new_tag = "<c" + f' s="{style}"' + new_tag[2:]
                 out.append(new_tag.encode("utf-8"))
                 pos = cm.end()
         if left:
-            out.append(xml[pos:row_end])
+            out.append(view[pos:row_end])
             pos = row_end
             out.append(_new_cells(sorted(left.items()), marks, styles))
     for r in pending:
-        out.append(xml[pos:body_end])
+        out.append(view[pos:body_end])
         pos = body_end
         out.append(_new_row(r, by_row, marks, styles))
-    out.append(xml[pos:])
-    return b"".join(out)
+    out.append(view[pos:])
+    return out
 
 
 _SEVERITIES = ("error", "warning", "info")
@@ -338,43 +345,68 @@ def _new_row(r: int, by_row, marks, styles) -> bytes:
     )
 
 
-_AFTER_LEGACY = (
-    b"<legacyDrawingHF",
-    b"<drawingHF",
-    b"<picture",
-    b"<oleObjects",
-    b"<controls",
-    b"<webPublishItems",
-    b"<tableParts",
-    b"<extLst",
-    b"</worksheet>",
+_AFTER_LEGACY = tuple(
+    re.compile(re.escape(marker))
+    for marker in (
+        b"<legacyDrawingHF",
+        b"<drawingHF",
+        b"<picture",
+        b"<oleObjects",
+        b"<controls",
+        b"<webPublishItems",
+        b"<tableParts",
+        b"<extLst",
+        b"</worksheet>",
+    )
 )
 
 
-def _add_legacy_drawing(xml: bytes, rid: str) -> bytes:
-    root = re.search(rb"<worksheet\b[^>]*>", xml)
+def _add_legacy_drawing(pieces: list[Piece], rid: str, xml: bytes | bytearray) -> list[Piece]:
+    """The worksheet's pieces (`_mark_cells` of ``xml``) with ``<legacyDrawing>`` before the first
+    element that must follow it (``xmlns:r`` declared on the root when it is not): only the
+    pieces holding those change."""
+    head = bytes(pieces[0])
+    root = re.search(rb"<worksheet\b[^>]*>", head)
     if root is None:
         raise Unsupported("worksheet root")
-    head = root.group(0).decode("utf-8")
-    declared = re.search(r'xmlns:r="([^"]*)"', head)
+    tag = root.group(0).decode("utf-8")
+    declared = re.search(r'xmlns:r="([^"]*)"', tag)
     if declared and declared.group(1) != REL_NS:
         raise Unsupported("r prefix bound elsewhere")
     if not declared:
-        head = head[:-1] + f' xmlns:r="{REL_NS}">'
-        xml = xml[: root.start()] + head.encode("utf-8") + xml[root.end() :]
-    for marker in _AFTER_LEGACY:
-        at = xml.find(marker)
-        if at >= 0:
-            return xml[:at] + f'<legacyDrawing r:id="{rid}"/>'.encode() + xml[at:]
+        tag = tag[:-1] + f' xmlns:r="{REL_NS}">'
+        head = head[: root.start()] + tag.encode("utf-8") + head[root.end() :]
+    pieces = [head, *pieces[1:]]
+    drawing = f'<legacyDrawing r:id="{rid}"/>'.encode()
+    last = pieces[-1]
+    if isinstance(last, memoryview) and last.obj is xml:  # the rest of xml, after the marks
+        start = len(xml) - len(last)
+        for marker in _AFTER_LEGACY:
+            at = xml.find(marker.pattern)
+            if at >= start:  # where it always is: after sheetData, so in the last piece
+                return [*pieces[:-1], last[: at - start], drawing, last[at - start :]]
+            if at >= 0:
+                break
+    for marker in _AFTER_LEGACY:  # a marker among the marked rows: look in every piece
+        for i, piece in enumerate(pieces):
+            found = marker.search(piece)  # re reads a view in place: the part is not copied
+            if found:
+                at = found.start()
+                return [*pieces[:i], piece[:at], drawing, piece[at:], *pieces[i + 1 :]]
     raise Unsupported("no end of worksheet")
 
 
-def _clear_tab_selected(xml: bytes) -> bytes:
-    end = xml.find(b"<sheetData")
-    end = len(xml) if end < 0 else end
-    if b"tabSelected" not in xml[:end]:
-        return xml
-    return re.sub(rb'\stabSelected="(1|true)"', b"", xml[:end]) + xml[end:]
+def _clear_tab_selected(part: Part) -> Part:
+    """The worksheet with ``tabSelected`` cleared in its sheet views (before ``<sheetData``);
+    a big part is not copied: the rest of it follows as a view."""
+    if isinstance(part, list):  # a patched sheet: its first piece holds the sheet views
+        head = _clear_tab_selected(bytes(part[0]))
+        return [*(head if isinstance(head, list) else [head]), *part[1:]]
+    end = part.find(b"<sheetData")
+    end = len(part) if end < 0 else end
+    if b"tabSelected" not in part[:end]:
+        return part
+    return [re.sub(rb'\stabSelected="(1|true)"', b"", part[:end]), memoryview(part)[end:]]
 
 
 def _comments_xml(comments: list[tuple[str, str]]) -> bytes:
@@ -519,7 +551,7 @@ def _patch(source, marks, list_title, rows, row_kinds, links, widths, fills, whe
         infos = archive.infolist()
         if len({i.filename for i in infos}) != len(infos):
             raise Unsupported("duplicate zip entries")
-        parts = {i.filename: archive.read(i) for i in infos}
+        parts = {i.filename: _read(archive, i) for i in infos}
     order = [i.filename for i in infos]
     workbook_part = "xl/workbook.xml"
     for rel in _read_rels(parts, ""):
@@ -559,13 +591,15 @@ def _patch(source, marks, list_title, rows, row_kinds, links, widths, fills, whe
         if part is None or not cells:
             continue
         xml = parts[part]
+        if not isinstance(xml, (bytes, bytearray)):
+            raise Unsupported("two sheets of one part")
         if not re.search(rb"<worksheet\b", xml) or b"<legacyDrawing " in xml:
             raise Unsupported("prefixed worksheet or one with a legacy drawing")
         rels = _read_rels(parts, part)
         if any(r.get("Type") in (_T_COMMENTS, _T_VML) for r in rels):
             raise Unsupported("sheet already has comments")
         codes = {ref: code for ref, (code, _, _) in cells.items()}
-        xml = _mark_cells(xml, codes, styles)
+        pieces = _mark_cells(xml, codes, styles)
         rid_comments, rid_vml = _free_id(rels, 2)
         comments_part = _free_part(parts, "xl/comments/sgov{}.xml")
         vml_part = _free_part(parts, "xl/drawings/sgovDrawing{}.vml")
@@ -589,7 +623,7 @@ def _patch(source, marks, list_title, rows, row_kinds, links, widths, fills, whe
         )
         if _rels_name(part) not in order:
             order.append(_rels_name(part))
-        parts[part] = _add_legacy_drawing(xml, rid_vml)
+        parts[part] = _add_legacy_drawing(pieces, rid_vml, xml)
         overrides.append((comments_part, _CT_COMMENTS))
     for part in sheets.values():
         parts[part] = _clear_tab_selected(parts[part])
@@ -634,7 +668,35 @@ def _patch(source, marks, list_title, rows, row_kinds, links, widths, fills, whe
     return _zip(parts, order, when)
 
 
-def _zip(parts: dict[str, bytes], order: list[str], when: datetime) -> bytes:
+_BIG_PART = 1 << 22  # a worksheet this big (uncompressed) is read into a buffer of its size
+_MAX_RATIO = 1032  # deflate's bound on inflated / compressed size: a bigger claim is a lie
+
+
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bytearray:
+    """A part's bytes. A big worksheet is inflated into a buffer of its size, 1 MB at a time:
+    ``ZipFile.read`` holds it about twice while it inflates (a 230 MB ledger: 520 MB)."""
+    size = info.file_size
+    if (
+        size < _BIG_PART
+        or size > _MAX_RATIO * info.compress_size + 1024
+        or not info.filename.startswith("xl/worksheets/")
+    ):
+        return archive.read(info)
+    data = bytearray(size)
+    view = memoryview(data)
+    done = 0
+    with archive.open(info) as handle:
+        while done < size:
+            got = handle.readinto(view[done : done + (1 << 20)])
+            if not got:
+                break
+            done += got
+        if done != size or handle.read(1):  # reading past the end also checks the CRC
+            raise zipfile.BadZipFile(f"{info.filename}: size differs from the directory's")
+    return data
+
+
+def _zip(parts: dict[str, Part], order: list[str], when: datetime) -> bytes:
     date_time = max((when.year, when.month, when.day, 0, 0, 0), (1980, 1, 1, 0, 0, 0))
     out = io.BytesIO()
     seen: set[str] = set()
@@ -646,7 +708,16 @@ def _zip(parts: dict[str, bytes], order: list[str], when: datetime) -> bytes:
             entry = zipfile.ZipInfo(name, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, parts[name])
+            part = parts[name]
+            if isinstance(part, list):  # written piece by piece, as writestr writes the whole
+                entry.file_size = sum(len(piece) for piece in part)  # writestr's Zip64 choice
+                with target.open(entry, "w") as handle:
+                    for piece in part:
+                        view = memoryview(piece)
+                        for at in range(0, len(view), 1 << 20):  # deflated 1 MB at a time
+                            handle.write(view[at : at + (1 << 20)])
+            else:
+                target.writestr(entry, part)
     return out.getvalue()
 
 
