@@ -18,7 +18,19 @@ def fmt_amount(value: Decimal | None) -> str | None:
     """The JSON form of an amount: exactly two decimals, no grouping."""
     if value is None:
         return None
-    return f"{fen(value):.2f}"
+    if not value:  # 0 and -0 are equal keys but not the same text
+        return f"{fen(value):.2f}"
+    text = _AMOUNT_TEXTS.get(value)
+    if text is None:
+        text = f"{fen(value):.2f}"
+        if len(_AMOUNT_TEXTS) >= 65536:
+            _AMOUNT_TEXTS.clear()
+        _AMOUNT_TEXTS[value] = text
+    return text
+
+
+# amount -> its text: outputs write the same amounts on many rows (a million-row ledger's)
+_AMOUNT_TEXTS: dict[Decimal, str] = {}
 
 
 def fmt_rate(value: Decimal | None) -> str | None:

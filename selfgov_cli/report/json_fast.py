@@ -169,13 +169,22 @@ def _record_template(item: dict, level: int, pad: str) -> tuple[tuple, str]:
     """(keys, template) of a record of str keys and plain scalar values at `level`, or
     (keys, "") when it is not such a record (then its list is written the general way)."""
     names = tuple(item)
-    if not names or not all(type(k) is str for k in names):
+    if not names or not all(type(v) in _FLAT_TEXT for v in item.values()):
         return names, ""
-    if not all(type(v) in _FLAT_TEXT for v in item.values()):
-        return names, ""
-    inner = "\n" + pad * (level + 1)
-    fields = [(inner + encode_basestring(k) + ": ").replace("%", "%%") + "%s" for k in names]
-    return names, "{" + ",".join(fields) + "\n" + pad * level + "}"
+    made = _TEMPLATES.get((names, level, pad))
+    if made is None:
+        if not all(type(k) is str for k in names):
+            return names, ""
+        inner = "\n" + pad * (level + 1)
+        fields = [(inner + encode_basestring(k) + ": ").replace("%", "%%") + "%s" for k in names]
+        made = "{" + ",".join(fields) + "\n" + pad * level + "}"
+        if len(_TEMPLATES) < 1024:
+            _TEMPLATES[names, level, pad] = made
+    return names, made
+
+
+# (keys, level, indent) -> template: small lists (a row's reasons) share the one made before
+_TEMPLATES: dict[tuple, str] = {}
 
 
 __all__ = ["json_pieces"]
