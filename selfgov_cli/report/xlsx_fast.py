@@ -20,7 +20,6 @@ precede ``xl/styles.xml`` in the zip (cell styles are numbered as the cells are 
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -268,17 +267,6 @@ def _cell_tail(cell: Cell, room: float | None, index) -> str:
 
 def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
-
-
-def xlsx_bytes(sheets: list[Sheet], as_of: date) -> bytes | None:
-    """The xlsx bytes of ``sheets``; the same sheets and date give the same bytes (None when a
-    value is one this writer does not know: use openpyxl)."""
-    surveys = _surveys(sheets)
-    if surveys is None:
-        return None
-    raw = io.BytesIO()
-    _write(raw, sheets, surveys, as_of)
-    return raw.getvalue()
 
 
 def save_xlsx(sheets: list[Sheet], path: Path | str, as_of: date) -> Path | None:
