@@ -146,9 +146,10 @@ def _str_text(value: str) -> str:
     text = _TEXTS.get(value)
     if text is None:
         text = encode_basestring(scrub(value))
-        if len(_TEXTS) >= 100_000:
-            _TEXTS.clear()
-        _TEXTS[value] = text
+        if len(value) <= 256:  # long texts seldom repeat; kept, they could hold 100s of MB
+            if len(_TEXTS) >= 100_000:
+                _TEXTS.clear()
+            _TEXTS[value] = text
     return text
 
 
