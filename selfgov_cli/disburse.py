@@ -690,10 +690,23 @@ def _row_dict(counted: Counted) -> dict[str, Any]:
         "amount": fmt_amount(expense.amount),
         "eligible": fmt_amount(counted.eligible),
         "excluded": fmt_amount(counted.amount - counted.eligible),
-        "reasons": [
-            {"rule": rule_id or None, "message": message} for rule_id, message in counted.reasons
-        ],
+        "reasons": _reasons(counted.reasons),
     }
+
+
+_REASONS: dict[tuple, list[dict[str, Any]]] = {}  # reasons -> their dicts (rows share reasons)
+
+
+def _reasons(reasons: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    """The JSON form of a row's reasons; equal reasons give the same list, which no reader
+    changes (disburse.json and 拨付核算.xlsx only read it)."""
+    made = _REASONS.get(reasons)
+    if made is None:
+        made = [{"rule": rule_id or None, "message": message} for rule_id, message in reasons]
+        if len(_REASONS) >= 4096:
+            _REASONS.clear()
+        _REASONS[reasons] = made
+    return made
 
 
 def _by_category(budget: list, rows: list[Counted]) -> list[dict[str, Any]]:

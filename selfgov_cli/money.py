@@ -19,7 +19,7 @@ def fmt_amount(value: Decimal | None) -> str | None:
     if value is None:
         return None
     if not value:  # 0 and -0 are equal keys but not the same text
-        return f"{fen(value):.2f}"
+        return "-0.00" if value.is_signed() else "0.00"
     text = _AMOUNT_TEXTS.get(value)
     if text is None:
         text = f"{fen(value):.2f}"
