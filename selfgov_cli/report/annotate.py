@@ -102,22 +102,36 @@ class Shown(list):
         self.more = more
 
 
+class _First:
+    """The first MAX_NOTES notes in 问题清单 order, gathered one at a time in bounded memory
+    (cut back to MAX_NOTES whenever 4 × MAX_NOTES are held); `shown()` gives them in their own
+    order with how many more there were."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[tuple, int, tuple]] = []
+        self.count = 0
+
+    def add(self, note: tuple[Any, str | None, str | None]) -> None:
+        self.items.append((_list_order(note), self.count, note))
+        self.count += 1
+        if len(self.items) >= 4 * MAX_NOTES:
+            self.items = heapq.nsmallest(MAX_NOTES, self.items)
+
+    def shown(self) -> Shown:
+        first = sorted(heapq.nsmallest(MAX_NOTES, self.items), key=lambda item: item[1])
+        return Shown((note for _, _, note in first), self.count - len(first))
+
+
 def shown(validation) -> dict[str, Shown]:
     """placed(), each file's notes cut to those its copy shows as they are gathered: 2,000,000
     findings of one ledger are never held as notes (nor hashed, nor sent to a worker)."""
-    kept: dict[str, list[tuple[tuple, int, tuple]]] = {}
-    counts: dict[str, int] = {}
-    for i, (file, note) in enumerate(_places(validation)):
-        items = kept.setdefault(file, [])
-        items.append((_list_order(note), i, note))
-        counts[file] = counts.get(file, 0) + 1
-        if len(items) >= 4 * MAX_NOTES:
-            kept[file] = heapq.nsmallest(MAX_NOTES, items)
-    out = {}
-    for file, items in kept.items():
-        first = sorted(heapq.nsmallest(MAX_NOTES, items), key=lambda item: item[1])
-        out[file] = Shown((note for _, _, note in first), counts[file] - len(first))
-    return out
+    kept: dict[str, _First] = {}
+    for file, note in _places(validation):
+        first = kept.get(file)
+        if first is None:
+            first = kept[file] = _First()
+        first.add(note)
+    return {file: first.shown() for file, first in kept.items()}
 
 
 def _places(validation) -> Iterator[tuple[str, tuple[Any, str | None, str | None]]]:
@@ -311,12 +325,12 @@ def patched_copy(source: Path, notes: list, as_of: date) -> bytes | None:
 def _first_notes(notes: list) -> tuple[list, int]:
     """The notes a copy marks and lists — the first MAX_NOTES in 问题清单 order, kept in their
     own order — and how many more there are (notes already cut by `shown` are those)."""
-    if isinstance(notes, Shown):
-        return notes, notes.more
-    if len(notes) <= MAX_NOTES:
-        return notes, 0
-    first = heapq.nsmallest(MAX_NOTES, range(len(notes)), key=lambda i: _list_order(notes[i]))
-    return [notes[i] for i in sorted(first)], len(notes) - MAX_NOTES
+    if not isinstance(notes, Shown):
+        first = _First()
+        for note in notes:
+            first.add(note)
+        notes = first.shown()
+    return notes, notes.more
 
 
 def _more_text(more: int) -> str:
