@@ -40,7 +40,7 @@ def _is_container(value: Any) -> bool:
 
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
-        return encode_basestring(scrub(value))
+        return _str_text(value)
     if value is None:
         return "null"
     if value is True:
@@ -95,7 +95,7 @@ def _container(value: Any, level: int, buf: list[str], pad: str) -> Iterator[Non
             add(keys.get(key) or _key(key))
             kind = type(item)
             if kind is str:  # most values: inline
-                add(encode_basestring(scrub(item)))
+                add(_str_text(item))
             elif kind in _CONTAINERS or isinstance(item, (list, tuple, dict)):
                 yield from _container(item, level + 1, buf, pad)
             else:
@@ -143,6 +143,10 @@ _TEXTS: dict[str, str] = {}  # str -> its masked JSON text, for the texts record
 
 
 def _str_text(value: str) -> str:
+    """A string's masked JSON text (a `Public` one unmasked, and never remembered: it equals the
+    plain string of the same text, which is masked)."""
+    if type(value) is not str:
+        return encode_basestring(scrub(value))
     text = _TEXTS.get(value)
     if text is None:
         text = encode_basestring(scrub(value))

@@ -100,3 +100,16 @@ def test_lists_of_flat_records_same_text_as_json_dumps(names, rows, lazy):
     assert json_text(payload) == expected(
         {"findings": [dict(r) for r in records], "n": len(records)}
     )
+
+
+def test_a_public_text_and_the_same_plain_text_keep_their_own_masking():
+    """Masked texts are remembered by value; a Public string equals the plain one of the same
+    text, so either order must keep the plain one masked and the Public one as it is."""
+    number = "热线 021-58881234"
+    for payload in (
+        [number, Public(number)],
+        [Public(number), number],
+        {"a": number, "b": Public(number)},
+    ):
+        assert json_text(payload) == expected(payload)
+        assert json_text(payload).count("021-58881234") == 1
