@@ -27,6 +27,14 @@ def cell_name(row: int, col: int) -> str:
     return f"{col_letter(col)}{row + 1}"
 
 
+def column_key(cell: str | None) -> tuple[int, str]:
+    """The order of an address's column: A … Z, AA … (shorter letters first); no cell first."""
+    if not cell:
+        return (0, "")
+    letters = cell.rstrip("0123456789")
+    return (len(letters), letters)
+
+
 def cell_row(cell: str) -> int | None:
     """The 1-based row of an address like C12."""
     digits = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")

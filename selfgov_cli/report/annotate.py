@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.workbook import is_regular, open_book
+from selfgov_cli.model import column_key
 from selfgov_cli.report.copy_store import CopyStore
 from selfgov_cli.report.env import ReportError
 from selfgov_cli.report.safe import (
@@ -510,16 +511,8 @@ def _list_order(note) -> tuple:
     finding, sheet, cell = note
     if not cell:
         return (1, "", 0, 0, "", finding.rule, finding.message)
-    letters = cell.rstrip("0123456789")
-    return (
-        0,
-        sheet or "",
-        int(cell[len(letters) :] or 0),
-        len(letters),
-        letters,
-        finding.rule,
-        finding.message,
-    )
+    width, letters = column_key(cell)
+    return (0, sheet or "", int(cell[width:] or 0), width, letters, finding.rule, finding.message)
 
 
 def _writable(ws, cell: str):

@@ -18,6 +18,7 @@ from selfgov_cli.model import (
     Evaluation,
     Location,
     Project,
+    column_key,
     in_ledger_order,
     ledger_placed,
     record_maker,
@@ -133,18 +134,11 @@ class Finding:
             self.file or "",
             self.sheet or "",
             self.row or 0,
-            _col_key(self.cell),
+            column_key(self.cell),
             self.rule,
             self.project_id or "",
             self.message,
         )
-
-
-def _col_key(cell: str | None) -> tuple[int, str]:
-    if not cell:
-        return (0, "")
-    letters = cell.rstrip("0123456789")
-    return (len(letters), letters)
 
 
 def in_order(findings: Iterable[Finding]) -> list[Finding]:
@@ -208,8 +202,8 @@ def _order_key(items: list[Finding]) -> Callable[[Finding], int] | None:
     for (file, sheet), n in norm.items():
         places.setdefault(file, {})[sheet] = rank[n] << row_bits
     letters = {cell.rstrip(digits) for cell in map(_CELL, items) if cell}
-    letters.add("")  # no cell, or no letters: (0, "") like _col_key, first
-    cols = {t: i for i, t in enumerate(sorted(letters, key=lambda t: (len(t), t)))}
+    letters.add("")  # no cell, or no letters: first, as column_key
+    cols = {t: i for i, t in enumerate(sorted(letters, key=column_key))}
     rules = {t: i for i, t in enumerate(sorted(set(map(_RULE, items))))}
     given = set(map(_PROJECT, items))
     ordered = {t: i for i, t in enumerate(sorted({t or "" for t in given}))}
