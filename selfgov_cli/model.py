@@ -48,19 +48,25 @@ def record_maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any] | None
     (it matters at 100,000 rows). The result is the same object ``cls(*values)`` gives.
 
     None when cls's fields are not exactly `names`, so a change to the model falls back to the
-    ordinary constructor instead of building records wrong. Like dataclasses itself, the
-    function is generated source: one line per field, no loop.
+    ordinary constructor instead of building records wrong.
     """
     fields = tuple(f.name for f in dataclasses.fields(cls))
     if fields != names or not all(name.isidentifier() for name in names):
         return None
+    return slot_maker(cls, names)
+
+
+def slot_maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
+    """A positional constructor storing each value straight into the slot of that name, past a
+    frozen class's ``__setattr__`` and without its ``__init__``. Like dataclasses itself, the
+    function is generated source: one line per slot, no loop."""
     scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
     lines = [f"def make({', '.join(names)}):", "    _obj = _new(_cls)"]
     for i, name in enumerate(names):
         scope[f"_set{i}"] = getattr(cls, name).__set__
         lines.append(f"    _set{i}(_obj, {name})")
     lines.append("    return _obj")
-    exec("\n".join(lines), scope)  # noqa: S102 - source built from the dataclass's own field names
+    exec("\n".join(lines), scope)  # noqa: S102 - source built from the class's own slot names
     make = scope["make"]
     make.__qualname__ = f"make_{cls.__name__}"
     return make

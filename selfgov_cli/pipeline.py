@@ -173,8 +173,7 @@ def waive(
             out.append(finding)
         else:
             out.append(
-                replace(
-                    finding,
+                finding.replace(
                     severity=Severity.INFO,
                     message=f"{finding.message}（{'已豁免' if decision.kind == recorded.WAIVER else '已认定'}——{decision.note()}）",
                     excess=None,

@@ -4,6 +4,7 @@ message compared only at the same cell) must give exactly the plain sort, each f
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from selfgov_cli.rules import engine
 from selfgov_cli.rules.engine import Finding, Severity, in_order
 
 texts = st.sampled_from(["", "a", "台账.xlsx", "b.xlsx"])
@@ -28,9 +29,15 @@ findings = st.builds(
 @given(st.lists(findings, max_size=40))
 def test_in_order_is_the_plain_sort_each_once(items):
     expected = sorted(dict.fromkeys(items), key=Finding.sort_key)
-    assert in_order(items) == expected
-    # copies at the same place are dropped: the first one found is kept
-    assert in_order(items + items) == expected
+    merged = engine._MERGED_STRETCHES
+    try:
+        for limit in (merged, 1):  # stretches in order merged; and one sort of everything
+            engine._MERGED_STRETCHES = limit
+            assert in_order(items) == expected
+            # copies at the same place are dropped: the first one found is kept
+            assert in_order(items + items) == expected
+    finally:
+        engine._MERGED_STRETCHES = merged
 
 
 def test_in_order_sorts_a_million_row_ledger_in_bounded_time():

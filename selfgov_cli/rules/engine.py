@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+import heapq
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from itertools import islice
+from itertools import compress, count, islice, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +23,7 @@ from selfgov_cli.model import (
     column_key,
     in_ledger_order,
     ledger_placed,
-    record_maker,
+    slot_maker,
 )
 
 if TYPE_CHECKING:  # cycle: selfgov_cli.programs' __init__ loads the program modules, which
@@ -95,33 +97,134 @@ def freeze() -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Kind:
+    """What every finding of one rule at one severity shares: one object, not four fields a
+    finding (a million-row ledger has millions of findings)."""
+
     rule: str
     severity: Severity
+    clause: str
+    fix: str
+
+
+_KINDS: dict[tuple[str, Severity, str, str], Kind] = {}
+# a Finding's fields, in the order of its constructor
+_NAMES = ("rule", "severity", "project_id", "file", "sheet", "cell", "row", "message", "clause")
+_NAMES += ("fix", "excess")
+
+
+def kind_of(rule: str, severity: Severity, clause: str, fix: str) -> Kind:
+    key = (rule, severity, clause, fix)
+    kind = _KINDS.get(key)
+    if kind is None:
+        kind = _KINDS[key] = Kind(rule, severity, clause, fix)
+    return kind
+
+
+class Finding:
+    """One problem at one place: rule, severity, 项目编号, file, sheet, cell, row, message, clause,
+    fix, and `excess`: the part of a ledger row's amount a limit excludes (a cap reached, funds
+    not yet released); None: the finding excludes the whole row. Not part of the JSON contract.
+
+    Immutable and compared on all its fields like a frozen dataclass; the rule, severity, clause
+    and fix are held as one shared Kind (24 bytes less a finding)."""
+
+    __slots__ = ("kind", "project_id", "file", "sheet", "cell", "row", "message", "excess")
+
+    kind: Kind
     project_id: str | None
     file: str | None
     sheet: str | None
     cell: str | None
     row: int | None
     message: str
-    clause: str
-    fix: str
-    # the part of a ledger row's amount a limit excludes (a cap reached, funds not yet released);
-    # None: the finding excludes the whole row. Not part of the JSON contract.
-    excess: Decimal | None = None
+    excess: Decimal | None
+
+    def __init__(
+        self,
+        rule: str,
+        severity: Severity,
+        project_id: str | None,
+        file: str | None,
+        sheet: str | None,
+        cell: str | None,
+        row: int | None,
+        message: str,
+        clause: str,
+        fix: str,
+        excess: Decimal | None = None,
+    ) -> None:
+        kind = kind_of(rule, Severity(severity), clause, fix)
+        values = (kind, project_id, file, sheet, cell, row, message, excess)
+        for name, value in zip(self.__slots__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    @property
+    def rule(self) -> str:
+        return self.kind.rule
+
+    @property
+    def severity(self) -> Severity:
+        return self.kind.severity
+
+    @property
+    def clause(self) -> str:
+        return self.kind.clause
+
+    @property
+    def fix(self) -> str:
+        return self.kind.fix
+
+    def _fields(self) -> tuple:
+        return (
+            self.kind.rule,
+            self.kind.severity,
+            self.project_id,
+            self.file,
+            self.sheet,
+            self.cell,
+            self.row,
+            self.message,
+            self.kind.clause,
+            self.kind.fix,
+            self.excess,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Finding:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a Finding is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a Finding is immutable")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(_NAMES, self._fields(), strict=True))
+        return f"Finding({shown})"
+
+    def replace(self, **changes: Any) -> Finding:
+        """A copy with some fields changed (what dataclasses.replace does for a dataclass)."""
+        return Finding(**{**dict(zip(_NAMES, self._fields(), strict=True)), **changes})
 
     def to_dict(self) -> dict[str, Any]:
+        kind = self.kind
         return {
-            "rule": self.rule,
-            "severity": self.severity.value,
+            "rule": kind.rule,
+            "severity": kind.severity.value,
             "project_id": self.project_id,
             "file": self.file,
             "sheet": self.sheet,
             "cell": self.cell,
             "row": self.row,
             "message": self.message,
-            "clause": self.clause,
-            "fix": self.fix,
+            "clause": kind.clause,
+            "fix": kind.fix,
         }
 
     @property
@@ -146,9 +249,11 @@ def in_order(findings: Iterable[Finding]) -> list[Finding]:
     ``sorted(dict.fromkeys(findings), key=Finding.sort_key)`` gives, without a key tuple or a hash
     per finding (2,000,000 findings of a million-row ledger: 0.45 GB and 15 s that way).
 
-    Findings are sorted by one integer per finding, made of the ranks of each sort field's value
-    among the distinct ones (file and sheet, row, column, rule, 项目编号, message); copies have
-    equal keys, and only those are compared. Among findings equal in every sort field the first
+    Each finding's key is one integer, made of the ranks of each sort field's value among the
+    distinct ones (file and sheet, row, column, rule, 项目编号, message); copies have equal keys,
+    and only those are compared. The rules' findings come as a few stretches already in order (a
+    rule walks the records in place order), which are merged with only one key a stretch alive;
+    anything else is sorted on a list of keys. Among findings equal in every sort field the first
     one found comes first."""
     items = list(findings)
     n = len(items)
@@ -157,29 +262,45 @@ def in_order(findings: Iterable[Finding]) -> list[Finding]:
     key = _order_key(items)
     if key is None:  # a row that is not a row number: never from a workbook
         return sorted(dict.fromkeys(items), key=Finding.sort_key)
-    keys = list(map(key, items))
-    if any(map(int.__gt__, keys, islice(keys, 1, None))):  # not yet in order (rules' runs)
-        # list.sort computes the keys once, in order: hand it those made above, then sort the
-        # keys too (equal keys are equal findings' keys, so both lists stay in step)
-        made = iter(keys)
-        items.sort(key=lambda _: next(made))
-        keys.sort()
-    # equal keys: equal in every sort field; copies among them are dropped (the first one stays)
-    ties = [i for i, same in enumerate(map(int.__eq__, keys, islice(keys, 1, None)), 1) if same]
-    if not ties:
-        return items
+    try:  # 8 bytes a key (3,666,664 findings: a list of their int keys is 150 MB)
+        keys: Sequence[int] = array("Q", map(key, items))
+    except OverflowError:  # a key over 64 bits: very many distinct values
+        keys = list(map(key, items))
+    following = islice(keys, 1, None)
+    ends = list(islice(compress(count(1), map(int.__gt__, keys, following)), _MERGED_STRETCHES))
+    if not ends and not any(map(int.__eq__, keys, islice(keys, 1, None))):
+        return items  # in order already, each once
+    if len(ends) < _MERGED_STRETCHES:
+        at = keys.__getitem__
+        stretches = [
+            zip(map(at, range(start, end)), repeat(i), map(items.__getitem__, range(start, end)))
+            for i, (start, end) in enumerate(zip([0, *ends], [*ends, n], strict=True))
+        ]
+        # (key, stretch, finding): equal keys of two stretches are taken in input order
+        return _each_once(heapq.merge(*stretches))
+    made = iter(keys)  # list.sort computes the keys once, in order: hand it those made above
+    items.sort(key=lambda _: next(made))
+    keys = sorted(keys)  # equal keys are equal findings' keys, so both lists stay in step
+    return _each_once(zip(keys, repeat(0), items))
+
+
+_MERGED_STRETCHES = 64  # more stretches in order than this: one sort instead of a merge
+
+
+def _each_once(keyed: Iterable[tuple[int, int, Finding]]) -> list[Finding]:
+    """The findings of (key, _, finding) in key order, copies dropped: equal keys are equal in
+    every sort field, and among those the first of each equal finding stays."""
     out: list[Finding] = []
-    done = 0
-    for i in ties:
-        if i <= done:
-            continue  # inside the run already taken
-        start, end = i - 1, i + 1
-        while end < n and keys[end] == keys[start]:
-            end += 1
-        out.extend(items[done:start])
-        out.extend(dict.fromkeys(items[start:end]))
-        done = end
-    out.extend(items[done:])
+    append = out.append
+    start, last = 0, -1
+    for k, _, finding in keyed:
+        if k != last:
+            if len(out) - start > 1:
+                out[start:] = dict.fromkeys(out[start:])
+            start, last = len(out), k
+        append(finding)
+    if len(out) - start > 1:
+        out[start:] = dict.fromkeys(out[start:])
     return out
 
 
@@ -204,19 +325,21 @@ def _order_key(items: list[Finding]) -> Callable[[Finding], int] | None:
     letters = {cell.rstrip(digits) for cell in map(_CELL, items) if cell}
     letters.add("")  # no cell, or no letters: first, as column_key
     cols = {t: i for i, t in enumerate(sorted(letters, key=column_key))}
-    rules = {t: i for i, t in enumerate(sorted(set(map(_RULE, items))))}
+    kinds = set(map(_KIND, items))
+    ranked = {t: i for i, t in enumerate(sorted({kind.rule for kind in kinds}))}
+    rules = {kind: ranked[kind.rule] for kind in kinds}
     given = set(map(_PROJECT, items))
     ordered = {t: i for i, t in enumerate(sorted({t or "" for t in given}))}
     pids = {t: ordered[t or ""] for t in given}
     messages = {t: i for i, t in enumerate(sorted(set(map(_MESSAGE, items))))}
-    col_bits, rule_bits = len(cols).bit_length(), len(rules).bit_length()
+    col_bits, rule_bits = len(cols).bit_length(), len(ranked).bit_length()
     pid_bits, message_bits = len(ordered).bit_length(), len(messages).bit_length()
 
     def key(f: Finding) -> int:
         cell = f.cell
         k = (places[f.file][f.sheet] | (f.row or 0)) << col_bits
         k = (k | (cols[cell.rstrip(digits)] if cell else 0)) << rule_bits
-        k = ((k | rules[f.rule]) << pid_bits) | pids[f.project_id]
+        k = ((k | rules[f.kind]) << pid_bits) | pids[f.project_id]
         return (k << message_bits) | messages[f.message]
 
     return key
@@ -226,7 +349,7 @@ _FILE = attrgetter("file")
 _SHEET = attrgetter("sheet")
 _CELL = attrgetter("cell")
 _ROW = attrgetter("row")
-_RULE = attrgetter("rule")
+_KIND = attrgetter("kind")
 _PROJECT = attrgetter("project_id")
 _MESSAGE = attrgetter("message")
 
@@ -515,34 +638,25 @@ def run_rules(
 
 
 # Findings are made for every hit (millions on a big ledger): straight into their slots
-_finding = record_maker(Finding, tuple(f.name for f in fields(Finding))) or Finding
+_finding = slot_maker(Finding, Finding.__slots__)
 
 
 def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
     """The findings of one rule from its hits (loc, 项目编号, message[, excess]). Equal messages
     are one string (a rule's message per project repeats on each of its 100,000s of rows)."""
     messages: dict[str, str] = {}
+    usual = kind_of(item.id, item.severity, item.clause, item.fix)
     for hit in hits:
         loc, project_id, message = hit[0], hit[1], hit[2]
         message = messages.setdefault(message, message)
         if len(messages) > 4096:
             messages.clear()
         extra = hit[3] if len(hit) > 3 else None
-        severity = extra if isinstance(extra, Severity) else item.severity
-        excess = None if isinstance(extra, Severity) else extra
-        yield _finding(
-            item.id,
-            severity,
-            project_id,
-            loc.file,
-            loc.sheet,
-            loc.cell,
-            loc.row,
-            message,
-            item.clause,
-            item.fix,
-            excess,
-        )
+        if isinstance(extra, Severity):  # a hit less severe than its rule (rare)
+            kind, extra = kind_of(item.id, extra, item.clause, item.fix), None
+        else:
+            kind = usual
+        yield _finding(kind, project_id, loc.file, loc.sheet, loc.cell, loc.row, message, extra)
 
 
 def summarize(findings: list[Finding]) -> dict[str, int]:
