@@ -33,6 +33,7 @@ from selfgov_cli.programs import builtin
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
 from selfgov_cli.report.safe import atomic_write, save_workbook
 from selfgov_cli.rules.engine import rules_for
+from selfgov_cli.rules.registry import REGISTRY  # noqa: F401  (fills the registry rules_for reads)
 
 CONFIG_NAME = "sgov.toml"
 APPLICATION_FILE = "申报表.xlsx"

@@ -1,6 +1,8 @@
 """sgov init: blank templates that sgov reads back, with drop-downs, formats, required marks."""
 
 import hashlib
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -444,3 +446,18 @@ def test_cli_init_with_a_program_file_points_sgov_toml_at_it(tmp_path):
     assert load_config(target).program.id == "my-street"
     ws = openpyxl.load_workbook(target / "申报表.xlsx")["申报表"]
     assert ws["A1"].value == "我的街道自治金 申报表"
+
+
+def test_init_in_a_fresh_process_writes_the_templates(tmp_path):
+    # a clerk's first command: nothing else has loaded the rule registry in that process
+    target = tmp_path / "新项目"
+    done = subprocess.run(
+        [sys.executable, "-m", "selfgov_cli", "init", str(target), "--program", "puxing-2023"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "内部错误" not in done.stderr + done.stdout
+    assert sorted(p.name for p in target.iterdir()) == sorted(TEMPLATE_FILES)
