@@ -37,7 +37,7 @@ def explain(outcome: Outcome, pid: str) -> dict[str, Any]:
         "project_id": item.project_id,
         "name": scrub(item.project.name),
         "neighborhood": scrub(item.project.get("neighborhood") or ""),
-        "category": scrub(item.project.get("category") or ""),
+        "category": scrub(item.category),
         "application": place(item.project.cell("project_id")),
         "as_of": outcome.as_of.isoformat(),
         "decision": _decision(item),
