@@ -9,8 +9,8 @@ from selfgov_cli.record import record_of
 from selfgov_cli.report.publicity import publicity_data
 from selfgov_cli.report.summary import summary_data
 from selfgov_cli.validate import validate
-from tests.report.folders import BUDGET, form
 from tests.helpers import SCORES_HEADER, write_config, write_form, write_table
+from tests.report.folders import BUDGET, form
 
 AS_OF = date(2023, 12, 4)
 
