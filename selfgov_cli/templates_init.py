@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.config import program_id_year
 from selfgov_cli.decisions import KINDS
 from selfgov_cli.io.schema import (
     APPLICATION,
@@ -477,7 +478,8 @@ def config_text(program: Program, program_ref: str) -> str:
         f"program = {toml_value(program_ref)}",
         "",
         "## 以下各项按需去掉行首的 # 后填写",
-        "# year = 2023",
+        f"# year = {program_id_year(program)}    # 计划年度（默认为计划 id 中的年份）：各日期设置随之移到该年；"
+        "填写其他年度的项目时改为该年",
         '# neighborhoods = ["一居", "二居"]   # 全部居民区名单（用于“未申报”提示）',
         '# office = "街道自治办"              # 公示中的联系部门',
         '# office_phone = "021-00000000"      # 公示中的联系电话',
