@@ -27,6 +27,7 @@ from selfgov_cli.rules.scores import fmt_points, green_channel, reviewer_key, ro
 STAGES = ("review", "final")
 ROUNDS = {"review": "立项评审", "final": "年终评审"}
 POOL_MODES = ("cutoff", "skip")
+POOL_MODE_WORDS = {"cutoff": "放不下即止", "skip": "跳过放不下的项目"}
 SCORE_PLACES = Decimal("0.0001")
 HIGHEST, LOWEST = "最高分", "最低分"
 FLAG_NAMES = {
