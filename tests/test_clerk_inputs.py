@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from selfgov_cli.explain import lines as explain_lines
 from selfgov_cli.export import tables
 from selfgov_cli.record import record_of
 from selfgov_cli.report.publicity import publicity_data
@@ -50,3 +51,17 @@ def test_a_category_written_another_accepted_way_is_one_category_in_every_output
     columns, rows = tables(outcome)["projects"]
     at = columns.index("category")
     assert [row[at] for row in rows] == ["悦家", "悦家", "和家"]
+
+
+def test_explain_names_flags_and_the_category_in_chinese(tmp_path):
+    write_config(tmp_path, "puxing-2023", year=2023)
+    write_form(
+        tmp_path / "一居.xlsx",
+        form("PX-1", "楼道微更新", "浦兴一居", "张三丰", 项目类别="悦家类"),
+        BUDGET,
+    )
+    write_table(tmp_path / "评审打分.xlsx", "评审打分", SCORES_HEADER, [("PX-1", "评委甲", 50)])
+    outcome = validate(tmp_path, as_of=AS_OF)
+    shown = explain_lines(outcome, "PX-1")
+    assert shown[0] == "项目 PX-1 楼道微更新（浦兴一居，悦家）"
+    assert "标记：未入围" in shown
