@@ -151,7 +151,15 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     stage = "年终排名" if data["stage"] == "final" else "评审排名"
     say = _plain(out)
     say(f"项目计划：{program.name}（{program.id}）  {stage}  计算日期 {data['as_of']}")
-    if not ranking.has_scores:
+    if not ranking.has_scores and result.data.scores:  # score rows of the other round only
+        say(
+            "文件夹中没有年终评审的打分（评审打分表“轮次”列填“年终评审”，或文件名、工作表名含“年终”），"
+            "无需年终排名。"
+            if data["stage"] == "final"
+            else "文件夹中没有立项评审的打分（评审打分表“轮次”列填“立项评审”，"
+            "或不填且文件名、工作表名不含“年终”），无需评审排名。"
+        )
+    elif not ranking.has_scores:
         say("文件夹中没有评审打分表（工作表“评审打分”），无需排名。")
     elif out.is_terminal:
         rows = [

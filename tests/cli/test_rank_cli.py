@@ -222,3 +222,27 @@ def test_missing_folder_exits_2(tmp_path):
     result = run("rank", tmp_path / "没有")
     assert (result.exit_code, result.stdout) == (2, "")
     assert "文件夹不存在" in result.stderr
+
+
+def test_a_stage_without_its_rounds_scores_says_which_round_is_missing(folder, tmp_path):
+    # the folder has the 立项评审 round only: the sheet exists, the year-end round does not
+    result = run("rank", folder, "--as-of", AS_OF, "--stage", "final")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        "文件夹中没有年终评审的打分（评审打分表“轮次”列填“年终评审”，或文件名、工作表名含“年终”），"
+        "无需年终排名。"
+    )
+    empty = tmp_path / "空"
+    config(empty)
+    application(empty, "P1")
+    result = run("rank", empty, "--as-of", AS_OF)
+    assert result.stdout.splitlines()[1] == "文件夹中没有评审打分表（工作表“评审打分”），无需排名。"
+    only_year_end = tmp_path / "年终"
+    config(only_year_end)
+    application(only_year_end, "P1")
+    year_end(only_year_end)
+    result = run("rank", only_year_end, "--as-of", AS_OF)
+    assert result.stdout.splitlines()[1] == (
+        "文件夹中没有立项评审的打分（评审打分表“轮次”列填“立项评审”，"
+        "或不填且文件名、工作表名不含“年终”），无需评审排名。"
+    )
