@@ -32,6 +32,7 @@ from typing import Any
 
 from selfgov_cli.config import load_config
 from selfgov_cli.io.loader import OUTPUT_DIR
+from selfgov_cli.io.schema import SHEET_KINDS
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.pipeline import load, run
 from selfgov_cli.record import RECORD_NAME, record_of
@@ -288,15 +289,7 @@ def _summary(outcome: Outcome, steps, status: int, outputs: Outputs) -> dict[str
     }
 
 
-_KIND_WORDS = {
-    "application": "申报表",
-    "projects": "项目汇总",
-    "budget": "预算明细",
-    "members": "项目成员",
-    "ledger": "经费台账",
-    "scores": "评审打分",
-    "evaluations": "评估结果",
-}
+_KIND_WORDS = {k.kind: k.name for k in SHEET_KINDS}  # every kind, 人工认定 included
 
 
 def _skip_reason(result) -> str:

@@ -14,7 +14,7 @@ from selfgov_cli.model import Location
 from selfgov_cli.money import fmt_amount, fmt_pct, fmt_rate, fmt_yuan
 from selfgov_cli.outcome import Outcome, ProjectOutcome
 from selfgov_cli.privacy import scrub
-from selfgov_cli.rank import Entry, dropped, fmt_score
+from selfgov_cli.rank import FLAG_NAMES, Entry, dropped, fmt_score
 
 
 class UnknownProject(LookupError):
@@ -37,7 +37,7 @@ def explain(outcome: Outcome, pid: str) -> dict[str, Any]:
         "project_id": item.project_id,
         "name": scrub(item.project.name),
         "neighborhood": scrub(item.project.get("neighborhood") or ""),
-        "category": scrub(item.project.get("category") or ""),
+        "category": scrub(item.category),
         "application": place(item.project.cell("project_id")),
         "as_of": outcome.as_of.isoformat(),
         "decision": _decision(item),
@@ -213,13 +213,13 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
     project, money, plan = item.project, item.money, item.money.plan
     out = [
         f"项目 {item.project_id} {scrub(project.name)}（{scrub(project.get('neighborhood') or '')}，"
-        f"{scrub(project.get('category') or '')}）",
+        f"{scrub(item.category)}）",
         f"申报表：{place(project.cell('project_id'))}　核算日：{outcome.as_of.isoformat()}",
         "",
         f"结论：{item.status_label}" + (f"——{scrub(item.reason)}" if item.reason else ""),
     ]
     if item.flags:
-        out.append(f"标记：{'、'.join(item.flags)}")
+        out.append(f"标记：{'、'.join(FLAG_NAMES.get(f, f) for f in item.flags)}")
     out += ["", "【核定金额】"]
     approval = plan.approval
     if approval.amount is None:

@@ -126,7 +126,7 @@ def _projects(outcome: Outcome) -> Table:
                 item.project_id,
                 scrub(p.name),
                 scrub(p.get("neighborhood") or ""),
-                scrub(p.get("category") or ""),
+                scrub(item.category),
                 _amount(p.requested),
                 item.approved,
                 item.status,

@@ -63,6 +63,7 @@ class ProjectOutcome:
     errors: int = 0  # error findings on its application (待改正)
     flags: list[str] = field(default_factory=list)
     decisions: list[ParsedDecision] = field(default_factory=list)  # 人工认定 in force on it
+    category: str = ""  # the program's name for its 项目类别 (Program.category_name)
 
     @property
     def project_id(self) -> str:

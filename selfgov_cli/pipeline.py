@@ -270,6 +270,7 @@ def run(
             errors=len(faults.application.get(pid, [])),
             flags=flags,
             decisions=shown.get(pid, []),
+            category=ctx.program.category_name(item.plan.project.get("category")),
         )
     return outcome
 

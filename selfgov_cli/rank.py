@@ -27,6 +27,7 @@ from selfgov_cli.rules.scores import fmt_points, green_channel, reviewer_key, ro
 STAGES = ("review", "final")
 ROUNDS = {"review": "立项评审", "final": "年终评审"}
 POOL_MODES = ("cutoff", "skip")
+POOL_MODE_WORDS = {"cutoff": "放不下即止", "skip": "跳过放不下的项目"}
 SCORE_PLACES = Decimal("0.0001")
 HIGHEST, LOWEST = "最高分", "最低分"
 FLAG_NAMES = {
@@ -100,6 +101,7 @@ class Entry:
     flags: list[str] = field(default_factory=list)
     rank: int = 0
     all_errors: int = 0  # every unresolved error of the project (application or ledger)
+    category: str = ""  # the program's name for its 项目类别 (Program.category_name)
 
     @property
     def project_id(self) -> str:
@@ -124,7 +126,7 @@ class Entry:
             "flags": list(self.flags),
             "name": project.name,
             "neighborhood": project.get("neighborhood"),
-            "category": project.get("category"),
+            "category": self.category,
             "district": project.get("district"),
             "amount": fmt_amount(self.amount),
             "reviewer_totals": [t.to_dict() for t in self.totals],
@@ -257,6 +259,7 @@ def rank(
             len(faults.application.get(pid, [])),
         )
         entry.all_errors = faults.any_error.get(pid, 0)
+        entry.category = ctx.program.category_name(project.get("category"))
         entry.score = _score(entry, ctx, weights)
         if stage == "review":
             entry.adjustments = [

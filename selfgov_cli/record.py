@@ -42,7 +42,7 @@ def _project(item: ProjectOutcome) -> dict[str, Any]:
         "project_id": item.project_id,
         "name": scrub(project.name),
         "neighborhood": scrub(project.get("neighborhood") or ""),
-        "category": scrub(project.get("category") or ""),
+        "category": scrub(item.category),
         "approved": fmt_amount(item.amount) if item.approved else None,
         "released": fmt_amount(money.released),
         "eligible_spent": fmt_amount(money.eligible_spent),

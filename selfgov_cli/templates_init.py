@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.config import program_id_year
 from selfgov_cli.decisions import KINDS
 from selfgov_cli.io.schema import (
     APPLICATION,
@@ -33,6 +34,7 @@ from selfgov_cli.programs import builtin
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
 from selfgov_cli.report.safe import atomic_write, save_workbook
 from selfgov_cli.rules.engine import rules_for
+from selfgov_cli.rules.registry import REGISTRY  # noqa: F401  (fills the registry rules_for reads)
 
 CONFIG_NAME = "sgov.toml"
 APPLICATION_FILE = "申报表.xlsx"
@@ -476,7 +478,8 @@ def config_text(program: Program, program_ref: str) -> str:
         f"program = {toml_value(program_ref)}",
         "",
         "## 以下各项按需去掉行首的 # 后填写",
-        "# year = 2023",
+        f"# year = {program_id_year(program)}    # 计划年度（默认为计划 id 中的年份）：各日期设置随之移到该年；"
+        "填写其他年度的项目时改为该年",
         '# neighborhoods = ["一居", "二居"]   # 全部居民区名单（用于“未申报”提示）',
         '# office = "街道自治办"              # 公示中的联系部门',
         '# office_phone = "021-00000000"      # 公示中的联系电话',

@@ -139,6 +139,21 @@ def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
     assert log[-1].startswith("结束：退出码 ")
 
 
+def test_run_log_names_every_sheet_kind_in_chinese(tmp_path):
+    folder = make_folder(tmp_path / "prog")
+    write_table(
+        folder / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "规则", "理由", "认定人", "认定日期"),
+        [("PX-1", "豁免", "PX012", "已补写备注", "周某", "2023-05-01")],
+    )
+    write_table(folder / "汇总.xlsx", "项目汇总", ("项目编号", "项目名称"), [])
+    run_batch(folder, as_of=AS_OF)
+    log = (folder / "sgov-output" / DAY / "run.log").read_text(encoding="utf-8").splitlines()
+    assert "  读取 人工认定.xlsx：人工认定" in log
+    assert "  读取 汇总.xlsx：项目汇总" in log
+
+
 def test_status_follows_error_findings(tmp_path):
     clean = run_batch(make_folder(tmp_path / "clean"), as_of=AS_OF)
     bad = run_batch(make_folder(tmp_path / "bad", errors=True), as_of=AS_OF)

@@ -1,6 +1,8 @@
 """sgov init: blank templates that sgov reads back, with drop-downs, formats, required marks."""
 
 import hashlib
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -444,3 +446,31 @@ def test_cli_init_with_a_program_file_points_sgov_toml_at_it(tmp_path):
     assert load_config(target).program.id == "my-street"
     ws = openpyxl.load_workbook(target / "申报表.xlsx")["申报表"]
     assert ws["A1"].value == "我的街道自治金 申报表"
+
+
+def test_init_in_a_fresh_process_writes_the_templates(tmp_path):
+    # a clerk's first command: nothing else has loaded the rule registry in that process
+    target = tmp_path / "新项目"
+    done = subprocess.run(
+        [sys.executable, "-m", "selfgov_cli", "init", str(target), "--program", "puxing-2023"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "内部错误" not in done.stderr + done.stdout
+    assert sorted(p.name for p in target.iterdir()) == sorted(TEMPLATE_FILES)
+
+
+@pytest.mark.parametrize("program_id", ["xinjing-2021", "chengdu-2023"])
+def test_sgov_toml_year_line_shows_the_programs_own_default_year(tmp_path, program_id):
+    init_folder(tmp_path, get_program(program_id))
+    default = load_config(tmp_path).program_year
+    assert default == int(program_id[-4:])
+    text = (tmp_path / "sgov.toml").read_text(encoding="utf-8")
+    (line,) = [x for x in text.splitlines() if x.startswith("# year = ")]
+    # uncommenting it changes nothing (xinjing-2021's line read "# year = 2023")
+    (tmp_path / "sgov.toml").write_text(text.replace(line, line[2:]), encoding="utf-8")
+    assert load_config(tmp_path).program_year == default
+    assert line.startswith(f"# year = {default}    # ")

@@ -27,6 +27,22 @@ def _show(value: Any) -> Any:
     return str(value)
 
 
+# a setting's type as the settings table names it (the JSON keeps the English type)
+_TYPE_WORDS = {
+    "amount": "金额",
+    "rate": "比例",
+    "date": "日期",
+    "int": "整数",
+    "number": "数字",
+    "bool": "是/否",
+    "str": "文字",
+    "list": "列表",
+    "map": "对照表",
+    "patterns": "正则表达式列表",
+    "allowance": "居民区金额",
+}
+
+
 def describe(program) -> dict[str, Any]:
     """A program as data: categories, caps, tranches, required fields, rules, settings with sources."""
     # start-up: loaded only when this command runs, so `sgov --help` stays light
@@ -56,7 +72,13 @@ def describe(program) -> dict[str, Any]:
         ],
         "required": {labels[k]: _CONDITIONS.get(v, v) for k, v in program.required.items()},
         "rules": [
-            {"id": r.id, "severity": r.severity.value, "clause": r.clause, "title": r.title}
+            {
+                "id": r.id,
+                "severity": r.severity.value,
+                "severity_label": r.severity.label,
+                "clause": r.clause,
+                "title": r.title,
+            }
             for r in rules_for(program)
             if r.program is not None and r.id not in disabled
         ],
@@ -157,7 +179,7 @@ def _render(out, info: dict[str, Any], escape, Table) -> None:
     for name in ("规则", "级别", "依据", "检查内容"):
         rules.add_column(name, overflow="fold")
     for r in info["rules"]:
-        rules.add_row(r["id"], r["severity"], escape(r["clause"]), escape(r["title"]))
+        rules.add_row(r["id"], r["severity_label"], escape(r["clause"]), escape(r["title"]))
     out.print(rules)
     if info["disabled_rules"]:
         out.print(escape(f"已停用的规则：{'、'.join(info['disabled_rules'])}"))
@@ -166,13 +188,19 @@ def _render(out, info: dict[str, Any], escape, Table) -> None:
         table.add_column(name, overflow="fold")
     for s in info["settings"]:
         default = s["default"]
-        if isinstance(default, list):
+        if default is None or default == {}:
+            default = "（无）"
+        elif isinstance(default, bool):
+            default = "是" if default else "否"
+        elif isinstance(default, list):
             default = "、".join(default)
         elif isinstance(default, dict):
             default = "，".join(f"{k} {v}" for k, v in default.items())
-        elif default is None or default == {}:
-            default = "（无）"
         table.add_row(
-            s["name"], s["type"], escape(str(default)), escape(s["doc"]), escape(s["source"])
+            s["name"],
+            _TYPE_WORDS.get(s["type"], s["type"]),
+            escape(str(default)),
+            escape(s["doc"]),
+            escape(s["source"]),
         )
     out.print(table)

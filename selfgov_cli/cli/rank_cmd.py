@@ -139,16 +139,27 @@ def _write_files(data: dict[str, Any], fmt: str, target: Path, when, name: str) 
 
 def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     """The ranking on a terminal (a table), or one block of lines per project when piped."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
+    from decimal import Decimal
+
     from rich.markup import escape
 
-    # start-up: loaded only when this command runs, so `sgov --help` stays light
-    from selfgov_cli.rank import FLAG_NAMES
+    from selfgov_cli.money import fmt_yuan
+    from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS
 
     program = result.config.program
     stage = "年终排名" if data["stage"] == "final" else "评审排名"
     say = _plain(out)
     say(f"项目计划：{program.name}（{program.id}）  {stage}  计算日期 {data['as_of']}")
-    if not ranking.has_scores:
+    if not ranking.has_scores and result.data.scores:  # score rows of the other round only
+        say(
+            "文件夹中没有年终评审的打分（评审打分表“轮次”列填“年终评审”，或文件名、工作表名含“年终”），"
+            "无需年终排名。"
+            if data["stage"] == "final"
+            else "文件夹中没有立项评审的打分（评审打分表“轮次”列填“立项评审”，"
+            "或不填且文件名、工作表名不含“年终”），无需评审排名。"
+        )
+    elif not ranking.has_scores:
         say("文件夹中没有评审打分表（工作表“评审打分”），无需排名。")
     elif out.is_terminal:
         rows = [
@@ -204,7 +215,9 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     if data["pool"]:
         pool = data["pool"]
         say(
-            f"资金池 {pool['total']} 元（{pool['mode']}）：已分配 {pool['allocated']} 元，剩余 {pool['remaining']} 元"
+            f"资金池 {fmt_yuan(Decimal(pool['total']))} 元（{POOL_MODE_WORDS[pool['mode']]}）："
+            f"已分配 {fmt_yuan(Decimal(pool['allocated']))} 元，"
+            f"剩余 {fmt_yuan(Decimal(pool['remaining']))} 元"
         )
     for finding in result.findings:
         if finding.rule in SCORE_RULES:

@@ -281,6 +281,11 @@ class Program:
                 return name
         return None
 
+    def category_name(self, text: str | None) -> str:
+        """The name outputs show for a category text: the program's own (悦家 for 悦家（群众文体）
+        or 悦家类), else the text as typed (an unknown category is SG007)."""
+        return self.category(text) or (text or "").strip()
+
     def intent(self, category: str | None, text: str | None) -> str | None:
         """The intent of `category` a text names (aliases such as 公共空间打造 included), else None."""
         if not text or not category:

@@ -35,7 +35,7 @@ def project_row(n: int, item: ProjectOutcome) -> dict[str, Any]:
         "project_id": scrub(item.project_id),
         "name": scrub(project.name),
         "neighborhood": scrub(project.get("neighborhood") or ""),
-        "category": scrub(project.get("category") or ""),
+        "category": scrub(item.category),
         "leader": mask_name(project.get("leader") or ""),
         "amount_value": item.amount if item.approval.amount is not None else None,
         "amount": fmt_yuan(item.amount) if item.approval.amount is not None else "—",

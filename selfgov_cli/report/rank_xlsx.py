@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.rank import FLAG_NAMES
+from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS
 from selfgov_cli.report.safe import put, save_workbook
 from selfgov_cli.report.xlsx_layout import lay_out
 
@@ -168,7 +168,7 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
     ]
     pool = ranking.get("pool")
     if pool:
-        mode = "放不下即止（cutoff）" if pool["mode"] == "cutoff" else "跳过放不下的项目（skip）"
+        mode = f"{POOL_MODE_WORDS[pool['mode']]}（{pool['mode']}）"
         lines += [
             ["资金池", _num(pool["total"])],
             ["资金线算法", mode],

@@ -57,7 +57,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
         requested = project.requested or ZERO
         for table, key in (
             (hoods, project.get("neighborhood") or NO_NEIGHBORHOOD),
-            (cats, project.get("category") or NO_CATEGORY),
+            (cats, item.category or NO_CATEGORY),
         ):
             row = table.setdefault(scrub(key), _blank_row(scrub(key)))
             row["projects"] += 1

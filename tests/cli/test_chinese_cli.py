@@ -109,3 +109,21 @@ def test_python_dash_m_runs_sgov():
     done = run_module("validate", "--nope")
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == "错误：没有选项 --nope。是不是想用 --no-cache？"
+
+
+@pytest.mark.parametrize(
+    "program_id", ["puxing-2023", "xinjing-2021", "chengdu-2023", "gonghexinlu-2023"]
+)
+def test_programs_page_shows_severities_and_setting_types_in_chinese(program_id):
+    result = runner.invoke(app, ["programs", program_id])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("│")[1:-1] for line in result.output.splitlines() if line.startswith("│")]
+    rule_rows = [[c.strip() for c in r] for r in rows if len(r) == 4 and r[0].strip()]
+    assert rule_rows and {r[1] for r in rule_rows} <= {"错误", "警告", "提示"}
+    setting_rows = [[c.strip() for c in r] for r in rows if len(r) == 5 and r[0].strip()]
+    assert setting_rows
+    assert {r[1] for r in setting_rows} <= {
+        "金额", "比例", "日期", "整数", "数字", "是/否", "文字", "列表", "对照表", "正则表达式列表", "居民区金额",
+    }  # fmt: skip
+    defaults = {r[0]: r[2] for r in setting_rows}
+    assert (defaults["trim_extremes"], defaults["group_weights"]) == ("是", "（无）")

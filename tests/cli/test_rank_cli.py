@@ -99,7 +99,7 @@ def test_plain_text_when_piped(folder):
         "   各评审总分：A 50、B 55、C 59",
         "   评审 3 人，平均 54.6667（不足 5 人，不去掉最高最低分）",
         "   调整后得分 54.6667 低于入围分 60，未入围",
-        "资金池 15000.00 元（cutoff）：已分配 10000.00 元，剩余 5000.00 元",
+        "资金池 15,000.00 元（放不下即止）：已分配 10,000.00 元，剩余 5,000.00 元",
         "警告 SG020 评审打分.xlsx 评审打分 A7：评审人 D、E 没有给项目 P2 打分（共 5 位评审人，本项目 3 位）：请核对是否漏录",
         "警告 SG020 评审打分.xlsx 评审打分 A10：评审人 D、E 没有给项目 P3 打分（共 5 位评审人，本项目 3 位）：请核对是否漏录",
         "共排名 3 个项目，未排名 0 个；文件夹校验：错误 0 个，警告 2 个（完整清单见 sgov validate）。",
@@ -222,3 +222,27 @@ def test_missing_folder_exits_2(tmp_path):
     result = run("rank", tmp_path / "没有")
     assert (result.exit_code, result.stdout) == (2, "")
     assert "文件夹不存在" in result.stderr
+
+
+def test_a_stage_without_its_rounds_scores_says_which_round_is_missing(folder, tmp_path):
+    # the folder has the 立项评审 round only: the sheet exists, the year-end round does not
+    result = run("rank", folder, "--as-of", AS_OF, "--stage", "final")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        "文件夹中没有年终评审的打分（评审打分表“轮次”列填“年终评审”，或文件名、工作表名含“年终”），"
+        "无需年终排名。"
+    )
+    empty = tmp_path / "空"
+    config(empty)
+    application(empty, "P1")
+    result = run("rank", empty, "--as-of", AS_OF)
+    assert result.stdout.splitlines()[1] == "文件夹中没有评审打分表（工作表“评审打分”），无需排名。"
+    only_year_end = tmp_path / "年终"
+    config(only_year_end)
+    application(only_year_end, "P1")
+    year_end(only_year_end)
+    result = run("rank", only_year_end, "--as-of", AS_OF)
+    assert result.stdout.splitlines()[1] == (
+        "文件夹中没有立项评审的打分（评审打分表“轮次”列填“立项评审”，"
+        "或不填且文件名、工作表名不含“年终”），无需评审排名。"
+    )

@@ -1,0 +1,67 @@
+"""What a clerk types by hand, read as the clerk means it (real workbooks, every output checked)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from selfgov_cli.explain import lines as explain_lines
+from selfgov_cli.export import tables
+from selfgov_cli.record import record_of
+from selfgov_cli.report.publicity import publicity_data
+from selfgov_cli.report.summary import summary_data
+from selfgov_cli.validate import validate
+from tests.helpers import SCORES_HEADER, write_config, write_form, write_table
+from tests.report.folders import BUDGET, form
+
+AS_OF = date(2023, 12, 4)
+
+
+def test_a_category_written_another_accepted_way_is_one_category_in_every_output(tmp_path):
+    # 悦家 typed three ways SG007 accepts: plain, with its description, and with 类
+    write_config(tmp_path, "puxing-2023", year=2023)
+    spelt = {"PX-1": "悦家", "PX-2": " 悦家（群众文体）", "PX-3": "和家类"}
+    for n, (pid, category) in enumerate(spelt.items(), start=1):
+        write_form(
+            tmp_path / f"{n}居.xlsx",
+            form(pid, f"项目{n}", f"浦兴{n}居", "张三丰", 项目类别=category),
+            BUDGET,
+        )
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        SCORES_HEADER,
+        [("PX-1", "评委甲", 90), ("PX-2", "评委甲", 80), ("PX-3", "评委甲", 70)],
+    )
+    outcome = validate(tmp_path, as_of=AS_OF)
+    assert [f.rule for f in outcome.findings] == []
+    ranking = outcome.ranking().to_dict()["ranking"]
+    assert [(r["project_id"], r["category"]) for r in ranking] == [
+        ("PX-1", "悦家"),
+        ("PX-2", "悦家"),
+        ("PX-3", "和家"),
+    ]
+
+    by_cat = summary_data(outcome)["by_category"]
+    assert [(r["name"], r["projects"], r["passing"]) for r in by_cat] == [
+        ("悦家", 2, 2),
+        ("和家", 1, 1),
+    ]
+    assert [r["category"] for r in publicity_data(outcome)["rows"]] == ["悦家", "悦家", "和家"]
+    assert [p["category"] for p in record_of(outcome)["projects"]] == ["悦家", "悦家", "和家"]
+    columns, rows = tables(outcome)["projects"]
+    at = columns.index("category")
+    assert [row[at] for row in rows] == ["悦家", "悦家", "和家"]
+
+
+def test_explain_names_flags_and_the_category_in_chinese(tmp_path):
+    write_config(tmp_path, "puxing-2023", year=2023)
+    write_form(
+        tmp_path / "一居.xlsx",
+        form("PX-1", "楼道微更新", "浦兴一居", "张三丰", 项目类别="悦家类"),
+        BUDGET,
+    )
+    write_table(tmp_path / "评审打分.xlsx", "评审打分", SCORES_HEADER, [("PX-1", "评委甲", 50)])
+    outcome = validate(tmp_path, as_of=AS_OF)
+    shown = explain_lines(outcome, "PX-1")
+    assert shown[0] == "项目 PX-1 楼道微更新（浦兴一居，悦家）"
+    assert "标记：未入围" in shown
