@@ -35,6 +35,20 @@ def column_key(cell: str | None) -> tuple[int, str]:
     return (len(letters), letters)
 
 
+@functools.lru_cache(maxsize=8192)
+def folder_key(path: str) -> tuple[str, ...]:
+    """The folder order of a file's relative path: folder by folder, and in the file's name the
+    part before the extension first. A clerk's copy of a workbook (一居.xlsx → "一居 - 副本.xlsx",
+    "一居(1).xlsx") then comes after its original, so the original is the one that stands (SG004's
+    "first in folder order"); plain text order would put the copy first (a space sorts before
+    the dot)."""
+    *folders, name = path.split("/")
+    stem, dot, extension = name.rpartition(".")
+    if not stem:  # no extension
+        stem, dot, extension = name, "", ""
+    return (*folders, stem, dot + extension)
+
+
 def cell_row(cell: str) -> int | None:
     """The 1-based row of an address like C12."""
     digits = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -192,7 +206,7 @@ def ledger_order(expense: Expense) -> tuple:
     return (
         expense.date is None,
         expense.date or date.min,
-        loc.file or "",
+        folder_key(loc.file or ""),
         loc.sheet or "",
         loc.row or 0,
     )
@@ -216,13 +230,13 @@ def in_ledger_order(rows: list[Expense], placed: bool = False) -> list[Expense]:
 
 def ledger_placed(files: list[FileResult]) -> bool:
     """Is the ledger of these files (in this order) in (file, sheet, row) order?"""
-    last_file = ""
+    last_file: tuple[str, ...] = ()
     for result in files:
         if not result.ledger:
             continue
-        if result.path < last_file:
+        if folder_key(result.path) < last_file:
             return False
-        last_file = result.path
+        last_file = folder_key(result.path)
         sheet, row = "", -1
         for expense in result.ledger:
             loc = expense.loc
@@ -313,7 +327,7 @@ class Dataset:
     def assemble(cls, root: str, results: list[FileResult]) -> Dataset:
         data = cls(root=root)
         first_file: dict[str, str] = {}  # 项目编号 -> the file of its first application
-        for res in sorted(results, key=lambda r: r.path):
+        for res in sorted(results, key=lambda r: folder_key(r.path)):
             data.files.append(res)
             data.projects.extend(res.projects)
             repeated: set[str] = set()  # 项目编号 first applied for in an earlier file

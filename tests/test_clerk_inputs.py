@@ -65,3 +65,23 @@ def test_explain_names_flags_and_the_category_in_chinese(tmp_path):
     shown = explain_lines(outcome, "PX-1")
     assert shown[0] == "项目 PX-1 楼道微更新（浦兴一居，悦家）"
     assert "标记：未入围" in shown
+
+
+def test_a_copy_of_an_application_is_the_duplicate_not_the_original(tmp_path):
+    """A clerk's copy (Windows' "- 副本", a browser's "(1)") of an application comes after its
+    original in folder order: SG004 is on the copy, and the original stands (plain text order
+    put the copy first: a space and "(" sort before the dot)."""
+    write_config(tmp_path, "puxing-2023", year=2023)
+    for name in ("一居 申报表.xlsx", "一居 申报表 - 副本.xlsx", "二居.xlsx", "二居(1).xlsx"):
+        pid = "PX-1" if name.startswith("一居") else "PX-2"
+        write_form(tmp_path / name, form(pid, f"项目{pid}", "浦兴一居", "张三丰"), BUDGET)
+    outcome = validate(tmp_path, as_of=AS_OF)
+    assert [(f.rule, f.file, f.project_id) for f in outcome.findings] == [
+        ("SG004", "一居 申报表 - 副本.xlsx", "PX-1"),
+        ("SG004", "二居(1).xlsx", "PX-2"),
+    ]
+    projects = outcome.data.project_map()
+    assert {pid: p.loc.file for pid, p in projects.items()} == {
+        "PX-1": "一居 申报表.xlsx",
+        "PX-2": "二居.xlsx",
+    }

@@ -42,6 +42,7 @@ from selfgov_cli.model import (
     Member,
     Project,
     Score,
+    folder_key,
 )
 
 _log = logging.getLogger("sgov.io")
@@ -73,8 +74,9 @@ def _role(text: str) -> str:
 
 
 def discover(root: Path) -> list[str]:
-    """Spreadsheet files under root (relative POSIX paths, sorted); no lock, hidden or output files."""
-    return sorted(_walk(root))
+    """Spreadsheet files under root (relative POSIX paths, in folder order: model.folder_key); no
+    lock, hidden or output files."""
+    return sorted(_walk(root), key=folder_key)
 
 
 def has_spreadsheet(root: Path) -> bool:

@@ -21,6 +21,7 @@ from selfgov_cli.model import (
     Location,
     Project,
     column_key,
+    folder_key,
     in_ledger_order,
     ledger_placed,
     slot_maker,
@@ -224,7 +225,7 @@ class Finding:
     def sort_key(self) -> tuple:
         return (
             self.file is None,
-            self.file or "",
+            folder_key(self.file or ""),
             self.sheet or "",
             self.row or 0,
             column_key(self.cell),
@@ -305,7 +306,7 @@ def _order_key(items: list[Finding]) -> Callable[[Finding], int] | None:
         return None
     row_bits = max(rows, default=0).bit_length()
     norm = {
-        (f, s): (f is None, f or "", s or "")
+        (f, s): (f is None, folder_key(f or ""), s or "")
         for f, s in set(zip(map(_FILE, items), map(_SHEET, items), strict=True))
     }
     rank = {n: i for i, n in enumerate(sorted(set(norm.values())))}  # equal in sort_key: one rank
