@@ -45,8 +45,11 @@ def missing(ctx: Context) -> Iterator[Hit]:
             if not (column.required or _required(ctx, project, column.key)):
                 continue
             where = project.cell(column.key) if column.key in project.present else project.loc
-            what = "一栏为空" if column.key in project.present else "一栏（表中没有这一项）"
-            yield where, project.project_id, f"申报表缺少必填项“{column.label}”{what}：请补填"
+            if column.key in project.present:
+                message = f"申报表必填项“{column.label}”为空：请补填"
+            else:
+                message = f"申报表缺少必填项“{column.label}”（表中没有这一项）：请补填"
+            yield where, project.project_id, message
 
 
 def is_org(applicant_type: str | None) -> bool:
