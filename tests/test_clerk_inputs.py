@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 from selfgov_cli.explain import lines as explain_lines
 from selfgov_cli.export import tables
@@ -85,3 +87,21 @@ def test_a_copy_of_an_application_is_the_duplicate_not_the_original(tmp_path):
         "PX-1": "一居 申报表.xlsx",
         "PX-2": "二居.xlsx",
     }
+
+
+def test_the_notice_names_the_programs_own_reviewing_office_when_sgov_toml_names_none(tmp_path):
+    """新泾 is a town: its applications are sorted by the 镇社建办 (新泾 四.(一)), not a 街道;
+    成都's go to the district civil affairs office. Without `office` in sgov.toml the notice
+    named a 街道 for every program."""
+    expected = {"xinjing-2021": "镇社建办", "chengdu-2023": "区（市）县民政部门"}
+    for program, authority in expected.items():
+        folder = tmp_path / program
+        shutil.copytree(Path(__file__).resolve().parents[1] / "sample_workbooks" / program, folder)
+        config = folder / "sgov.toml"
+        lines = config.read_text(encoding="utf-8").splitlines()
+        config.write_text(
+            "\n".join(line for line in lines if not line.startswith("office")), encoding="utf-8"
+        )
+        notice = publicity_data(validate(folder, as_of=AS_OF))["notice"]
+        assert f"{authority}审核" in notice[0] and "街道" not in notice[0]
+        assert notice[2].startswith(f"公示期间，如对公示项目有异议，请向{authority}书面或当面反映")

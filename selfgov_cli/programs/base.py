@@ -241,6 +241,9 @@ class Program:
     rule_required: tuple[str, ...] = ()
     ledger_fields: tuple[str, ...] = ()
     criteria: tuple[str, ...] = ()
+    # who reviews the applications and takes objections, as the publicity notice names it when
+    # sgov.toml gives no `office`: the 街道, 新泾镇社建办, the district civil affairs office (成都)
+    authority: str = "街道"
 
     def setting_spec(self, name: str) -> Setting | None:
         for item in (*self.settings, *COMMON_SETTINGS):

@@ -66,11 +66,15 @@ def publicity_data(outcome: Outcome) -> dict[str, Any]:
     else:
         amount_label = "金额（元）"
     total = sum((r["amount_value"] or ZERO for r in rows), Decimal(0))
-    steps = "经居民区申报、街道审核、评审打分" if ranked else "经居民区申报、街道审核"
+    steps = f"经居民区申报、{program.authority}审核" + ("、评审打分" if ranked else "")
     notice = [
         f"根据{program.document}的有关规定，{steps}，现将拟立项的 {len(rows)} 个项目予以公示。",
         f"公示期为{cn_date(first)}至{cn_date(last)}（{days}个工作日）。",
-        _objection(office, config.office_phone.strip(), config.office_address.strip()),
+        _objection(
+            office or program.authority,
+            config.office_phone.strip(),
+            config.office_address.strip(),
+        ),
     ]
     if amount_label == "金额（元）":
         notice.append("尚未核定金额的项目列示申请金额。")
@@ -101,8 +105,7 @@ def publicity_data(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _objection(office: str, phone: str, address: str) -> str:
-    whom = office or "街道"
+def _objection(whom: str, phone: str, address: str) -> str:
     parts = [f"公示期间，如对公示项目有异议，请向{whom}书面或当面反映"]
     if phone:
         parts.append(f"联系电话：{phone}")
