@@ -291,16 +291,12 @@ def decide(
     """项目编号 → (approved, status, reason): the one decision of every project (cli.md "What the
     publicity list holds"). With review scores: the ranked projects not below the line, over the
     quota, unfunded or 待改正, plus green-channel projects; otherwise every application with no
-    error on it."""
+    error on it; minus upheld objections (CANCELLED: only a project that was on the list)."""
     policy = ctx.program.policy
     cancelled = cancelled or {}
     out: dict[str, tuple[bool, str, str]] = {}
     for pid, project in ctx.projects.items():
         errors = faults.application.get(pid, [])
-        if pid in cancelled:
-            note = cancelled[pid].note()
-            out[pid] = (False, CANCELLED, f"公示期间异议成立，取消立项（{note}）")
-            continue
         green = policy.green_channel(project, ctx.history)
         entry = review.entry(pid) if review.has_scores else None
         if errors:
@@ -325,6 +321,13 @@ def decide(
                 )
             else:
                 out[pid] = (True, APPROVED, "")
+        if pid in cancelled:  # an upheld objection takes a project off the list it was on
+            note = cancelled[pid].note()
+            approved, status, reason = out[pid]
+            if approved:
+                out[pid] = (False, CANCELLED, f"公示期间异议成立，取消立项（{note}）")
+            else:  # never on the list: it keeps its own status, and the objection is noted
+                out[pid] = (False, status, f"{reason}；公示期间异议成立（{note}）")
     return out
 
 

@@ -11,6 +11,8 @@ import pytest
 from selfgov_cli import decisions as dec
 from selfgov_cli.io import cache as cache_mod
 from selfgov_cli.io.loader import load_folder
+from selfgov_cli.outcome import CANCELLED, NEEDS_FIX
+from selfgov_cli.report.publicity import publicity_data
 from selfgov_cli.rules.engine import Finding, Severity
 from selfgov_cli.validate import validate
 from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
@@ -478,3 +480,29 @@ def test_objections_are_never_stale(tmp_path, kind):
     folder(tmp_path, [row(kind=kind)])
     found, _ = parsed(tmp_path)
     assert dec.stale(found, [], load_folder(tmp_path, workers=1)) == []
+
+
+def test_an_upheld_objection_cancels_only_a_project_that_was_on_the_list(tmp_path):
+    """PX-2 is 待改正 (no 听证会日期, PX004): it was never on the publicity list, so an upheld
+    objection against it leaves it 待改正 (noted in its reason), and the notice names only PX-1
+    as taken off the list."""
+    folder(tmp_path, [row(kind="异议成立"), row(pid="PX-2", kind="异议成立")])
+    write_form(
+        tmp_path / "申报/PX-2.xlsx",
+        {**FORM, "项目编号": "PX-2", "项目名称": "睦邻点", "听证会日期": None},
+        budget=BUDGET,
+        members=[("张三丰", "负责人", "是", "否")],
+    )
+    outcome = validate(tmp_path, as_of=AS_OF)
+    status = {p.project_id: (p.approved, p.status, p.reason) for p in outcome.by_id()}
+    note = "人工认定：异议成立；理由：已核实（认定人 王主任，2023-06-01）"
+    assert status["PX-1"] == (False, CANCELLED, f"公示期间异议成立，取消立项（{note}）")
+    assert status["PX-2"] == (
+        False,
+        NEEDS_FIX,
+        f"申报材料有 1 个错误，待改正后方可立项；公示期间异议成立（{note}）",
+    )
+    notice = publicity_data(outcome)["notice"]
+    assert [line for line in notice if "取消立项" in line] == [
+        "经公示期间异议核实，以下项目取消立项，不再列入：PX-1 楼道微更新。"
+    ]
