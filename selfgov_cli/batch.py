@@ -271,6 +271,7 @@ def _summary(outcome: Outcome, steps, status: int, outputs: Outputs) -> dict[str
     skipped = sum(1 for f in outcome.data.files if _skip_reason(f))
     return {
         "program": outcome.config.program.id,
+        "program_name": outcome.config.program.name,
         "as_of": outcome.as_of.isoformat(),
         "status": status,
         "counts": {

@@ -70,7 +70,9 @@ def _report(result) -> None:
     out = console(False)
     s = result.summary
     c = s["counts"]
-    out.print(f"项目计划：{s['program']}；计算日期：{s['as_of']}", markup=False)
+    out.print(
+        f"项目计划：{s['program_name']}（{s['program']}）；计算日期：{s['as_of']}", markup=False
+    )
     out.print(
         f"读取 {c['files']} 个文件（跳过 {c['files_skipped']} 个）、{c['projects']} 个项目："
         f"错误 {c['errors']} 个，警告 {c['warnings']} 个，提示 {c['infos']} 个。",

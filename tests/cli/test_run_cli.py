@@ -32,7 +32,7 @@ def _expected_lines(out_dir: Path) -> list[str]:
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     c = summary["counts"]
     lines = [
-        f"项目计划：puxing-2023；计算日期：{DAY}",
+        f"项目计划：2023年浦兴路街道“自治金”项目（puxing-2023）；计算日期：{DAY}",
         f"读取 {c['files']} 个文件（跳过 {c['files_skipped']} 个）、{c['projects']} 个项目："
         f"错误 {c['errors']} 个，警告 {c['warnings']} 个，提示 {c['infos']} 个。",
     ]
