@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -180,10 +182,11 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
     for project in ctx.data.projects:
         text = project.get("category")
         if text and program.category(text) is None:
+            guess = _did_you_mean(text, program.categories)
             yield (
                 project.cell("category"),
                 project.project_id,
-                f"项目类别“{text}”不是本计划的类别（{categories}）：请改正",
+                f"项目类别“{text}”不是本计划的类别（{categories}）：{guess}请改正",
             )
         for intent in program.intent_list(project.get("intent")) if program.intents else ():
             canon = program.intent_aliases.get(intent, intent)
@@ -197,10 +200,12 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
     for records in (ctx.data.budget, ctx.data.ledger):
         for record in records:
             if record.category is None and record.category_text:
+                text = record.category_text
+                guess = _did_you_mean(text, tuple(EXPENSE_NAMES.values()))
                 yield (
                     record.cell("category"),
                     record.project_id,
-                    (f"支出类别“{record.category_text}”不是规定的类别（{expense_names}）：请改正"),
+                    f"支出类别“{text}”不是规定的类别（{expense_names}）：{guess}请改正",
                 )
     for member in ctx.data.members:
         if member.role and member.role not in ROLES:
@@ -209,6 +214,13 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
                 member.project_id,
                 f"角色“{member.role}”应为 负责人、成员 或 社工联络员：请改正",
             )
+
+
+@functools.lru_cache(maxsize=1024)  # a mistyped name repeats on many ledger rows
+def _did_you_mean(text: str, names: tuple[str, ...]) -> str:
+    """'是不是“悦家”？' for a name close to one of names (悦佳, 工做经费), else ''."""
+    close = difflib.get_close_matches(text.strip(), names, n=1, cutoff=0.5)
+    return f"是不是“{close[0]}”？" if close else ""
 
 
 @rule(

@@ -174,6 +174,22 @@ def test_sg007_unknown_names(tmp_path):
     ]
 
 
+def test_sg007_names_the_close_name_a_typo_was_meant_to_be(tmp_path):
+    write(
+        tmp_path / "a.xlsx",
+        {**FORM, "项目类别": "悦佳"},
+        [*BUDGET[:-1], ("社会组织服物", "培训", 500)],
+        [expense(cat="招待费")],
+    )
+    outcome = validate(tmp_path, as_of=AS_OF)
+    messages = [f.message for f in outcome.findings if f.rule == "SG007"]
+    assert [m.split("：", 1)[1] for m in messages] == [
+        "是不是“悦家”？请改正",
+        "请改正",  # 招待费 is like no category: no guess
+        "是不是“社会组织服务”？请改正",
+    ]
+
+
 def test_sg007_category_with_its_description_is_known(tmp_path):
     write(tmp_path / "a.xlsx", {**FORM, "项目类别": "悦家（群众文体）"}, BUDGET)
     assert sg(tmp_path, {"SG007"}) == []
