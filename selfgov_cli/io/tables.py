@@ -5,12 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
+from itertools import repeat
+from math import isfinite
 from typing import Any
 
 from selfgov_cli.io.grid import Grid, Reader, letters
 from selfgov_cli.io.schema import TOTAL_ROW_WORDS, SheetKind, label_index
-from selfgov_cli.io.values import PARSERS, clean_text, is_empty, normalize_label, parse_decimal
+from selfgov_cli.io.values import (
+    MAX_CELL_AMOUNT,
+    PARSERS,
+    clean_text,
+    is_empty,
+    normalize_label,
+    parse_cell_amount,
+    parse_decimal,
+    parse_text,
+)
 from selfgov_cli.model import Issue
+from selfgov_cli.money import fen
 
 _HEADER_SCAN = 30  # the header must be within the first rows
 
@@ -330,17 +343,21 @@ def _parse_uniform(raws: list[Any], parse, kind: type):
     distinct.pop(None, None)
     if kind is float and 0.0 in distinct:  # 0.0 and -0.0 are one key: read every cell apart
         return _parse_mixed(raws, parse)
-    memo: dict[Any, Any] = {}
-    odd: dict[Any, Any] = {}  # distinct value -> _EMPTY or the reason it cannot be read
-    for raw in distinct:
-        if kind is str and not raw.strip():
-            odd[raw] = _EMPTY
-            continue
-        value, err = parse(raw)
-        if err:
-            odd[raw] = err
-        else:
-            memo[raw] = value
+    bulk = _BULK.get((parse, kind))
+    found = bulk(list(distinct), parse) if bulk is not None else None
+    if found is not None:
+        memo, odd = found
+    else:
+        memo, odd = {}, {}  # odd: distinct value -> _EMPTY or the reason it cannot be read
+        for raw in distinct:
+            if kind is str and not raw.strip():
+                odd[raw] = _EMPTY
+                continue
+            value, err = parse(raw)
+            if err:
+                odd[raw] = err
+            else:
+                memo[raw] = value
     out = list(map(memo.get, raws))
     empty: list[int] = []
     failed: list[tuple[int, str]] = []
@@ -355,6 +372,44 @@ def _parse_uniform(raws: list[Any], parse, kind: type):
                 else:
                     failed.append((i, reason))
     return out, empty, failed
+
+
+def _bulk_text(keys: list[str], parse) -> tuple[dict, dict]:
+    """Distinct texts of a text column, cleaned in C (what parse_text gives); only blank ones
+    and those that may be an error value (#DIV/0!) are looked at one by one."""
+    texts = list(map(str.strip, map(str.replace, keys, repeat("\u3000"), repeat(" "))))
+    memo = dict(zip(keys, texts))
+    odd: dict[Any, Any] = {}
+    if all(texts) and not any(map(str.startswith, texts, repeat("#"))):
+        return memo, odd
+    for raw, text in zip(keys, texts):
+        if text and not text.startswith("#"):
+            continue
+        del memo[raw]
+        if not text:
+            odd[raw] = _EMPTY
+            continue
+        value, err = parse(raw)
+        if err:
+            odd[raw] = err
+        else:
+            memo[raw] = value
+    return memo, odd
+
+
+_FLOAT_AMOUNT_BOUND = float(MAX_CELL_AMOUNT)
+
+
+def _bulk_amount(keys: list[float], parse) -> tuple[dict, dict] | None:
+    """Distinct numbers of an amount column, rounded to the fen as parse_cell_amount does,
+    when every one is finite and below 1亿元 (below it, a float's decimal text is below it
+    too); None (read one by one) otherwise."""
+    if not all(map(isfinite, keys)) or max(map(abs, keys)) >= _FLOAT_AMOUNT_BOUND:
+        return None
+    return dict(zip(keys, map(fen, map(Decimal, map(repr, keys))))), {}
+
+
+_BULK = {(parse_text, str): _bulk_text, (parse_cell_amount, float): _bulk_amount}
 
 
 def _parse_mixed(raws: list[Any], parse):
