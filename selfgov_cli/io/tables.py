@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import repeat
 from math import isfinite
+from operator import itemgetter
 from typing import Any
 
 from selfgov_cli.io.grid import Grid, Reader, letters
@@ -294,12 +295,14 @@ def _data_rows(table: Table, used: list[int], budget_lines: bool) -> list[int]:
                 break
         else:  # every used column is empty
             continue
-        if _is_total_row(line):
+        head = line[0] if n else None
+        maybe_total = head is None or isinstance(head, str)  # not when a number or date is first
+        if maybe_total and _is_total_row(line):
             if budget_lines and not keyed:
                 break
             continue
         if budget_lines:
-            if _is_total_row(line, ("小计",)):
+            if maybe_total and _is_total_row(line, ("小计",)):
                 continue
 
             def get(c: int, r: int = r, line: list[Any] = line, n: int = n) -> Any:
@@ -317,7 +320,7 @@ def _raw_column(
     if grid.merged:
         return [grid.get(r, col) for r in index]
     if wide:
-        return [line[col] for line in lines]
+        return list(map(itemgetter(col), lines))
     return [line[col] if col < len(line) else None for line in lines]
 
 
