@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, getcontext
 from itertools import repeat
 from math import isfinite
 from operator import itemgetter
@@ -24,7 +24,7 @@ from selfgov_cli.io.values import (
     parse_text,
 )
 from selfgov_cli.model import Issue
-from selfgov_cli.money import fen
+from selfgov_cli.money import FEN
 
 _HEADER_SCAN = 30  # the header must be within the first rows
 
@@ -409,7 +409,9 @@ def _bulk_amount(keys: list[float], parse) -> tuple[dict, dict] | None:
     too); None (read one by one) otherwise."""
     if not all(map(isfinite, keys)) or max(map(abs, keys)) >= _FLOAT_AMOUNT_BOUND:
         return None
-    return dict(zip(keys, map(fen, map(Decimal, map(repr, keys))))), {}
+    to_fen = getcontext().copy()  # money.fen's rounding, applied by map in C
+    to_fen.rounding = ROUND_HALF_UP
+    return dict(zip(keys, map(to_fen.quantize, map(Decimal, map(repr, keys)), repeat(FEN)))), {}
 
 
 _BULK = {(parse_text, str): _bulk_text, (parse_cell_amount, float): _bulk_amount}
@@ -461,7 +463,7 @@ def read_columns(
     used = sorted(set(table.columns.values()) | set(table.extra.values()))
     index = _data_rows(table, used, budget_lines)
     lines = [grid.rows[r] for r in index]
-    wide = bool(used) and all(len(line) > used[-1] for line in lines)
+    wide = bool(used) and min(map(len, lines), default=0) > used[-1]
     # application fields: SG002 checks them per project; decisions: SG025 checks every cell
     optional = table.kind.kind in ("projects", "decisions")
     id_col = table.columns.get(id_column) if id_column else None

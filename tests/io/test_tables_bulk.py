@@ -1,0 +1,84 @@
+"""Table columns read in bulk (tables._bulk_text, _bulk_amount) give exactly what reading each
+cell on its own gives: the same values (Decimal to the digit), the same blanks, the same reasons."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from selfgov_cli.io import tables
+from selfgov_cli.io.loader import parse_file
+from selfgov_cli.io.values import parse_cell_amount, parse_text
+from tests.helpers import write_book
+
+TEXTS = [
+    "海报",
+    "  海报 ",
+    "海\u3000报",
+    "\u3000海报\u3000",
+    "   ",
+    "\u3000",
+    "",
+    "#REF!",
+    " #div/0! ",
+    "#N/A",
+    "#话题",
+    "a#b",
+    "海报",
+    "\t票\n",
+]
+AMOUNTS = [
+    1.0,
+    0.125,
+    2.675,
+    -5.5,
+    1e-05,
+    1234.5,
+    99999999.99,
+    99999999.995,
+    99999999.999,
+    1.0,
+]
+TOO_BIG = [100000000.0, 100000000.01, 13900063352.0, 1e15, float("inf"), float("nan")]
+
+
+def _strict(found):
+    values, empty, failed = found
+    return [(type(v).__name__, str(v)) for v in values], empty, failed
+
+
+@pytest.mark.parametrize(
+    ("raws", "parse"),
+    [
+        (TEXTS, parse_text),
+        ([None, *TEXTS, None], parse_text),
+        (["#REF!", "   "], parse_text),
+        (["#REF!", "海报", "#话题"], parse_text),
+        (["无井号", "也无"], parse_text),
+        (AMOUNTS, parse_cell_amount),
+        ([None, *AMOUNTS], parse_cell_amount),
+        *[([*AMOUNTS, big], parse_cell_amount) for big in TOO_BIG],
+    ],
+)
+def test_a_column_in_bulk_reads_as_cell_by_cell(raws, parse):
+    kind = {type(raw) for raw in raws} - {type(None)}
+    assert tables._BULK.get((parse, kind.pop())) is not None  # the bulk path is taken
+    assert _strict(tables._parse_column(raws, parse)) == _strict(tables._parse_mixed(raws, parse))
+
+
+def test_a_ledger_of_odd_texts_and_amounts_reads_as_cell_by_cell(tmp_path, monkeypatch):
+    header = ["日期", "项目编号", "支出类别", "摘要", "金额", "发票号", "收款方"]
+    rows = [
+        ["2023-04-01", "PX-1", "工作经费", text, amount, f"F{i}", "店"]
+        for i, (text, amount) in enumerate(zip(TEXTS, AMOUNTS * 2, strict=False))
+    ]
+    rows += [["2023-04-02", "PX-1", "工作经费", "大额", big, "F", "店"] for big in TOO_BIG[:4]]
+    write_book(tmp_path / "台账.xlsx", {"经费台账": [header, *rows]})
+    bulk = parse_file(tmp_path, "台账.xlsx")
+    monkeypatch.setattr(tables, "_BULK", {})
+    one_by_one = parse_file(tmp_path, "台账.xlsx")
+    assert len(bulk.ledger) == len(rows) and len(bulk.issues) == 9
+    assert repr(bulk) == repr(one_by_one)
+    assert [e.description for e in bulk.ledger[:4]] == ["海报", "海报", "海 报", "海报"]
+    assert [str(e.amount) for e in bulk.ledger[:4]] == ["1.00", "0.13", "2.68", "-5.50"]
