@@ -1,5 +1,6 @@
-"""Table columns read in bulk (tables._bulk_text, _bulk_amount) give exactly what reading each
-cell on its own gives: the same values (Decimal to the digit), the same blanks, the same reasons."""
+"""The cold read's fast paths give exactly what the plain way gives: table columns read in bulk
+(tables._bulk_text, _bulk_amount) as cell by cell (Decimal to the digit, the same blanks and
+reasons); a file's path checked part by part (loader._inside_rel) as resolved in full."""
 
 from __future__ import annotations
 
@@ -82,3 +83,17 @@ def test_a_ledger_of_odd_texts_and_amounts_reads_as_cell_by_cell(tmp_path, monke
     assert repr(bulk) == repr(one_by_one)
     assert [e.description for e in bulk.ledger[:4]] == ["海报", "海报", "海 报", "海报"]
     assert [str(e.amount) for e in bulk.ledger[:4]] == ["1.00", "0.13", "2.68", "-5.50"]
+
+
+def test_a_file_reached_through_a_linked_folder_is_inside_only_if_the_folder_is(tmp_path):
+    outside = tmp_path / "外面"
+    folder = tmp_path / "项目"
+    for where in (outside, folder / "真"):
+        write_book(where / "台账.xlsx", {"经费台账": [["日期", "金额"], ["2023-04-01", 5]]})
+    (folder / "出去").symlink_to(outside, target_is_directory=True)
+    (folder / "进来").symlink_to(folder / "真", target_is_directory=True)
+    refused = "无法读取：文件是指向项目文件夹之外的快捷方式（符号链接），已跳过；请把文件本身放进项目文件夹"
+    for rel in ("出去/台账.xlsx", "真/../../外面/台账.xlsx", "./出去/台账.xlsx"):
+        assert [i.message for i in parse_file(folder, rel).issues] == [refused], rel
+    for rel in ("真/台账.xlsx", "进来/台账.xlsx", "真/../进来/台账.xlsx"):
+        assert [e.amount for e in parse_file(folder, rel).ledger] == [Decimal("5.00")], rel
