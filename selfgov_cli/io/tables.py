@@ -522,6 +522,8 @@ def rows(
     keys = list(found.values)
     columns = [found.values[key] for key in keys]
     extra_names = list(found.raw_extra)
+    merged = table.grid.merged
+    extra_letters = {name: letters(c) for name, c in table.extra.items()}  # shared by the rows
     for i, r in enumerate(found.index):
         table.issues.extend(found.issues.get(i, ()))
         values = {
@@ -530,7 +532,8 @@ def rows(
             if column[i] is not None
         }
         extra = {name: found.raw_extra[name][i] for name in extra_names}
-        yield Row(r, values, found.cells(i), found.bad_at(i), extra, found.extra_cells(i))
+        extra_cells = found.extra_cells(i) if merged else RowCells(extra_letters, r + 1)
+        yield Row(r, values, found.cells(i), found.bad_at(i), extra, extra_cells)
 
 
 def read_number(table: Table, row: Row, name: str, project_id: str | None) -> Any:
