@@ -381,11 +381,11 @@ def _bulk_text(keys: list[str], parse) -> tuple[dict, dict]:
     """Distinct texts of a text column, cleaned in C (what parse_text gives); only blank ones
     and those that may be an error value (#DIV/0!) are looked at one by one."""
     texts = list(map(str.strip, map(str.replace, keys, repeat("\u3000"), repeat(" "))))
-    memo = dict(zip(keys, texts))
+    memo = dict(zip(keys, texts, strict=True))
     odd: dict[Any, Any] = {}
     if all(texts) and not any(map(str.startswith, texts, repeat("#"))):
         return memo, odd
-    for raw, text in zip(keys, texts):
+    for raw, text in zip(keys, texts, strict=True):
         if text and not text.startswith("#"):
             continue
         del memo[raw]
@@ -411,7 +411,8 @@ def _bulk_amount(keys: list[float], parse) -> tuple[dict, dict] | None:
         return None
     to_fen = getcontext().copy()  # money.fen's rounding, applied by map in C
     to_fen.rounding = ROUND_HALF_UP
-    return dict(zip(keys, map(to_fen.quantize, map(Decimal, map(repr, keys)), repeat(FEN)))), {}
+    rounded = list(map(to_fen.quantize, map(Decimal, map(repr, keys)), repeat(FEN)))
+    return dict(zip(keys, rounded, strict=True)), {}
 
 
 _BULK = {(parse_text, str): _bulk_text, (parse_cell_amount, float): _bulk_amount}
