@@ -352,15 +352,7 @@ def _parse_uniform(raws: list[Any], parse, kind: type):
         memo, odd = found
     else:
         memo, odd = {}, {}  # odd: distinct value -> _EMPTY or the reason it cannot be read
-        for raw in distinct:
-            if kind is str and not raw.strip():
-                odd[raw] = _EMPTY
-                continue
-            value, err = parse(raw)
-            if err:
-                odd[raw] = err
-            else:
-                memo[raw] = value
+        _read_each(distinct, parse, kind is str, memo, odd)
     out = list(map(memo.get, raws))
     empty: list[int] = []
     failed: list[tuple[int, str]] = []
@@ -377,6 +369,19 @@ def _parse_uniform(raws: list[Any], parse, kind: type):
     return out, empty, failed
 
 
+def _read_each(raws, parse, is_text: bool, memo: dict, odd: dict) -> None:
+    """Distinct values one by one: into memo (value), or odd (_EMPTY, or the reason)."""
+    for raw in raws:
+        if is_text and not raw.strip():
+            odd[raw] = _EMPTY
+            continue
+        value, err = parse(raw)
+        if err:
+            odd[raw] = err
+        else:
+            memo[raw] = value
+
+
 def _bulk_text(keys: list[str], parse) -> tuple[dict, dict]:
     """Distinct texts of a text column, cleaned in C (what parse_text gives); only blank ones
     and those that may be an error value (#DIV/0!) are looked at one by one."""
@@ -385,18 +390,12 @@ def _bulk_text(keys: list[str], parse) -> tuple[dict, dict]:
     odd: dict[Any, Any] = {}
     if all(texts) and not any(map(str.startswith, texts, repeat("#"))):
         return memo, odd
-    for raw, text in zip(keys, texts, strict=True):
-        if text and not text.startswith("#"):
-            continue
+    odd_ones = [
+        raw for raw, text in zip(keys, texts, strict=True) if not text or text.startswith("#")
+    ]
+    for raw in odd_ones:
         del memo[raw]
-        if not text:
-            odd[raw] = _EMPTY
-            continue
-        value, err = parse(raw)
-        if err:
-            odd[raw] = err
-        else:
-            memo[raw] = value
+    _read_each(odd_ones, parse, True, memo, odd)
     return memo, odd
 
 
