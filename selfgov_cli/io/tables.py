@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any
 
 from selfgov_cli.io.grid import Grid, Reader, letters
-from selfgov_cli.io.schema import TOTAL_ROW_WORDS, SheetKind, label_index
+from selfgov_cli.io.schema import TOTAL_ROW_WORDS, Column, SheetKind, label_index
 from selfgov_cli.io.values import (
     MAX_CELL_AMOUNT,
     PARSERS,
@@ -49,9 +49,20 @@ class Table:
     issues: list[Issue]
 
 
+_INDEXES: dict[int, tuple[tuple, dict]] = {}  # id of a kind's columns -> (them, their index)
+
+
+def _label_index(kind: SheetKind) -> dict[str, Column]:
+    """schema.label_index of the kind's columns, built once per process (read only)."""
+    found = _INDEXES.get(id(kind.columns))
+    if found is None or found[0] is not kind.columns:
+        found = _INDEXES[id(kind.columns)] = (kind.columns, label_index(kind.columns))
+    return found[1]
+
+
 def find_header(grid: Grid, kind: SheetKind) -> tuple[int, dict[str, int], dict[str, int]] | None:
     """The header row: for budgets the first row with 支出类别, else the first with two known labels."""
-    index = label_index(kind.columns)
+    index = _label_index(kind)
     for r, line in enumerate(grid.rows[:_HEADER_SCAN]):
         cols: dict[str, int] = {}
         extra: dict[str, int] = {}
@@ -95,7 +106,7 @@ def recognise(grid: Grid, kinds: tuple[SheetKind, ...]) -> tuple[SheetKind, int]
     """(kind, 0-based header row) of a sheet whose header row holds the required columns of a
     table kind; the kind matching most columns wins. None when no row does."""
     best: tuple[int, int, SheetKind, int] | None = None  # (-matched, order, kind, row)
-    indexes = [(k, label_index(k.columns)) for k in kinds if k.kind in _SIGNATURES]
+    indexes = [(k, _label_index(k)) for k in kinds if k.kind in _SIGNATURES]
     for r, line in enumerate(grid.rows[:_HEADER_SCAN]):
         labels = {normalize_label(raw) for raw in line if isinstance(raw, str) and raw.strip()}
         if len(labels) < 2:
