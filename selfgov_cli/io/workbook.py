@@ -39,7 +39,7 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _CHUNK = 1 << 20
-_ERROR_MARK = re.compile(rb"""t=["']e["']""")  # an error cell (#DIV/0!): one pass
+_ERROR_MARK = re.compile(rb"""t=(?:"e"|'e')""")  # an error cell (#DIV/0!): one pass
 _DEFLATE_MAX_RATIO = 1100  # deflate cannot expand more than ~1032:1
 
 ENCRYPTED = "文件已加密，请去除密码后重新提交"
