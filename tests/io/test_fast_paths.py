@@ -11,7 +11,9 @@ import pytest
 from selfgov_cli.io import tables
 from selfgov_cli.io.loader import parse_file
 from selfgov_cli.io.values import parse_cell_amount, parse_text
+from tests import hostile_files as H
 from tests.helpers import write_book
+from tests.hostile_files import LEDGER
 
 TEXTS = [
     "海报",
@@ -97,3 +99,34 @@ def test_a_file_reached_through_a_linked_folder_is_inside_only_if_the_folder_is(
         assert [i.message for i in parse_file(folder, rel).issues] == [refused], rel
     for rel in ("真/台账.xlsx", "进来/台账.xlsx", "真/../进来/台账.xlsx"):
         assert [e.amount for e in parse_file(folder, rel).ledger] == [Decimal("5.00")], rel
+
+
+def test_an_error_cell_written_with_single_quotes_is_found(tmp_path):
+    """The sheet scan's one regex finds t='e' as the two searches it replaced did."""
+
+    def text(ref: str, value: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+    header = "".join(text(f"{c}1", v) for c, v in zip("ABCDE", LEDGER[:5], strict=True))
+    row = (
+        text("A2", "2023-05-01")
+        + text("B2", "PX-1")
+        + text("C2", "工作经费")
+        + text("D2", "物资")
+        + "<c r=\"E2\" t='e'><v>#DIV/0!</v></c>"
+    )
+    H.raw_xlsx(
+        tmp_path / "台账.xlsx",
+        "经费台账",
+        [f'<row r="1">{header}</row>', f'<row r="2">{row}</row>'],
+        [],
+    )
+    result = parse_file(tmp_path, "台账.xlsx")
+    issues = [(i.rule, i.loc.cell, i.message) for i in result.issues if i.rule == "SG003"]
+    assert issues == [
+        (
+            "SG003",
+            "E2",
+            "“金额”应填金额，单元格显示错误值 #DIV/0!（公式出错或引用失效），请修正公式或改填数值：请改正",
+        )
+    ]
