@@ -9,6 +9,7 @@ import logging
 import os
 import stat
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from itertools import repeat
@@ -278,7 +279,7 @@ def _chunks(root: Path, todo: list[str], count: int) -> list[list[str]]:
 def _parse_parallel(root: Path, todo: list[str], count: int, store: FileCache | None):
     import multiprocessing
     import threading
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and sys.platform.startswith("linux"):
@@ -288,18 +289,27 @@ def _parse_parallel(root: Path, todo: list[str], count: int, store: FileCache | 
         method = None  # the platform's default (spawn on Windows and macOS)
     context = multiprocessing.get_context(method)
     _log.debug("并行读取 %d 个文件：%d 个进程（%s）", len(todo), count, context.get_start_method())
-    with ProcessPoolExecutor(count, mp_context=context) as pool:
-        futures = [
-            pool.submit(_parse_chunk, str(root), chunk, store)
-            for chunk in _chunks(root, todo, count)
-        ]
-        for future in as_completed(futures):
-            payloads = future.result()
-            for rel, payload in payloads:
-                yield rel, decode(payload) if isinstance(payload, bytes) else payload
-            # the pool keeps every future till the end: free its payloads now, not then
-            # (the city year: ~180 MB of bytes held at once otherwise)
-            payloads.clear()
+    # count - 1 workers take the chunks from the biggest; this process reads too, from the
+    # smallest, whenever no worker's result waits: what it reads needs no encoding for the way
+    # back (encoding and decoding a file's records cost about as much as parsing them)
+    queue = deque(_chunks(root, todo, count))
+    workers = count - 1
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: set = set()
+        while queue or pending:
+            while queue and len(pending) < 2 * workers:
+                pending.add(pool.submit(_parse_chunk, str(root), queue.popleft(), store))
+            finished = [future for future in pending if future.done()]
+            if not finished and queue:
+                for rel in queue.pop():
+                    yield rel, _parse_and_store(root, rel, store)
+                continue
+            if not finished:
+                finished = list(wait(pending, return_when=FIRST_COMPLETED).done)
+            for future in finished:
+                pending.discard(future)
+                for rel, payload in future.result():
+                    yield rel, decode(payload) if isinstance(payload, bytes) else payload
 
 
 def _parse_chunk(root: str, rels: list[str], store: FileCache | None) -> list[tuple[str, bytes]]:
