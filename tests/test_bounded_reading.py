@@ -138,6 +138,42 @@ def test_a_row_past_column_xfd_and_cells_counted_by_tag(tmp_path, monkeypatch):
     ]
 
 
+def test_cells_are_counted_only_in_a_sheet_big_enough_to_pass_the_limit(tmp_path, monkeypatch):
+    """Under 3 bytes a cell tag, a sheet's XML cannot hold MAX_CELLS cells: it is not counted.
+    Past that size the sheet is read again, counting, and charged to the zip budget once."""
+    folder = _folder(tmp_path)
+    rows = [f'<row r="{r}">{"<c><v>1</v></c>" * 10}</row>' for r in range(1, 91)]
+    H.raw_xlsx(folder / "九百.xlsx", "Sheet1", rows, [])  # 900 cells, about 16 KB of XML
+    with zipfile.ZipFile(folder / "九百.xlsx") as book:
+        unzipped = sum(info.file_size for info in book.infolist())
+    counting = []  # count_cells of each scan of the sheet
+    scan = workbook._scan_entry
+
+    def spy(archive, raw, info, *rest):
+        if info.filename.startswith("xl/worksheets/"):
+            counting.append(rest[3] if len(rest) > 3 else False)
+        return scan(archive, raw, info, *rest)
+
+    monkeypatch.setattr(workbook, "_scan_entry", spy)
+    monkeypatch.setattr(workbook, "MAX_CELLS", 1_000)  # 3,000 bytes: read again, counting
+    monkeypatch.setattr(workbook, "MAX_UNZIPPED", unzipped + 100)  # charged twice would refuse
+    book = workbook.open_book(folder / "九百.xlsx")
+    assert sum(len(row) for row in book.sheets[0].rows) == 900
+    assert counting == [False, True]
+    monkeypatch.setattr(workbook, "MAX_CELLS", 899)
+    assert _issues(folder, "九百.xlsx") == [
+        (
+            "SG001",
+            "无法读取：工作表“Sheet1”有 900 个单元格，超过 899 个单元格的上限，"
+            "已拒绝读取；请拆分后重新提交",
+        )
+    ]
+    monkeypatch.setattr(workbook, "MAX_CELLS", 20_000_000)  # 16 KB is far below 60 MB: no count
+    counting.clear()
+    assert workbook._check_zip(folder / "九百.xlsx") == (set(), False)
+    assert counting == [False]
+
+
 def test_a_30mb_csv_of_commas_is_refused_before_csv_builds_the_row(tmp_path):
     folder = _folder(tmp_path)
     H.csv_of_commas(folder / "台账.csv")

@@ -24,19 +24,26 @@ for _column in APPLICATION:
 _FORM_LABELS = {**APPLICATION_LABELS, **_FIGURES}
 
 
-def _find_labels(
-    grid: Grid, labels: dict[str, Column] = _FORM_LABELS
-) -> dict[str, tuple[Column, int, int]]:
-    """First place of each known label: key -> (column, row, col)."""
-    found: dict[str, tuple[Column, int, int]] = {}
+Places = dict[str, tuple[Column, int, int]]
+
+
+def _find_labels(grid: Grid) -> tuple[Places, Places]:
+    """First place of each known label, in figures and in words: key -> (column, row, col).
+    One pass over the sheet for both."""
+    figures: Places = {}
+    words: Places = {}
     for r, line in enumerate(grid.rows):
         for c, raw in enumerate(line):
             if not isinstance(raw, str) or not raw or len(raw) > 40:
                 continue
-            column = labels.get(normalize_label(raw))
-            if column and column.key not in found and grid.anchor(r, c) == (r, c):
-                found[column.key] = (column, r, c)
-    return found
+            text = normalize_label(raw)
+            column = _FORM_LABELS.get(text)
+            if column and column.key not in figures and grid.anchor(r, c) == (r, c):
+                figures[column.key] = (column, r, c)
+            column = _WORDS.get(text)
+            if column and column.key not in words and grid.anchor(r, c) == (r, c):
+                words[column.key] = (column, r, c)
+    return figures, words
 
 
 def _is_label(raw: object) -> bool:
@@ -73,7 +80,7 @@ def _value_cell(grid: Grid, row: int, col: int) -> tuple[int, int] | None:
 def parse_form(grid: Grid) -> tuple[Project, list]:
     """One 申报表 sheet -> one Project plus reading issues."""
     reader = Reader(grid)
-    labels = _find_labels(grid)
+    labels, in_words = _find_labels(grid)
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
     bad: set[str] = set()
@@ -93,7 +100,7 @@ def parse_form(grid: Grid) -> tuple[Project, list]:
             values[column.key] = value
         if column.key == "project_id":
             project_id = values.get("project_id")
-    for key, (column, r, c) in _find_labels(grid, _WORDS).items():
+    for key, (column, r, c) in in_words.items():
         target = _value_cell(grid, r, c)
         if target is None:
             continue

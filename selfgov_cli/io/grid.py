@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from selfgov_cli.io.records import make_location
 from selfgov_cli.io.schema import Column
 from selfgov_cli.io.values import PARSERS, TYPE_NAMES, clean_text, is_empty
 from selfgov_cli.io.workbook import RawBook, RawSheet
@@ -80,9 +81,9 @@ class Grid:
 
     def loc(self, row: int, col: int | None = None) -> Location:
         if col is None:
-            return Location(self.file, self.sheet.name, None, row + 1)
+            return make_location(self.file, self.sheet.name, None, row + 1)
         r, c = self._anchor.get((row, col), (row, col))
-        return Location(self.file, self.sheet.name, f"{letters(c)}{r + 1}", r + 1)
+        return make_location(self.file, self.sheet.name, f"{letters(c)}{r + 1}", r + 1)
 
     def blank_formulas(self) -> frozenset[tuple[int, int]]:
         """Cells holding a formula with no saved value (looked up once per sheet, lazily)."""

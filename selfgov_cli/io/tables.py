@@ -5,12 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, getcontext
+from itertools import repeat
+from math import isfinite
+from operator import itemgetter
 from typing import Any
 
 from selfgov_cli.io.grid import Grid, Reader, letters
-from selfgov_cli.io.schema import TOTAL_ROW_WORDS, SheetKind, label_index
-from selfgov_cli.io.values import PARSERS, clean_text, is_empty, normalize_label, parse_decimal
+from selfgov_cli.io.schema import TOTAL_ROW_WORDS, Column, SheetKind, label_index
+from selfgov_cli.io.values import (
+    MAX_CELL_AMOUNT,
+    PARSERS,
+    clean_text,
+    is_empty,
+    normalize_label,
+    parse_cell_amount,
+    parse_decimal,
+    parse_text,
+)
 from selfgov_cli.model import Issue
+from selfgov_cli.money import FEN
 
 _HEADER_SCAN = 30  # the header must be within the first rows
 
@@ -35,9 +49,20 @@ class Table:
     issues: list[Issue]
 
 
+_INDEXES: dict[int, tuple[tuple, dict]] = {}  # id of a kind's columns -> (them, their index)
+
+
+def _label_index(kind: SheetKind) -> dict[str, Column]:
+    """schema.label_index of the kind's columns, built once per process (read only)."""
+    found = _INDEXES.get(id(kind.columns))
+    if found is None or found[0] is not kind.columns:
+        found = _INDEXES[id(kind.columns)] = (kind.columns, label_index(kind.columns))
+    return found[1]
+
+
 def find_header(grid: Grid, kind: SheetKind) -> tuple[int, dict[str, int], dict[str, int]] | None:
     """The header row: for budgets the first row with 支出类别, else the first with two known labels."""
-    index = label_index(kind.columns)
+    index = _label_index(kind)
     for r, line in enumerate(grid.rows[:_HEADER_SCAN]):
         cols: dict[str, int] = {}
         extra: dict[str, int] = {}
@@ -81,7 +106,7 @@ def recognise(grid: Grid, kinds: tuple[SheetKind, ...]) -> tuple[SheetKind, int]
     """(kind, 0-based header row) of a sheet whose header row holds the required columns of a
     table kind; the kind matching most columns wins. None when no row does."""
     best: tuple[int, int, SheetKind, int] | None = None  # (-matched, order, kind, row)
-    indexes = [(k, label_index(k.columns)) for k in kinds if k.kind in _SIGNATURES]
+    indexes = [(k, _label_index(k)) for k in kinds if k.kind in _SIGNATURES]
     for r, line in enumerate(grid.rows[:_HEADER_SCAN]):
         labels = {normalize_label(raw) for raw in line if isinstance(raw, str) and raw.strip()}
         if len(labels) < 2:
@@ -281,12 +306,14 @@ def _data_rows(table: Table, used: list[int], budget_lines: bool) -> list[int]:
                 break
         else:  # every used column is empty
             continue
-        if _is_total_row(line):
+        head = line[0] if n else None
+        maybe_total = head is None or isinstance(head, str)  # not when a number or date is first
+        if maybe_total and _is_total_row(line):
             if budget_lines and not keyed:
                 break
             continue
         if budget_lines:
-            if _is_total_row(line, ("小计",)):
+            if maybe_total and _is_total_row(line, ("小计",)):
                 continue
 
             def get(c: int, r: int = r, line: list[Any] = line, n: int = n) -> Any:
@@ -304,7 +331,7 @@ def _raw_column(
     if grid.merged:
         return [grid.get(r, col) for r in index]
     if wide:
-        return [line[col] for line in lines]
+        return list(map(itemgetter(col), lines))
     return [line[col] if col < len(line) else None for line in lines]
 
 
@@ -330,17 +357,13 @@ def _parse_uniform(raws: list[Any], parse, kind: type):
     distinct.pop(None, None)
     if kind is float and 0.0 in distinct:  # 0.0 and -0.0 are one key: read every cell apart
         return _parse_mixed(raws, parse)
-    memo: dict[Any, Any] = {}
-    odd: dict[Any, Any] = {}  # distinct value -> _EMPTY or the reason it cannot be read
-    for raw in distinct:
-        if kind is str and not raw.strip():
-            odd[raw] = _EMPTY
-            continue
-        value, err = parse(raw)
-        if err:
-            odd[raw] = err
-        else:
-            memo[raw] = value
+    bulk = _BULK.get((parse, kind))
+    found = bulk(list(distinct), parse) if bulk is not None else None
+    if found is not None:
+        memo, odd = found
+    else:
+        memo, odd = {}, {}  # odd: distinct value -> _EMPTY or the reason it cannot be read
+        _read_each(distinct, parse, kind is str, memo, odd)
     out = list(map(memo.get, raws))
     empty: list[int] = []
     failed: list[tuple[int, str]] = []
@@ -355,6 +378,54 @@ def _parse_uniform(raws: list[Any], parse, kind: type):
                 else:
                     failed.append((i, reason))
     return out, empty, failed
+
+
+def _read_each(raws, parse, is_text: bool, memo: dict, odd: dict) -> None:
+    """Distinct values one by one: into memo (value), or odd (_EMPTY, or the reason)."""
+    for raw in raws:
+        if is_text and not raw.strip():
+            odd[raw] = _EMPTY
+            continue
+        value, err = parse(raw)
+        if err:
+            odd[raw] = err
+        else:
+            memo[raw] = value
+
+
+def _bulk_text(keys: list[str], parse) -> tuple[dict, dict]:
+    """Distinct texts of a text column, cleaned in C (what parse_text gives); only blank ones
+    and those that may be an error value (#DIV/0!) are looked at one by one."""
+    texts = list(map(str.strip, map(str.replace, keys, repeat("\u3000"), repeat(" "))))
+    memo = dict(zip(keys, texts, strict=True))
+    odd: dict[Any, Any] = {}
+    if all(texts) and not any(map(str.startswith, texts, repeat("#"))):
+        return memo, odd
+    odd_ones = [
+        raw for raw, text in zip(keys, texts, strict=True) if not text or text.startswith("#")
+    ]
+    for raw in odd_ones:
+        del memo[raw]
+    _read_each(odd_ones, parse, True, memo, odd)
+    return memo, odd
+
+
+_FLOAT_AMOUNT_BOUND = float(MAX_CELL_AMOUNT)
+
+
+def _bulk_amount(keys: list[float], parse) -> tuple[dict, dict] | None:
+    """Distinct numbers of an amount column, rounded to the fen as parse_cell_amount does,
+    when every one is finite and below 1亿元 (below it, a float's decimal text is below it
+    too); None (read one by one) otherwise."""
+    if not all(map(isfinite, keys)) or max(map(abs, keys)) >= _FLOAT_AMOUNT_BOUND:
+        return None
+    to_fen = getcontext().copy()  # money.fen's rounding, applied by map in C
+    to_fen.rounding = ROUND_HALF_UP
+    rounded = list(map(to_fen.quantize, map(Decimal, map(repr, keys)), repeat(FEN)))
+    return dict(zip(keys, rounded, strict=True)), {}
+
+
+_BULK = {(parse_text, str): _bulk_text, (parse_cell_amount, float): _bulk_amount}
 
 
 def _parse_mixed(raws: list[Any], parse):
@@ -403,7 +474,7 @@ def read_columns(
     used = sorted(set(table.columns.values()) | set(table.extra.values()))
     index = _data_rows(table, used, budget_lines)
     lines = [grid.rows[r] for r in index]
-    wide = bool(used) and all(len(line) > used[-1] for line in lines)
+    wide = bool(used) and min(map(len, lines), default=0) > used[-1]
     # application fields: SG002 checks them per project; decisions: SG025 checks every cell
     optional = table.kind.kind in ("projects", "decisions")
     id_col = table.columns.get(id_column) if id_column else None
@@ -462,6 +533,8 @@ def rows(
     keys = list(found.values)
     columns = [found.values[key] for key in keys]
     extra_names = list(found.raw_extra)
+    merged = table.grid.merged
+    extra_letters = {name: letters(c) for name, c in table.extra.items()}  # shared by the rows
     for i, r in enumerate(found.index):
         table.issues.extend(found.issues.get(i, ()))
         values = {
@@ -470,7 +543,8 @@ def rows(
             if column[i] is not None
         }
         extra = {name: found.raw_extra[name][i] for name in extra_names}
-        yield Row(r, values, found.cells(i), found.bad_at(i), extra, found.extra_cells(i))
+        extra_cells = found.extra_cells(i) if merged else RowCells(extra_letters, r + 1)
+        yield Row(r, values, found.cells(i), found.bad_at(i), extra, extra_cells)
 
 
 def read_number(table: Table, row: Row, name: str, project_id: str | None) -> Any:

@@ -71,15 +71,21 @@ def clean_text(raw: Any) -> str:
     return str(raw).replace("\u3000", " ").strip()
 
 
+_LABELS: dict[str, str] = {}  # short text -> its label form: the same labels come back in
+# every workbook of a folder (a plain dict: an lru_cache's wrapper cost more than the lookup)
+
+
 def normalize_label(raw: Any) -> str:
     """A label or header as matched: no spaces, no trailing colon, no leading *; lower case."""
-    if type(raw) is str and len(raw) <= 64:
-        return _label(raw)  # the same labels come back in every workbook of a folder
-    return _normalize(raw)
-
-
-@functools.lru_cache(maxsize=8192)
-def _label(raw: str) -> str:
+    if type(raw) is str:
+        found = _LABELS.get(raw)
+        if found is not None:
+            return found
+        if len(raw) <= 64:
+            if len(_LABELS) >= 8192:
+                _LABELS.clear()
+            found = _LABELS[raw] = _normalize(raw)
+            return found
     return _normalize(raw)
 
 

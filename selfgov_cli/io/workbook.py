@@ -39,7 +39,7 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _CHUNK = 1 << 20
-_ERROR_MARKS = (b't="e"', b"t='e'")
+_ERROR_MARK = re.compile(rb"""t=(?:"e"|'e')""")  # an error cell (#DIV/0!): one pass
 _DEFLATE_MAX_RATIO = 1100  # deflate cannot expand more than ~1032:1
 
 ENCRYPTED = "文件已加密，请去除密码后重新提交"
@@ -312,7 +312,7 @@ def _chunks(archive: zipfile.ZipFile, raw, info: zipfile.ZipInfo, budget: list[i
             yield chunk
 
 
-_LETTERS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"A" * 26)
+_WIDE_HINT = re.compile(rb'r="[A-Z]{2}')  # a cell past column Z (one pass, no copy)
 _WIDE_REF = re.compile(rb'\br="([A-Z]{2,3})\d')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _SHARED = "xl/sharedStrings.xml"
@@ -351,20 +351,30 @@ _CELL_TOO_LONG = (
 
 
 def _scan_entry(
-    archive, raw, info, budget: list[int], is_sheet: bool, big: dict[int, int] | None = None
+    archive,
+    raw,
+    info,
+    budget: list[int],
+    is_sheet: bool,
+    big: dict[int, int] | None = None,
+    count_cells: bool = False,
 ) -> tuple[bool, int, int, bool, int, int]:
     """Expand one entry chunk by chunk: (has error cells, last row, widest column or 0 if <= Z,
     may hold a formula, cells, characters of long shared strings as used).
 
     Rows and columns are read from the cell references, so a sheet whose used range would be
     enormous (one cell at XFD1048576) is refused before calamine builds that range in memory.
-    Cells are counted by their tags (a cell need not say where it is).
+    Cells are counted by their tags (a cell need not say where it is), but only in an entry of
+    more than 3 x MAX_CELLS bytes: each tag takes 3 bytes or more, so a smaller one cannot hold
+    more than MAX_CELLS and its count changes nothing (cells is then 0). Past that size the
+    entry is read again from its start, counting.
     """
     tail = b""
     ods = info.filename == "content.xml"
     found, rows, cols, formula, cells, text = False, 0, 0, ods, 0, 0
     counter = _OdsScan() if ods and is_sheet else None
     carry = b""  # long shared strings: the part of the XML after the last whole cell
+    budget_before, seen = budget[0], 0
     for chunk in _chunks(archive, raw, info, budget):
         if not is_sheet:
             continue
@@ -374,16 +384,22 @@ def _scan_entry(
         window = tail + chunk
         tail = chunk[-32:]
         if not found:
-            found = any(mark in window for mark in _ERROR_MARKS)
+            found = _ERROR_MARK.search(window) is not None
         if not formula:
             formula = b"<f" in window
-        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
+        if count_cells:
+            cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
+        else:
+            seen += len(chunk)
+            if seen > 3 * MAX_CELLS:
+                budget[0] = budget_before
+                return _scan_entry(archive, raw, info, budget, is_sheet, big, True)
         at = window.rfind(b"<row r=")
         if at >= 0:
             match = _ROW_NUMBER.match(window, at)
             if match:
                 rows = max(rows, int(match.group(1)))
-        if b'r="AA' in window.translate(_LETTERS):
+        if _WIDE_HINT.search(window):
             cols = max([cols] + [_col_index(m.group(1)) + 1 for m in _WIDE_REF.finditer(window)])
         if big:
             data = carry + chunk

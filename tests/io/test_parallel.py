@@ -184,6 +184,31 @@ def test_row_cells_is_a_read_only_mapping():
         cells["x"]
 
 
+def test_this_process_reads_too_and_workers_read_the_rest(folder: Path, monkeypatch):
+    """With N readers, N - 1 workers take the biggest chunks and this process the smallest
+    (its files need no encoding to come back); together they read each file once."""
+    monkeypatch.setattr(loader, "_CHUNK_FILES", 1)  # a chunk a file
+    here: list[str] = []
+    parse_here = loader._parse_and_store
+    monkeypatch.setattr(
+        loader,
+        "_parse_and_store",
+        lambda root, rel, store: here.append(rel) or parse_here(root, rel, store),
+    )
+    found = list(loader._parse_parallel(folder, loader.discover(folder), 2, None))
+    read = [rel for rel, _ in found]
+    assert sorted(read) == loader.discover(folder)  # each file once
+    assert here and len(here) < len(read)  # this process read some, the worker the others
+    serial = {rel: loader.parse_file(folder, rel) for rel in read}
+    assert all(dump_file(result) == dump_file(serial[rel]) for rel, result in found)
+
+
+def dump_file(result) -> list:
+    from selfgov_cli.model import Dataset
+
+    return dump(Dataset.assemble("x", [result]))
+
+
 def test_worker_count(tmp_path: Path, monkeypatch):
     for i in range(10):
         (tmp_path / f"{i}.xlsx").write_bytes(b"x" * 100)
