@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from selfgov_cli.io.values import parse_id
 from selfgov_cli.model import Location
 from selfgov_cli.money import fmt_amount, fmt_pct, fmt_rate, fmt_yuan
 from selfgov_cli.outcome import Outcome, ProjectOutcome
@@ -172,10 +173,12 @@ def _last_year(outcome: Outcome, item: ProjectOutcome) -> dict[str, Any] | None:
 
 
 def find(outcome: Outcome, pid: str) -> ProjectOutcome:
-    item = outcome.projects.get(pid.strip())
+    """The project of a 项目编号 as typed (full-width too, as the workbooks are read: parse_id)."""
+    wanted = parse_id(pid)[0] or ""
+    item = outcome.projects.get(wanted)
     if item is None:
         known = sorted(outcome.projects)
-        near = [k for k in known if pid.strip().lower() in k.lower()][:5] or known[:5]
+        near = [k for k in known if wanted.lower() in k.lower()][:5] or known[:5]
         raise UnknownProject(
             f"没有项目编号为 {pid} 的申报" + (f"（已有：{'、'.join(near)} 等）" if near else "")
         )

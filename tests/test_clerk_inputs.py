@@ -12,7 +12,7 @@ from selfgov_cli.record import record_of
 from selfgov_cli.report.publicity import publicity_data
 from selfgov_cli.report.summary import summary_data
 from selfgov_cli.validate import validate
-from tests.helpers import SCORES_HEADER, write_config, write_form, write_table
+from tests.helpers import LEDGER_HEADER, SCORES_HEADER, write_config, write_form, write_table
 from tests.report.folders import BUDGET, form
 
 AS_OF = date(2023, 12, 4)
@@ -105,3 +105,43 @@ def test_the_notice_names_the_programs_own_reviewing_office_when_sgov_toml_names
         notice = publicity_data(validate(folder, as_of=AS_OF))["notice"]
         assert f"{authority}审核" in notice[0] and "街道" not in notice[0]
         assert notice[2].startswith(f"公示期间，如对公示项目有异议，请向{authority}书面或当面反映")
+
+
+def test_a_project_id_typed_in_full_width_is_the_same_project(tmp_path):
+    """项目编号 typed with a Chinese input method (ＰＸ, －, ２) is the id the clerk sees: the ledger
+    row belongs to the application (no SG005), and the id is shown plainly everywhere."""
+    write_config(tmp_path, "puxing-2023", year=2023)
+    write_form(tmp_path / "一居.xlsx", form("PX-1", "项目1", "浦兴一居", "张三丰"), BUDGET)
+    write_form(tmp_path / "二居.xlsx", form("ＰＸ－２", "项目2", "浦兴二居", "李四"), BUDGET)
+    ledger = [
+        (
+            date(2023, 4, 1),
+            "PX－1",
+            "工作经费",
+            "物资",
+            100,
+            "F1",
+            "商店",
+            "商户",
+            "是",
+            "自治金项目 项目1",
+        ),
+        (
+            date(2023, 4, 2),
+            "ＰＸ-2 ",
+            "工作经费",
+            "物资",
+            100,
+            "F2",
+            "商店",
+            "商户",
+            "是",
+            "自治金项目 项目2",
+        ),
+    ]
+    write_table(tmp_path / "台账.xlsx", "经费台账", LEDGER_HEADER, ledger)
+    outcome = validate(tmp_path, as_of=AS_OF)
+    assert [f.rule for f in outcome.findings if f.rule in ("SG004", "SG005")] == []
+    assert sorted(outcome.data.project_map()) == ["PX-1", "PX-2"]
+    assert [e.project_id for e in outcome.data.ledger] == ["PX-1", "PX-2"]
+    assert explain_lines(outcome, "ＰＸ－２")[0] == explain_lines(outcome, "PX-2")[0]

@@ -18,7 +18,7 @@ class Column:
 
 # 申报表 labels, in contract order. Program-specific requirements live in the programs.
 APPLICATION = (
-    Column("project_id", "项目编号", "project_id", required=True),
+    Column("project_id", "项目编号", "project_id", "id", required=True),
     Column("name", "项目名称", "name", required=True),
     Column("category", "项目类别", "category", required=True),
     Column("neighborhood", "居民区", "neighborhood", required=True),
@@ -56,7 +56,7 @@ APPLICATION = (
 )
 
 BUDGET = (
-    Column("project_id", "项目编号", "project_id"),
+    Column("project_id", "项目编号", "project_id", "id"),
     Column("category", "支出类别", "category", required=True),
     Column("item", "明细", "item", required=True),
     Column("unit_price", "单价", "unit_price", "amount"),
@@ -70,12 +70,12 @@ MEMBERS = (
     Column("role", "角色", "role", required=True),
     Column("is_resident", "是否居民", "is_resident", "bool", required=True),
     Column("is_social_worker", "是否社工", "is_social_worker", "bool", required=True),
-    Column("project_id", "项目编号", "project_id"),
+    Column("project_id", "项目编号", "project_id", "id"),
 )
 
 LEDGER = (
     Column("date", "日期", "date", "date", required=True),
-    Column("project_id", "项目编号", "project_id", required=True),
+    Column("project_id", "项目编号", "project_id", "id", required=True),
     Column("category", "支出类别", "category", required=True),
     Column("description", "摘要", "description", required=True),
     Column("amount", "金额", "amount", "amount", required=True),
@@ -87,7 +87,7 @@ LEDGER = (
 )
 
 SCORES = (
-    Column("project_id", "项目编号", "project_id", required=True),
+    Column("project_id", "项目编号", "project_id", "id", required=True),
     Column("reviewer", "评审人", "reviewer", required=True),
     Column("total", "总分", "total", "number"),
     Column("group", "评审组", "group"),
@@ -96,7 +96,7 @@ SCORES = (
 )
 
 EVALUATIONS = (
-    Column("project_id", "项目编号", "project_id", required=True),
+    Column("project_id", "项目编号", "project_id", "id", required=True),
     Column("midterm", "中期评估", "midterm"),
     Column("midterm_date", "中期评估日期", "midterm_date", "date"),
     Column("final", "末期评估", "final"),
@@ -108,7 +108,7 @@ EVALUATIONS = (
 # 人工认定: every cell is checked by selfgov_cli/decisions.py (SG025), so the reader only needs
 # the required *columns*; an empty cell in a required column is a malformed decision, not SG002.
 DECISIONS = (
-    Column("project_id", "项目编号", "project_id", required=True),
+    Column("project_id", "项目编号", "project_id", "id", required=True),
     Column("kind", "认定事项", "kind", required=True),
     Column("rule", "规则", "rule"),
     Column("where", "位置", "where"),
