@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from selfgov_cli.config import program_title
 from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.model import Evaluation, Expense, Project, in_ledger_order, record_maker
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
@@ -641,7 +642,7 @@ def disburse(
     decision (`not_approved`: 项目编号 → why it is not approved; absent = approved)."""
     faults = faults if faults is not None else sort_faults(ctx, findings)
     program = ctx.program
-    result = Disbursement(program.id, program.name, ctx.as_of)
+    result = Disbursement(program.id, program_title(program, ctx.year), ctx.as_of)
     hits: list[tuple] = []
     for pid in sorted(ctx.projects):
         project = ctx.projects[pid]

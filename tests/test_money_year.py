@@ -1,0 +1,96 @@
+"""A year of money as a clerk lives it (found by the second clerk audit): a program moved to
+another year, tranches across the calendar, what record.json keeps and what 拨付核算.xlsx adds up.
+
+Every test builds a real folder with openpyxl and asserts exact amounts, statuses and texts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from selfgov_cli.cli.app import app
+from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
+
+runner = CliRunner()
+TITLE_2027 = "2027年浦兴路街道“自治金”项目"
+
+
+def puxing_2027(folder: Path, pid: str, amount: str, hood: str = "浦兴一居", **extra) -> None:
+    """A clean 浦兴 application of a folder whose sgov.toml says year = 2027."""
+    write_config(folder, "puxing-2023", year=2027)
+    fields = {
+        "项目编号": pid,
+        "项目名称": f"{hood}邻里节",
+        "项目类别": "悦家",
+        "居民区": hood,
+        "申报主体": f"{hood}居委会",
+        "项目负责人": "张三丰",
+        "负责人是否本居民区居民": "是",
+        "申请金额": amount,
+        "开始日期": "2027-03-01",
+        "结束日期": "2027-12-31",
+        "征询居民人数": 45,
+        "听证会日期": "2027-02-15",
+    }
+    fields.update(extra)
+    write_form(
+        folder / "申报" / f"{pid}.xlsx",
+        fields,
+        budget=[("工作经费", "活动物资", amount)],
+        members=[("张三丰", "负责人", "是", "否")],
+    )
+
+
+def ledger(folder: Path, rows: list[tuple[str, str, str]]) -> None:
+    """(date as typed, 项目编号, amount) rows, every one signed, with its own invoice."""
+    body = [
+        (day, pid, "工作经费", "活动物资", amount, f"F{i:03d}", "超市", "商户", "是", "自治金项目")
+        for i, (day, pid, amount) in enumerate(rows, 1)
+    ]
+    write_table(folder / "台账" / "经费台账.xlsx", "经费台账", LEDGER_HEADER, body)
+
+
+def invoke(*args) -> object:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+# ---- the program year in every header ---------------------------------------------------------
+
+
+def test_every_header_and_json_name_the_year_of_sgov_toml(tmp_path):
+    """year = 2027: validate, disburse, rank and run named the program 2023年… (the built-in name)
+    while the summary report and the notice read 2027年…."""
+    folder = tmp_path / "2027"
+    puxing_2027(folder, "PX-2027-001", "10000")
+    write_table(
+        folder / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("PX-2027-001", "甲", 80)],
+    )
+    as_of = "2027-05-01"
+    for command in ("validate", "disburse", "rank"):
+        result = invoke(command, folder, "--as-of", as_of)
+        first = result.output.splitlines()[0]
+        assert first.startswith(f"项目计划：{TITLE_2027}（puxing-2023）"), (command, first)
+    payload = json.loads(invoke("disburse", folder, "--as-of", as_of, "--format", "json").output)
+    assert payload["program_name"] == TITLE_2027
+    out = tmp_path / "out"
+    result = invoke("run", folder, "--as-of", as_of, "-o", out)
+    assert (
+        result.output.splitlines()[0] == f"项目计划：{TITLE_2027}（puxing-2023）；计算日期：{as_of}"
+    )
+    day = out / as_of
+    assert json.loads((day / "summary.json").read_text("utf-8"))["program_name"] == TITLE_2027
+    assert json.loads((day / "disburse.json").read_text("utf-8"))["program_name"] == TITLE_2027
+    assert f"项目计划：{TITLE_2027}（puxing-2023，来自 sgov.toml）" in (day / "run.log").read_text(
+        "utf-8"
+    )
+    method = load_workbook(day / "评审排名.xlsx")
+    texts = [c for ws in method for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert f"{TITLE_2027}（puxing-2023）" in texts
+    assert not any("2023年浦兴" in str(t) for t in texts)
