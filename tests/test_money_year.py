@@ -94,3 +94,25 @@ def test_every_header_and_json_name_the_year_of_sgov_toml(tmp_path):
     texts = [c for ws in method for row in ws.iter_rows(values_only=True) for c in row if c]
     assert f"{TITLE_2027}（puxing-2023）" in texts
     assert not any("2023年浦兴" in str(t) for t in texts)
+
+
+# ---- 拨付核算.xlsx: the 不合规支出 sheet adds up to the 不合规支出 of the projects ----------------
+
+
+def test_ineligible_sheet_shows_the_excluded_part_of_a_partly_counted_row(tmp_path):
+    """A row counted in part (SG014: 2,000.00 of which 1,000.00 is past the released 6,000.00) was
+    listed at its whole amount: the sheet's 合计 read 2,000.00 beside 不合规支出 1,000.00."""
+    folder = tmp_path / "2027"
+    puxing_2027(folder, "PX-2027-001", "10000")
+    ledger(folder, [("2027-04-01", "PX-2027-001", "5000"), ("2027年5月1日", "PX-2027-001", "2000")])
+    out = tmp_path / "out"
+    invoke("disburse", folder, "--as-of", "2027-06-01", "--format", "xlsx", "-o", out)
+    book = load_workbook(out / "拨付核算.xlsx")
+    projects = list(book["项目拨付"].iter_rows(values_only=True))
+    header = projects[0]
+    assert projects[1][header.index("不合规支出")] == 1000
+    rows = list(book["不合规支出"].iter_rows(values_only=True))
+    header = rows[0]
+    assert header[7:10] == ("金额", "计入", "不计入")
+    assert rows[1][7:10] == (2000, 1000, 1000)
+    assert rows[-1][0] == "合计" and rows[-1][7:10] == (2000, 1000, 1000)
