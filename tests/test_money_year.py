@@ -116,3 +116,95 @@ def test_ineligible_sheet_shows_the_excluded_part_of_a_partly_counted_row(tmp_pa
     assert header[7:10] == ("金额", "计入", "不计入")
     assert rows[1][7:10] == (2000, 1000, 1000)
     assert rows[-1][0] == "合计" and rows[-1][7:10] == (2000, 1000, 1000)
+
+
+# ---- 成都 50/30/20: the final tranche waits for the project's end --------------------------------
+
+
+def chengdu_2027(folder: Path) -> None:
+    """A clean 成都 class A project running July 2027 to June 2028, 100,000.01 yuan, with a
+    mid-term on 2027-12-31 and every verdict already typed in (合格, 合格)."""
+    write_config(folder, "chengdu-2023", year=2027)
+    write_form(
+        folder / "申报" / "CD-1.xlsx",
+        {
+            "项目编号": "CD-1",
+            "项目名称": "院落议事会",
+            "项目类别": "A",
+            "居民区": "玉林社区",
+            "所属区县": "锦江区",
+            "申报主体": "玉林社区居委会",
+            "申报主体类型": "居委会",
+            "项目负责人": "王小明",
+            "申请金额": "100000.01",
+            "自筹金额": "20000",
+            "开始日期": "2027-07-01",
+            "结束日期": "2028-06-30",
+            "申报日期": "2027-06-01",
+            "片区村社区数": 5,
+            "覆盖村社区数": 3,
+        },
+        budget=[("工作经费", "议事会物资", "100000.01")],
+    )
+    ledger(
+        folder,
+        [
+            ("2027-08-01", "CD-1", "30000"),
+            ("2027-11-01", "CD-1", "20000.01"),
+            ("2028-02-01", "CD-1", "25000"),
+            ("2028-05-01", "CD-1", "24000"),
+        ],
+    )
+    write_table(
+        folder / "评估结果.xlsx",
+        "评估结果",
+        None,
+        [
+            {
+                "项目编号": "CD-1",
+                "立项日期": "2027年7月1日",
+                "中期评估": "合格",
+                "中期评估日期": "2027-12-31",
+                "末期评估": "合格",
+            }
+        ],
+    )
+
+
+def _money(folder: Path, as_of: str) -> dict:
+    result = invoke("disburse", folder, "--as-of", as_of, "--format", "json")
+    return json.loads(result.output)["projects"][0]
+
+
+def test_chengdu_final_tranche_is_pending_until_the_project_has_ended(tmp_path):
+    """末期评估 has no date of its own: typed in June 2028, it released the 20% tranche in a run
+    as of January 2028, half a year before the project ended and could be evaluated."""
+    folder = tmp_path / "成都"
+    chengdu_2027(folder)
+    january = _money(folder, "2028-01-15")
+    assert [(t["amount"], t["status"]) for t in january["tranches"]] == [
+        ("50000.01", "released"),
+        ("30000.00", "released"),
+        ("20000.00", "pending"),
+    ]
+    assert january["tranches"][2]["reason"] == (
+        "项目结束日期 2028-06-30 尚未到：末期评估在项目结束后进行"
+    )
+    assert (january["released"], january["pending"], january["eligible_spent"]) == (
+        "80000.01",
+        "20000.00",
+        "50000.01",
+    )
+    assert january["usage_rate"] == "0.6250"  # 50,000.01 / 80,000.01
+    assert january["recoverable"] == "0.00"
+    # on the end date the evaluation may be held; the money is recovered only once it has passed
+    last_day = _money(folder, "2028-06-30")
+    assert [t["status"] for t in last_day["tranches"]] == ["released"] * 3
+    assert (last_day["released"], last_day["recoverable"]) == ("100000.01", "0.00")
+    july = _money(folder, "2028-07-15")
+    assert (july["released"], july["eligible_spent"], july["recoverable"]) == (
+        "100000.01",
+        "99000.01",
+        "1000.00",
+    )
+    assert july["usage_rate"] == "0.9900" and july["execution_rate"] == "0.9900"
