@@ -208,3 +208,53 @@ def test_chengdu_final_tranche_is_pending_until_the_project_has_ended(tmp_path):
         "1000.00",
     )
     assert july["usage_rate"] == "0.9900" and july["execution_rate"] == "0.9900"
+
+
+# ---- record.json: the mid-term as decided ----------------------------------------------------
+
+
+def test_record_keeps_a_midterm_failed_on_usage_as_failed(tmp_path):
+    """评估结果 says 合格 but only 3,000.00 of the 12,000.00 first tranche was used by the mid-term
+    (25.00% < 50%): the mid-term failed and tranche 2 was withheld, yet record.json kept 合格 for
+    next year."""
+    folder = tmp_path / "2027"
+    puxing_2027(folder, "PX-2027-002", "20000", "浦兴二居", 结束日期="2027-10-31")
+    puxing_2027(folder, "PX-2027-005", "10000", "浦兴五居")
+    ledger(
+        folder,
+        [
+            ("2027-05-01", "PX-2027-002", "3000"),
+            ("2027/9/1", "PX-2027-002", "4000"),
+            ("2027-05-01", "PX-2027-005", "3000"),
+        ],
+    )
+    write_table(
+        folder / "评估结果.xlsx",
+        "评估结果",
+        None,
+        [
+            {
+                "项目编号": pid,
+                "立项日期": "2027-04-01",
+                "中期评估": "合格",
+                "中期评估日期": "2027-07-31",
+            }
+            for pid in ("PX-2027-002", "PX-2027-005")
+        ],
+    )
+    out = tmp_path / "out"
+    invoke("run", folder, "--as-of", "2028-01-05", "-o", out, "--quiet")
+    record = json.loads((out / "2028-01-05" / "record.json").read_text("utf-8"))
+    failed, passed = record["projects"]
+    assert failed["project_id"] == "PX-2027-002"
+    assert (failed["approved"], failed["released"], failed["eligible_spent"]) == (
+        "20000.00",
+        "12000.00",
+        "7000.00",
+    )
+    assert (failed["usage_rate"], failed["execution_rate"]) == ("0.5833", "0.3500")
+    assert failed["midterm"] == "不合格"
+    assert passed["midterm"] == "合格"  # 3,000.00 of 6,000.00: exactly 50% passes
+    disburse = json.loads((out / "2028-01-05" / "disburse.json").read_text("utf-8"))
+    tranche = disburse["projects"][0]["tranches"][1]
+    assert (tranche["status"], disburse["projects"][0]["recoverable"]) == ("withheld", "5000.00")
