@@ -218,6 +218,11 @@ def _disburse(outcome: Outcome, outputs: Outputs) -> str:
 
 def _rank(outcome: Outcome, outputs: Outputs) -> str:
     if not outcome.ranked:
+        if outcome.final is not None and outcome.final.has_scores:
+            return (
+                "skipped: 没有立项评审的打分，rank.json 只写立项评审排名；年终评审的名次在 record.json 的"
+                " final_rank，完整的年终排名用 sgov rank --stage final 查看"
+            )
         return "skipped: 没有评审打分记录"
     data = outcome.review.to_dict()
     outputs.json("rank.json", data)

@@ -258,3 +258,24 @@ def test_record_keeps_a_midterm_failed_on_usage_as_failed(tmp_path):
     disburse = json.loads((out / "2028-01-05" / "disburse.json").read_text("utf-8"))
     tranche = disburse["projects"][0]["tranches"][1]
     assert (tranche["status"], disburse["projects"][0]["recoverable"]) == ("withheld", "5000.00")
+
+
+def test_run_with_only_year_end_scores_does_not_say_there_are_none(tmp_path):
+    """A year-end folder whose only scores are 年终评审: run said 排名：跳过（没有评审打分记录）."""
+    folder = tmp_path / "2027"
+    puxing_2027(folder, "PX-2027-001", "10000")
+    write_table(
+        folder / "年终评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分", "轮次"),
+        [("PX-2027-001", "甲", 90, "年终评审")],
+    )
+    out = tmp_path / "out"
+    result = invoke("run", folder, "--as-of", "2027-12-31", "-o", out)
+    assert "没有评审打分记录" not in result.output
+    assert (
+        "  排名：跳过（没有立项评审的打分，rank.json 只写立项评审排名；年终评审的名次在 record.json 的"
+        " final_rank，完整的年终排名用 sgov rank --stage final 查看）"
+    ) in result.output.splitlines()
+    record = json.loads((out / "2027-12-31" / "record.json").read_text("utf-8"))
+    assert record["projects"][0]["final_rank"] == 1
