@@ -45,8 +45,8 @@ def application(folder: Path, pid: str, amount: str, hood: str = "浦兴一居",
     )
 
 
-def chengdu_application(folder: Path, pid: str, amount: str) -> None:
-    """A clean 成都 class A application by a residents' committee."""
+def chengdu_application(folder: Path, pid: str, amount: str, **extra) -> None:
+    """A clean 成都 class A application by a residents' committee (`extra` replaces fields)."""
     write_form(
         folder / "申报" / f"{pid}.xlsx",
         {
@@ -65,7 +65,8 @@ def chengdu_application(folder: Path, pid: str, amount: str) -> None:
             "申报日期": "2023-06-01",
             "片区村社区数": 5,
             "覆盖村社区数": 3,
-        },
+        }
+        | extra,
         budget=[("工作经费", "议事会物资", amount)],
     )
 

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from selfgov_cli.cli.app import app
-from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
+from tests.helpers import LEDGER_HEADER, write_config, write_table
+from tests.test_disburse import application, chengdu_application, evaluations
 
 runner = CliRunner()
 TITLE_2027 = "2027年浦兴路街道“自治金”项目"
@@ -22,27 +23,8 @@ TITLE_2027 = "2027年浦兴路街道“自治金”项目"
 def puxing_2027(folder: Path, pid: str, amount: str, hood: str = "浦兴一居", **extra) -> None:
     """A clean 浦兴 application of a folder whose sgov.toml says year = 2027."""
     write_config(folder, "puxing-2023", year=2027)
-    fields = {
-        "项目编号": pid,
-        "项目名称": f"{hood}邻里节",
-        "项目类别": "悦家",
-        "居民区": hood,
-        "申报主体": f"{hood}居委会",
-        "项目负责人": "张三丰",
-        "负责人是否本居民区居民": "是",
-        "申请金额": amount,
-        "开始日期": "2027-03-01",
-        "结束日期": "2027-12-31",
-        "征询居民人数": 45,
-        "听证会日期": "2027-02-15",
-    }
-    fields.update(extra)
-    write_form(
-        folder / "申报" / f"{pid}.xlsx",
-        fields,
-        budget=[("工作经费", "活动物资", amount)],
-        members=[("张三丰", "负责人", "是", "否")],
-    )
+    dates = {"开始日期": "2027-03-01", "结束日期": "2027-12-31", "听证会日期": "2027-02-15"}
+    application(folder, pid, amount, hood, **(dates | extra))
 
 
 def ledger(folder: Path, rows: list[tuple[str, str, str]]) -> None:
@@ -125,26 +107,13 @@ def chengdu_2027(folder: Path) -> None:
     """A clean 成都 class A project running July 2027 to June 2028, 100,000.01 yuan, with a
     mid-term on 2027-12-31 and every verdict already typed in (合格, 合格)."""
     write_config(folder, "chengdu-2023", year=2027)
-    write_form(
-        folder / "申报" / "CD-1.xlsx",
-        {
-            "项目编号": "CD-1",
-            "项目名称": "院落议事会",
-            "项目类别": "A",
-            "居民区": "玉林社区",
-            "所属区县": "锦江区",
-            "申报主体": "玉林社区居委会",
-            "申报主体类型": "居委会",
-            "项目负责人": "王小明",
-            "申请金额": "100000.01",
-            "自筹金额": "20000",
-            "开始日期": "2027-07-01",
-            "结束日期": "2028-06-30",
-            "申报日期": "2027-06-01",
-            "片区村社区数": 5,
-            "覆盖村社区数": 3,
-        },
-        budget=[("工作经费", "议事会物资", "100000.01")],
+    chengdu_application(
+        folder,
+        "CD-1",
+        "100000.01",
+        开始日期="2027-07-01",
+        结束日期="2028-06-30",
+        申报日期="2027-06-01",
     )
     ledger(
         folder,
@@ -155,10 +124,8 @@ def chengdu_2027(folder: Path) -> None:
             ("2028-05-01", "CD-1", "24000"),
         ],
     )
-    write_table(
-        folder / "评估结果.xlsx",
-        "评估结果",
-        None,
+    evaluations(
+        folder,
         [
             {
                 "项目编号": "CD-1",
@@ -228,10 +195,8 @@ def test_record_keeps_a_midterm_failed_on_usage_as_failed(tmp_path):
             ("2027-05-01", "PX-2027-005", "3000"),
         ],
     )
-    write_table(
-        folder / "评估结果.xlsx",
-        "评估结果",
-        None,
+    evaluations(
+        folder,
         [
             {
                 "项目编号": pid,
