@@ -160,7 +160,7 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     started = time.perf_counter()
     log.add(f"sgov {__version__} run：开始于 {datetime.now().isoformat(timespec='seconds')}")
     log.add(f"项目文件夹：{folder.resolve()}")
-    log.add(f"项目计划：{config.program.name}（{config.program.id}，来自 {config.source}）")
+    log.add(f"项目计划：{config.title}（{config.program.id}，来自 {config.source}）")
     log.add(f"计算日期（--as-of）：{when.isoformat()}")
 
     with log.timed("读取工作簿"):
@@ -218,10 +218,15 @@ def _disburse(outcome: Outcome, outputs: Outputs) -> str:
 
 def _rank(outcome: Outcome, outputs: Outputs) -> str:
     if not outcome.ranked:
+        if outcome.final is not None and outcome.final.has_scores:
+            return (
+                "skipped: 没有立项评审的打分，rank.json 只写立项评审排名；年终评审的名次在 record.json 的"
+                " final_rank，完整的年终排名用 sgov rank --stage final 查看"
+            )
         return "skipped: 没有评审打分记录"
     data = outcome.review.to_dict()
     outputs.json("rank.json", data)
-    name = outcome.config.program.name
+    name = outcome.config.title
     outputs.record([write_ranking(data, outputs.path(RANK_XLSX), outputs.as_of, name)])
     return ""
 
@@ -271,7 +276,7 @@ def _summary(outcome: Outcome, steps, status: int, outputs: Outputs) -> dict[str
     skipped = sum(1 for f in outcome.data.files if _skip_reason(f))
     return {
         "program": outcome.config.program.id,
-        "program_name": outcome.config.program.name,
+        "program_name": outcome.config.title,
         "as_of": outcome.as_of.isoformat(),
         "status": status,
         "counts": {

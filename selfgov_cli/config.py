@@ -58,7 +58,15 @@ class Config:
     @property
     def title(self) -> str:
         """`{year}年` + the program's name without a year of its own (never 2024年2023年…)."""
-        return f"{self.program_year}年{_YEAR_PREFIX.sub('', self.program.name, count=1)}"
+        return program_title(self.program, self.program_year)
+
+
+def program_title(program: Program, year: int | None) -> str:
+    """The program's name in its program year: `2027年浦兴路街道“自治金”项目` for puxing-2023 moved
+    to 2027 (every header, JSON `program_name` and report title; never the built-in 2023年…)."""
+    if year is None:
+        return program.name
+    return f"{year}年{_YEAR_PREFIX.sub('', program.name, count=1)}"
 
 
 _YEAR_PREFIX = re.compile(r"^\s*\d{4}\s*年(度)?")

@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from selfgov_cli.config import program_title
 from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.model import Evaluation, Expense, Project, in_ledger_order, record_maker
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
@@ -173,6 +174,15 @@ class Plan:
     midterm_spent: Decimal | None
     midterm_usage: Decimal | None
     midterm_rows: tuple[int, ...]  # the ledger rows (row numbers) counted for mid-term usage
+    usage_failed: bool = False  # the usage gate failed the mid-term (浦兴: < 50% of tranche 1)
+
+    @property
+    def midterm_verdict(self) -> str:
+        """The mid-term as decided: 不合格 when the usage gate failed it, whatever 评估结果 says
+        (rules.md Money); else the known 中期评估 ('' when not held yet)."""
+        if self.usage_failed:
+            return _FAIL
+        return self.evaluation.midterm if self.evaluation is not None else ""
 
     @property
     def approved_from(self) -> str | None:
@@ -270,6 +280,7 @@ class _Gates:
     usage_gate: Decimal | None
     midterm_spent: Decimal | None = None
     first: Decimal = ZERO  # the amount released before the mid-term tranche
+    usage_failed: bool = False  # set when the usage gate withholds the mid-term tranche
 
     def decide(self, gate_kind: str, previous: TrancheState | None) -> tuple[str, str]:
         if self.problem:
@@ -282,6 +293,9 @@ class _Gates:
             return self.approval()
         if gate_kind == "midterm":
             return self.midterm()
+        end = self.project.end  # 末期评估 has no date of its own: it is held once the project ends
+        if end is not None and end > self.ctx.as_of:
+            return PENDING, f"项目结束日期 {end.isoformat()} 尚未到：末期评估在项目结束后进行"
         return _verdict(self.evaluation.final if self.evaluation else "", "末期评估")
 
     def approval(self) -> tuple[str, str]:
@@ -313,6 +327,7 @@ class _Gates:
                     "或在 sgov.toml 的 [settings] 中设置 midterm_date"
                 )
             if mdate is not None and spent is not None and self.first and spent < gate * self.first:
+                self.usage_failed = True
                 return WITHHELD, (
                     f"截至中期评估日期 {mdate.isoformat()}，第一笔资金 {fmt_yuan(self.first)} 元中"
                     f"合规使用 {fmt_yuan(spent)} 元，使用率 {fmt_pct(spent / self.first)}，"
@@ -394,6 +409,7 @@ def plan_project(
         gates.midterm_spent,
         usage,
         midterm_rows,
+        gates.usage_failed,
     )
 
 
@@ -641,7 +657,7 @@ def disburse(
     decision (`not_approved`: 项目编号 → why it is not approved; absent = approved)."""
     faults = faults if faults is not None else sort_faults(ctx, findings)
     program = ctx.program
-    result = Disbursement(program.id, program.name, ctx.as_of)
+    result = Disbursement(program.id, program_title(program, ctx.year), ctx.as_of)
     hits: list[tuple] = []
     for pid in sorted(ctx.projects):
         project = ctx.projects[pid]

@@ -45,8 +45,8 @@ def application(folder: Path, pid: str, amount: str, hood: str = "浦兴一居",
     )
 
 
-def chengdu_application(folder: Path, pid: str, amount: str) -> None:
-    """A clean 成都 class A application by a residents' committee."""
+def chengdu_application(folder: Path, pid: str, amount: str, **extra) -> None:
+    """A clean 成都 class A application by a residents' committee (`extra` replaces fields)."""
     write_form(
         folder / "申报" / f"{pid}.xlsx",
         {
@@ -65,7 +65,8 @@ def chengdu_application(folder: Path, pid: str, amount: str) -> None:
             "申报日期": "2023-06-01",
             "片区村社区数": 5,
             "覆盖村社区数": 3,
-        },
+        }
+        | extra,
         budget=[("工作经费", "议事会物资", amount)],
     )
 
@@ -258,8 +259,12 @@ def test_chengdu_awkward_amount_and_final_pending_then_passed(tmp_path):
         ("19999.99", "pending"),
     ]
     assert [t["share"] for t in entry["tranches"]] == ["0.50", "0.30", "0.20"]
-    assert entry["tranches"][2]["reason"] == "尚无末期评估结果"
+    assert entry["tranches"][2]["reason"] == (
+        "项目结束日期 2024-06-30 尚未到：末期评估在项目结束后进行"
+    )
     assert entry["midterm_usage"] is None  # 成都 has no usage gate
+    _, result = run(tmp_path, date(2024, 7, 1))  # ended, and no verdict yet
+    assert project(result, "CD-1")["tranches"][2]["reason"] == "尚无末期评估结果"
     evaluations(
         tmp_path,
         [
@@ -271,7 +276,9 @@ def test_chengdu_awkward_amount_and_final_pending_then_passed(tmp_path):
             }
         ],
     )
-    _, result = run(tmp_path)
+    _, result = run(tmp_path)  # a verdict typed in is not known before the project ends
+    assert statuses(project(result, "CD-1"))[2] == ("19999.99", "pending")
+    _, result = run(tmp_path, date(2024, 7, 1))
     entry = project(result, "CD-1")
     assert statuses(entry) == [
         ("50000.00", "released"),

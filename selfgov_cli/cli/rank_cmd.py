@@ -91,7 +91,7 @@ def rank(
     data = ranking.to_dict()
     if fmt in ("xlsx", "csv") or (fmt == "json" and output is not None):
         target = output_dir(folder, output)
-        for path in _write_files(data, fmt, target, when, result.config.program.name):
+        for path in _write_files(data, fmt, target, when, result.config.title):
             console(quiet).print(
                 f"已写出 {path}（{len(data['ranking'])} 个项目）", markup=False, highlight=False
             )
@@ -150,7 +150,7 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     program = result.config.program
     stage = "年终排名" if data["stage"] == "final" else "评审排名"
     say = _plain(out)
-    say(f"项目计划：{program.name}（{program.id}）  {stage}  计算日期 {data['as_of']}")
+    say(f"项目计划：{result.config.title}（{program.id}）  {stage}  计算日期 {data['as_of']}")
     if not ranking.has_scores and result.data.scores:  # score rows of the other round only
         say(
             "文件夹中没有年终评审的打分（评审打分表“轮次”列填“年终评审”，或文件名、工作表名含“年终”），"

@@ -24,7 +24,7 @@ def render_findings(out: Console, result) -> None:
     """Findings grouped by file and project, then the totals."""
     data = result.to_dict(lazy=True)
     findings = result.findings
-    out.print(escape(f"项目计划：{result.config.program.name}（{result.config.program.id}）"))
+    out.print(escape(f"项目计划：{result.config.title}（{result.config.program.id}）"))
     if not findings:
         out.print(
             f"未发现问题。共读取 {data['summary']['files']} 个文件、{data['summary']['projects']} 个项目。"

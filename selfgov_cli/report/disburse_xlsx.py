@@ -87,6 +87,8 @@ ROWS: list[Column] = [
     ("支出类别", "text", _key("category")),
     ("摘要", "text", lambda r: scrub(r.get("description") or "")),
     ("金额", "amount", _key("amount")),
+    ("计入", "amount", _key("eligible")),  # a row over a cap or the released funds counts in part
+    ("不计入", "amount", _key("excluded")),
     ("规则", "text", lambda r: "、".join(x["rule"] for x in r.get("reasons", []) if x.get("rule"))),
     ("原因", "text", lambda r: "；".join(x["message"] for x in r.get("reasons", []))),
 ]

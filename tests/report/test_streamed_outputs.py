@@ -149,7 +149,8 @@ def test_100000_unmatched_rows_are_written_in_bounded_memory_and_read_back_exact
         assert line[0] == row["project_id"] and line[3] == row["row"]
         assert line[4] == (date.fromisoformat(row["date"]) if row["date"] else "")
         assert Decimal(str(line[7])) == Decimal(row["amount"])
-        assert line[8] == "SG005" and line[9] == row["reasons"][0]["message"]
+        assert line[8] == 0 and Decimal(str(line[9])) == Decimal(row["amount"])  # 计入, 不计入
+        assert line[10] == "SG005" and line[11] == row["reasons"][0]["message"]
     total = sum((Decimal(r["amount"]) for r in want), Decimal(0))
     assert sheet[-1][0] == "合计" and Decimal(str(sheet[-1][7])).quantize(Decimal("0.01")) == total
 
