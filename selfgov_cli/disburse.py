@@ -293,9 +293,6 @@ class _Gates:
             return self.approval()
         if gate_kind == "midterm":
             return self.midterm()
-        end = self.project.end  # 末期评估 has no date of its own: it is held once the project ends
-        if end is not None and end > self.ctx.as_of:
-            return PENDING, f"项目结束日期 {end.isoformat()} 尚未到：末期评估在项目结束后进行"
         return _verdict(self.evaluation.final if self.evaluation else "", "末期评估")
 
     def approval(self) -> tuple[str, str]:
