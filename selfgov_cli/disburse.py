@@ -174,15 +174,6 @@ class Plan:
     midterm_spent: Decimal | None
     midterm_usage: Decimal | None
     midterm_rows: tuple[int, ...]  # the ledger rows (row numbers) counted for mid-term usage
-    usage_failed: bool = False  # the usage gate failed the mid-term (浦兴: < 50% of tranche 1)
-
-    @property
-    def midterm_verdict(self) -> str:
-        """The mid-term as decided: 不合格 when the usage gate failed it, whatever 评估结果 says
-        (rules.md Money); else the known 中期评估 ('' when not held yet)."""
-        if self.usage_failed:
-            return _FAIL
-        return self.evaluation.midterm if self.evaluation is not None else ""
 
     @property
     def approved_from(self) -> str | None:
@@ -280,7 +271,6 @@ class _Gates:
     usage_gate: Decimal | None
     midterm_spent: Decimal | None = None
     first: Decimal = ZERO  # the amount released before the mid-term tranche
-    usage_failed: bool = False  # set when the usage gate withholds the mid-term tranche
 
     def decide(self, gate_kind: str, previous: TrancheState | None) -> tuple[str, str]:
         if self.problem:
@@ -324,7 +314,6 @@ class _Gates:
                     "或在 sgov.toml 的 [settings] 中设置 midterm_date"
                 )
             if mdate is not None and spent is not None and self.first and spent < gate * self.first:
-                self.usage_failed = True
                 return WITHHELD, (
                     f"截至中期评估日期 {mdate.isoformat()}，第一笔资金 {fmt_yuan(self.first)} 元中"
                     f"合规使用 {fmt_yuan(spent)} 元，使用率 {fmt_pct(spent / self.first)}，"
@@ -406,7 +395,6 @@ def plan_project(
         gates.midterm_spent,
         usage,
         midterm_rows,
-        gates.usage_failed,
     )
 
 

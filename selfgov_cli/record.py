@@ -50,7 +50,7 @@ def _project(item: ProjectOutcome) -> dict[str, Any]:
         "execution_rate": fmt_rate(money.execution_rate),
         "final_rank": final.rank if final is not None else None,
         "flags": flags,
-        "midterm": money.plan.midterm_verdict or None,  # 不合格 when usage failed it
+        "midterm": (evaluation.midterm if evaluation is not None else "") or None,
         "final": (evaluation.final if evaluation is not None else "") or None,
     }
 
