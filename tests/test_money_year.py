@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from selfgov_cli.cli.app import app
 from tests.helpers import LEDGER_HEADER, write_config, write_table
-from tests.test_disburse import application, chengdu_application, evaluations
+from tests.test_disburse import application
 
 runner = CliRunner()
 TITLE_2027 = "2027年浦兴路街道“自治金”项目"
