@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -157,34 +158,45 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
         raise ConfigError(f"不是文件夹：{folder}")
     path = folder / CONFIG_NAME
     raw: dict[str, Any] = {}
+    text = ""
     if path.is_file():
-        raw = parse_config_text(read_config_text(path))
+        text = read_config_text(path)
+        raw = parse_config_text(text)
     unknown = sorted(set(raw) - _KNOWN_KEYS)
     if unknown:
+        key = unknown[0]
         raise ConfigError(
-            f"{CONFIG_NAME} 中有未知的键：{'、'.join(unknown)}（可用：{'、'.join(sorted(_KNOWN_KEYS))}）"
+            f"{_place(text, key)}未知的键 {key}（{_did_you_mean(key, _KNOWN_KEYS)}"
+            f"可用：{'、'.join(sorted(_KNOWN_KEYS))}）"
         )
     ref = program_ref or raw.get("program") or DEFAULT_PROGRAM
     if not isinstance(ref, str):
-        raise ConfigError(f"{CONFIG_NAME} 中的 program 应为文本（内置计划 id 或计划文件路径）")
+        raise ConfigError(
+            f"{_place(text, 'program')}program 应为文本（内置计划 id 或计划文件路径）"
+        )
     source = "--program" if program_ref else (CONFIG_NAME if "program" in raw else "默认")
-    program = check_program(get_program(ref, folder))
+    try:
+        program = check_program(get_program(ref, folder))
+    except ConfigError:
+        raise
+    except ProgramError as exc:
+        if program_ref or "program" not in raw:
+            raise
+        raise ConfigError(f"{_place(text, 'program')}{exc}") from exc
     settings_raw = raw.get("settings", {})
     if not isinstance(settings_raw, dict):
-        raise ConfigError(f"{CONFIG_NAME} 中的 [settings] 应为表")
-    settings = program.resolve_settings(settings_raw, CONFIG_NAME)
-    year = raw.get("year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        raise ConfigError(f"{CONFIG_NAME} 中的 year 应为整数，如 2023")
+        raise ConfigError(f"{_place(text, 'settings')}[settings] 应为表")
+    settings = _settings(program, settings_raw, text)
+    year = _year(raw.get("year"), text)
     hoods = raw.get("neighborhoods", [])
     if not isinstance(hoods, list) or not all(isinstance(x, str) for x in hoods):
-        raise ConfigError(f"{CONFIG_NAME} 中的 neighborhoods 应为居民区名称列表")
+        raise ConfigError(f"{_place(text, 'neighborhoods')}neighborhoods 应为居民区名称列表")
     history = _history(folder, raw.get("history", []))
     texts = {}
     for key in ("office", "office_phone", "office_address"):
         value = raw.get(key, "")
         if not isinstance(value, str):
-            raise ConfigError(f"{CONFIG_NAME} 中的 {key} 应为文本")
+            raise ConfigError(f"{_place(text, key)}{key} 应为文本")
         texts[key] = value
     if not has_spreadsheet(folder):
         raise ConfigError(
@@ -200,6 +212,71 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
         source=source,
         history=history,
         **texts,
+    )
+
+
+def _key_line(text: str, key: str, section: str | None = None) -> int | None:
+    """The line (from 1) where `key =` is set in `section` (None: the top level) of sgov.toml."""
+    current: str | None = None
+    assign = re.compile(rf"^[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
+        if header:
+            current = header[1].strip("\"' ")
+            if section is None and current == key:
+                return number
+        elif current == section and assign.match(stripped):
+            return number
+    return None
+
+
+def _place(text: str, key: str, section: str | None = None) -> str:
+    """`sgov.toml 第 N 行：` for the line that sets `key` (`sgov.toml：` when it cannot be found)."""
+    number = _key_line(text, key, section)
+    return f"{CONFIG_NAME} 第 {number} 行：" if number else f"{CONFIG_NAME}："
+
+
+def _did_you_mean(name: str, choices: Any) -> str:
+    """`是不是 year？` for the close name a typo meant, else nothing."""
+    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    return f"是不是 {close[0]}？" if close else ""
+
+
+def _settings(program: Program, raw: dict[str, Any], text: str) -> dict[str, Any]:
+    """[settings] typed by the program; an unknown or ill-typed one names its line."""
+    out: dict[str, Any] = {}
+    names = [s.name for s in program.all_settings()]
+    for key, value in raw.items():
+        place = _place(text, key, "settings")
+        if program.setting_spec(key) is None:
+            raise ConfigError(
+                f"{place}未知的设置 {key}（{_did_you_mean(key, names)}可用：{'、'.join(names)}）"
+            )
+        try:
+            out.update(program.resolve_settings({key: value}, CONFIG_NAME))
+        except ProgramError as exc:
+            message = str(exc).removeprefix(f"{CONFIG_NAME} 中的")
+            raise ConfigError(f"{place}{message}") from exc
+    return out
+
+
+def _year(year: Any, text: str) -> int | None:
+    """`year = 2027`: a four-digit whole number (a text such as "2027年" or a short 27 is named)."""
+    if year is None:
+        return None
+    if isinstance(year, int) and not isinstance(year, bool) and 1990 <= year <= 2099:
+        return year
+    found = re.search(r"(19|20)\d{2}", str(year))
+    if found:
+        example = found.group(0)
+    elif isinstance(year, int) and not isinstance(year, bool) and 0 <= year < 100:
+        example = str(2000 + year)
+    else:
+        example = "2023"
+    raise ConfigError(
+        f"{_place(text, 'year')}year 应为四位数的年份，如 year = {example}"
+        f"（不加引号、不写“年”），现为 {year!r}"
     )
 
 

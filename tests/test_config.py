@@ -130,3 +130,61 @@ def test_without_sgov_toml_the_default_program_is_said_once_on_stderr(tmp_path):
     assert "没有 sgov.toml" not in with_program.stderr
     (tmp_path / "sgov.toml").write_text('program = "puxing-2023"\n', encoding="utf-8")
     assert "没有 sgov.toml" not in runner.invoke(app, ["validate", str(tmp_path)]).stderr
+
+
+# Mistakes in a hand-written sgov.toml that TOML itself accepts: each names its line (clerk audit 3).
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("yera = 2023", "sgov.toml 第 3 行：未知的键 yera（是不是 year？"),
+        (
+            'year = "2027年"',
+            "sgov.toml 第 3 行：year 应为四位数的年份，如 year = 2027（不加引号、不写“年”），现为 '2027年'",
+        ),
+        (
+            "year = 27",
+            "sgov.toml 第 3 行：year 应为四位数的年份，如 year = 2027（不加引号、不写“年”），现为 27",
+        ),
+        (
+            'program = "puxin-2023"',
+            "sgov.toml 第 3 行：未知的项目计划 'puxin-2023'（是不是 puxing-2023？",
+        ),
+        ('neighborhoods = "一居，二居"', "sgov.toml 第 3 行：neighborhoods 应为居民区名称列表"),
+        ("office = 1", "sgov.toml 第 3 行：office 应为文本"),
+        (
+            "[settings]\nmidterm_dat = 2023-07-31",
+            "sgov.toml 第 4 行：未知的设置 midterm_dat（是不是 midterm_date？",
+        ),
+        (
+            '[settings]\nmidterm_usage_gate = "五成"',
+            "sgov.toml 第 4 行：设置 midterm_usage_gate 应为比例",
+        ),
+    ],
+    ids=[
+        "key",
+        "year-text",
+        "year-short",
+        "program",
+        "neighborhoods",
+        "office",
+        "setting",
+        "setting-type",
+    ],
+)
+def test_a_mistake_toml_accepts_names_its_line_and_the_close_name(tmp_path, line, expected):
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
+    (tmp_path / "sgov.toml").write_text(f"# 配置\n\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value).startswith(expected)
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert expected in result.output
+
+
+def test_neighborhoods_with_stray_spaces_are_the_plain_names(tmp_path):
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
+    (tmp_path / "sgov.toml").write_text(
+        'neighborhoods = [" 一居 ", "二居\u3000", ""]\n', encoding="utf-8"
+    )
+    assert load_config(tmp_path).neighborhoods == ("一居", "二居")

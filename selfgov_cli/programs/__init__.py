@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import replace
 from decimal import Decimal
@@ -31,7 +32,11 @@ def get_program(ref: str, base_dir: Path | None = None) -> Program:
     if path.suffix.lower() == ".toml" and path.is_file():
         return load_program_file(path)
     known = "、".join(programs)
-    raise ProgramError(f"未知的项目计划 {ref!r}（内置：{known}；或给出 .toml 计划文件的路径）")
+    close = difflib.get_close_matches(ref, list(programs), n=1, cutoff=0.6)
+    hint = f"是不是 {close[0]}？" if close else ""
+    raise ProgramError(
+        f"未知的项目计划 {ref!r}（{hint}内置：{known}；或给出 .toml 计划文件的路径）"
+    )
 
 
 def load_program_file(path: Path) -> Program:
