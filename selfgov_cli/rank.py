@@ -539,9 +539,16 @@ def _flag_pool(
             )
         else:
             entry.flags.append("unfunded")
-            entry.why.append(
-                f"资金池剩余 {fmt_yuan(remaining)} 元，不足以资助本项目 {fmt_yuan(amount)} 元（{clause}）"
-            )
+            if remaining < 0:  # the top-ups alone took more than the pool
+                needed = sum((Decimal(x["amount"]) for x in topups), Decimal(0))
+                entry.why.append(
+                    f"资金池 {fmt_yuan(Decimal(total))} 元已不足以补充一居一品项目（需 {fmt_yuan(needed)} 元，"
+                    f"缺 {fmt_yuan(-remaining)} 元），无法资助本项目 {fmt_yuan(amount)} 元（{clause}）"
+                )
+            else:
+                entry.why.append(
+                    f"资金池剩余 {fmt_yuan(remaining)} 元，不足以资助本项目 {fmt_yuan(amount)} 元（{clause}）"
+                )
             if mode == "cutoff":
                 stopped = entry
     return {

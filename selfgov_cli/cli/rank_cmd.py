@@ -140,12 +140,10 @@ def _write_files(data: dict[str, Any], fmt: str, target: Path, when, name: str) 
 def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     """The ranking on a terminal (a table), or one block of lines per project when piped."""
     # start-up: loaded only when this command runs, so `sgov --help` stays light
-    from decimal import Decimal
 
     from rich.markup import escape
 
-    from selfgov_cli.money import fmt_yuan
-    from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS
+    from selfgov_cli.rank import FLAG_NAMES
 
     program = result.config.program
     stage = "年终排名" if data["stage"] == "final" else "评审排名"
@@ -213,12 +211,7 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
                 f"未计入的评分行：{pid} {x['reviewer'] or '—'} {_total(x)} {_where(x)}：{x['reason']}"
             )
     if data["pool"]:
-        pool = data["pool"]
-        say(
-            f"资金池 {fmt_yuan(Decimal(pool['total']))} 元（{POOL_MODE_WORDS[pool['mode']]}）："
-            f"已分配 {fmt_yuan(Decimal(pool['allocated']))} 元，"
-            f"剩余 {fmt_yuan(Decimal(pool['remaining']))} 元"
-        )
+        say(_pool_line(data["pool"]))
     for finding in result.findings:
         if finding.rule in SCORE_RULES:
             place = " ".join(x for x in (finding.file, finding.sheet, finding.cell) if x)
@@ -253,4 +246,27 @@ def _totals(item: dict[str, Any], sep: str = "、") -> str:
         f"{t['reviewer']} {t['total'].rstrip('0').rstrip('.')}"
         + ("（去掉）" if t["dropped"] else "")
         for t in item["reviewer_totals"]
+    )
+
+
+def _pool_line(pool: dict[str, Any]) -> str:
+    """The pool in one line; 共和新路's 一居一品 top-ups named apart, and a pool they overrun said as
+    the shortfall (not a negative remainder)."""
+    from decimal import Decimal
+
+    from selfgov_cli.money import fmt_yuan
+    from selfgov_cli.rank import POOL_MODE_WORDS
+
+    head = f"资金池 {fmt_yuan(Decimal(pool['total']))} 元（{POOL_MODE_WORDS[pool['mode']]}）："
+    remaining = Decimal(pool["remaining"])
+    rest = f"剩余 {fmt_yuan(remaining)} 元" if remaining >= 0 else f"缺 {fmt_yuan(-remaining)} 元"
+    topups = pool.get("topups") or []
+    if not topups:
+        return f"{head}已分配 {fmt_yuan(Decimal(pool['allocated']))} 元，{rest}"
+    topped = sum((Decimal(x["amount"]) for x in topups), Decimal(0))
+    funded = Decimal(pool["allocated"]) - topped
+    what = "、".join(pool.get("categories") or ()) or "项目"
+    return (
+        f"{head}一居一品补充 {len(topups)} 个项目 {fmt_yuan(topped)} 元，"
+        f"资助{what} {fmt_yuan(funded)} 元，{rest}"
     )

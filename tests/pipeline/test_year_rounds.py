@@ -368,3 +368,57 @@ def test_gonghe_pool_tops_up_brand_overruns_first(tmp_path):
     flags = {e.project_id: e.flags for e in outcome.review.entries}
     assert (flags["GH-2"], flags["GH-3"]) == (["unfunded"], ["unfunded"])
     assert pool["remaining"] == "4000.00"
+
+
+def test_gonghe_topups_over_the_pool_are_said_not_a_negative_remainder(tmp_path):
+    """Clerk audit 3: `--pool 30000` with 35,000 of 一居一品 top-ups said “资金池剩余 -5,000.00 元，
+    不足以资助本项目” and “已分配 35,000.00 元” without a word of the top-ups."""
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from selfgov_cli.cli.app import app
+
+    write_config(tmp_path, "gonghexinlu-2023", {"pool": 5000, "neighborhood_allowance": 20000})
+    form(tmp_path, "GH-1", GONGHE, 项目类别="一居一品", 意向="搭建一个社区自治载体", 申请金额=26000)
+    form(tmp_path, "GH-2", GONGHE, 意向="睦邻友好建设", 居民区="共和二居")
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("GH-1", "甲", 90), ("GH-2", "甲", 80)],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    gh2 = next(e for e in outcome.review.entries if e.project_id == "GH-2")
+    assert gh2.flags == ["unfunded"]
+    assert gh2.why[-1] == (
+        "资金池 5,000.00 元已不足以补充一居一品项目（需 6,000.00 元，缺 1,000.00 元），"
+        "无法资助本项目 5,000.00 元（共和新路 七）"
+    )
+    assert outcome.review.pool["remaining"] == "-1000.00"  # JSON: the pool is over-committed
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "rank",
+            str(tmp_path),
+            "--as-of",
+            "2023-12-31",
+            "-f",
+            "xlsx",
+            "-o",
+            str(tmp_path / "sgov-output"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = CliRunner().invoke(app, ["rank", str(tmp_path), "--as-of", "2023-12-31"])
+    assert (
+        "资金池 5,000.00 元（放不下即止）：一居一品补充 1 个项目 6,000.00 元，"
+        "资助七彩微创投 0.00 元，缺 1,000.00 元" in table.output
+    )
+    about = load_workbook(tmp_path / "sgov-output" / "评审排名.xlsx")["排名方法"]
+    rows = {r[0]: r[1] for r in about.iter_rows(min_row=2, values_only=True)}
+    assert rows["一居一品补充"] == 6000
+    assert rows["一居一品补充明细"] == (
+        "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）"
+    )
+    assert rows["剩余"] == -1000
