@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from selfgov_cli.config import program_title
@@ -464,6 +465,8 @@ _SUMS = (
     "overdraw",
     "recoverable",
 )
+_SUMMED = {"approved": "approved_listed"}  # a total's key -> the ProjectMoney figure it sums
+_LISTED = attrgetter("listed")
 
 
 @dataclass
@@ -475,6 +478,9 @@ class ProjectMoney:
     later_rows: int  # ledger rows dated after as_of (not counted yet)
     budget: list = field(default_factory=list)
     decisions: list = field(default_factory=list)  # 人工认定 in force on the project (shown)
+    # why the one decision per project leaves it out of the approved set ('' when approved): its
+    # 核定金额 then counts in no total (as in the summary and the publicity list)
+    not_approved: str = ""
 
     @property
     def project_id(self) -> str:
@@ -487,6 +493,16 @@ class ProjectMoney:
     @property
     def approved(self) -> Decimal:
         return self.plan.approved
+
+    @property
+    def listed(self) -> bool:
+        """In the approved set (the publicity list's projects)."""
+        return not self.not_approved
+
+    @property
+    def approved_listed(self) -> Decimal:
+        """The 核定金额 as totals count it: only a project in the approved set."""
+        return self.approved if self.listed else ZERO
 
     @property
     def released(self) -> Decimal:
@@ -549,6 +565,8 @@ class ProjectMoney:
             "name": project.name,
             "neighborhood": project.get("neighborhood"),
             "approved": fmt_amount(self.approved),
+            "approved_project": self.listed,
+            "not_approved_reason": self.not_approved or None,
             "approved_from": plan.approved_from,
             "approved_cell": _place(plan.approval.loc),
             "tranches": [t.to_dict() for t in plan.tranches],
@@ -620,8 +638,9 @@ class Disbursement:
 
 
 def _totals(items: list[ProjectMoney]) -> dict[str, Any]:
-    sums = {key: sum((getattr(i, key) for i in items), ZERO) for key in _SUMS}
-    out: dict[str, Any] = {"projects": len(items)}
+    """Sums over the projects; 核定金额 over the approved set only (the summary's 核定金额)."""
+    sums = {key: sum((getattr(i, _SUMMED.get(key, key)) for i in items), ZERO) for key in _SUMS}
+    out: dict[str, Any] = {"projects": len(items), "approved_projects": sum(map(_LISTED, items))}
     out.update({key: fmt_amount(value) for key, value in sums.items()})
     usage = sums["eligible_spent"] / sums["released"] if sums["released"] else Decimal(0)
     execution = sums["eligible_spent"] / sums["approved"] if sums["approved"] else Decimal(0)
@@ -668,6 +687,7 @@ def disburse(
                 later_rows=len(rows) - len(counted),
                 budget=ctx.budget_by_project.get(pid, []),
                 decisions=(shown or {}).get(pid, []),
+                not_approved=not_approved.get(pid, ""),
             )
         )
     unmatched = [e for e in ctx.data.ledger if e.project_id not in ctx.projects]

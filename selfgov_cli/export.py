@@ -296,8 +296,9 @@ def _findings(outcome: Outcome) -> Table:
 
 def _disbursement(outcome: Outcome) -> Table:
     """One row per project: its money as of as_of."""
-    columns = ("as_of", "project_id", "approved", "released", "withheld", "pending", "spent")
-    columns += ("eligible_spent", "recoverable", "midterm_usage", "usage_rate", "execution_rate")
+    columns = ("as_of", "project_id", "approved", "approved_project", "released", "withheld")
+    columns += ("pending", "spent", "eligible_spent", "recoverable", "midterm_usage", "usage_rate")
+    columns += ("execution_rate",)
     rows = []
     for item in outcome.by_id():
         m = item.money
@@ -306,6 +307,7 @@ def _disbursement(outcome: Outcome) -> Table:
                 outcome.as_of,
                 item.project_id,
                 _amount(m.approved),
+                m.listed,
                 _amount(m.released),
                 _amount(m.withheld),
                 _amount(m.pending),

@@ -518,6 +518,7 @@ def test_unknown_project_rows_and_projects_without_ledger_are_shown_and_totalled
         {
             "neighborhood": "浦兴一居",
             "projects": 2,
+            "approved_projects": 2,
             "approved": "60000.00",
             "released": "36000.00",
             "withheld": "24000.00",
@@ -533,6 +534,7 @@ def test_unknown_project_rows_and_projects_without_ledger_are_shown_and_totalled
         {
             "neighborhood": "浦兴二居",
             "projects": 1,
+            "approved_projects": 1,
             "approved": "20000.00",
             "released": "12000.00",
             "withheld": "8000.00",
@@ -548,6 +550,7 @@ def test_unknown_project_rows_and_projects_without_ledger_are_shown_and_totalled
     ]
     assert payload["totals"] == {
         "projects": 3,
+        "approved_projects": 3,
         "approved": "80000.00",
         "released": "48000.00",
         "withheld": "32000.00",
@@ -577,6 +580,8 @@ def test_whole_project_entry_in_the_cli_md_shape(tmp_path):
         "name": "PX-1 邻里节",
         "neighborhood": "浦兴一居",
         "approved": "50000.00",
+        "approved_project": True,
+        "not_approved_reason": None,
         "approved_from": "申请金额",
         "approved_cell": "申报/PX-1.xlsx 申报表 B8",
         "tranches": [

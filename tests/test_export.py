@@ -38,7 +38,8 @@ def total(values) -> Decimal:
 
 
 def expected_totals(outcome) -> dict[str, Decimal]:
-    return {k: Decimal(v) for k, v in outcome.disbursement.totals().items() if k != "projects"}
+    totals = outcome.disbursement.totals().items()
+    return {k: Decimal(v) for k, v in totals if k not in ("projects", "approved_projects")}
 
 
 def test_tables_round_trip_the_outcome_totals(outcome):
@@ -46,8 +47,15 @@ def test_tables_round_trip_the_outcome_totals(outcome):
     assert tuple(got) == TABLES
     totals = expected_totals(outcome)
     money = got["disbursement"]
-    for key in ("approved", "released", "withheld", "pending", "spent", "eligible_spent"):
+    for key in ("released", "withheld", "pending", "spent", "eligible_spent"):
         assert total(column(money, key)) == totals[key], key
+    # 核定金额 totals count the approved set only: the summary's and the publicity list's figure
+    listed = [
+        a
+        for a, ok in zip(column(money, "approved"), column(money, "approved_project"), strict=True)
+        if ok
+    ]
+    assert total(listed) == totals["approved"] == outcome.approved_total()
     assert total(column(money, "recoverable")) == totals["recoverable"]
     projects = got["projects"]
     assert total(column(projects, "approved_amount")) == outcome.approved_total()
@@ -87,8 +95,9 @@ def test_frames_keep_decimal_and_round_trip(outcome):
     for key in ("approved", "released", "eligible_spent", "recoverable"):
         assert money[key].dtype == object
         assert all(isinstance(v, Decimal) for v in money[key])
-        assert money[key].sum() == totals[key]
-        assert isinstance(money[key].sum(), Decimal)
+        listed = money[key][money["approved_project"]] if key == "approved" else money[key]
+        assert listed.sum() == totals[key]
+        assert isinstance(listed.sum(), Decimal)
     projects = got["projects"]
     approved = projects["approved_amount"].dropna()
     assert approved.dtype == object and sum(approved, Decimal(0)) == outcome.approved_total()
@@ -114,7 +123,8 @@ def test_export_csv_one_file_per_table(tmp_path, outcome):
     money = _csv(tmp_path / "disbursement.csv")
     totals = expected_totals(outcome)
     for key in ("approved", "released", "eligible_spent", "recoverable"):
-        assert sum((Decimal(r[key]) for r in money), Decimal(0)) == totals[key]
+        rows = [r for r in money if key != "approved" or r["approved_project"] == "true"]
+        assert sum((Decimal(r[key]) for r in rows), Decimal(0)) == totals[key]
     assert {(r["year"], r["program"]) for r in money} == {("2023", "puxing-2023")}
     assert result.output.splitlines()[0] == f"已导出到 {tmp_path}："
 

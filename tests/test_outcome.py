@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import selfgov_cli
-from selfgov_cli.money import fmt_yuan
+from selfgov_cli.money import fmt_rate, fmt_yuan
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.pipeline import run
 from selfgov_cli.report.publicity import publicity_data
@@ -70,6 +70,21 @@ def check_consistency(outcome: Outcome) -> None:
     assert Decimal(total["approved"]) == outcome.approved_total()
     for key in ("released", "spent", "eligible_spent", "recoverable"):
         assert Decimal(total[key]) == sum(Decimal(p[key]) for p in money["projects"]), key
+    # the disbursement's totals are the summary's: 核定金额 of the approved set only
+    assert {pid: row["approved_project"] for pid, row in rows.items()} == {
+        pid: item.approved for pid, item in outcome.projects.items()
+    }
+    totals = money["totals"]
+    assert (Decimal(totals["approved"]), totals["approved_projects"]) == (
+        Decimal(total["approved"]),
+        len(approved_ids),
+    )
+    for key in ("released", "spent", "eligible_spent", "recoverable"):
+        assert Decimal(totals[key]) == Decimal(total[key]), key
+    execution = total["execution_rate"] or Decimal(0)  # none without an approved amount
+    assert totals["execution_rate"] == fmt_rate(execution)
+    by_hood = {r["neighborhood"]: Decimal(r["approved"]) for r in money["by_neighborhood"]}
+    assert by_hood == {r["name"]: Decimal(r["approved"]) for r in summary["by_neighborhood"]}
     assert summary["headline"][1]["text"] == f"{len(approved_ids)} 个"
 
 

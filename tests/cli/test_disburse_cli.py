@@ -116,12 +116,22 @@ def test_xlsx_has_one_sheet_per_view_numbers_frozen_header_and_totals(tmp_path):
     assert all(ws.freeze_panes == "A2" for ws in wb)
     ws = wb["项目拨付"]
     header = [c.value for c in ws[1]]
-    assert header[:6] == ["项目编号", "项目名称", "居民区", "核定金额", "已拨付", "暂缓拨付"]
+    assert header[:8] == [
+        "项目编号",
+        "项目名称",
+        "居民区",
+        "立项",
+        "未立项原因",
+        "核定金额",
+        "已拨付",
+        "暂缓拨付",
+    ]
     released = header.index("已拨付") + 1
     assert [ws.cell(r, released).value for r in range(2, 5)] == [50000, 20000, 70000]
     assert ws.cell(4, 1).value == "合计"
     assert ws.cell(2, released).number_format == "#,##0.00"
-    assert ws.cell(3, 4).value == 33333.33
+    assert [ws.cell(r, 4).value for r in (2, 3)] == ["通过", "通过"]
+    assert ws.cell(3, 6).value == 33333.33
     name = ws.cell(3, 2)
     assert name.value == '=HYPERLINK("http://x","点我")' and name.data_type == "s"
     tranches = wb["拨付批次"]
@@ -133,10 +143,10 @@ def test_xlsx_has_one_sheet_per_view_numbers_frozen_header_and_totals(tmp_path):
         (None, 83333.33, None),
     ]
     hoods = wb["居民区汇总"]
-    assert [(r[0], r[1], r[3]) for r in hoods.iter_rows(min_row=2, values_only=True)] == [
-        ("浦兴一居", 1, 50000),
-        ("浦兴二居", 1, 20000),
-        ("合计", 2, 70000),
+    assert [r[:5] for r in hoods.iter_rows(min_row=2, values_only=True)] == [
+        ("浦兴一居", 1, 1, 50000, 50000),
+        ("浦兴二居", 1, 1, 33333.33, 20000),
+        ("合计", 2, 2, 83333.33, 70000),
     ]
 
 
