@@ -199,6 +199,11 @@ class Finding:
         shown = ", ".join(f"{n}={v!r}" for n, v in zip(_NAMES, self._fields(), strict=True))
         return f"Finding({shown})"
 
+    def __reduce__(self) -> tuple:
+        """Pickled by its fields (findings go to the workers that write annotated copies); the
+        Kind is shared again on the way in."""
+        return (Finding, self._fields())
+
     def replace(self, **changes: Any) -> Finding:
         """A copy with some fields changed (what dataclasses.replace does for a dataclass)."""
         return Finding(**{**dict(zip(_NAMES, self._fields(), strict=True)), **changes})

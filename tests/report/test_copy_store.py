@@ -158,3 +158,15 @@ def test_run_reuses_the_publicity_workbook_only_while_its_data_is_unchanged(
     monkeypatch.setattr(batch, "publicity_data", retitled)
     fourth = batch.run_batch(folder, tmp_path / "d", AS_OF).out_dir / "公示名单.xlsx"
     assert len(built) == 3 and fourth.read_bytes() != first.read_bytes()
+
+
+def test_copies_written_by_worker_processes_are_the_ones_written_here(folder, tmp_path, capfd):
+    """Two worker processes receive the findings pickled: each copy is the one written in this
+    process, and nothing reaches the terminal (an unpicklable Finding once killed the workers,
+    printing their traceback, and the copies were written here after all)."""
+    result = validate(folder, as_of=AS_OF)
+    here = _written(render_annotated(result, tmp_path / "a", AS_OF, workers=1), tmp_path / "a")
+    CopyStore(folder).prune()  # a store that used nothing keeps nothing: the workers write all
+    there = _written(render_annotated(result, tmp_path / "b", AS_OF, workers=2), tmp_path / "b")
+    assert len(here) >= 2 and there == here
+    assert "Traceback" not in capfd.readouterr().err

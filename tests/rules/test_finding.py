@@ -2,6 +2,7 @@
 ledger) but behaves as the frozen dataclass it was: built by keyword or position, compared and
 hashed on every field, immutable, copied with changes."""
 
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -42,6 +43,9 @@ def test_a_finding_compares_hashes_and_copies_on_every_field():
     with pytest.raises(AttributeError):
         a.row = 5  # type: ignore[misc]
     assert repr(a).startswith("Finding(rule='SG005', severity=<Severity.ERROR: 'error'>")
+    # findings go to worker processes (annotated copies): pickled and back, equal, Kind shared
+    back = pickle.loads(pickle.dumps(a.replace(excess=Decimal("2.50"))))
+    assert back == a.replace(excess=Decimal("2.50")) and back.kind is a.kind
 
 
 def test_findings_of_a_rule_equal_those_built_by_hand():
