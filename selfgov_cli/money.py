@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -64,11 +64,13 @@ def split(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
     return parts
 
 
-def fmt_pct(rate: Decimal | None) -> str:
-    """A rate shown to people: a percentage with two decimals, rounded half-up (28.57%)."""
+def fmt_pct(rate: Decimal | None, up: bool = False) -> str:
+    """A rate shown to people: a percentage with two decimals, rounded half-up (28.57%); `up`:
+    rounded up, for a share reported as over a cap (25.001% is 25.01%, never "25.00%, over 25%")."""
     if rate is None:
         return "—"
-    return f"{(Decimal(rate) * 100).quantize(FEN, rounding=ROUND_HALF_UP):.2f}%"
+    rounding = ROUND_UP if up else ROUND_HALF_UP
+    return f"{(Decimal(rate) * 100).quantize(FEN, rounding=rounding):.2f}%"
 
 
 def fmt_points(value: Decimal) -> str:

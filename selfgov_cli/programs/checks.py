@@ -7,13 +7,13 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.io.values import normalize_label
 from selfgov_cli.model import Location, Project
-from selfgov_cli.money import fen, fmt_yuan
+from selfgov_cli.money import fen, fmt_pct, fmt_yuan
 from selfgov_cli.rules.engine import Context, Hit
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -143,13 +143,6 @@ def where(project: Project, key: str) -> Location:
     return project.cell(key) if key in project.present else project.loc
 
 
-def fmt_pct(share: Decimal, over: bool = False) -> str:
-    """A share as a percentage to 0.01%: rounded up when it is reported as over a cap."""
-    value = (share * 100).quantize(Decimal("0.01"), rounding=ROUND_UP if over else ROUND_HALF_UP)
-    text = f"{value:f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
-
-
 def category_names(codes: Iterable[str]) -> str:
     return "+".join(f"“{EXPENSE_NAMES[c]}”" for c in codes)
 
@@ -182,7 +175,7 @@ def budget_share_hits(
             pid,
             (
                 f"预算中{category_names(codes)}合计 {fmt_yuan(part)} 元，占预算总额 {fmt_yuan(total)} 元的 "
-                f"{fmt_pct(part / total, over=True)}，超过 {fmt_pct(limit)} 的上限：请压减该类预算"
+                f"{fmt_pct(part / total, up=True)}，超过 {fmt_pct(limit)} 的上限：请压减该类预算"
             ),
         )
 
@@ -230,7 +223,7 @@ def spending_share_hits(
                 pid,
                 (
                     f"实际支出中{category_names(codes)}累计 {fmt_yuan(spent)} 元，占项目总预算 {fmt_yuan(total)} 元的 "
-                    f"{fmt_pct(spent / total, over=True)}，超过 {fmt_pct(limit)} 的上限 {fmt_yuan(ceiling)} 元："
+                    f"{fmt_pct(spent / total, up=True)}，超过 {fmt_pct(limit)} 的上限 {fmt_yuan(ceiling)} 元："
                     f"这笔支出中超出的 {fmt_yuan(excess)} 元不能报销，请核减"
                 ),
                 excess,

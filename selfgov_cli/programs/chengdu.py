@@ -7,12 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from selfgov_cli.money import fmt_yuan
+from selfgov_cli.money import fmt_pct, fmt_yuan
 from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
 from selfgov_cli.programs.checks import (
     SOCIAL_ORGS,
     applicant_kind,
-    fmt_pct,
     inspection_results,
     inspections_passed,
     over_limit,

@@ -10,12 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from selfgov_cli.model import Location, Project
-from selfgov_cli.money import fmt_points, fmt_yuan
+from selfgov_cli.money import fmt_pct, fmt_points, fmt_yuan
 from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
 from selfgov_cli.programs.checks import (
     budget_share_hits,
     field_hit,
-    fmt_pct,
     found_words,
     quoted,
     spending_share_hits,
@@ -555,7 +554,7 @@ def _welfare_hit(ctx: Context, project: Project) -> Hit | None:
         project.project_id,
         (
             f"预算中含{quoted(found_words(' '.join(line.item for line in welfare), words))}的支出 {fmt_yuan(part)} 元，"
-            f"占预算总额的 {fmt_pct(part / total, over=True)}，可能“以福利性发放为主要资金安排”（负面清单）：请人工判断是否支持"
+            f"占预算总额的 {fmt_pct(part / total, up=True)}，可能“以福利性发放为主要资金安排”（负面清单）：请人工判断是否支持"
         ),
     )
 
