@@ -660,6 +660,25 @@ def test_green_channel_project_is_unscored_with_its_reason(tmp_path):
     assert result["unscored"][0]["reason"] == "上年十佳第 3 名，绿色通道免审（浦兴 三.6）"
 
 
+def test_a_green_channel_project_scored_anyway_is_flagged_green_channel(tmp_path):
+    """Last year's 十佳 is approved without review (rules.md); when reviewers score it anyway, its
+    ranking entry says so (flag green_channel, 免审) instead of looking like any other project."""
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2", 上年十佳排名=3)
+    scores(f, grid({"P1": [80], "P2": [70]}))
+    result = ranked(f)
+    assert [(e["project_id"], e["flags"]) for e in result["ranking"]] == [
+        ("P1", []),
+        ("P2", ["green_channel"]),
+    ]
+    outcome = run(f, as_of=AS_OF)
+    assert outcome.review.entry("P2").why[-1] == (
+        "上年十佳第 3 名，绿色通道免审（浦兴 三.6）：免审立项，评分仅供参考"
+    )
+    assert outcome.projects["P2"].status == "green_channel"
+
+
 def test_no_score_sheets_gives_an_empty_ranking(tmp_path):
     f = folder(tmp_path)
     app(f, "P1")
