@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS
+from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS, fmt_adjustment
 from selfgov_cli.report.safe import put, save_workbook
 from selfgov_cli.report.xlsx_layout import lay_out
 
@@ -77,7 +77,7 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
             for t in item["reviewer_totals"]
         )
         gone = "；".join(f"{d['reason']} {d['total']}（{d['reviewer']}）" for d in item["dropped"])
-        points = "；".join(f"{a['points']}：{a['reason']}" for a in item["adjustments"])
+        points = "；".join(fmt_adjustment(a["points"], a["reason"]) for a in item["adjustments"])
         rows.append(
             [
                 item["rank"],

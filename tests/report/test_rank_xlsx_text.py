@@ -1,0 +1,44 @@
+"""评审排名.xlsx as a clerk reads it: adjustments, dropped scores and columns say what the reports say."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from selfgov_cli.pipeline import run
+from openpyxl import load_workbook
+
+from selfgov_cli.report.rank_xlsx import write_ranking
+from selfgov_cli.report.summary import summary_data
+from tests.test_rank import app, config, grid, scores
+
+AS_OF = date(2023, 12, 31)
+NEW_TEAM = "+3 培育新团队（1+N+X），加 3 分"
+LOW_RATE = "-5 延续项目上年执行率 50% 低于 80%，扣 5 分"
+
+
+def _folder(tmp_path):
+    folder = config(tmp_path / "浦兴")
+    app(folder, "P1")
+    app(folder, "P2", 是否培育新团队="是")
+    app(folder, "P3", 是否延续项目="是", 上年执行率="50%")
+    scores(folder, grid({"P1": [89, 80, 85, 70, 84.5], "P2": [80, 81, 79], "P3": [90, 90, 90]}))
+    return folder
+
+
+def _sheet(outcome, tmp_path):
+    path = write_ranking(outcome.ranking("review").to_dict(), tmp_path / "评审排名.xlsx", AS_OF, "浦兴")
+    ws = load_workbook(path)["评审排名"]
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
+
+
+def test_adjustment_reads_the_same_in_the_ranking_workbook_and_the_summary(tmp_path):
+    outcome = run(_folder(tmp_path), as_of=AS_OF)
+    rows = {r["项目编号"]: r for r in _sheet(outcome, tmp_path)}
+    assert rows["P2"]["加减分"] == NEW_TEAM
+    assert rows["P3"]["加减分"] == LOW_RATE
+    assert rows["P1"]["加减分"] is None
+    summary = {r["project_id"]: r for r in summary_data(outcome)["ranking"]}
+    assert summary["P2"]["adjustments"] == NEW_TEAM
+    assert summary["P3"]["adjustments"] == LOW_RATE
+    assert summary["P1"]["adjustments"] == ""
