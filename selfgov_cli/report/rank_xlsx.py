@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.money import fmt_points
 from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS, fmt_adjustment
 from selfgov_cli.report.safe import put, save_workbook
 from selfgov_cli.report.xlsx_layout import lay_out
@@ -23,6 +24,11 @@ STAGE_NAMES = {"review": "评审", "final": "年终"}
 
 def _num(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
+
+
+def _points(text: str) -> str:
+    """A reviewer's total as the 说明 text writes it (89, 84.5), not the JSON's 89.0000."""
+    return fmt_points(Decimal(text))
 
 
 def _rows(
@@ -73,10 +79,12 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
     rows = []
     for item in ranking["ranking"]:
         totals = "；".join(
-            f"{t['reviewer']} {t['total']}" + ("（去掉）" if t["dropped"] else "")
+            f"{t['reviewer']} {_points(t['total'])}" + ("（去掉）" if t["dropped"] else "")
             for t in item["reviewer_totals"]
         )
-        gone = "；".join(f"{d['reason']} {d['total']}（{d['reviewer']}）" for d in item["dropped"])
+        gone = "；".join(
+            f"{d['reason']} {_points(d['total'])}（{d['reviewer']}）" for d in item["dropped"]
+        )
         points = "；".join(fmt_adjustment(a["points"], a["reason"]) for a in item["adjustments"])
         rows.append(
             [

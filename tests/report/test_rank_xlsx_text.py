@@ -42,3 +42,14 @@ def test_adjustment_reads_the_same_in_the_ranking_workbook_and_the_summary(tmp_p
     assert summary["P2"]["adjustments"] == NEW_TEAM
     assert summary["P3"]["adjustments"] == LOW_RATE
     assert summary["P1"]["adjustments"] == ""
+
+
+def test_a_dropped_score_reads_the_same_in_its_column_and_in_the_explanation(tmp_path):
+    rows = {r["项目编号"]: r for r in _sheet(run(_folder(tmp_path), as_of=AS_OF), tmp_path)}
+    p1 = rows["P1"]
+    assert p1["去掉的分数"] == "最高分 89（A）；最低分 70（D）"
+    assert p1["各评审总分"] == "A 89（去掉）；B 80；C 85；D 70（去掉）；E 84.5"
+    assert p1["说明"].splitlines()[0] == (
+        "评审 5 人，去掉最高分 89（A）与最低分 70（D），其余 3 人平均 83.1667"
+    )
+    assert p1["得分"] == 83.1667  # the score itself keeps its four decimals (0.0000)
