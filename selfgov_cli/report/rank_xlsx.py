@@ -105,9 +105,15 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
                 "\n".join(item["why"]),
             ]
         )
-    _rows(ws, header, rows, {7: AMOUNT_FORMAT, 11: SCORE_FORMAT, 13: SCORE_FORMAT})
-    for col, width in ((3, 28), (9, 40), (15, 60)):
-        ws.column_dimensions[_letter(col)].width = width
+    if not any(item["district"] for item in ranking["ranking"]):  # a program without districts
+        district = header.index("所属区县")
+        header.pop(district)
+        for row in rows:
+            row.pop(district)
+    formats = {"金额": AMOUNT_FORMAT, "得分": SCORE_FORMAT, "调整后得分": SCORE_FORMAT}
+    _rows(ws, header, rows, {header.index(k) + 1: v for k, v in formats.items()})
+    for name, width in (("项目名称", 28), ("各评审总分", 40), ("说明", 60)):
+        ws.column_dimensions[_letter(header.index(name) + 1)].width = width
 
     detail = wb.create_sheet("评审明细")
     rows = []

@@ -53,3 +53,40 @@ def test_a_dropped_score_reads_the_same_in_its_column_and_in_the_explanation(tmp
         "评审 5 人，去掉最高分 89（A）与最低分 70（D），其余 3 人平均 83.1667"
     )
     assert p1["得分"] == 83.1667  # the score itself keeps its four decimals (0.0000)
+
+
+def test_the_district_column_only_when_a_project_has_a_district(tmp_path):
+    rows = _sheet(run(_folder(tmp_path), as_of=AS_OF), tmp_path)
+    assert list(rows[0]) == [
+        "名次",
+        "项目编号",
+        "项目名称",
+        "居民区",
+        "类别",
+        "金额",
+        "评审人数",
+        "各评审总分",
+        "去掉的分数",
+        "得分",
+        "加减分",
+        "调整后得分",
+        "标记",
+        "说明",
+    ]
+    assert (rows[0]["项目编号"], rows[0]["金额"], rows[0]["得分"]) == ("P3", 10000, 90)
+    ws = load_workbook(tmp_path / "评审排名.xlsx")["评审排名"]
+    assert (ws["F2"].number_format, ws["J2"].number_format, ws["L2"].number_format) == (
+        "#,##0.00",
+        "0.0000",
+        "0.0000",
+    )
+
+    chengdu = config(tmp_path / "成都", "chengdu-2023")
+    app(chengdu, "C1", "chengdu-2023")
+    app(chengdu, "C2", "chengdu-2023", 所属区县=None)
+    scores(chengdu, grid({"C1": [80, 81, 79], "C2": [70, 71, 72]}))
+    rows = _sheet(run(chengdu, as_of=AS_OF), tmp_path / "成都")
+    assert [(r["项目编号"], r["所属区县"], r["金额"]) for r in rows] == [
+        ("C1", "锦江区", 100000),
+        ("C2", None, 100000),
+    ]
