@@ -26,10 +26,14 @@ def _folder(tmp_path):
 
 
 def _sheet(outcome, tmp_path):
-    path = write_ranking(outcome.ranking("review").to_dict(), tmp_path / "评审排名.xlsx", AS_OF, "浦兴")
+    path = write_ranking(
+        outcome.ranking("review").to_dict(), tmp_path / "评审排名.xlsx", AS_OF, "浦兴"
+    )
     ws = load_workbook(path)["评审排名"]
     header = [c.value for c in ws[1]]
-    return [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
+    return [
+        dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)
+    ]
 
 
 def test_adjustment_reads_the_same_in_the_ranking_workbook_and_the_summary(tmp_path):
