@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from selfgov_cli.pipeline import run
 from openpyxl import load_workbook
 
+from selfgov_cli.pipeline import run
 from selfgov_cli.report.rank_xlsx import write_ranking
 from selfgov_cli.report.summary import summary_data
 from tests.test_rank import app, config, grid, scores
