@@ -78,6 +78,13 @@ class ReviewerTotal:
         }
 
 
+def fmt_adjustment(points: Decimal | str, reason: str = "") -> str:
+    """An adjustment as every report writes it: the signed points, then the reason (+3 培育新团队…)."""
+    value = Decimal(points)
+    sign = "+" if value > 0 else ""
+    return f"{sign}{fmt_points(value)} {reason}".strip()
+
+
 @dataclass
 class Adjustment:
     points: Decimal

@@ -143,7 +143,7 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
 
     from rich.markup import escape
 
-    from selfgov_cli.rank import FLAG_NAMES
+    from selfgov_cli.rank import FLAG_NAMES, fmt_adjustment
 
     program = result.config.program
     stage = "年终排名" if data["stage"] == "final" else "评审排名"
@@ -168,7 +168,7 @@ def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
                 escape(item["neighborhood"] or ""),
                 escape(_totals(item, "\n")),
                 item["score"],
-                escape("、".join(a["points"] for a in item["adjustments"])),
+                escape("、".join(fmt_adjustment(a["points"]) for a in item["adjustments"])),
                 item["adjusted_score"],
                 escape("、".join(FLAG_NAMES[f] for f in item["flags"])),
                 escape("\n".join(item["why"])),

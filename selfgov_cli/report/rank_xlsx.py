@@ -12,7 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS
+from selfgov_cli.money import fmt_points
+from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS, fmt_adjustment
 from selfgov_cli.report.safe import put, save_workbook
 from selfgov_cli.report.xlsx_layout import lay_out
 
@@ -23,6 +24,11 @@ STAGE_NAMES = {"review": "评审", "final": "年终"}
 
 def _num(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
+
+
+def _points(text: str) -> str:
+    """A reviewer's total as the 说明 text writes it (89, 84.5), not the JSON's 89.0000."""
+    return fmt_points(Decimal(text))
 
 
 def _rows(
@@ -73,11 +79,13 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
     rows = []
     for item in ranking["ranking"]:
         totals = "；".join(
-            f"{t['reviewer']} {t['total']}" + ("（去掉）" if t["dropped"] else "")
+            f"{t['reviewer']} {_points(t['total'])}" + ("（去掉）" if t["dropped"] else "")
             for t in item["reviewer_totals"]
         )
-        gone = "；".join(f"{d['reason']} {d['total']}（{d['reviewer']}）" for d in item["dropped"])
-        points = "；".join(f"{a['points']}：{a['reason']}" for a in item["adjustments"])
+        gone = "；".join(
+            f"{d['reason']} {_points(d['total'])}（{d['reviewer']}）" for d in item["dropped"]
+        )
+        points = "；".join(fmt_adjustment(a["points"], a["reason"]) for a in item["adjustments"])
         rows.append(
             [
                 item["rank"],
@@ -97,9 +105,15 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
                 "\n".join(item["why"]),
             ]
         )
-    _rows(ws, header, rows, {7: AMOUNT_FORMAT, 11: SCORE_FORMAT, 13: SCORE_FORMAT})
-    for col, width in ((3, 28), (9, 40), (15, 60)):
-        ws.column_dimensions[_letter(col)].width = width
+    if not any(item["district"] for item in ranking["ranking"]):  # a program without districts
+        district = header.index("所属区县")
+        header.pop(district)
+        for row in rows:
+            row.pop(district)
+    formats = {"金额": AMOUNT_FORMAT, "得分": SCORE_FORMAT, "调整后得分": SCORE_FORMAT}
+    _rows(ws, header, rows, {header.index(k) + 1: v for k, v in formats.items()})
+    for name, width in (("项目名称", 28), ("各评审总分", 40), ("说明", 60)):
+        ws.column_dimensions[_letter(header.index(name) + 1)].width = width
 
     detail = wb.create_sheet("评审明细")
     rows = []

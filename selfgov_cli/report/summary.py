@@ -12,7 +12,7 @@ from typing import Any
 
 from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan
 from selfgov_cli.outcome import Outcome
-from selfgov_cli.rank import FLAG_NAMES
+from selfgov_cli.rank import FLAG_NAMES, fmt_adjustment
 from selfgov_cli.report.charts import bar_chart
 from selfgov_cli.report.common import cn_date, score_text
 from selfgov_cli.report.env import render_template
@@ -111,7 +111,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
                 "score": score_text(entry.score),
                 "adjusted_score": score_text(entry.adjusted),
                 "adjustments": "；".join(
-                    scrub(f"{a.points:+} {a.reason}".strip()) for a in entry.adjustments
+                    scrub(fmt_adjustment(a.points, a.reason)) for a in entry.adjustments
                 ),
                 "flags": "、".join(FLAG_NAMES.get(f, f) for f in entry.flags),
             }

@@ -154,16 +154,16 @@ def test_xlsx_is_formula_proof_and_byte_identical(folder, tmp_path):
         "项目名称",
         "居民区",
         "类别",
-        "所属区县",
-        "金额",
+        "金额",  # no 所属区县: no 浦兴 project has one
         "评审人数",
+        "各评审总分",
     ]
     assert [ws.cell(r, 2).value for r in (2, 3, 4)] == ["P1", "P2", "P3"]
     name = ws["C2"]
     assert (name.data_type, str(name.value)) == ("s", '=HYPERLINK("http://x")')
     # the year-end 评选: no 三.3 adjustment for P2's new team
-    assert (ws["K3"].value, ws["M3"].value, ws["N3"].value) == (80, 80, "十佳、前五")
-    assert ws["K2"].number_format == "0.0000"
+    assert (ws["J3"].value, ws["L3"].value, ws["M3"].value) == (80, 80, "十佳、前五")
+    assert ws["J2"].number_format == "0.0000"
     detail = wb["评审明细"]
     assert [c.value for c in detail[2]] == [
         "P1",

@@ -166,6 +166,19 @@ def test_sgov_programs_shows_an_own_program_file(tmp_path):
     assert (setting["default"], setting["source"]) == (30, "my-street.toml")
 
 
+def test_rule_titles_quote_the_builtin_document_while_the_caps_are_the_program_files(tmp_path):
+    """Documented in README (Programs and settings): a title is the rule's, shared by every program
+    extending it; the program's own cap is in 支出上限 and in each finding's message."""
+    path = tmp_path / "my-street.toml"
+    path.write_text(MY_STREET, encoding="utf-8")
+    info = json.loads(run("programs", str(path), "--format", "json").stdout)
+    px006 = next(r for r in info["rules"] if r["id"] == "PX006")
+    assert px006["title"] == (
+        "志愿者补贴（慰问）超过项目总预算的 25%（上年十佳前五名 35%）（预算与实际支出）"
+    )
+    assert info["expense_caps"]["志愿者补贴"] == "0.3000"
+
+
 @pytest.mark.parametrize(
     ("text", "named"),
     [
