@@ -61,7 +61,8 @@ FAILED_LOG = "run-failed.log"  # in DIR: why the last run could not finish (remo
 STALE_HOURS = 12  # a lock older than this is stale whoever holds it
 LOCK_WRITE_GRACE = 5  # seconds: an unreadable lock younger than this may be a run writing it
 _LEFTOVER = re.compile(r"^\.(\d{4}-\d{2}-\d{2})\.(tmp|old)-[0-9a-z-]+$")
-RANK_XLSX = "评审排名.xlsx"
+RANK_JSON, RANK_XLSX = "rank.json", "评审排名.xlsx"
+FINAL_RANK_JSON, FINAL_RANK_XLSX = "rank-final.json", "年终排名.xlsx"  # the year-end round
 DISBURSE_XLSX = "拨付核算.xlsx"
 REPORT_FORMATS = ("html", "md", "xlsx")
 _RENAME_TRIES = 5  # Windows: a virus scanner or indexer may hold a fresh file for a moment
@@ -217,18 +218,21 @@ def _disburse(outcome: Outcome, outputs: Outputs) -> str:
 
 
 def _rank(outcome: Outcome, outputs: Outputs) -> str:
-    if not outcome.ranked:
-        if outcome.final is not None and outcome.final.has_scores:
-            return (
-                "skipped: 没有立项评审的打分，rank.json 只写立项评审排名；年终评审的名次在 record.json 的"
-                " final_rank，完整的年终排名用 sgov rank --stage final 查看"
-            )
-        return "skipped: 没有评审打分记录"
-    data = outcome.review.to_dict()
-    outputs.json("rank.json", data)
-    name = outcome.config.title
-    outputs.record([write_ranking(data, outputs.path(RANK_XLSX), outputs.as_of, name)])
-    return ""
+    """rank.json + 评审排名.xlsx for the application review; rank-final.json + 年终排名.xlsx for the
+    year-end round when the folder has its scores (its places are record.json's final_rank)."""
+    rounds = [(outcome.review, RANK_JSON, RANK_XLSX)]
+    if outcome.final is not None:
+        rounds.append((outcome.final, FINAL_RANK_JSON, FINAL_RANK_XLSX))
+    written = False
+    for ranking, json_name, xlsx_name in rounds:
+        if not ranking.has_scores:
+            continue
+        data = ranking.to_dict()
+        outputs.json(json_name, data)
+        path = write_ranking(data, outputs.path(xlsx_name), outputs.as_of, outcome.config.title)
+        outputs.record([path])
+        written = True
+    return "" if written else "skipped: 没有评审打分记录"
 
 
 def _publicity(outcome: Outcome, outputs: Outputs) -> str:

@@ -100,8 +100,9 @@ def test_ineligible_sheet_shows_the_excluded_part_of_a_partly_counted_row(tmp_pa
     assert rows[-1][0] == "合计" and rows[-1][7:10] == (2000, 1000, 1000)
 
 
-def test_run_with_only_year_end_scores_does_not_say_there_are_none(tmp_path):
-    """A year-end folder whose only scores are 年终评审: run said 排名：跳过（没有评审打分记录）."""
+def test_run_writes_the_year_end_ranking_when_the_folder_has_its_scores(tmp_path):
+    """A year-end folder whose only scores are 年终评审: run said 排名：跳过（没有评审打分记录）, and
+    no run ever wrote the year-end ranking; it writes rank-final.json and 年终排名.xlsx."""
     folder = tmp_path / "2027"
     puxing_2027(folder, "PX-2027-001", "10000")
     write_table(
@@ -113,9 +114,14 @@ def test_run_with_only_year_end_scores_does_not_say_there_are_none(tmp_path):
     out = tmp_path / "out"
     result = invoke("run", folder, "--as-of", "2027-12-31", "-o", out)
     assert "没有评审打分记录" not in result.output
-    assert (
-        "  排名：跳过（没有立项评审的打分，rank.json 只写立项评审排名；年终评审的名次在 record.json 的"
-        " final_rank，完整的年终排名用 sgov rank --stage final 查看）"
-    ) in result.output.splitlines()
-    record = json.loads((out / "2027-12-31" / "record.json").read_text("utf-8"))
-    assert record["projects"][0]["final_rank"] == 1
+    day = out / "2027-12-31"
+    assert not (day / "rank.json").exists() and not (day / "评审排名.xlsx").exists()
+    final = json.loads((day / "rank-final.json").read_text("utf-8"))
+    assert (final["stage"], [e["project_id"] for e in final["ranking"]]) == (
+        "final",
+        ["PX-2027-001"],
+    )
+    sheet = load_workbook(day / "年终排名.xlsx").worksheets[0]
+    assert sheet.cell(2, 2).value == "PX-2027-001"
+    record = json.loads((day / "record.json").read_text("utf-8"))
+    assert record["projects"][0]["final_rank"] == final["ranking"][0]["rank"] == 1
