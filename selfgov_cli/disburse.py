@@ -565,7 +565,7 @@ class ProjectMoney:
             "name": project.name,
             "neighborhood": project.get("neighborhood"),
             "approved": fmt_amount(self.approved),
-            "approved_project": self.listed,
+            "is_approved": self.listed,
             "not_approved_reason": self.not_approved or None,
             "approved_from": plan.approved_from,
             "approved_cell": _place(plan.approval.loc),

@@ -296,7 +296,7 @@ def _findings(outcome: Outcome) -> Table:
 
 def _disbursement(outcome: Outcome) -> Table:
     """One row per project: its money as of as_of."""
-    columns = ("as_of", "project_id", "approved", "approved_project", "released", "withheld")
+    columns = ("as_of", "project_id", "approved", "is_approved", "released", "withheld")
     columns += ("pending", "spent", "eligible_spent", "recoverable", "midterm_usage", "usage_rate")
     columns += ("execution_rate",)
     rows = []

@@ -580,7 +580,7 @@ def test_whole_project_entry_in_the_cli_md_shape(tmp_path):
         "name": "PX-1 邻里节",
         "neighborhood": "浦兴一居",
         "approved": "50000.00",
-        "approved_project": True,
+        "is_approved": True,
         "not_approved_reason": None,
         "approved_from": "申请金额",
         "approved_cell": "申报/PX-1.xlsx 申报表 B8",

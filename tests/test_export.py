@@ -52,7 +52,7 @@ def test_tables_round_trip_the_outcome_totals(outcome):
     # 核定金额 totals count the approved set only: the summary's and the publicity list's figure
     listed = [
         a
-        for a, ok in zip(column(money, "approved"), column(money, "approved_project"), strict=True)
+        for a, ok in zip(column(money, "approved"), column(money, "is_approved"), strict=True)
         if ok
     ]
     assert total(listed) == totals["approved"] == outcome.approved_total()
@@ -95,7 +95,7 @@ def test_frames_keep_decimal_and_round_trip(outcome):
     for key in ("approved", "released", "eligible_spent", "recoverable"):
         assert money[key].dtype == object
         assert all(isinstance(v, Decimal) for v in money[key])
-        listed = money[key][money["approved_project"]] if key == "approved" else money[key]
+        listed = money[key][money["is_approved"]] if key == "approved" else money[key]
         assert listed.sum() == totals[key]
         assert isinstance(listed.sum(), Decimal)
     projects = got["projects"]
@@ -123,7 +123,7 @@ def test_export_csv_one_file_per_table(tmp_path, outcome):
     money = _csv(tmp_path / "disbursement.csv")
     totals = expected_totals(outcome)
     for key in ("approved", "released", "eligible_spent", "recoverable"):
-        rows = [r for r in money if key != "approved" or r["approved_project"] == "true"]
+        rows = [r for r in money if key != "approved" or r["is_approved"] == "true"]
         assert sum((Decimal(r[key]) for r in rows), Decimal(0)) == totals[key]
     assert {(r["year"], r["program"]) for r in money} == {("2023", "puxing-2023")}
     assert result.output.splitlines()[0] == f"已导出到 {tmp_path}："

@@ -71,7 +71,7 @@ def check_consistency(outcome: Outcome) -> None:
     for key in ("released", "spent", "eligible_spent", "recoverable"):
         assert Decimal(total[key]) == sum(Decimal(p[key]) for p in money["projects"]), key
     # the disbursement's totals are the summary's: 核定金额 of the approved set only
-    assert {pid: row["approved_project"] for pid, row in rows.items()} == {
+    assert {pid: row["is_approved"] for pid, row in rows.items()} == {
         pid: item.approved for pid, item in outcome.projects.items()
     }
     totals = money["totals"]

@@ -50,14 +50,14 @@ _MONEY_COLUMNS: list[Column] = [
 def _listed_amount(row: dict[str, Any]) -> Any:
     """核定金额 of a project in the approved set; none for one left out (its amount is in 拨付批次
     and disburse.json): the 合计 is then the summary's 核定金额 (通过项目)."""
-    return row.get("approved") if row.get("approved_project", True) else None
+    return row.get("approved") if row.get("is_approved", True) else None
 
 
 PROJECTS: list[Column] = [
     ("项目编号", "text", _key("project_id")),
     ("项目名称", "text", _key("name")),
     ("居民区", "text", _key("neighborhood")),
-    ("立项", "text", lambda r: "通过" if r.get("approved_project", True) else "未立项"),
+    ("立项", "text", lambda r: "通过" if r.get("is_approved", True) else "未立项"),
     ("未立项原因", "text", _key("not_approved_reason")),
     ("核定金额", "amount", _listed_amount),
     *_MONEY_COLUMNS[1:-1],
