@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,7 @@ from selfgov_cli.cli.common import (
     write_or_fail,
 )
 from selfgov_cli.cli.tables import Col, print_table
+from selfgov_cli.money import fmt_yuan
 
 FORMATS = ("table", "json", "xlsx", "csv")
 DEFAULT_XLSX = "评审排名.xlsx"
@@ -139,10 +141,9 @@ def _write_files(data: dict[str, Any], fmt: str, target: Path, when, name: str) 
 
 def render_ranking(out, result, ranking, data: dict[str, Any]) -> None:
     """The ranking on a terminal (a table), or one block of lines per project when piped."""
-    # start-up: loaded only when this command runs, so `sgov --help` stays light
-
     from rich.markup import escape
 
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.rank import FLAG_NAMES, fmt_adjustment
 
     program = result.config.program
@@ -252,9 +253,7 @@ def _totals(item: dict[str, Any], sep: str = "、") -> str:
 def _pool_line(pool: dict[str, Any]) -> str:
     """The pool in one line; 共和新路's 一居一品 top-ups named apart, and a pool they overrun said as
     the shortfall (not a negative remainder)."""
-    from decimal import Decimal
-
-    from selfgov_cli.money import fmt_yuan
+    # start-up: selfgov_cli.rank loads the rule engine; only when this command runs
     from selfgov_cli.rank import POOL_MODE_WORDS
 
     head = f"资金池 {fmt_yuan(Decimal(pool['total']))} 元（{POOL_MODE_WORDS[pool['mode']]}）："
