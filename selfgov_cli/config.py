@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.loader import has_spreadsheet
+from selfgov_cli.io.values import did_you_mean
 from selfgov_cli.programs import get_program
 from selfgov_cli.programs.base import Program, ProgramError
 from selfgov_cli.rules.registry import check_program
@@ -166,7 +166,7 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
     if unknown:
         key = unknown[0]
         raise ConfigError(
-            f"{_place(text, key)}未知的键 {key}（{_did_you_mean(key, _KNOWN_KEYS)}"
+            f"{_place(text, key)}未知的键 {key}（{did_you_mean(key, sorted(_KNOWN_KEYS))}"
             f"可用：{'、'.join(sorted(_KNOWN_KEYS))}）"
         )
     ref = program_ref or raw.get("program") or DEFAULT_PROGRAM
@@ -237,12 +237,6 @@ def _place(text: str, key: str, section: str | None = None) -> str:
     return f"{CONFIG_NAME} 第 {number} 行：" if number else f"{CONFIG_NAME}："
 
 
-def _did_you_mean(name: str, choices: Any) -> str:
-    """`是不是 year？` for the close name a typo meant, else nothing."""
-    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
-    return f"是不是 {close[0]}？" if close else ""
-
-
 def _settings(program: Program, raw: dict[str, Any], text: str) -> dict[str, Any]:
     """[settings] typed by the program; an unknown or ill-typed one names its line."""
     out: dict[str, Any] = {}
@@ -251,7 +245,7 @@ def _settings(program: Program, raw: dict[str, Any], text: str) -> dict[str, Any
         place = _place(text, key, "settings")
         if program.setting_spec(key) is None:
             raise ConfigError(
-                f"{place}未知的设置 {key}（{_did_you_mean(key, names)}可用：{'、'.join(names)}）"
+                f"{place}未知的设置 {key}（{did_you_mean(key, sorted(names))}可用：{'、'.join(names)}）"
             )
         try:
             out.update(program.resolve_settings({key: value}, CONFIG_NAME))

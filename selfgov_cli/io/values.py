@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -323,3 +324,18 @@ TYPE_NAMES = {
     "text": "文本",
     "id": "编号",
 }
+
+
+def did_you_mean(text: str, names: Any, cutoff: float = 0.6, quote: bool = False) -> str:
+    """'是不是 year？' (quote: '是不是“悦家”？') for the one of names a typo was close to, else ''.
+    Two-character Chinese names differ by half at one wrong character: pass cutoff 0.5."""
+    close = _closest(text.strip(), tuple(names), cutoff)
+    if close is None:
+        return ""
+    return f"是不是“{close}”？" if quote else f"是不是 {close}？"
+
+
+@functools.lru_cache(maxsize=1024)  # a mistyped name repeats on many ledger rows
+def _closest(text: str, names: tuple[str, ...], cutoff: float) -> str | None:
+    found = difflib.get_close_matches(text, names, n=1, cutoff=cutoff)
+    return found[0] if found else None

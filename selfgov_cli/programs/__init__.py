@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import replace
 from decimal import Decimal
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.schema import EXPENSE_CATEGORIES
+from selfgov_cli.io.values import did_you_mean
 from selfgov_cli.programs import chengdu, gonghexinlu, puxing, xinjing
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program, ProgramError, Setting, Tranche
 
@@ -32,8 +32,7 @@ def get_program(ref: str, base_dir: Path | None = None) -> Program:
     if path.suffix.lower() == ".toml" and path.is_file():
         return load_program_file(path)
     known = "、".join(programs)
-    close = difflib.get_close_matches(ref, list(programs), n=1, cutoff=0.6)
-    hint = f"是不是 {close[0]}？" if close else ""
+    hint = did_you_mean(ref, programs)
     raise ProgramError(
         f"未知的项目计划 {ref!r}（{hint}内置：{known}；或给出 .toml 计划文件的路径）"
     )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
 import selfgov_cli.decisions as decisions
 from selfgov_cli.io.schema import APPLICATION, EXPENSE_NAMES, ROLES
+from selfgov_cli.io.values import did_you_mean
 from selfgov_cli.model import ledger_order
 from selfgov_cli.money import fmt_yuan
 from selfgov_cli.rules.engine import Context, Hit, rule, rules_for
@@ -182,7 +181,7 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
     for project in ctx.data.projects:
         text = project.get("category")
         if text and program.category(text) is None:
-            guess = _did_you_mean(text, program.categories)
+            guess = did_you_mean(text, program.categories, cutoff=0.5, quote=True)
             yield (
                 project.cell("category"),
                 project.project_id,
@@ -201,7 +200,7 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
         for record in records:
             if record.category is None and record.category_text:
                 text = record.category_text
-                guess = _did_you_mean(text, tuple(EXPENSE_NAMES.values()))
+                guess = did_you_mean(text, EXPENSE_NAMES.values(), cutoff=0.5, quote=True)
                 yield (
                     record.cell("category"),
                     record.project_id,
@@ -214,13 +213,6 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
                 member.project_id,
                 f"角色“{member.role}”应为 负责人、成员 或 社工联络员：请改正",
             )
-
-
-@functools.lru_cache(maxsize=1024)  # a mistyped name repeats on many ledger rows
-def _did_you_mean(text: str, names: tuple[str, ...]) -> str:
-    """'是不是“悦家”？' for a name close to one of names (悦佳, 工做经费), else ''."""
-    close = difflib.get_close_matches(text.strip(), names, n=1, cutoff=0.5)
-    return f"是不是“{close[0]}”？" if close else ""
 
 
 @rule(
