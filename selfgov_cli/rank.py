@@ -517,12 +517,13 @@ def _flag_pool(
         else policy.pool_categories
     )
     clause = policy.pool_clause
-    remaining = Decimal(total)
     topups = []
+    topped = Decimal(0)  # what the top-ups take from the pool before any ranked project
     standing = {pid: p for pid, p in ctx.projects.items() if not faults.needs_fix(pid)}
     for pid, amount, reason in policy.pool_topups(standing, ctx.approvals, ctx.setting):
-        remaining -= amount
+        topped += amount
         topups.append({"project_id": pid, "amount": fmt_amount(amount), "reason": reason})
+    remaining = Decimal(total) - topped
     stopped: Entry | None = None
     for entry in entries:
         if {"below_line", "over_quota", "needs_fix"} & set(entry.flags):
@@ -552,9 +553,8 @@ def _flag_pool(
         else:
             entry.flags.append("unfunded")
             if remaining < 0:  # the top-ups alone took more than the pool
-                needed = sum((Decimal(x["amount"]) for x in topups), Decimal(0))
                 entry.why.append(
-                    f"资金池 {fmt_yuan(Decimal(total))} 元已不足以补充一居一品项目（需 {fmt_yuan(needed)} 元，"
+                    f"资金池 {fmt_yuan(Decimal(total))} 元已不足以补充一居一品项目（需 {fmt_yuan(topped)} 元，"
                     f"缺 {fmt_yuan(-remaining)} 元），无法资助本项目 {fmt_yuan(amount)} 元（{clause}）"
                 )
             else:
@@ -568,6 +568,7 @@ def _flag_pool(
         "mode": mode,
         "categories": list(categories) if categories else None,
         "topups": topups,
+        "topped_up": fmt_amount(topped),
         "allocated": fmt_amount(Decimal(total) - remaining),
         "remaining": fmt_amount(remaining),
     }

@@ -262,7 +262,7 @@ def _pool_line(pool: dict[str, Any]) -> str:
     topups = pool.get("topups") or []
     if not topups:
         return f"{head}已分配 {fmt_yuan(Decimal(pool['allocated']))} 元，{rest}"
-    topped = sum((Decimal(x["amount"]) for x in topups), Decimal(0))
+    topped = Decimal(pool["topped_up"])
     funded = Decimal(pool["allocated"]) - topped
     what = "、".join(pool.get("categories") or ()) or "项目"
     return (

@@ -190,9 +190,8 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
             ["剩余", _num(pool["remaining"])],
         ]
         if pool.get("topups"):  # 共和新路 七: what the pool gave 一居一品 before any ranked project
-            topped = sum((Decimal(x["amount"]) for x in pool["topups"]), Decimal(0))
             lines += [
-                ["一居一品补充", topped],
+                ["一居一品补充", Decimal(pool["topped_up"])],
                 ["一居一品补充明细", "\n".join(x["reason"] for x in pool["topups"])],
             ]
     _rows(about, ["项目", "内容"], lines)
