@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from selfgov_cli.cli.common import EXIT_OK, QuietOpt, check_choice, console, fail, print_json
+from selfgov_cli.io.values import TYPE_NAMES
 
 _GATES = {"approval": "立项时", "midterm": "中期评估通过后", "final": "末期评估通过后"}
 _CONDITIONS = {
@@ -27,15 +28,11 @@ def _show(value: Any) -> Any:
     return str(value)
 
 
-# a setting's type as the settings table names it (the JSON keeps the English type)
+# a setting's type as the settings table names it (the JSON keeps the English type): the value
+# types' own names (io.values), and those only settings have
 _TYPE_WORDS = {
-    "amount": "金额",
-    "rate": "比例",
-    "date": "日期",
-    "int": "整数",
-    "number": "数字",
-    "bool": "是/否",
-    "str": "文字",
+    **TYPE_NAMES,
+    "str": TYPE_NAMES["text"],
     "list": "列表",
     "map": "对照表",
     "patterns": "正则表达式列表",

@@ -123,7 +123,7 @@ def test_programs_page_shows_severities_and_setting_types_in_chinese(program_id)
     setting_rows = [[c.strip() for c in r] for r in rows if len(r) == 5 and r[0].strip()]
     assert setting_rows
     assert {r[1] for r in setting_rows} <= {
-        "金额", "比例", "日期", "整数", "数字", "是/否", "文字", "列表", "对照表", "正则表达式列表", "居民区金额",
+        "金额", "比例", "日期", "整数", "数字", "是/否", "文本", "列表", "对照表", "正则表达式列表", "居民区金额",
     }  # fmt: skip
     defaults = {r[0]: r[2] for r in setting_rows}
     assert (defaults["trim_extremes"], defaults["group_weights"]) == ("是", "（无）")
