@@ -275,11 +275,10 @@ def rank(
             ]
         for adjustment in entry.adjustments:
             entry.why.append(f"{adjustment.reason}（{adjustment.clause}）")
-        if stage == "review" and green_channel(ctx, project):  # scored anyway: said so
+        green = policy.green_channel(project, ctx.history) if stage == "review" else ""
+        if green:  # approved without review, and scored anyway: said so
             entry.flags.append("green_channel")
-            entry.why.append(
-                f"{policy.green_channel(project, ctx.history)}：免审立项，评分仅供参考"
-            )
+            entry.why.append(f"{green}：免审立项，评分仅供参考")
         if entry.errors:
             entry.flags.append("needs_fix")
             entry.why.append(
