@@ -168,7 +168,7 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
         loaded = load(folder, program, cache=True, progress=progress)
     _log_files(loaded[1], log)
     with log.timed("校验、排名与拨付核算"):
-        outcome = run(folder, as_of=when, loaded=loaded)
+        outcome = run(folder, as_of=when, loaded=loaded, cache=True)
     outputs = Outputs(tmp, when, CopyStore(folder, kind="outputs"))
     outputs.json("validate.json", outcome.to_dict(lazy=True))
     outputs.json(RECORD_NAME, record_of(outcome))  # read back next year (sgov.toml history)

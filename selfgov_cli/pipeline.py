@@ -111,15 +111,17 @@ def make_context(
     )
 
 
-def history_records(config: Config) -> list[YearRecord]:
+def history_records(config: Config, cache: bool = False) -> list[YearRecord]:
     """The records `history` in sgov.toml lists: a record.json as written, an earlier program folder
     computed as of 31 December of its program year (its own history is not followed). A record that
-    cannot be read, or no record earlier than this year, is ConfigError naming the entry (exit 2)."""
+    cannot be read, or no record earlier than this year, is ConfigError naming the entry (exit 2).
+    cache: read an earlier folder's workbooks through the cache too (as this year's are), so a
+    year-two folder does not read all of last year's again on every command."""
     out = []
     for entry, path in config.history_paths():
         try:
             if path.is_dir():
-                out.append(_folder_record(path, entry))
+                out.append(_folder_record(path, entry, cache))
             else:
                 data = json.loads(path.read_text(encoding="utf-8-sig"))
                 out.append(parse_record(data, entry))
@@ -141,9 +143,9 @@ def history_records(config: Config) -> list[YearRecord]:
     return out
 
 
-def _folder_record(folder: Path, entry: str) -> YearRecord:
+def _folder_record(folder: Path, entry: str, cache: bool = False) -> YearRecord:
     """An earlier program folder's record, computed as of its year's end."""
-    config, data = load(folder)
+    config, data = load(folder, cache=cache)
     if not data.projects:
         raise RecordError("这个文件夹中没有读到任何申报（应为上年的项目文件夹）")
     config = replace(config, history=())
@@ -207,13 +209,15 @@ def run(
     loaded: tuple[Config, Dataset] | None = None,
     stage: str = "review",
     pool: Decimal | None = None,
+    cache: bool = False,
 ) -> Outcome:
-    """Everything sgov decides about a folder as of a date, computed once."""
+    """Everything sgov decides about a folder as of a date, computed once. cache: an earlier year's
+    folder named in `history` is read through the cache (this year's is read by `load`)."""
     config, data = loaded or load(folder, program)
     when = as_of or date.today()
     parsed, problems = recorded.parse(data, {item.id for item in rules_for(config.program)})
     known = recorded.known_at(parsed, when)
-    ctx = make_context(config, data, when, known, history_records(config), problems)
+    ctx = make_context(config, data, when, known, history_records(config, cache), problems)
     check_settings(ctx, stage)
     raw = run_rules(ctx)
     waived, stale = waive(raw, known, data), stale_findings(ctx, known, raw)

@@ -16,6 +16,7 @@ from selfgov_cli.cli.app import app
 from selfgov_cli.config import ConfigError
 from selfgov_cli.explain import explain, lines
 from selfgov_cli.history import name_key
+from selfgov_cli.io import loader
 from selfgov_cli.pipeline import run
 from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
 
@@ -674,3 +675,32 @@ def test_no_history_no_comparison(tmp_path):
 
     folder = this_year(tmp_path / "y", [form("PX-1", "楼道微美化")])
     assert summary_data(run(folder, as_of=AS_OF))["years"] is None
+
+
+def test_a_history_folder_is_read_through_the_cache_unless_no_cache(tmp_path, monkeypatch):
+    """A year-two folder names last year's folder: each command must not read all of last year's
+    workbooks again (the cache serves them, as it serves this year's); --no-cache reads both."""
+    monkeypatch.setenv("SGOV_CACHE_DIR", str(tmp_path / "cache"))
+    _last_year_folder(tmp_path / "2022")
+    folder = this_year(tmp_path / "2023", [form("PX-1", "楼道微美化")], ["../2022"])
+    parsed: list[str] = []
+    real = loader.parse_file
+
+    def spy(root, rel):
+        parsed.append(f"{Path(root).name}/{rel}")
+        return real(root, rel)
+
+    monkeypatch.setattr(loader, "parse_file", spy)
+    args = ["validate", str(folder), "--as-of", "2023-12-31", "--workers", "1"]
+    first = runner.invoke(app, args)
+    read_first = sorted(parsed)
+    parsed.clear()
+    second = runner.invoke(app, args)
+    assert (first.exit_code, second.exit_code) == (0, 0), first.output
+    assert second.stdout == first.stdout
+    assert any(p.startswith("2022/") for p in read_first) and any(
+        p.startswith("2023/") for p in read_first
+    )
+    assert parsed == []  # neither year read again
+    runner.invoke(app, [*args, "--no-cache"])
+    assert sorted(parsed) == read_first
