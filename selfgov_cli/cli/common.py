@@ -151,9 +151,7 @@ def outcome_or_fail(
 
     loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
     try:
-        return run(
-            folder, as_of=as_of, loaded=loaded, stage=stage, pool=pool, cache=not no_cache
-        )
+        return run(folder, as_of=as_of, loaded=loaded, stage=stage, pool=pool, cache=not no_cache)
     except ProgramError as exc:
         fail(str(exc))
 
