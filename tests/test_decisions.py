@@ -12,6 +12,7 @@ from selfgov_cli import decisions as dec
 from selfgov_cli.io import cache as cache_mod
 from selfgov_cli.io.loader import load_folder
 from selfgov_cli.outcome import CANCELLED, NEEDS_FIX
+from selfgov_cli.pipeline import run
 from selfgov_cli.report.publicity import publicity_data
 from selfgov_cli.rules.engine import Finding, Severity
 from selfgov_cli.validate import validate
@@ -506,3 +507,43 @@ def test_an_upheld_objection_cancels_only_a_project_that_was_on_the_list(tmp_pat
     assert [line for line in notice if "取消立项" in line] == [
         "经公示期间异议核实，以下项目取消立项，不再列入：PX-1 楼道微更新。"
     ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "sg006", "status", "approved"),
+    [
+        # the total raised by a budget change alone: the budget no longer matches anything
+        (
+            [row(kind="预算调整", value="工作经费 6800")],
+            "预算明细合计 10,300.00 元，与申请金额 10,000.00 元不一致：请调整预算或申请金额",
+            NEEDS_FIX,
+            "10000.00",
+        ),
+        # …recorded with its new 核定金额: consistent, the project is not held as 待改正
+        (
+            [row(kind="预算调整", value="工作经费 6800"), row(kind="预算调整", value="核定金额 10300")],
+            None,
+            "approved",
+            "10300.00",
+        ),
+        (
+            [row(kind="预算调整", value="工作经费 6800"), row(kind="预算调整", value="核定金额 10200")],
+            "预算明细合计 10,300.00 元，与申请金额 10,000.00 元、人工认定的核定金额 10,200.00 元都"
+            "不一致：请调整预算或申请金额",
+            NEEDS_FIX,
+            "10200.00",
+        ),
+        # a lower 核定金额 alone leaves the budget matching the application, as before
+        ([row(kind="预算调整", value="核定金额 9000")], None, "approved", "9000.00"),
+    ],
+    ids=["raised", "raised-with-approval", "approval-differs", "approval-only"],
+)
+def test_a_budget_change_recorded_with_its_approved_amount_is_consistent(
+    tmp_path, rows, sg006, status, approved
+):
+    folder(tmp_path, rows)
+    outcome = run(tmp_path, as_of=AS_OF)
+    found = [f.message for f in outcome.findings if f.rule == "SG006" and f.project_id == "PX-1"]
+    assert found == ([sg006] if sg006 else [])
+    project = outcome.projects["PX-1"]
+    assert (project.status, project.approval.amount) == (status, Decimal(approved))

@@ -149,19 +149,26 @@ def unknown_project(ctx: Context) -> Iterator[Hit]:
     "调整预算明细或申请金额，使两者一致",
 )
 def budget_total(ctx: Context) -> Iterator[Hit]:
-    """Budget lines do not add up to 申请金额."""
+    """Budget lines do not add up to 申请金额. With the office's decisions (人工认定 预算调整) the
+    adjusted budget is checked, and it may instead add up to a 核定金额 the office set the same
+    way: a budget change that raises or lowers the total, recorded with its new 核定金额, is
+    consistent (README "The office's decisions")."""
     for pid, project in ctx.projects.items():
         lines = ctx.budget_by_project.get(pid)
         requested = project.requested
         if not lines or requested is None or any(line.amount is None for line in lines):
             continue
         total = sum((line.amount for line in lines), Decimal(0))
+        decided = ctx.budget_changes.get(pid, {}).get(decisions.APPROVED)
+        if decided is not None and abs(total - decided[0]) <= TOLERANCE:
+            continue
         if abs(total - requested) > TOLERANCE:
+            also = "" if decided is None else f"、人工认定的核定金额 {fmt_yuan(decided[0])} 元都"
             yield (
                 project.cell("requested_amount"),
                 pid,
                 (
-                    f"预算明细合计 {fmt_yuan(total)} 元，与申请金额 {fmt_yuan(requested)} 元不一致：请调整预算或申请金额"
+                    f"预算明细合计 {fmt_yuan(total)} 元，与申请金额 {fmt_yuan(requested)} 元{also}不一致：请调整预算或申请金额"
                 ),
             )
 
