@@ -174,11 +174,10 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     outputs.json(RECORD_NAME, record_of(outcome))  # read back next year (sgov.toml history)
     steps: dict[str, str] = {"validate": "ok"}
     for name, write in STEPS:
-        with log.timed(STEP_WORDS[name]):
+        with log.timed(STEP_WORDS[name]) as step:
             state = write(outcome, outputs)
+            step.skipped = state.removeprefix(SKIPPED)
         steps[name] = state or "ok"
-        if state:
-            log.add(f"{STEP_WORDS[name]}：{state}")
 
     status = 1 if outcome.errors else 0
     summary = _summary(outcome, steps, status, outputs)
@@ -191,6 +190,8 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
         outputs.store.prune()  # keeps what this run wrote or reused
     return BatchResult(status, tmp, summary, log.lines)
 
+
+SKIPPED = "skipped: "  # summary.json's steps: "ok" or "skipped: <reason>"; run.log says 跳过（reason）
 
 STEP_WORDS = {
     "validate": "校验",
@@ -232,7 +233,7 @@ def _rank(outcome: Outcome, outputs: Outputs) -> str:
         path = write_ranking(data, outputs.path(xlsx_name), outputs.as_of, outcome.config.title)
         outputs.record([path])
         written = True
-    return "" if written else "skipped: 没有评审打分记录"
+    return "" if written else f"{SKIPPED}没有评审打分记录"
 
 
 def _publicity(outcome: Outcome, outputs: Outputs) -> str:
@@ -386,14 +387,21 @@ class RunLog:
 
 
 class _Timer:
+    """One line for a step: 完成 or 失败 with its time, or 跳过 with the reason a step set."""
+
     def __init__(self, log: RunLog, what: str) -> None:
         self.log, self.what = log, what
+        self.skipped = ""
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> _Timer:
         self.start = time.perf_counter()
+        return self
 
     def __exit__(self, kind, exc, tb) -> None:
         took = time.perf_counter() - self.start
+        if kind is None and self.skipped:
+            self.log.add(f"{self.what}：跳过（{self.skipped}）")
+            return
         state = "完成" if kind is None else "失败"
         self.log.add(f"{self.what}：{state}，用时 {took:.2f} 秒")
 

@@ -137,6 +137,9 @@ def test_run_writes_the_dated_folder_with_summary_and_log(tmp_path):
         for line in log
     )
     assert log[-1].startswith("结束：退出码 ")
+    # a step with nothing to do says so in Chinese, once, without a time it did not take
+    assert [line for line in log if line.startswith("排名：")] == ["排名：跳过（没有评审打分记录）"]
+    assert not [line for line in log if "skipped" in line]
 
 
 def test_run_log_names_every_sheet_kind_in_chinese(tmp_path):

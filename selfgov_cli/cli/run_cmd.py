@@ -64,7 +64,7 @@ def run(
 
 def _report(result) -> None:
     # start-up: loaded only when this command runs, so `sgov --help` stays light
-    from selfgov_cli.batch import STEP_WORDS
+    from selfgov_cli.batch import SKIPPED, STEP_WORDS
     from selfgov_cli.cli.common import console
 
     out = console(False)
@@ -80,7 +80,7 @@ def _report(result) -> None:
     )
     for step, state in s["steps"].items():
         if state != "ok":
-            reason = state.removeprefix("skipped: ")
+            reason = state.removeprefix(SKIPPED)
             out.print(f"  {STEP_WORDS.get(step, step)}：跳过（{reason}）", markup=False)
     out.print(f"输出文件夹：{result.out_dir}", markup=False)
     for name in s["outputs"]:
