@@ -191,7 +191,9 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     return BatchResult(status, tmp, summary, log.lines)
 
 
-SKIPPED = "skipped: "  # summary.json's steps: "ok" or "skipped: <reason>"; run.log says 跳过（reason）
+SKIPPED = (
+    "skipped: "  # summary.json's steps: "ok" or "skipped: <reason>"; run.log says 跳过（reason）
+)
 
 STEP_WORDS = {
     "validate": "校验",

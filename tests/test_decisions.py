@@ -521,13 +521,19 @@ def test_an_upheld_objection_cancels_only_a_project_that_was_on_the_list(tmp_pat
         ),
         # …recorded with its new 核定金额: consistent, the project is not held as 待改正
         (
-            [row(kind="预算调整", value="工作经费 6800"), row(kind="预算调整", value="核定金额 10300")],
+            [
+                row(kind="预算调整", value="工作经费 6800"),
+                row(kind="预算调整", value="核定金额 10300"),
+            ],
             None,
             "approved",
             "10300.00",
         ),
         (
-            [row(kind="预算调整", value="工作经费 6800"), row(kind="预算调整", value="核定金额 10200")],
+            [
+                row(kind="预算调整", value="工作经费 6800"),
+                row(kind="预算调整", value="核定金额 10200"),
+            ],
             "预算明细合计 10,300.00 元，与申请金额 10,000.00 元、人工认定的核定金额 10,200.00 元都"
             "不一致：请调整预算或申请金额",
             NEEDS_FIX,
