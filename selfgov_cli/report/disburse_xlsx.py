@@ -127,7 +127,7 @@ _PLAIN_KINDS = frozenset({"amount", "rate", "date"})
 class _Grid:
     """One view as rows of cells: bold header, data rows, then a 合计 row (sums, or the given
     totals). Each row is built as it is reached, every time the grid is iterated (xlsx_fast reads
-    it twice): a million ledger rows are never held as cells."""
+    it once; the openpyxl fallback once more): a million ledger rows are never held as cells."""
 
     def __init__(
         self,

@@ -11,16 +11,20 @@ A sheet is ``Sheet(title, rows)``; a row is a list of ``Cell`` or ``None`` (no c
 header, frozen and repeated on every printed page. Values must already be safe (``safe.safe_cell``):
 ``str`` (or a ``CellRichText`` of one run), ``bool``, ``int``, ``float``, ``Decimal``, ``date``.
 
-Streamed (``save_xlsx``): ``rows`` is read twice, once for what precedes the cells in the XML (column
-widths, the used range, whether every value is known) and once to write them, each worksheet
-compressed into its zip entry as its XML is made; so ``rows`` may be an iterable that builds each
-row when reached, and a sheet of a million rows never exists as cells or as text. The worksheets
-precede ``xl/styles.xml`` in the zip (cell styles are numbered as the cells are written).
+Streamed (``save_xlsx``): ``rows`` is read once. Each sheet's cells are made into XML as they come
+and deflated (level 1) into a temporary spool while what precedes them in the worksheet is found
+(column widths, the used range, whether every value is known); the sheet's zip entry is then that
+head, the spool inflated back a piece at a time, and the tail. So ``rows`` may be an iterable that
+builds each row when reached (built once: the rows of a big 拨付核算 cost more than their XML), and
+a sheet of a million rows never exists as cells or as text. The worksheets precede
+``xl/styles.xml`` in the zip (cell styles are numbered as the cells are made).
 """
 
 from __future__ import annotations
 
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,7 +48,8 @@ _EPOCH = date(1899, 12, 30)
 _NUMBERS = (int, float, Decimal)
 _SHORT = frozenset({type(None), bool, int, float, Decimal, date})  # 75 bytes a cell covers them
 _LEVEL = 6  # deflate level of every entry
-_FLUSH = 4096  # XML pieces gathered before they are compressed into the zip
+_FLUSH = 4096  # XML pieces gathered before they are deflated into the spool
+_CHUNK = 1 << 16  # bytes of spool read back at a time (about 1 MB of XML once inflated)
 
 
 class Cell(NamedTuple):
@@ -57,7 +62,7 @@ class Cell(NamedTuple):
 @dataclass
 class Sheet:
     title: str
-    rows: Iterable[list[Cell | None]]  # read twice (widths, then XML): a list, or re-iterable
+    rows: Iterable[list[Cell | None]]  # read once: a list, or an iterable building rows
 
 
 def supported(value: Any) -> bool:
@@ -87,49 +92,91 @@ def _escape(text: str) -> str:
 
 
 class _Survey:
-    """The first pass over a sheet's rows: what must be known before its XML is written (the
-    column widths, the used range) and whether every value is one this writer knows."""
+    """One pass over a sheet's rows: the XML of its cells, deflated (level 1) into a temporary
+    file as it is made, and what precedes the cells in the worksheet and is known only once every
+    row was seen (the column widths, the used range); ``supported`` is False at the first value
+    this writer does not know (the pass stops there)."""
 
-    __slots__ = ("widths", "rows", "cols", "size", "supported")
+    __slots__ = ("widths", "rows", "cols", "size", "supported", "_spool", "_deflate")
 
-    def __init__(self, rows: Iterable[list[Cell | None]]) -> None:
+    def __init__(self, rows: Iterable[list[Cell | None]], styles: _Styles) -> None:
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by chunks()
+        self._deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+        self.size = 0  # bytes of cell XML (decides Zip64 with the head and tail)
+        self.supported = self._cells(rows, styles)
+        self._put("", final=True)
+
+    def _cells(self, rows: Iterable[list[Cell | None]], styles: _Styles) -> bool:
         widest: dict[int, int] = {}
         count = cols = 0
-        size = 8192  # a bound on the sheet's XML in bytes (Zip64 past 2 GB): head, columns, tail
-        ok = True
-        seen: dict[int, Cell] = {}  # cells already measured (a column repeats its Cells)
-        for row in rows:
-            count += 1
-            cols = max(cols, len(row))
-            size += 32
-            for col, cell in enumerate(row, 1):
-                if cell is None:
-                    continue
-                value = cell.value
-                size += 96  # the cell's tags, reference, style and a number: 75 bytes at most
-                if type(value) is str:
-                    size += 5 * len(value)  # a character: 4 bytes of UTF-8, or escaped (&amp;)
-                elif type(value) not in _SHORT:  # a one-run CellRichText (text like a formula)
-                    size += 5 * len(str(value))
-                if value is None or seen.get(id(cell)) is cell:
-                    continue
-                if len(seen) >= 4096:
-                    seen.clear()
-                seen[id(cell)] = cell
-                if type(value) is not str and not supported(value):
-                    ok = False
-                    break
-                width = text_width(value)
-                if width > widest.get(col, -1):
-                    widest[col] = width
-            if not ok:
-                break
-        # xlsx_layout.fit_columns on values: the widest cell of each column, padded and capped
-        self.widths = {
-            col: float(min(MAX_WIDTH, max(MIN_WIDTH, width + PADDING)))
-            for col, width in widest.items()
-        }
-        self.rows, self.cols, self.size, self.supported = count, cols, size, ok
+        out: list[str] = []
+        append = out.append
+        index = styles.index
+        # a row repeats the Cell objects of its column (one per text, date or amount,
+        # disburse_xlsx): the XML after each cell's reference is made (and its width measured)
+        # once per Cell and column; the Cell is kept with it, so its id stays its own
+        tails: dict[int, dict[int, tuple[Cell, str]]] = {}
+        letters: list[str] = []
+        try:
+            for r, row in enumerate(rows, 1):
+                count = r
+                if len(row) > cols:
+                    cols = len(row)
+                    letters.extend(_column_letter(c) for c in range(len(letters) + 1, cols + 1))
+                if len(out) > _FLUSH:
+                    self._put("".join(out))
+                    out.clear()
+                append(f'<row r="{r}">')
+                for c, cell in enumerate(row):
+                    if cell is None:
+                        continue
+                    memo = tails.get(c)
+                    if memo is None:
+                        memo = tails[c] = {}
+                    hit = memo.get(id(cell))
+                    if hit is None:
+                        value = cell.value
+                        if type(value) is not str and not supported(value):
+                            return False
+                        if value is not None:
+                            width = text_width(value)
+                            if width > widest.get(c + 1, -1):
+                                widest[c + 1] = width
+                        if len(memo) >= _FLUSH:
+                            memo.clear()
+                        hit = memo[id(cell)] = (cell, _cell_tail(cell, index))
+                    append(f'<c r="{letters[c]}{r}"{hit[1]}')
+                append("</row>")
+            self._put("".join(out))
+            return True
+        finally:
+            # xlsx_layout.fit_columns on values: the widest cell of each column, padded and capped
+            self.widths = {
+                col: float(min(MAX_WIDTH, max(MIN_WIDTH, width + PADDING)))
+                for col, width in widest.items()
+            }
+            self.rows, self.cols = count, cols
+
+    def _put(self, text: str, final: bool = False) -> None:
+        data = text.encode("utf-8")
+        self.size += len(data)
+        self._spool.write(self._deflate.compress(data))
+        if final:
+            self._spool.write(self._deflate.flush())
+            self._spool.seek(0)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The cells' XML back, a piece of the spool at a time; the spool is then closed."""
+        inflate = zlib.decompressobj(-15)
+        try:
+            while block := self._spool.read(_CHUNK):
+                yield inflate.decompress(block)
+            yield inflate.flush()
+        finally:
+            self._spool.close()
+
+    def close(self) -> None:
+        self._spool.close()
 
 
 class _Styles:
@@ -189,15 +236,12 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument"
 
 
-def _sheet_pieces(sheet: Sheet, survey: _Survey, styles: _Styles) -> Iterator[str]:
-    """The worksheet XML of a sheet in pieces of a few thousand cells, its rows read as they come."""
+def _sheet_head(survey: _Survey) -> str:
+    """The worksheet XML before its cells: the used range, frozen header, column widths."""
     widths = survey.widths
-    out: list[str] = []
-    append = out.append
     last_col = survey.cols or 1
     last_row = max(survey.rows, 1)
-    orientation = "landscape" if sum(widths.values()) > PORTRAIT_WIDTH else "portrait"
-    append(
+    head = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         f'<dimension ref="A1:{_column_letter(last_col)}{last_row}"/>'
@@ -206,45 +250,32 @@ def _sheet_pieces(sheet: Sheet, survey: _Survey, styles: _Styles) -> Iterator[st
         'sqref="A1"/></sheetView></sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
     )
     if widths:
-        append("<cols>")
-        for col in sorted(widths):
-            append(f'<col min="{col}" max="{col}" width="{widths[col]:g}" customWidth="1"/>')
-        append("</cols>")
-    append("<sheetData>")
-    letters = [_column_letter(c) for c in range(1, last_col + 1)]
-    rooms = {col: width - PADDING for col, width in widths.items()}
-    index = styles.index
-    # a row repeats the Cell objects of its column (one per text, date or amount, disburse_xlsx):
-    # the XML after each cell's reference is made once per Cell and column (the Cell is kept with
-    # it, so its id stays its own)
-    tails: list[dict[int, tuple[Cell, str]]] = [{} for _ in letters]
-    for r, row in enumerate(sheet.rows, 1):
-        if len(out) > _FLUSH:
-            yield "".join(out)
-            out.clear()
-        append(f'<row r="{r}">')
-        for c, cell in enumerate(row):
-            if cell is None:
-                continue
-            memo = tails[c]
-            hit = memo.get(id(cell))
-            if hit is None:
-                if len(memo) >= _FLUSH:
-                    memo.clear()
-                hit = memo[id(cell)] = (cell, _cell_tail(cell, rooms.get(c + 1), index))
-            append(f'<c r="{letters[c]}{r}"{hit[1]}')
-        append("</row>")
-    append(
+        head += (
+            "<cols>"
+            + "".join(
+                f'<col min="{col}" max="{col}" width="{widths[col]:g}" customWidth="1"/>'
+                for col in sorted(widths)
+            )
+            + "</cols>"
+        )
+    return head + "<sheetData>"
+
+
+def _sheet_tail(survey: _Survey) -> str:
+    """The worksheet XML after its cells: print set-up (landscape when the columns are wide)."""
+    orientation = "landscape" if sum(survey.widths.values()) > PORTRAIT_WIDTH else "portrait"
+    return (
         '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
         f'footer="0.5"/><pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" '
         'fitToHeight="0"/><headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>'
         "</headerFooter></worksheet>"
     )
-    yield "".join(out)
 
 
-def _cell_tail(cell: Cell, room: float | None, index) -> str:
-    """A cell's XML after its reference (``<c r="A2"`` + this): style, type and value."""
+def _cell_tail(cell: Cell, index) -> str:
+    """A cell's XML after its reference (``<c r="A2"`` + this): style, type and value. Text wraps
+    when it has a line break or is wider than the widest column (xlsx_layout): a column is as wide
+    as its widest cell up to MAX_WIDTH, so only text past the cap is wider than its column."""
     value = cell.value
     if value is None:
         s = index(cell.number_format, cell.bold, False, cell.quote)
@@ -259,7 +290,7 @@ def _cell_tail(cell: Cell, room: float | None, index) -> str:
         s = index(cell.number_format, cell.bold, False, cell.quote)
         return f' s="{s}" t="n"><v>{(value - _EPOCH).days}</v></c>'
     text = str(value)
-    wrap = "\n" in text or _str_width(text) > (MAX_WIDTH - PADDING if room is None else room)
+    wrap = "\n" in text or _str_width(text) > MAX_WIDTH - PADDING
     s = index(cell.number_format, cell.bold, wrap, cell.quote)
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f' s="{s}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
@@ -270,34 +301,43 @@ def _quoted(title: str) -> str:
 
 
 def save_xlsx(sheets: list[Sheet], path: Path | str, as_of: date) -> Path | None:
-    """Write the xlsx of ``sheets`` at path atomically, streamed: each sheet's rows are read twice
-    (widths, then XML) and written into the zip as they come, so neither the cells nor the XML
-    of a million-row sheet is ever held. None (nothing written) when a value is one this writer
-    does not know."""
-    surveys = _surveys(sheets)
+    """Write the xlsx of ``sheets`` at path atomically, streamed: each sheet's rows are read once,
+    their cells' XML deflated into a temporary spool while the column widths and used range are
+    found, then written into the zip after the head those decide; so neither the cells nor the XML
+    of a million-row sheet is ever held, and its rows are built once. None (nothing written) when
+    a value is one this writer does not know."""
+    styles = _Styles()
+    surveys = _surveys(sheets, styles)
     if surveys is None:
         return None
-    with atomic_file(path) as handle:
-        _write(handle, sheets, surveys, as_of)
+    try:
+        with atomic_file(path) as handle:
+            _write(handle, sheets, surveys, styles, as_of)
+    finally:
+        for survey in surveys:
+            survey.close()
     return Path(path)
 
 
-def _surveys(sheets: list[Sheet]) -> list[_Survey] | None:
-    surveys = []
+def _surveys(sheets: list[Sheet], styles: _Styles) -> list[_Survey] | None:
+    surveys: list[_Survey] = []
     for sheet in sheets:
-        survey = _Survey(sheet.rows)
-        if not survey.supported:
-            return None
+        survey = _Survey(sheet.rows, styles)
         surveys.append(survey)
+        if not survey.supported:
+            for made in surveys:
+                made.close()
+            return None
     return surveys
 
 
-def _write(handle: BinaryIO, sheets: list[Sheet], surveys: list[_Survey], as_of: date) -> None:
+def _write(
+    handle: BinaryIO, sheets: list[Sheet], surveys: list[_Survey], styles: _Styles, as_of: date
+) -> None:
     """The package, entry by entry. The worksheets come before xl/styles.xml: a sheet's cell
     styles are numbered as its XML is written, so the style sheet is known only after them."""
     from openpyxl.writer.theme import theme_xml
 
-    styles = _Styles()
     n = len(sheets)
     when = stamp(as_of).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -385,12 +425,16 @@ def _write(handle: BinaryIO, sheets: list[Sheet], surveys: list[_Survey], as_of:
             ("xl/_rels/workbook.xml.rels", workbook_rels),
         ):
             archive.writestr(entry(name), text.encode("utf-8"), compresslevel=_LEVEL)
-        for i, (sheet, survey) in enumerate(zip(sheets, surveys, strict=True), 1):
+        for i, survey in enumerate(surveys, 1):
             info = entry(f"xl/worksheets/sheet{i}.xml")
             info._compresslevel = _LEVEL  # noqa: SLF001 - what writestr sets for the other entries
-            big = survey.size >= zipfile.ZIP64_LIMIT  # size is a bound: Zip64 only if needed
+            head = _sheet_head(survey).encode("utf-8")
+            tail = _sheet_tail(survey).encode("utf-8")
+            big = len(head) + survey.size + len(tail) >= zipfile.ZIP64_LIMIT  # only if needed
             with archive.open(info, "w", force_zip64=big) as out:
-                for piece in _sheet_pieces(sheet, survey, styles):
-                    out.write(piece.encode("utf-8"))
+                out.write(head)
+                for piece in survey.chunks():
+                    out.write(piece)
+                out.write(tail)
         for name, text in (("xl/styles.xml", styles.xml()), ("xl/theme/theme1.xml", theme_xml)):
             archive.writestr(entry(name), text.encode("utf-8"), compresslevel=_LEVEL)

@@ -230,15 +230,19 @@ def test_a_big_sheet_whose_zip_lies_about_its_size_is_not_patched(ledger_outcome
     ["&&&&", "<>\r\r", "😀" * 10, "中文" * 50, " x ", "a\nb", "=" + "&" * 40, "#N/A"]
     + [Decimal("-123456789.123456"), 12345678901234567, date(2023, 1, 1), True, None],
 )
-def test_the_size_bound_that_decides_zip64_holds_for_the_costliest_cells(value):
-    """A worksheet entry is Zip64 only when the survey's bound on its XML reaches 2 GB, so the
-    bound must hold for a sheet of nothing but the costliest cell: text that escapes (& < > CR),
-    4-byte characters, CJK, text like a formula (a CellRichText), numbers, dates."""
+def test_the_size_that_decides_zip64_is_the_cells_xml_exactly(value):
+    """A worksheet entry is Zip64 only when its XML reaches 2 GB: the one pass over the rows counts
+    the bytes of the cells' XML it spools, so the count must be exact for the costliest cells too
+    (text that escapes, 4-byte characters, CJK, text like a formula, numbers, dates), and the
+    spool must give those bytes back."""
     from selfgov_cli.report.xlsx_fast import Cell as C
-    from selfgov_cli.report.xlsx_fast import Sheet, _sheet_pieces, _Styles, _Survey
+    from selfgov_cli.report.xlsx_fast import _Styles, _Survey
 
     cell = C(safe_cell(value), "#,##0.00", True, isinstance(value, str))
     rows = [[cell] * 30 for _ in range(1_000)]
-    survey = _Survey(rows)
-    xml = "".join(_sheet_pieces(Sheet("表", rows), survey, _Styles())).encode("utf-8")
-    assert len(xml) <= survey.size
+    survey = _Survey(rows, _Styles())
+    xml = b"".join(survey.chunks())
+    assert survey.supported and (survey.rows, survey.cols) == (1_000, 30)
+    assert len(xml) == survey.size
+    assert xml.startswith(b'<row r="1"><c r="A1"') and xml.endswith(b"</row>")
+    assert xml.count(b"<row ") == 1_000 and xml.count(b"<c r=") == 30_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -91,3 +92,58 @@ def test_direct_xml_is_deterministic(payload, tmp_path):
     one = write_disbursement(payload, tmp_path / "a.xlsx", AS_OF).read_bytes()
     two = write_disbursement(payload, tmp_path / "b.xlsx", AS_OF).read_bytes()
     assert one == two
+
+
+def test_each_sheets_rows_are_read_once_and_a_long_text_still_wraps(tmp_path):
+    """save_xlsx reads a sheet's rows once (a 拨付核算 row costs more to build than to write): a
+    one-shot generator is enough. Widths and the used range come from the same pass, and text
+    wider than the widest column allowed (60) wraps, as xlsx_layout lays it out."""
+    from selfgov_cli.report.xlsx_fast import Cell, Sheet, save_xlsx
+
+    built: list[int] = []
+
+    def rows():
+        yield [Cell("项目编号", None, True), Cell("说明", None, True)]
+        for i in range(3):
+            built.append(i)
+            yield [Cell(f"PX-{i}"), Cell("长" * (10 + 30 * i)), None]
+
+    path = save_xlsx([Sheet("表", rows())], tmp_path / "a.xlsx", AS_OF)
+    assert built == [0, 1, 2]
+    with zipfile.ZipFile(path) as archive:
+        assert '<dimension ref="A1:C4"/>' in archive.read("xl/worksheets/sheet1.xml").decode()
+    ws = openpyxl.load_workbook(path)["表"]
+    assert [c.value for c in ws["B"]] == ["说明", "长" * 10, "长" * 40, "长" * 70]
+    assert [bool(c.alignment.wrap_text) for c in ws["B"]] == [False, False, True, True]
+    assert (ws.column_dimensions["A"].width, ws.column_dimensions["B"].width) == (10, 60)
+
+
+def test_a_value_the_writer_does_not_know_writes_nothing(tmp_path, monkeypatch):
+    """A value save_xlsx cannot write (a datetime) in a later sheet: None, no file, and every
+    spool made for the earlier sheets closed (the caller then uses openpyxl)."""
+    from datetime import datetime
+
+    from selfgov_cli.report import xlsx_fast
+    from selfgov_cli.report.xlsx_fast import Cell, Sheet, save_xlsx
+
+    made = []
+    real = xlsx_fast._Survey
+
+    class Spy(real):
+        __slots__ = ()
+
+        def __init__(self, rows, styles):
+            super().__init__(rows, styles)
+            made.append(self)
+
+    monkeypatch.setattr(xlsx_fast, "_Survey", Spy)
+    sheets = [
+        Sheet("一", [[Cell("a")], [Cell(1)]]),
+        Sheet("二", [[Cell("b")], [Cell(datetime(2023, 1, 1, 8))], [Cell("never reached")]]),
+    ]
+    assert save_xlsx(sheets, tmp_path / "a.xlsx", AS_OF) is None
+    assert list(tmp_path.iterdir()) == []
+    assert [(s.supported, s.rows, s._spool.closed) for s in made] == [
+        (True, 2, True),
+        (False, 2, True),
+    ]
