@@ -294,3 +294,34 @@ def test_a_run_killed_at_any_moment_leaves_complete_or_absent_outputs(tmp_path):
                 f"killed after {delay:.2f}s: {name} is incomplete or unexpected"
             )
     assert _hashes(folder) == inputs
+
+
+def test_a_full_disk_while_spooling_the_finance_workbook_is_exit_2_in_chinese(
+    tmp_path, monkeypatch
+):
+    """拨付核算.xlsx spools its cells' XML into a temporary file (xlsx_fast): a full temporary disk
+    is the same clear exit 2 as a full output disk, for disburse and for run, and nothing is left."""
+    import io
+
+    from selfgov_cli.report import xlsx_fast
+
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_fast.tempfile, "TemporaryFile", Full)
+    folder = str(SAMPLES[0])
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        app, ["disburse", folder, "--format", "xlsx", "-o", str(out), "--as-of", AS_OF]
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"sgov：无法写入 {out / '拨付核算.xlsx'}：磁盘空间已满；原有文件保持不变\n",
+    )
+    assert not out.exists() or list(out.iterdir()) == []
+    result = CliRunner().invoke(app, ["run", folder, "-o", str(tmp_path / "r"), "--as-of", AS_OF])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "sgov：写入输出时出错：磁盘空间已满；上次的输出保持不变\n",
+    )
