@@ -219,8 +219,8 @@ def run(
     waived, stale = waive(raw, known, data), stale_findings(ctx, known, raw)
     findings = raw if waived is raw and not stale else in_order([*waived, *stale])
     faults = sort_faults(ctx, findings)
-    review = _rank(ctx, findings, "review", pool, faults)
     cancelled = recorded.cancelled(known, when)
+    review = _rank(ctx, findings, "review", pool, faults, cancelled=cancelled)
     decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
     wanted = stage == "final" or round_has_scores(data.scores, "final")
@@ -275,11 +275,13 @@ def run(
     return outcome
 
 
-def _rank(ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None) -> Ranking:
+def _rank(
+    ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None, cancelled=()
+) -> Ranking:
     """The ranking of one round (empty, without ranking anything, when the round has no scores)."""
     if round_has_scores(ctx.data.scores, stage):
         COUNTERS.rank += 1
-    return rank(ctx, findings, stage, pool, faults, not_approved)
+    return rank(ctx, findings, stage, pool, faults, not_approved, cancelled)
 
 
 def decide(

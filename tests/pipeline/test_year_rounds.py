@@ -422,3 +422,77 @@ def test_gonghe_topups_over_the_pool_are_said_not_a_negative_remainder(tmp_path)
         "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）"
     )
     assert rows["剩余"] == -1000
+
+
+def test_gonghe_pool_skips_upheld_objections_and_projects_below_the_line(tmp_path):
+    """Clerk audit (共和新路): a 七彩微创投 project cancelled by 异议成立 kept its 5,000 of pool money,
+    and 一居一品 projects cancelled or below the line were topped up from the pool: the next
+    project in rank order went unfunded (rules.md Ranking: an upheld objection takes no pool money)."""
+    write_config(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+    brand = {"项目类别": "一居一品", "意向": "搭建一个社区自治载体"}
+    form(tmp_path, "GH-1", GONGHE, **brand, 申请金额=26000)  # cancelled: no top-up
+    form(tmp_path, "GH-2", GONGHE, **brand, 居民区="共和二居", 申请金额=23000)  # below the line
+    for pid in ("GH-3", "GH-4", "GH-5"):
+        form(tmp_path, pid, GONGHE, 意向="睦邻友好建设", 居民区=f"共和{pid}")
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("GH-1", "甲", 95), ("GH-2", "甲", 50), ("GH-3", "甲", 90), ("GH-4", "甲", 85)]
+        + [("GH-5", "甲", 80)],
+    )
+    write_table(
+        tmp_path / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "理由", "认定人", "认定日期"),
+        [
+            ("GH-1", "异议成立", "与区里项目重复", "王主任", "2023-04-20"),
+            ("GH-3", "异议成立", "选址为消防通道", "王主任", "2023-04-20"),
+        ],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    pool = outcome.review.pool
+    assert (pool["topups"], pool["allocated"], pool["remaining"]) == ([], "10000.00", "0.00")
+    flags = {e.project_id: e.flags for e in outcome.review.entries}
+    assert flags == {
+        "GH-1": ["cancelled"],
+        "GH-3": ["cancelled"],
+        "GH-4": ["funded"],
+        "GH-5": ["funded"],
+        "GH-2": ["below_line"],
+    }
+    assert [p.project_id for p in outcome.approved()] == ["GH-4", "GH-5"]
+    assert [e.project_id for e in outcome.review.entries] == [
+        "GH-1",
+        "GH-3",
+        "GH-4",
+        "GH-5",
+        "GH-2",
+    ]
+
+
+def test_chengdu_upheld_objection_frees_its_district_place(tmp_path):
+    """The same fix for 成都's quotas: a project cancelled by 异议成立 takes no district place, so
+    the next one in its district is inside the quota (rules.md Ranking)."""
+    write_config(tmp_path, "chengdu-2023")
+    for pid in ("CD-1", "CD-2", "CD-3"):
+        form(tmp_path, pid, CHENGDU, 所属区县="武侯区")  # 武侯区: 2 places, no excellent case
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("CD-1", "甲", 90), ("CD-2", "甲", 85), ("CD-3", "甲", 80)],
+    )
+    write_table(
+        tmp_path / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "理由", "认定人", "认定日期"),
+        [("CD-1", "异议成立", "公示期间异议属实", "区民政局", "2023-07-01")],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert {e.project_id: e.flags for e in outcome.review.entries} == {
+        "CD-1": ["cancelled"],
+        "CD-2": [],
+        "CD-3": [],
+    }
+    assert [p.project_id for p in outcome.approved()] == ["CD-2", "CD-3"]
