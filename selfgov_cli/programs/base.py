@@ -289,15 +289,24 @@ class Program:
         or 悦家类), else the text as typed (an unknown category is SG007)."""
         return self.category(text) or (text or "").strip()
 
-    def intent(self, category: str | None, text: str | None) -> str | None:
-        """The intent of `category` a text names (aliases such as 公共空间打造 included), else None."""
-        if not text or not category:
+    def intent_name(self, text: str | None) -> str | None:
+        """The intent, of any category, a text names, else None: compared without spaces or the
+        quotes the documents write them in (“搭建一个社区自治载体”), aliases (公共空间打造) included."""
+        if not text:
             return None
-        key = normalize_label(self.intent_aliases.get(text.strip(), text))
-        for name in self.intents.get(category, ()):
-            if normalize_label(name) == key:
-                return name
+        key = normalize_label(text).strip(_QUOTES)
+        aliases = {normalize_label(k): v for k, v in self.intent_aliases.items()}
+        key = normalize_label(aliases.get(key, key))
+        for names in self.intents.values():
+            for name in names:
+                if normalize_label(name) == key:
+                    return name
         return None
+
+    def intent(self, category: str | None, text: str | None) -> str | None:
+        """The intent of `category` a text names (intent_name), else None."""
+        name = self.intent_name(text) if category else None
+        return name if name in self.intents.get(category or "", ()) else None
 
     def intent_list(self, text: str | None) -> list[str]:
         """The intents a cell lists (one or more, separated by 、，,；;/ or new lines)."""

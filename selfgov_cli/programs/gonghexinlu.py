@@ -172,16 +172,16 @@ def intent_of_other_category(ctx: Context) -> Iterator[Hit]:
         category = program.category(project.get("category"))
         if not category:
             continue
-        for intent in program.intent_list(project.get("intent")):
-            if program.intent(category, intent):
+        for text in program.intent_list(project.get("intent")):
+            intent = program.intent_name(text)
+            if intent is None or program.intent(category, intent):
                 continue
-            owner = next((c for c in program.intents if program.intent(c, intent)), None)
-            if owner:
-                yield (
-                    project.cell("intent"),
-                    project.project_id,
-                    (f"意向“{intent}”属于{owner}，不是{category}的意向：请重新选择意向或改选类别"),
-                )
+            owner = next(c for c, names in program.intents.items() if intent in names)
+            yield (
+                project.cell("intent"),
+                project.project_id,
+                (f"意向“{intent}”属于{owner}，不是{category}的意向：请重新选择意向或改选类别"),
+            )
 
 
 @rule(
