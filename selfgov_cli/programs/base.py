@@ -233,6 +233,8 @@ class Program:
     required: dict[str, str] = field(default_factory=dict)  # field key -> condition
     settings: tuple[Setting, ...] = ()
     disabled_rules: tuple[str, ...] = ()
+    # a common rule whose catalog clause is another program's (SG012: 浦兴 四.4(3)) cites this instead
+    rule_clauses: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     policy: Policy = field(default_factory=Policy, compare=False)
     # `sgov init` templates: form fields the contract names for this program only, fields a rule of

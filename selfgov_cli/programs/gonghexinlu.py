@@ -61,6 +61,8 @@ PROGRAM = Program(
     short="共和新路",
     document="《共和新路街道关于进一步支持居民区开展自治项目化工作的实施方案(试行)》",
     issued="2023-03-06",
+    # 五.(二)1: each month's claims are checked against the budget (确认是否符合预算)
+    rule_clauses={"SG012": "共和新路 五.(二)1"},
     categories=(BRAND, MICRO),
     intents={
         BRAND: (
