@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -275,10 +276,11 @@ class Program:
         return out
 
     def category(self, text: str | None) -> str | None:
-        """The program category a text names (怡家 or 怡家（社区服务）), else None."""
+        """The program category a text names (怡家 or 怡家（社区服务）; Ｘｉｎ治理 typed in full-width
+        letters is Xin治理), else None."""
         if not text:
             return None
-        key = normalize_label(text).strip(_QUOTES)
+        key = normalize_label(unicodedata.normalize("NFKC", str(text))).strip(_QUOTES)
         head = key.split("(")[0].strip(_QUOTES)
         wanted = {key, head, key.removesuffix("类"), head.removesuffix("类")}
         for name in self.categories:
