@@ -567,8 +567,10 @@ def _flag_pool(
         ):
             continue
         if categories and ctx.program.category(entry.project.get("category")) not in categories:
+            topup = next((t["reason"] for t in topups if t["project_id"] == entry.project_id), "")
             entry.why.append(
-                f"不属于资金池资助的类别（{'、'.join(categories)}），不划资金线（{clause}）"
+                topup
+                or f"不属于资金池资助的类别（{'、'.join(categories)}），不划资金线（{clause}）"
             )
             continue
         amount = entry.amount

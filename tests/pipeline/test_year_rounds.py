@@ -496,3 +496,23 @@ def test_chengdu_upheld_objection_frees_its_district_place(tmp_path):
         "CD-3": [],
     }
     assert [p.project_id for p in outcome.approved()] == ["CD-2", "CD-3"]
+
+
+def test_gonghe_topped_up_brand_project_says_so_in_its_ranking(tmp_path):
+    """Clerk audit: `sgov rank` and `sgov explain` told a 一居一品 project that took 6,000 from the pool
+    “不属于资金池资助的类别（七彩微创投），不划资金线” and never named its top-up."""
+    write_config(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+    brand = {"项目类别": "一居一品", "意向": "搭建一个社区自治载体"}
+    form(tmp_path, "GH-1", GONGHE, **brand, 申请金额=26000)
+    form(tmp_path, "GH-2", GONGHE, **brand, 居民区="共和二居", 申请金额=15000)
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("GH-1", "甲", 90), ("GH-2", "甲", 80)],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert [e.why[-1] for e in outcome.review.entries] == [
+        "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）",
+        "不属于资金池资助的类别（七彩微创投），不划资金线（共和新路 七）",
+    ]
