@@ -253,6 +253,13 @@ def rank(
     findings = list(findings)
     faults = faults if faults is not None else sort_faults(ctx, findings)
     usable, excluded = _usable_rows(scores, faults, weights, program.criteria)
+    # what a 待改正 project is denied: only what this program decides (no 十佳 in 新泾, no quota…)
+    losses = "、".join(
+        ["不予立项"]
+        + (["不占名额"] if policy.quota_clause else [])
+        + (["不划资金池资金"] if pool_total is not None else [])
+        + (["不评十佳"] if policy.top_clause else [])
+    )
     for pid, project in ctx.projects.items():
         totals = usable.get(pid, [])
         if not totals:
@@ -286,7 +293,7 @@ def rank(
             entry.flags.append("needs_fix")
             entry.why.append(
                 f"申报材料有 {entry.errors} 个错误（见 sgov validate）：待改正，"
-                "仅列示排名，不占名额、不划资金、不评十佳"
+                f"仅列示排名，{losses}"
             )
         result.entries.append(entry)
     result.entries.sort(key=Entry.sort_key)
