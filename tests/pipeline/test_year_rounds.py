@@ -516,3 +516,22 @@ def test_gonghe_topped_up_brand_project_says_so_in_its_ranking(tmp_path):
         "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）",
         "不属于资金池资助的类别（七彩微创投），不划资金线（共和新路 七）",
     ]
+
+
+def test_a_ranked_cancelled_project_is_flagged_once(tmp_path):
+    """Clerk audit: a scored project with an upheld objection showed “标记：异议成立、异议成立” in
+    sgov explain and flags “cancelled;cancelled” in the export's projects table."""
+    write_config(tmp_path, "gonghexinlu-2023")
+    form(tmp_path, "GH-1", GONGHE, 意向="睦邻友好建设")
+    write_table(
+        tmp_path / "评审打分.xlsx", "评审打分", ("项目编号", "评审人", "总分"), [("GH-1", "甲", 90)]
+    )
+    write_table(
+        tmp_path / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "理由", "认定人", "认定日期"),
+        [("GH-1", "异议成立", "选址为消防通道", "王主任", "2023-04-20")],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert outcome.projects["GH-1"].flags == ["cancelled"]
+    assert outcome.review.entry("GH-1").flags == ["cancelled"]
