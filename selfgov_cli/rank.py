@@ -308,6 +308,22 @@ def rank(
     return result
 
 
+def pool_summary(pool: dict[str, Any]) -> str:
+    """The pool in one line, after the word 资金池 (sgov rank, the summary report): 共和新路's 一居一品
+    top-ups named apart, and a pool they overrun said as the shortfall (not a negative remainder)."""
+    head = f"{fmt_yuan(Decimal(pool['total']))} 元（{POOL_MODE_WORDS[pool['mode']]}）："
+    remaining = Decimal(pool["remaining"])
+    rest = f"剩余 {fmt_yuan(remaining)} 元" if remaining >= 0 else f"缺 {fmt_yuan(-remaining)} 元"
+    topups = pool.get("topups") or []
+    if not topups:
+        return f"{head}已分配 {fmt_yuan(Decimal(pool['allocated']))} 元，{rest}"
+    what = "、".join(pool.get("categories") or ()) or "项目"
+    return (
+        f"{head}一居一品补充 {len(topups)} 个项目 {fmt_yuan(Decimal(pool['topped_up']))} 元，"
+        f"资助{what} {fmt_yuan(Decimal(pool['funded']))} 元，{rest}"
+    )
+
+
 def _standing(
     ctx: Context, entries: list[Entry], faults: Faults, cancelled: frozenset[str]
 ) -> dict[str, Project]:
@@ -616,6 +632,7 @@ def _flag_pool(
         "categories": list(categories) if categories else None,
         "topups": topups,
         "topped_up": fmt_amount(topped),
+        "funded": fmt_amount(Decimal(total) - remaining - topped),
         "allocated": fmt_amount(Decimal(total) - remaining),
         "remaining": fmt_amount(remaining),
     }

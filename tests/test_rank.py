@@ -480,6 +480,7 @@ def test_pool_cutoff_at_the_exact_boundary(tmp_path):
         "remaining": "0.00",
         "topups": [],
         "topped_up": "0.00",
+        "funded": "9000.00",
     }
     assert (
         result["ranking"][3]["why"][-1]
