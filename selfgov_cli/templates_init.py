@@ -465,7 +465,7 @@ _EXAMPLES: dict[str, Any] = {
 _TYPE_EXAMPLES: dict[str, Any] = {
     "amount": 100000,
     "rate": Decimal("0.50"),
-    "date": date(2023, 6, 30),
+    "date": date(2023, 6, 30),  # moved into the program's year (config_text)
     "int": 1,
     "number": 1,
     "bool": False,
@@ -501,6 +501,8 @@ def config_text(program: Program, program_ref: str) -> str:
     for spec in (*program.settings, *(s for s in COMMON_SETTINGS if s.name not in own)):
         if spec.default is None or spec.default == {} or spec.default == ():
             example = _EXAMPLES.get(spec.name, _TYPE_EXAMPLES.get(spec.type, ""))
+            if isinstance(example, date):  # never outside the program year (SG022)
+                example = example.replace(year=program_id_year(program))
             lines.append(
                 f"# {spec.name} = {toml_value(example)}    # {spec.doc}（默认：不设；此为示例）"
             )
