@@ -277,12 +277,14 @@ class Program:
 
     def category(self, text: str | None) -> str | None:
         """The program category a text names (怡家 or 怡家（社区服务）; Ｘｉｎ治理 typed in full-width
-        letters is Xin治理), else None."""
+        letters is Xin治理; “一居一品”项目 as the document writes it), else None."""
         if not text:
             return None
         key = normalize_label(unicodedata.normalize("NFKC", str(text))).strip(_QUOTES)
         head = key.split("(")[0].strip(_QUOTES)
         wanted = {key, head, key.removesuffix("类"), head.removesuffix("类")}
+        for word in ("微自治项目", "项目"):  # “七彩微创投”微自治项目, “一居一品”项目 (共和新路 四)
+            wanted |= {w.removesuffix(word).strip(_QUOTES) for w in (key, head)}
         for name in self.categories:
             if normalize_label(name) in wanted:
                 return name

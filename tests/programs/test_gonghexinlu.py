@@ -132,3 +132,17 @@ def test_an_unknown_intent_suggests_the_nearest_one(tmp_path):
         "意向“其它社区议题”不是本计划的意向：是不是“其他社区议题”？请从下拉列表中选择",
         "意向“随便做做”不是本计划的意向：请从下拉列表中选择",
     ]
+
+
+def test_categories_written_as_the_document_names_them_are_read(tmp_path):
+    """Clerk audit: the document names the categories “一居一品”项目 and “七彩微创投”微自治项目; a
+    clerk who wrote 七彩微创投项目 got SG007 and the project was 待改正."""
+    make(tmp_path, BRAND, "a.xlsx", 项目类别="“一居一品”项目")
+    make(tmp_path, MICRO, "b.xlsx", 项目类别="七彩微创投项目")
+    make(tmp_path, MICRO, "c.xlsx", 项目编号="GH-12", 项目类别="“七彩微创投”微自治项目")
+    make(tmp_path, MICRO, "d.xlsx", 项目编号="GH-13", 项目类别="七彩微创投", 申请金额=6000)
+    make(tmp_path, MICRO, "e.xlsx", 项目编号="GH-14", 项目类别="七彩微创投项目", 申请金额=6000)
+    assert [h[:2] for h in hits(tmp_path, P) if h[0] != "SG022"] == [
+        ("GH001", "GH-13"),
+        ("GH001", "GH-14"),
+    ]
