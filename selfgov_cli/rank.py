@@ -593,6 +593,7 @@ def _flag_pool(
             topup = next((t["reason"] for t in topups if t["project_id"] == entry.project_id), "")
             entry.why.append(
                 topup
+                or policy.pool_note(entry.project, ctx.setting)
                 or f"不属于资金池资助的类别（{'、'.join(categories)}），不划资金线（{clause}）"
             )
             continue

@@ -217,6 +217,11 @@ class Policy:
         """Charges to the pool before the ranked projects: (项目编号, amount, reason)."""
         return []
 
+    def pool_note(self, project: Any, setting: Any) -> str:
+        """Why a project outside the pool's categories took no top-up when it might have ('' if
+        there is nothing to say): a setting that does not cover it."""
+        return ""
+
 
 @dataclass(frozen=True, slots=True)
 class Program:

@@ -51,6 +51,21 @@ class GonghePolicy(Policy):
             )
         return out
 
+    def pool_note(self, project: Any, setting: Any) -> str:
+        """A 一居一品 whose 居民区 the allowance table does not name: its overrun cannot be known."""
+        allowance = setting("neighborhood_allowance")
+        hood = (project.get("neighborhood") or "").strip()
+        if (
+            not isinstance(allowance, dict)
+            or PROGRAM.category(project.get("category")) != BRAND
+            or hood in allowance
+        ):
+            return ""
+        return (
+            f"sgov.toml 的 neighborhood_allowance 中没有“{hood}”：不知道该居民区的居民自治金，"
+            f"一居一品超出部分无法从资金池补充，请补上（{self.pool_clause}）"
+        )
+
 
 PROGRAM = Program(
     id=ID,

@@ -535,3 +535,28 @@ def test_a_ranked_cancelled_project_is_flagged_once(tmp_path):
     outcome = run(tmp_path, as_of=date(2023, 12, 31))
     assert outcome.projects["GH-1"].flags == ["cancelled"]
     assert outcome.review.entry("GH-1").flags == ["cancelled"]
+
+
+def test_gonghe_allowance_table_without_the_neighborhood_is_said(tmp_path):
+    """Clerk audit: with neighborhood_allowance a table by 居民区, a 一居一品 whose 居民区 the table
+    does not name (a typo in sgov.toml) was silently not topped up; its ranking now says why."""
+    from tests.test_rank import config
+
+    config(
+        tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": {"共和一居": 20000}}
+    )
+    brand = {"项目类别": "一居一品", "意向": "搭建一个社区自治载体", "申请金额": 26000}
+    form(tmp_path, "GH-1", GONGHE, **brand)
+    form(tmp_path, "GH-2", GONGHE, **brand, 居民区="共和二居")
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("GH-1", "甲", 90), ("GH-2", "甲", 80)],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert [e.why[-1] for e in outcome.review.entries] == [
+        "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）",
+        "sgov.toml 的 neighborhood_allowance 中没有“共和二居”：不知道该居民区的居民自治金，"
+        "一居一品超出部分无法从资金池补充，请补上（共和新路 七）",
+    ]
