@@ -234,6 +234,8 @@ class Program:
     family: str = ""  # the built-in program whose rules apply (itself for built-ins)
     intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     intent_aliases: dict[str, str] = field(default_factory=dict)
+    # other names of a category the document gives (新泾 三: Xin营造 is 社区更新类)
+    category_aliases: dict[str, str] = field(default_factory=dict)
     expense_caps: dict[str, Decimal] = field(default_factory=dict)
     tranches: tuple[Tranche, ...] = (Tranche(Decimal("1"), "approval"),)
     required: dict[str, str] = field(default_factory=dict)  # field key -> condition
@@ -292,6 +294,9 @@ class Program:
             wanted |= {w.removesuffix(word).strip(_QUOTES) for w in (key, head)}
         for name in self.categories:
             if normalize_label(name) in wanted:
+                return name
+        for alias, name in self.category_aliases.items():
+            if normalize_label(alias) in wanted:
                 return name
         return None
 
