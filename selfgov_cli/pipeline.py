@@ -223,8 +223,8 @@ def run(
     waived, stale = waive(raw, known, data), stale_findings(ctx, known, raw)
     findings = raw if waived is raw and not stale else in_order([*waived, *stale])
     faults = sort_faults(ctx, findings)
-    review = _rank(ctx, findings, "review", pool, faults)
     cancelled = recorded.cancelled(known, when)
+    review = _rank(ctx, findings, "review", pool, faults, cancelled=cancelled)
     decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
     wanted = stage == "final" or round_has_scores(data.scores, "final")
@@ -251,7 +251,7 @@ def run(
         entry = review.entry(pid) if review else None
         final_entry = final.entry(pid) if final else None
         flags = list(entry.flags) if entry else []
-        if status == CANCELLED:
+        if status == CANCELLED and CANCELLED not in flags:  # a ranked one has it from the ranking
             flags.append(CANCELLED)
         for extra in (NEEDS_FIX, GREEN_CHANNEL):
             if (
@@ -279,11 +279,13 @@ def run(
     return outcome
 
 
-def _rank(ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None) -> Ranking:
+def _rank(
+    ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None, cancelled=()
+) -> Ranking:
     """The ranking of one round (empty, without ranking anything, when the round has no scores)."""
     if round_has_scores(ctx.data.scores, stage):
         COUNTERS.rank += 1
-    return rank(ctx, findings, stage, pool, faults, not_approved)
+    return rank(ctx, findings, stage, pool, faults, not_approved, cancelled)
 
 
 def decide(

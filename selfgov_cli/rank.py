@@ -220,6 +220,7 @@ def rank(
     pool: Decimal | None = None,
     faults: Faults | None = None,
     not_approved: dict[str, str] | None = None,
+    cancelled: Iterable[str] = (),
 ) -> Ranking:
     """The ranking of the projects scored in one round (`stage`), given the rule findings.
 
@@ -227,6 +228,8 @@ def rank(
     takes no quota place, no pool money and no 十佳 (rules.md Ranking). Green-channel projects are
     not ranked (免审). Empty when the round has no score rows. `not_approved` (the year-end 评选
     only): projects this year's decision did not approve, with why: ranked, but never 十佳.
+    `cancelled`: projects with an upheld objection (异议成立): ranked, but like 待改正 they take no
+    quota place and no pool money (rules.md Ranking).
     """
     check_settings(ctx, stage)
     program = ctx.program
@@ -250,6 +253,13 @@ def rank(
     findings = list(findings)
     faults = faults if faults is not None else sort_faults(ctx, findings)
     usable, excluded = _usable_rows(scores, faults, weights, program.criteria)
+    # what a 待改正 project is denied: only what this program decides (no 十佳 in 新泾, no quota…)
+    losses = "、".join(
+        ["不予立项"]
+        + (["不占名额"] if policy.quota_clause else [])
+        + (["不划资金池资金"] if pool_total is not None else [])
+        + (["不评十佳"] if policy.top_clause else [])
+    )
     for pid, project in ctx.projects.items():
         totals = usable.get(pid, [])
         if not totals:
@@ -283,7 +293,7 @@ def rank(
             entry.flags.append("needs_fix")
             entry.why.append(
                 f"申报材料有 {entry.errors} 个错误（见 sgov validate）：待改正，"
-                "仅列示排名，不占名额、不划资金、不评十佳"
+                f"仅列示排名，{losses}"
             )
         result.entries.append(entry)
     result.entries.sort(key=Entry.sort_key)
@@ -292,9 +302,46 @@ def rank(
     _explain_ties(result.entries)
     _flag_line(ctx, result.entries)
     _flag_top(ctx, result.entries, stage, not_approved or {})
-    _flag_quota(ctx, result.entries)
-    result.pool = _flag_pool(ctx, result.entries, pool_total, mode, faults)
+    cancelled = frozenset(cancelled)
+    _flag_quota(ctx, result.entries, cancelled)
+    result.pool = _flag_pool(ctx, result.entries, pool_total, mode, faults, cancelled)
     return result
+
+
+def pool_summary(pool: dict[str, Any]) -> str:
+    """The pool in one line, after the word 资金池 (sgov rank, the summary report): 共和新路's 一居一品
+    top-ups named apart, and a pool they overrun said as the shortfall (not a negative remainder)."""
+    head = f"{fmt_yuan(Decimal(pool['total']))} 元（{POOL_MODE_WORDS[pool['mode']]}）："
+    remaining = Decimal(pool["remaining"])
+    rest = f"剩余 {fmt_yuan(remaining)} 元" if remaining >= 0 else f"缺 {fmt_yuan(-remaining)} 元"
+    topups = pool.get("topups") or []
+    if not topups:
+        return f"{head}已分配 {fmt_yuan(Decimal(pool['allocated']))} 元，{rest}"
+    what = "、".join(pool.get("categories") or ()) or "项目"
+    return (
+        f"{head}一居一品补充 {len(topups)} 个项目 {fmt_yuan(Decimal(pool['topped_up']))} 元，"
+        f"资助{what} {fmt_yuan(Decimal(pool['funded']))} 元，{rest}"
+    )
+
+
+def _standing(
+    ctx: Context, entries: list[Entry], faults: Faults, cancelled: frozenset[str]
+) -> dict[str, Project]:
+    """The projects the review approves whatever the pool decides (those a top-up may go to): no
+    application error, no upheld objection, and ranked at or above the line within any quota, or
+    green-channel (pipeline.decide)."""
+    placed = {entry.project_id: entry for entry in entries}
+    policy = ctx.program.policy
+    out = {}
+    for pid, project in ctx.projects.items():
+        if faults.needs_fix(pid) or pid in cancelled:
+            continue
+        entry = placed.get(pid)
+        left_out = entry is None or {"below_line", "over_quota"} & set(entry.flags)
+        if left_out and not policy.green_channel(project, ctx.history):
+            continue
+        out[pid] = project
+    return out
 
 
 def _usable_rows(
@@ -468,9 +515,12 @@ def _flag_line(ctx: Context, entries: list[Entry]) -> None:
             )
 
 
-def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
-    """成都 四.(二)1、3: per district, 2 pass plus one per excellent case. Projects below the line or
-    待改正 take no place; C and 市本级 B projects never use a district's places (四.(二)2)."""
+def _flag_quota(
+    ctx: Context, entries: list[Entry], cancelled: frozenset[str] = frozenset()
+) -> None:
+    """成都 四.(二)1、3: per district, 2 pass plus one per excellent case. Projects below the line,
+    待改正 or cancelled (异议成立) take no place; C and 市本级 B projects never use a district's places
+    (四.(二)2)."""
     policy = ctx.program.policy
     clause = policy.quota_clause
     if not clause:
@@ -479,7 +529,11 @@ def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
     extra = {str(k).strip(): v for k, v in (ctx.setting("excellent_cases") or {}).items()}
     used: dict[str, int] = {}
     for entry in entries:
-        if "below_line" in entry.flags or "needs_fix" in entry.flags:
+        if (
+            "below_line" in entry.flags
+            or "needs_fix" in entry.flags
+            or entry.project_id in cancelled
+        ):
             continue
         if not policy.uses_quota(entry.project, ctx.program):
             entry.why.append(policy.quota_words(entry.project, ctx.program))
@@ -502,11 +556,16 @@ def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
 
 
 def _flag_pool(
-    ctx: Context, entries: list[Entry], total: Decimal | None, mode: str, faults: Faults
+    ctx: Context,
+    entries: list[Entry],
+    total: Decimal | None,
+    mode: str,
+    faults: Faults,
+    cancelled: frozenset[str] = frozenset(),
 ) -> dict[str, Any] | None:
     """Fund in rank order until the pool cannot cover the next project (cutoff: it and all after are
-    unfunded; skip: later ones are still tried). below_line, over_quota and 待改正 projects take no
-    money."""
+    unfunded; skip: later ones are still tried). below_line, over_quota, 待改正 and cancelled
+    (异议成立) projects take no money, top-ups included."""
     if total is None:
         return None
     policy = ctx.program.policy
@@ -518,18 +577,24 @@ def _flag_pool(
     clause = policy.pool_clause
     topups = []
     topped = Decimal(0)  # what the top-ups take from the pool before any ranked project
-    standing = {pid: p for pid, p in ctx.projects.items() if not faults.needs_fix(pid)}
-    for pid, amount, reason in policy.pool_topups(standing, ctx.approvals, ctx.setting):
+    for pid, amount, reason in policy.pool_topups(
+        _standing(ctx, entries, faults, cancelled), ctx.approvals, ctx.setting
+    ):
         topped += amount
         topups.append({"project_id": pid, "amount": fmt_amount(amount), "reason": reason})
     remaining = Decimal(total) - topped
     stopped: Entry | None = None
     for entry in entries:
-        if {"below_line", "over_quota", "needs_fix"} & set(entry.flags):
+        if {"below_line", "over_quota", "needs_fix"} & set(entry.flags) or (
+            entry.project_id in cancelled
+        ):
             continue
         if categories and ctx.program.category(entry.project.get("category")) not in categories:
+            topup = next((t["reason"] for t in topups if t["project_id"] == entry.project_id), "")
             entry.why.append(
-                f"不属于资金池资助的类别（{'、'.join(categories)}），不划资金线（{clause}）"
+                topup
+                or policy.pool_note(entry.project, ctx.setting)
+                or f"不属于资金池资助的类别（{'、'.join(categories)}），不划资金线（{clause}）"
             )
             continue
         amount = entry.amount
@@ -568,6 +633,7 @@ def _flag_pool(
         "categories": list(categories) if categories else None,
         "topups": topups,
         "topped_up": fmt_amount(topped),
+        "funded": fmt_amount(Decimal(total) - remaining - topped),
         "allocated": fmt_amount(Decimal(total) - remaining),
         "remaining": fmt_amount(remaining),
     }

@@ -296,13 +296,20 @@ def _form_rule(wb, program: Program, item: Field):
         return _list_rule(
             wb, program.categories, "项目类别", prompt or "从列表中选择本计划的项目类别"
         )
-    if key == "intent":
+    if key == "intent":  # 一个或多个方向 (共和新路 四.(一)): a list that takes typed text too
         intents = [name for names in program.intents.values() for name in names]
-        return (
-            _list_rule(wb, intents, "意向", prompt or "从列表中选择与项目类别相符的意向")
-            if intents
-            else None
+        if not intents:
+            return None
+        example = "、".join(next(iter(program.intents.values()))[:2])
+        rule = _list_rule(
+            wb,
+            intents,
+            "意向",
+            prompt or f"从列表中选择与项目类别相符的意向；多个意向用、分隔，如 {example}",
+            strict=False,
         )
+        rule.error = "不在列表中，请确认（多个意向用、分隔）"
+        return rule
     if key == "applicant_type":
         return _list_rule(
             wb, APPLICANT_TYPES, "申报主体类型", prompt or "从列表中选择", strict=False
@@ -458,7 +465,7 @@ _EXAMPLES: dict[str, Any] = {
 _TYPE_EXAMPLES: dict[str, Any] = {
     "amount": 100000,
     "rate": Decimal("0.50"),
-    "date": date(2023, 6, 30),
+    "date": date(2023, 6, 30),  # moved into the program's year (config_text)
     "int": 1,
     "number": 1,
     "bool": False,
@@ -494,6 +501,8 @@ def config_text(program: Program, program_ref: str) -> str:
     for spec in (*program.settings, *(s for s in COMMON_SETTINGS if s.name not in own)):
         if spec.default is None or spec.default == {} or spec.default == ():
             example = _EXAMPLES.get(spec.name, _TYPE_EXAMPLES.get(spec.type, ""))
+            if isinstance(example, date):  # never outside the program year (SG022)
+                example = example.replace(year=program_id_year(program))
             lines.append(
                 f"# {spec.name} = {toml_value(example)}    # {spec.doc}（默认：不设；此为示例）"
             )

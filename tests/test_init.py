@@ -474,3 +474,27 @@ def test_sgov_toml_year_line_shows_the_programs_own_default_year(tmp_path, progr
     (tmp_path / "sgov.toml").write_text(text.replace(line, line[2:]), encoding="utf-8")
     assert load_config(tmp_path).program_year == default
     assert line.startswith(f"# year = {default}    # ")
+
+
+def test_the_intent_list_lets_a_clerk_type_several_intents(tmp_path):
+    """Clerk audit (共和新路): 四.(一) lets a 一居一品 choose 一个或多个方向 and the reader takes
+    "搭建一个社区自治载体、挖掘一批社区自治骨干", but the 意向 drop-down was a stop list: Excel and WPS
+    refused any text not in the list, so several intents could not be entered in the template."""
+    init_folder(tmp_path, get_program("gonghexinlu-2023"))
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["申报表"]
+    rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B24")
+    assert (rule.errorStyle, rule.prompt, rule.error) == (
+        "warning",
+        "从列表中选择与项目类别相符的意向；多个意向用、分隔，如 搭建一个社区自治载体、挖掘一批社区自治骨干",
+        "不在列表中，请确认（多个意向用、分隔）",
+    )
+
+
+def test_the_example_date_setting_is_in_the_programs_year(tmp_path):
+    """Clerk audit (新泾): the xinjing-2021 sgov.toml offered `# midterm_date = 2023-06-30`; a clerk
+    who took the example got SG022 (a date setting outside the program year 2021)."""
+    init_folder(tmp_path, get_program("xinjing-2021"))
+    lines = (tmp_path / "sgov.toml").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if line.startswith("# midterm_date")] == [
+        "# midterm_date = 2021-06-30    # 中期评估日期（评估结果表未填时使用）（默认：不设；此为示例）"
+    ]

@@ -480,6 +480,7 @@ def test_pool_cutoff_at_the_exact_boundary(tmp_path):
         "remaining": "0.00",
         "topups": [],
         "topped_up": "0.00",
+        "funded": "9000.00",
     }
     assert (
         result["ranking"][3]["why"][-1]
@@ -634,7 +635,7 @@ def test_application_errors_rank_for_information_as_needs_fix(tmp_path):
     assert (c1["project_id"], c1["rank"], c1["errors"]) == ("C1", 1, 1)
     assert c1["flags"] == ["needs_fix"]
     assert c1["why"][-1] == (
-        "申报材料有 1 个错误（见 sgov validate）：待改正，仅列示排名，不占名额、不划资金、不评十佳"
+        "申报材料有 1 个错误（见 sgov validate）：待改正，仅列示排名，不予立项、不占名额"
     )
     # C1 takes no quota place: C2 and C3 are the district's two places
     assert [(e["project_id"], e["flags"], e["errors"]) for e in (c2, c3)] == [
@@ -761,4 +762,40 @@ def test_unweighted_group_is_left_out_even_when_sg021_is_disabled(tmp_path):
         3,
         [],
         "评审组不在 group_weights 中，未计入",
+    )
+
+
+@pytest.mark.parametrize(
+    ("program", "fields", "what"),
+    [
+        ("puxing-2023", {"征询居民人数": 10}, "不予立项、不评十佳"),
+        ("xinjing-2021", {"申报主体类型": "居委会"}, "不予立项"),
+        ("gonghexinlu-2023", {"申请金额": 6000}, "不予立项、不划资金池资金"),
+    ],
+)
+def test_needs_fix_names_only_what_the_program_has(tmp_path, program, fields, what):
+    """Clerk audit (新泾): a 待改正 project was told “不占名额、不划资金、不评十佳”, but 新泾 has no
+    district quota, no pool and no 十佳: the sentence names only what the program decides."""
+    base = {
+        "xinjing-2021": {
+            "项目类别": "Xin融合",
+            "居民区": "新泾一村",
+            "申报主体": "某社工师事务所",
+            "申报主体类型": "社会服务机构",
+            "项目负责人": "陈红",
+            "申请金额": 50000,
+            "开始日期": "2023-03-01",
+            "结束日期": "2023-12-31",
+            "专职人员数": 3,
+            "前两年年检结果": "合格,合格",
+        }
+    }.get(program, BASE.get(program, {}))
+    f = folder(tmp_path, program)
+    form = {"项目编号": "A1", "项目名称": "项目A1", **base, **fields}
+    write_form(f / "申报" / "A1.xlsx", form, budget=[("工作经费", "物资", form["申请金额"])])
+    scores(f, grid({"A1": [90]}))
+    (entry,) = ranked(f)["ranking"]
+    assert entry["flags"] == ["needs_fix"]
+    assert (
+        entry["why"][-1] == f"申报材料有 1 个错误（见 sgov validate）：待改正，仅列示排名，{what}"
     )

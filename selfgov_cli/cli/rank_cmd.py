@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,7 +28,6 @@ from selfgov_cli.cli.common import (
     write_or_fail,
 )
 from selfgov_cli.cli.tables import Col, print_table
-from selfgov_cli.money import fmt_yuan
 
 FORMATS = ("table", "json", "xlsx", "csv")
 DEFAULT_XLSX = "评审排名.xlsx"
@@ -251,21 +249,7 @@ def _totals(item: dict[str, Any], sep: str = "、") -> str:
 
 
 def _pool_line(pool: dict[str, Any]) -> str:
-    """The pool in one line; 共和新路's 一居一品 top-ups named apart, and a pool they overrun said as
-    the shortfall (not a negative remainder)."""
     # start-up: selfgov_cli.rank loads the rule engine; only when this command runs
-    from selfgov_cli.rank import POOL_MODE_WORDS
+    from selfgov_cli.rank import pool_summary
 
-    head = f"资金池 {fmt_yuan(Decimal(pool['total']))} 元（{POOL_MODE_WORDS[pool['mode']]}）："
-    remaining = Decimal(pool["remaining"])
-    rest = f"剩余 {fmt_yuan(remaining)} 元" if remaining >= 0 else f"缺 {fmt_yuan(-remaining)} 元"
-    topups = pool.get("topups") or []
-    if not topups:
-        return f"{head}已分配 {fmt_yuan(Decimal(pool['allocated']))} 元，{rest}"
-    topped = Decimal(pool["topped_up"])
-    funded = Decimal(pool["allocated"]) - topped
-    what = "、".join(pool.get("categories") or ()) or "项目"
-    return (
-        f"{head}一居一品补充 {len(topups)} 个项目 {fmt_yuan(topped)} 元，"
-        f"资助{what} {fmt_yuan(funded)} 元，{rest}"
-    )
+    return f"资金池 {pool_summary(pool)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -216,6 +217,11 @@ class Policy:
         """Charges to the pool before the ranked projects: (项目编号, amount, reason)."""
         return []
 
+    def pool_note(self, project: Any, setting: Any) -> str:
+        """Why a project outside the pool's categories took no top-up when it might have ('' if
+        there is nothing to say): a setting that does not cover it."""
+        return ""
+
 
 @dataclass(frozen=True, slots=True)
 class Program:
@@ -228,11 +234,15 @@ class Program:
     family: str = ""  # the built-in program whose rules apply (itself for built-ins)
     intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     intent_aliases: dict[str, str] = field(default_factory=dict)
+    # other names of a category the document gives (新泾 三: Xin营造 is 社区更新类)
+    category_aliases: dict[str, str] = field(default_factory=dict)
     expense_caps: dict[str, Decimal] = field(default_factory=dict)
     tranches: tuple[Tranche, ...] = (Tranche(Decimal("1"), "approval"),)
     required: dict[str, str] = field(default_factory=dict)  # field key -> condition
     settings: tuple[Setting, ...] = ()
     disabled_rules: tuple[str, ...] = ()
+    # a common rule whose catalog clause is another program's (SG012: 浦兴 四.4(3)) cites this instead
+    rule_clauses: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     policy: Policy = field(default_factory=Policy, compare=False)
     # `sgov init` templates: form fields the contract names for this program only, fields a rule of
@@ -273,14 +283,20 @@ class Program:
         return out
 
     def category(self, text: str | None) -> str | None:
-        """The program category a text names (怡家 or 怡家（社区服务）), else None."""
+        """The program category a text names (怡家 or 怡家（社区服务）; Ｘｉｎ治理 typed in full-width
+        letters is Xin治理; “一居一品”项目 as the document writes it), else None."""
         if not text:
             return None
-        key = normalize_label(text).strip(_QUOTES)
+        key = normalize_label(unicodedata.normalize("NFKC", str(text))).strip(_QUOTES)
         head = key.split("(")[0].strip(_QUOTES)
         wanted = {key, head, key.removesuffix("类"), head.removesuffix("类")}
+        for word in ("微自治项目", "项目"):  # “七彩微创投”微自治项目, “一居一品”项目 (共和新路 四)
+            wanted |= {w.removesuffix(word).strip(_QUOTES) for w in (key, head)}
         for name in self.categories:
             if normalize_label(name) in wanted:
+                return name
+        for alias, name in self.category_aliases.items():
+            if normalize_label(alias) in wanted:
                 return name
         return None
 
@@ -289,15 +305,24 @@ class Program:
         or 悦家类), else the text as typed (an unknown category is SG007)."""
         return self.category(text) or (text or "").strip()
 
-    def intent(self, category: str | None, text: str | None) -> str | None:
-        """The intent of `category` a text names (aliases such as 公共空间打造 included), else None."""
-        if not text or not category:
+    def intent_name(self, text: str | None) -> str | None:
+        """The intent, of any category, a text names, else None: compared without spaces or the
+        quotes the documents write them in (“搭建一个社区自治载体”), aliases (公共空间打造) included."""
+        if not text:
             return None
-        key = normalize_label(self.intent_aliases.get(text.strip(), text))
-        for name in self.intents.get(category, ()):
-            if normalize_label(name) == key:
-                return name
+        key = normalize_label(text).strip(_QUOTES)
+        aliases = {normalize_label(k): v for k, v in self.intent_aliases.items()}
+        key = normalize_label(aliases.get(key, key))
+        for names in self.intents.values():
+            for name in names:
+                if normalize_label(name) == key:
+                    return name
         return None
+
+    def intent(self, category: str | None, text: str | None) -> str | None:
+        """The intent of `category` a text names (intent_name), else None."""
+        name = self.intent_name(text) if category else None
+        return name if name in self.intents.get(category or "", ()) else None
 
     def intent_list(self, text: str | None) -> list[str]:
         """The intents a cell lists (one or more, separated by 、，,；;/ or new lines)."""

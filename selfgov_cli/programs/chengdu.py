@@ -66,6 +66,8 @@ PROGRAM = Program(
     document="《2023年成都市城乡社区居民自治组织民生微项目实施方案》",
     issued="2023",
     authority="区（市）县民政部门",  # 成都 三.(五): agreements with the district office
+    # SG012 (spending outside the budget) is the common rule here, not 浦兴 四.4(3)
+    rule_clauses={"SG012": "通用规则"},
     categories=("A", "B1", "B2", "B3", "C"),
     tranches=(
         Tranche(Decimal("0.50"), "approval", "成都 四.(六)"),

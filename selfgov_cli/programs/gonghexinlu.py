@@ -51,6 +51,21 @@ class GonghePolicy(Policy):
             )
         return out
 
+    def pool_note(self, project: Any, setting: Any) -> str:
+        """A 一居一品 whose 居民区 the allowance table does not name: its overrun cannot be known."""
+        allowance = setting("neighborhood_allowance")
+        hood = (project.get("neighborhood") or "").strip()
+        if (
+            not isinstance(allowance, dict)
+            or PROGRAM.category(project.get("category")) != BRAND
+            or hood in allowance
+        ):
+            return ""
+        return (
+            f"sgov.toml 的 neighborhood_allowance 中没有“{hood}”：不知道该居民区的居民自治金，"
+            f"一居一品超出部分无法从资金池补充，请补上（{self.pool_clause}）"
+        )
+
 
 PROGRAM = Program(
     id=ID,
@@ -61,6 +76,8 @@ PROGRAM = Program(
     short="共和新路",
     document="《共和新路街道关于进一步支持居民区开展自治项目化工作的实施方案(试行)》",
     issued="2023-03-06",
+    # 五.(二)1: each month's claims are checked against the budget (确认是否符合预算)
+    rule_clauses={"SG012": "共和新路 五.(二)1"},
     categories=(BRAND, MICRO),
     intents={
         BRAND: (
@@ -172,16 +189,16 @@ def intent_of_other_category(ctx: Context) -> Iterator[Hit]:
         category = program.category(project.get("category"))
         if not category:
             continue
-        for intent in program.intent_list(project.get("intent")):
-            if program.intent(category, intent):
+        for text in program.intent_list(project.get("intent")):
+            intent = program.intent_name(text)
+            if intent is None or program.intent(category, intent):
                 continue
-            owner = next((c for c in program.intents if program.intent(c, intent)), None)
-            if owner:
-                yield (
-                    project.cell("intent"),
-                    project.project_id,
-                    (f"意向“{intent}”属于{owner}，不是{category}的意向：请重新选择意向或改选类别"),
-                )
+            owner = next(c for c, names in program.intents.items() if intent in names)
+            yield (
+                project.cell("intent"),
+                project.project_id,
+                (f"意向“{intent}”属于{owner}，不是{category}的意向：请重新选择意向或改选类别"),
+            )
 
 
 @rule(

@@ -35,7 +35,17 @@ PROGRAM = Program(
     document="长新府〔2021〕15号《新泾镇“美好社区公益创投”项目实施细则（试行）》",
     issued="2021-07-16",
     authority="镇社建办",  # 新泾 四.(一): the 镇社建办 sorts the applications
+    # the document leaves budget changes to the contract: SG012 is the common rule, not 浦兴 四.4(3)
+    rule_clauses={"SG012": "通用规则"},
     categories=("Xin营造", "Xin融合", "Xin治理", "Xin服务", "Xin引领"),
+    # 三: each category's other name, as the table writes it (Xin营造（社区更新类）)
+    category_aliases={
+        "社区更新": "Xin营造",
+        "文化建设": "Xin融合",
+        "环境整治": "Xin治理",
+        "民生保障": "Xin服务",
+        "团队培育": "Xin引领",
+    },
     tranches=(Tranche(Decimal("1"), "approval", "本地默认（按合同约定，文件未规定）"),),
     # 前两年年检结果 is XJ007's (young organisations are exempt), so it is not required here.
     required={

@@ -12,7 +12,7 @@ from typing import Any
 
 from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan
 from selfgov_cli.outcome import Outcome
-from selfgov_cli.rank import FLAG_NAMES, fmt_adjustment
+from selfgov_cli.rank import FLAG_NAMES, fmt_adjustment, pool_summary
 from selfgov_cli.report.charts import bar_chart
 from selfgov_cli.report.common import cn_date, score_text
 from selfgov_cli.report.env import render_template
@@ -188,6 +188,8 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
             ),
             yuan("可收回", total["recoverable"]),
         ]
+    if ranking is not None and ranking.pool:  # 共和新路 七: how the 资金池 was spent
+        headline.append(line("资金池", pool_summary(ranking.pool)))
     headline.append(
         line(
             "问题",

@@ -184,7 +184,7 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
     """A project category, expense category, intent or role is not one the program knows."""
     program = ctx.program
     categories = "、".join(program.categories)
-    all_intents = {i for names in program.intents.values() for i in names}
+    all_intents = [i for names in program.intents.values() for i in names]
     for project in ctx.data.projects:
         text = project.get("category")
         if text and program.category(text) is None:
@@ -195,12 +195,12 @@ def unknown_names(ctx: Context) -> Iterator[Hit]:
                 f"项目类别“{text}”不是本计划的类别（{categories}）：{guess}请改正",
             )
         for intent in program.intent_list(project.get("intent")) if program.intents else ():
-            canon = program.intent_aliases.get(intent, intent)
-            if canon not in all_intents:
+            if program.intent_name(intent) is None:
+                guess = did_you_mean(intent, all_intents, cutoff=0.5, quote=True)
                 yield (
                     project.cell("intent"),
                     project.project_id,
-                    f"意向“{intent}”不是本计划的意向：请从下拉列表中选择",
+                    f"意向“{intent}”不是本计划的意向：{guess}请从下拉列表中选择",
                 )
     expense_names = "、".join(EXPENSE_NAMES.values())
     for records in (ctx.data.budget, ctx.data.ledger):

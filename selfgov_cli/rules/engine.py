@@ -629,7 +629,7 @@ def run_rules(
             or (wanted is not None and item.id not in wanted)
         ):
             continue
-        found.extend(findings_of(item, item.check(ctx)))
+        found.extend(findings_of(item, item.check(ctx), ctx.program.rule_clauses.get(item.id)))
     return in_order(found)
 
 
@@ -637,11 +637,13 @@ def run_rules(
 _finding = slot_maker(Finding, Finding.__slots__)
 
 
-def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
-    """The findings of one rule from its hits (loc, 项目编号, message[, excess]). Equal messages
-    are one string (a rule's message per project repeats on each of its 100,000s of rows)."""
+def findings_of(item: Rule, hits: Iterable[Hit], clause: str | None = None) -> Iterator[Finding]:
+    """The findings of one rule from its hits (loc, 项目编号, message[, excess]), citing `clause`
+    (the program's own, Program.rule_clauses) else the rule's. Equal messages are one string (a
+    rule's message per project repeats on each of its 100,000s of rows)."""
     messages: dict[str, str] = {}
-    usual = kind_of(item.id, item.severity, item.clause, item.fix)
+    clause = clause or item.clause
+    usual = kind_of(item.id, item.severity, clause, item.fix)
     for hit in hits:
         loc, project_id, message = hit[0], hit[1], hit[2]
         message = messages.setdefault(message, message)
@@ -649,7 +651,7 @@ def findings_of(item: Rule, hits: Iterable[Hit]) -> Iterator[Finding]:
             messages.clear()
         extra = hit[3] if len(hit) > 3 else None
         if isinstance(extra, Severity):  # a hit less severe than its rule (rare)
-            kind, extra = kind_of(item.id, extra, item.clause, item.fix), None
+            kind, extra = kind_of(item.id, extra, clause, item.fix), None
         else:
             kind = usual
         yield _finding(kind, project_id, loc.file, loc.sheet, loc.cell, loc.row, message, extra)

@@ -422,3 +422,141 @@ def test_gonghe_topups_over_the_pool_are_said_not_a_negative_remainder(tmp_path)
         "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）"
     )
     assert rows["剩余"] == -1000
+
+
+def test_gonghe_pool_skips_upheld_objections_and_projects_below_the_line(tmp_path):
+    """Clerk audit (共和新路): a 七彩微创投 project cancelled by 异议成立 kept its 5,000 of pool money,
+    and 一居一品 projects cancelled or below the line were topped up from the pool: the next
+    project in rank order went unfunded (rules.md Ranking: an upheld objection takes no pool money)."""
+    write_config(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+    brand = {"项目类别": "一居一品", "意向": "搭建一个社区自治载体"}
+    form(tmp_path, "GH-1", GONGHE, **brand, 申请金额=26000)  # cancelled: no top-up
+    form(tmp_path, "GH-2", GONGHE, **brand, 居民区="共和二居", 申请金额=23000)  # below the line
+    for pid in ("GH-3", "GH-4", "GH-5"):
+        form(tmp_path, pid, GONGHE, 意向="睦邻友好建设", 居民区=f"共和{pid}")
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("GH-1", "甲", 95), ("GH-2", "甲", 50), ("GH-3", "甲", 90), ("GH-4", "甲", 85)]
+        + [("GH-5", "甲", 80)],
+    )
+    write_table(
+        tmp_path / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "理由", "认定人", "认定日期"),
+        [
+            ("GH-1", "异议成立", "与区里项目重复", "王主任", "2023-04-20"),
+            ("GH-3", "异议成立", "选址为消防通道", "王主任", "2023-04-20"),
+        ],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    pool = outcome.review.pool
+    assert (pool["topups"], pool["allocated"], pool["remaining"]) == ([], "10000.00", "0.00")
+    flags = {e.project_id: e.flags for e in outcome.review.entries}
+    assert flags == {
+        "GH-1": ["cancelled"],
+        "GH-3": ["cancelled"],
+        "GH-4": ["funded"],
+        "GH-5": ["funded"],
+        "GH-2": ["below_line"],
+    }
+    assert [p.project_id for p in outcome.approved()] == ["GH-4", "GH-5"]
+    assert [e.project_id for e in outcome.review.entries] == [
+        "GH-1",
+        "GH-3",
+        "GH-4",
+        "GH-5",
+        "GH-2",
+    ]
+
+
+def test_chengdu_upheld_objection_frees_its_district_place(tmp_path):
+    """The same fix for 成都's quotas: a project cancelled by 异议成立 takes no district place, so
+    the next one in its district is inside the quota (rules.md Ranking)."""
+    write_config(tmp_path, "chengdu-2023")
+    for pid in ("CD-1", "CD-2", "CD-3"):
+        form(tmp_path, pid, CHENGDU, 所属区县="武侯区")  # 武侯区: 2 places, no excellent case
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("CD-1", "甲", 90), ("CD-2", "甲", 85), ("CD-3", "甲", 80)],
+    )
+    write_table(
+        tmp_path / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "理由", "认定人", "认定日期"),
+        [("CD-1", "异议成立", "公示期间异议属实", "区民政局", "2023-07-01")],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert {e.project_id: e.flags for e in outcome.review.entries} == {
+        "CD-1": ["cancelled"],
+        "CD-2": [],
+        "CD-3": [],
+    }
+    assert [p.project_id for p in outcome.approved()] == ["CD-2", "CD-3"]
+
+
+def test_gonghe_topped_up_brand_project_says_so_in_its_ranking(tmp_path):
+    """Clerk audit: `sgov rank` and `sgov explain` told a 一居一品 project that took 6,000 from the pool
+    “不属于资金池资助的类别（七彩微创投），不划资金线” and never named its top-up."""
+    write_config(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+    brand = {"项目类别": "一居一品", "意向": "搭建一个社区自治载体"}
+    form(tmp_path, "GH-1", GONGHE, **brand, 申请金额=26000)
+    form(tmp_path, "GH-2", GONGHE, **brand, 居民区="共和二居", 申请金额=15000)
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("GH-1", "甲", 90), ("GH-2", "甲", 80)],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert [e.why[-1] for e in outcome.review.entries] == [
+        "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）",
+        "不属于资金池资助的类别（七彩微创投），不划资金线（共和新路 七）",
+    ]
+
+
+def test_a_ranked_cancelled_project_is_flagged_once(tmp_path):
+    """Clerk audit: a scored project with an upheld objection showed “标记：异议成立、异议成立” in
+    sgov explain and flags “cancelled;cancelled” in the export's projects table."""
+    write_config(tmp_path, "gonghexinlu-2023")
+    form(tmp_path, "GH-1", GONGHE, 意向="睦邻友好建设")
+    write_table(
+        tmp_path / "评审打分.xlsx", "评审打分", ("项目编号", "评审人", "总分"), [("GH-1", "甲", 90)]
+    )
+    write_table(
+        tmp_path / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "理由", "认定人", "认定日期"),
+        [("GH-1", "异议成立", "选址为消防通道", "王主任", "2023-04-20")],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert outcome.projects["GH-1"].flags == ["cancelled"]
+    assert outcome.review.entry("GH-1").flags == ["cancelled"]
+
+
+def test_gonghe_allowance_table_without_the_neighborhood_is_said(tmp_path):
+    """Clerk audit: with neighborhood_allowance a table by 居民区, a 一居一品 whose 居民区 the table
+    does not name (a typo in sgov.toml) was silently not topped up; its ranking now says why."""
+    from tests.test_rank import config
+
+    config(
+        tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": {"共和一居": 20000}}
+    )
+    brand = {"项目类别": "一居一品", "意向": "搭建一个社区自治载体", "申请金额": 26000}
+    form(tmp_path, "GH-1", GONGHE, **brand)
+    form(tmp_path, "GH-2", GONGHE, **brand, 居民区="共和二居")
+    write_table(
+        tmp_path / "评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [("GH-1", "甲", 90), ("GH-2", "甲", 80)],
+    )
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    assert [e.why[-1] for e in outcome.review.entries] == [
+        "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）",
+        "sgov.toml 的 neighborhood_allowance 中没有“共和二居”：不知道该居民区的居民自治金，"
+        "一居一品超出部分无法从资金池补充，请补上（共和新路 七）",
+    ]

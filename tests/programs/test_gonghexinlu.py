@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import write_form
-from tests.programs.util import hits
+from tests.programs.util import hits, messages
 
 P = "gonghexinlu-2023"
 BRAND = {
@@ -103,3 +103,46 @@ def test_gh004_second_brand_project_in_one_neighborhood(tmp_path):
     cells = make(tmp_path, BRAND, "c.xlsx", 项目编号="GH-02", 项目名称="自治公约")
     make(tmp_path, BRAND, "d.xlsx", 项目编号="GH-03", 居民区="共和二居")
     assert gh(tmp_path) == [("GH004", "GH-02", "c.xlsx", "申报表", cells["居民区"])]
+
+
+def test_intents_copied_from_the_document_with_quotes_or_spaces_are_read(tmp_path):
+    """Clerk audit: 四.(一) writes the intents in quotes (即“搭建一个社区自治载体”、“挖掘一批…”); a clerk
+    who pasted them got SG007 (意向““形成一个社区自治公约””不是本计划的意向), and 公共空间 打造 with a
+    space missed its alias. GH002 names the intent without the quotes."""
+    make(tmp_path, BRAND, "a.xlsx", 意向="“形成一个社区自治公约”、“挖掘一批社区自治骨干”")
+    make(tmp_path, MICRO, "b.xlsx", 意向="公共空间 打造")
+    cells = make(
+        tmp_path, BRAND, "c.xlsx", 项目编号="GH-02", 居民区="共和二居", 意向="“睦邻友好建设”"
+    )
+    assert [h for h in hits(tmp_path, P) if h[0] != "SG022"] == [
+        ("GH002", "GH-02", "c.xlsx", "申报表", cells["意向"])
+    ]
+    assert messages(tmp_path, P, "GH002") == [
+        "意向“睦邻友好建设”属于七彩微创投，不是一居一品的意向：请重新选择意向或改选类别"
+    ]
+
+
+def test_an_unknown_intent_suggests_the_nearest_one(tmp_path):
+    """Clerk audit: 开发一件自治工具 and 其它社区议题 (for 其他社区议题) were SG007 with no hint."""
+    make(tmp_path, BRAND, "a.xlsx", 意向="开发一件自治工具")
+    make(tmp_path, MICRO, "b.xlsx", 意向="其它社区议题")
+    make(tmp_path, MICRO, "c.xlsx", 项目编号="GH-12", 意向="随便做做")
+    assert messages(tmp_path, P, "SG007") == [
+        "意向“开发一件自治工具”不是本计划的意向：是不是“开发一件社区自治工具”？请从下拉列表中选择",
+        "意向“其它社区议题”不是本计划的意向：是不是“其他社区议题”？请从下拉列表中选择",
+        "意向“随便做做”不是本计划的意向：请从下拉列表中选择",
+    ]
+
+
+def test_categories_written_as_the_document_names_them_are_read(tmp_path):
+    """Clerk audit: the document names the categories “一居一品”项目 and “七彩微创投”微自治项目; a
+    clerk who wrote 七彩微创投项目 got SG007 and the project was 待改正."""
+    make(tmp_path, BRAND, "a.xlsx", 项目类别="“一居一品”项目")
+    make(tmp_path, MICRO, "b.xlsx", 项目类别="七彩微创投项目")
+    make(tmp_path, MICRO, "c.xlsx", 项目编号="GH-12", 项目类别="“七彩微创投”微自治项目")
+    make(tmp_path, MICRO, "d.xlsx", 项目编号="GH-13", 项目类别="七彩微创投", 申请金额=6000)
+    make(tmp_path, MICRO, "e.xlsx", 项目编号="GH-14", 项目类别="七彩微创投项目", 申请金额=6000)
+    assert [h[:2] for h in hits(tmp_path, P) if h[0] != "SG022"] == [
+        ("GH001", "GH-13"),
+        ("GH001", "GH-14"),
+    ]

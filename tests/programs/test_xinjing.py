@@ -170,3 +170,33 @@ def test_settings_override_the_amount_cap(tmp_path):
     assert [h for h in hits(tmp_path, None, "XJ001")] == [
         ("XJ001", "XJ-01", "a.xlsx", "申报表", cells["申请金额"])
     ]
+
+
+def test_a_category_typed_in_full_width_letters_is_read(tmp_path):
+    """Clerk audit: with the Chinese input method in full-width mode a clerk types Ｘｉｎ治理; it was
+    SG007 (项目类别“Ｘｉｎ治理”不是本计划的类别), and XJ004 (垃圾分类 in Xin治理) never looked at it."""
+    cells = make(
+        tmp_path,
+        开始日期="2021-03-01",
+        结束日期="2021-12-31",
+        项目类别="Ｘｉｎ治理",
+        项目名称="垃圾分类宣传",
+    )
+    assert hits(tmp_path, P) == [("XJ004", "XJ-01", "a.xlsx", "申报表", cells["项目名称"])]
+
+
+def test_a_category_written_by_its_description_is_read(tmp_path):
+    """Clerk audit: 三 names each category twice, Xin营造（社区更新类）; a clerk who wrote only 社区更新类
+    or 环境整治 got SG007 and XJ004 (垃圾分类 in Xin治理) never looked at the project."""
+    make(tmp_path, 开始日期="2021-03-01", 结束日期="2021-12-31", 项目类别="社区更新类")
+    cells = make(
+        tmp_path,
+        "b.xlsx",
+        项目编号="XJ-02",
+        居民区="新泾二村",
+        开始日期="2021-03-01",
+        结束日期="2021-12-31",
+        项目类别="环境整治",
+        项目名称="垃圾分类宣传",
+    )
+    assert hits(tmp_path, P) == [("XJ004", "XJ-02", "b.xlsx", "申报表", cells["项目名称"])]

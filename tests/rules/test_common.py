@@ -282,3 +282,36 @@ def test_sg001_and_sg008_come_through_the_engine(tmp_path):
         ("SG001", "error", "坏.xlsx", None, None),
         ("SG008", "warning", "无关.xlsx", None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("program", "extra", "clause"),
+    [
+        ("puxing-2023", {}, "浦兴 四.4(3)"),
+        (
+            "xinjing-2021",
+            {"项目类别": "Xin融合", "申报主体类型": "社会团体", "专职人员数": 3},
+            "通用规则",
+        ),
+        (
+            "gonghexinlu-2023",
+            {"项目类别": "一居一品", "意向": "搭建一个社区自治载体"},
+            "共和新路 五.(二)1",
+        ),
+        ("chengdu-2023", {"项目类别": "A", "申报主体类型": "居委会"}, "通用规则"),
+    ],
+)
+def test_sg012_cites_the_programs_own_clause(tmp_path, program, extra, clause):
+    """Clerk audit (新泾, 共和新路): SG012 on a 新泾 ledger row cited “浦兴 四.4(3)”, a clause of
+    another street's document; 共和新路 checks spending against the budget under 五.(二)1, 新泾 and
+    成都 by the common rule."""
+    write(
+        tmp_path / "a.xlsx",
+        {**FORM, **extra},
+        [("工作经费", "物资", 10000)],
+        [expense(cat="管理费")],
+    )
+    found = validate(tmp_path, program=program, as_of=AS_OF).findings
+    assert [(f.rule, f.cell, f.clause) for f in found if f.rule == "SG012"] == [
+        ("SG012", "C2", clause)
+    ]
