@@ -26,6 +26,10 @@ API (all pure functions; `decisions` is always a list of ParsedDecision):
   objection (异议成立) cancels (the flag ``cancelled``). An 异议不成立 changes nothing and is
   only shown; it does not undo an upheld objection (delete that row instead).
 - ``by_project(decisions) -> {项目编号: [ParsedDecision]}``: what to show on each project.
+- ``in_force(decisions, as_of) -> list[ParsedDecision]``: the decisions known on `as_of` that a
+  later one on the same thing has not replaced (the same invoice's 发票归属, the same project's
+  预算调整 of one category or of 核定金额, the same project's 拨付 of one tranche); 豁免 and
+  objections are never replaced.
 - ``stale(decisions, findings, dataset, tranche_count=None) -> list[Problem]``: SG025's other
   half, once the rules have run: a 豁免 that waives none of `findings`, a 发票归属 for an invoice
   not on a ledger row of the owner and of another project, a 预算调整 to the total the budget
@@ -396,6 +400,29 @@ def _latest(decisions: Iterable[ParsedDecision], kind: str, as_of: date | None):
     )
 
 
+def _settles(decision: ParsedDecision) -> tuple | None:
+    """What a decision settles, when a later decision on the same thing replaces it."""
+    if decision.kind == INVOICE:
+        return (INVOICE, invoice_key(decision.invoice or ""))
+    if decision.kind == BUDGET:
+        return (BUDGET, decision.project_id, decision.target)
+    if decision.kind == TRANCHE:
+        return (TRANCHE, decision.project_id, decision.tranche)
+    return None
+
+
+def in_force(decisions: Iterable[ParsedDecision], as_of: date | None) -> list[ParsedDecision]:
+    """The decisions that take effect on `as_of`, in their order: known then, and not replaced by
+    a later decision (认定日期, then row) on the same thing (see _settles)."""
+    known = known_at(decisions, as_of)
+    latest: dict[tuple, ParsedDecision] = {}
+    for d in sorted(known, key=ParsedDecision.sort_key):
+        key = _settles(d)
+        if key is not None:
+            latest[key] = d
+    return [d for d in known if (key := _settles(d)) is None or latest[key] is d]
+
+
 def waives(decision: ParsedDecision, finding: Any) -> bool:
     """Whether a 豁免 covers a finding (anything with rule, project_id, file, sheet, cell, row,
     message): the same rule, the same project, and inside the 位置 when one is given. A finding
@@ -543,6 +570,7 @@ __all__ = [
     "cancelled",
     "invoice_key",
     "invoice_owners",
+    "in_force",
     "known_at",
     "parse",
     "stale",

@@ -157,7 +157,8 @@ def waive(
     """Findings a 豁免 decision covers stay in the output as info, with the decision's note; so does
     SG010 on the owner's row of an invoice a 发票归属 decision assigns (that row counts)."""
     waivers = [d for d in known if d.kind == recorded.WAIVER]
-    owners = [d for d in known if d.kind == recorded.INVOICE]
+    # the owner an earlier 发票归属 named is replaced by a later one: its row counts no more
+    owners = [d for d in recorded.in_force(known, None) if d.kind == recorded.INVOICE]
     if not waivers and not owners:
         return findings
     invoice_at = {

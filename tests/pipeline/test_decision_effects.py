@@ -153,3 +153,28 @@ def test_a_category_added_by_a_budget_change_counts_from_the_change_date(tmp_pat
     assert finding.message == (
         "“工作经费”类预算自 2023-09-01 起才经批准增列，这笔 2023-08-31 的支出在批准之前：不予报销"
     )
+
+
+def test_an_invoice_owner_replaced_by_a_later_decision_no_longer_makes_its_row_count(tmp_path):
+    """Two 发票归属 for one invoice: the later names the owner. The earlier one's project lost the
+    invoice, so its row stays an error and does not count (else both projects are reimbursed)."""
+    ledger = [
+        ledger_row(date(2023, 4, 1), "PX-1", "工作经费", 100, "F1"),
+        ledger_row(date(2023, 4, 4), "PX-2", "工作经费", 100, "F1", "自治金项目 睦邻点"),
+    ]
+    folder(
+        tmp_path,
+        [
+            row(kind="发票归属", value="F1", reason="先认定", on=date(2023, 5, 1)),
+            row(pid="PX-2", kind="发票归属", value="F1", reason="复核改定", on=date(2023, 7, 1)),
+        ],
+        ledger,
+    )
+    outcome = run(tmp_path, as_of=AS_OF)
+    assert found(outcome, "SG010") == [("error", "PX-1", "F2"), ("info", "PX-2", "F3")]
+    assert outcome.projects["PX-1"].money.eligible_spent == Decimal(0)
+    assert outcome.projects["PX-2"].money.eligible_spent == Decimal(100)
+    june = run(tmp_path, as_of=date(2023, 6, 30))  # before the second decision: PX-1 owns it
+    assert found(june, "SG010") == [("info", "PX-1", "F2"), ("error", "PX-2", "F3")]
+    assert june.projects["PX-1"].money.eligible_spent == Decimal(100)
+    assert june.projects["PX-2"].money.eligible_spent == Decimal(0)
