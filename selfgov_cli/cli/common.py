@@ -76,7 +76,9 @@ def parse_as_of(text: str | None) -> date:
     from selfgov_cli.io.values import parse_date
     from selfgov_cli.report.safe import as_of_problem
 
-    value, err = parse_date(text)
+    # a bare number other than 20231231 is a year or an Excel serial: no date a clerk types
+    serial = text.strip().isdigit() and len(text.strip()) != 8
+    value, err = parse_date(text) if not serial else (None, "serial")
     if err or value is None:
         fail(f"--as-of 应为日期，如 2023-12-31（现为 {text!r}）")
     if problem := as_of_problem(value):
