@@ -179,8 +179,9 @@ def find(outcome: Outcome, pid: str) -> ProjectOutcome:
     if item is None:
         known = sorted(outcome.projects)
         near = [k for k in known if wanted.lower() in k.lower()][:5] or known[:5]
+        more = " 等" if len(near) < len(known) else ""
         raise UnknownProject(
-            f"没有项目编号为 {pid} 的申报" + (f"（已有：{'、'.join(near)} 等）" if near else "")
+            f"没有项目编号为 {pid} 的申报" + (f"（已有：{'、'.join(near)}{more}）" if near else "")
         )
     return item
 
