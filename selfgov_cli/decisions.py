@@ -33,7 +33,8 @@ API (all pure functions; `decisions` is always a list of ParsedDecision):
 - ``stale(decisions, findings, dataset, tranche_count=None) -> list[Problem]``: SG025's other
   half, once the rules have run: a 豁免 that waives none of `findings`, a 发票归属 for an invoice
   not on a ledger row of the owner and of another project, a 预算调整 to the total the budget
-  already has, a 拨付 for a tranche the program does not have.
+  already has, a 拨付 for a tranche the program does not have. ``stale_decisions`` gives the
+  same, each Problem with its decision.
 
 For every mapping above, when two decisions settle the same thing the later 认定日期 wins
 (then the later row, in folder order). ``ParsedDecision.note()`` is the one Chinese line to print
@@ -507,6 +508,16 @@ def stale(
     Pass the decisions known on the run's date (known_at) and, to check 拨付, the number of
     tranches of the program.
     """
+    return [problem for _, problem in stale_decisions(decisions, findings, dataset, tranche_count)]
+
+
+def stale_decisions(
+    decisions: Iterable[ParsedDecision],
+    findings: Iterable[Any],
+    dataset: Dataset,
+    tranche_count: int | None = None,
+) -> list[tuple[ParsedDecision, Problem]]:
+    """stale(), each Problem with the decision it is about."""
     decisions = list(decisions)
     if not decisions:  # nothing can be stale: no pass over the ledger
         return []
@@ -555,7 +566,7 @@ def stale(
                 "请核对笔数"
             )
         if message:
-            out.append(Problem(d.record.cell("kind"), d.project_id, message))
+            out.append((d, Problem(d.record.cell("kind"), d.project_id, message)))
     return out
 
 
@@ -574,6 +585,7 @@ __all__ = [
     "known_at",
     "parse",
     "stale",
+    "stale_decisions",
     "tranche_overrides",
     "waives",
 ]

@@ -178,3 +178,32 @@ def test_an_invoice_owner_replaced_by_a_later_decision_no_longer_makes_its_row_c
     assert found(june, "SG010") == [("info", "PX-1", "F2"), ("error", "PX-2", "F3")]
     assert june.projects["PX-1"].money.eligible_spent == Decimal(100)
     assert june.projects["PX-2"].money.eligible_spent == Decimal(0)
+
+
+def test_the_summary_and_export_say_which_decisions_took_effect(tmp_path):
+    """A decision a later one replaced, or one that matches nothing (SG025), did not take effect:
+    the summary's 人工认定 table and export's in_force say so, not 已生效."""
+    from selfgov_cli.export import tables
+
+    folder(
+        tmp_path,
+        [
+            row(kind="拨付", value="第2笔 拨付", reason="照常拨付", on=date(2023, 8, 1)),
+            row(kind="拨付", value="第2笔 暂缓", reason="复核暂缓", on=date(2023, 9, 1)),
+            row(rule="PX011", reason="已签字", on=date(2023, 6, 1)),  # every row signed: SG025
+            row(rule="SG016", where="经费台账!F3", reason="补票", on=date(2023, 6, 1)),
+            row(pid="PX-2", kind="异议不成立", reason="不属实", on=date(2024, 1, 5)),
+        ],
+    )
+    outcome = run(tmp_path, as_of=AS_OF)
+    shown = [(d["what"], d["in_force"], d["status"]) for d in summary_data(outcome)["decisions"]]
+    assert shown == [
+        ("豁免 PX011", False, "未起作用（见 SG025）"),
+        ("豁免 SG016（经费台账!F3）", True, "已生效"),
+        ("第2笔拨付", False, "已被后一条认定取代"),
+        ("第2笔暂缓", True, "已生效"),
+        ("异议不成立", False, "核算日后生效"),
+    ]
+    columns, rows = tables(outcome)["decisions"]
+    at = columns.index("in_force")
+    assert [r[at] for r in rows] == [False, True, False, True, False]
