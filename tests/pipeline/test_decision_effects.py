@@ -207,3 +207,27 @@ def test_the_summary_and_export_say_which_decisions_took_effect(tmp_path):
     columns, rows = tables(outcome)["decisions"]
     at = columns.index("in_force")
     assert [r[at] for r in rows] == [False, True, False, True, False]
+
+
+def test_the_summary_workbook_shows_the_projects_left_out_and_the_decisions(tmp_path):
+    """The xlsx summary carries what the html/md summary shows: 未通过的项目 with why, and the
+    人工认定 table with reason, who, date and status."""
+    from selfgov_cli.report.summary_xlsx import summary_workbook
+
+    folder(
+        tmp_path,
+        [row(pid="PX-2", kind="异议成立", reason="与已立项活动重复", doc="异议记录 1 号")],
+    )
+    wb = summary_workbook(summary_data(run(tmp_path, as_of=AS_OF)))
+    note = "人工认定：异议成立；理由：与已立项活动重复（认定人 王主任，2023-06-01，依据 异议记录 1 号）"
+    rows = [list(r) for r in wb["未通过的项目"].iter_rows(values_only=True)]
+    assert rows == [
+        ["项目编号", "项目名称", "居民区", "结论", "原因"],
+        ["PX-2", "睦邻点", "一居", "异议成立", f"公示期间异议成立，取消立项（{note}）"],
+    ]
+    rows = [list(r) for r in wb["人工认定"].iter_rows(values_only=True)]
+    assert rows == [
+        ["项目编号", "认定事项", "理由", "认定人", "认定日期", "依据文件", "状态"],
+        ["PX-2", "异议成立", "与已立项活动重复", "王主任", "2023-06-01", "异议记录 1 号", "已生效"],
+    ]
+    assert wb.sheetnames[-3:] == ["未通过的项目", "问题统计", "人工认定"]
