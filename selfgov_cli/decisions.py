@@ -8,7 +8,8 @@ API (all pure functions; `decisions` is always a list of ParsedDecision):
 
 - ``parse(dataset, rule_ids=None) -> (list[ParsedDecision], list[Problem])``: every row of every
   `人工认定` sheet. A row that is malformed (empty 理由/认定人/认定日期, unknown 认定事项, bad 内容
-  or 位置, 豁免 without 规则 or with a rule id not in `rule_ids`) or names an unknown 项目编号 is
+  or 位置, 豁免 without 规则, of a rule in NOT_WAIVABLE (SG014: record a 拨付 instead) or with a
+  rule id not in `rule_ids`) or names an unknown 项目编号 is
   a Problem at its cell (rule SG025) and is left out of the list: it has no effect. A cell the
   reader could not read (an unreadable 认定日期 is SG003) is not reported twice.
 - ``known_at(decisions, as_of)``: the decisions dated on or before `as_of` (a decision counts
@@ -85,6 +86,12 @@ _CN_DIGITS = {
     "九": 9,
 }
 _PLACE_HELP = "应写 工作表!C12、相对路径:工作表!C12、发票号 或 第N笔"
+# Rules whose findings a 豁免 cannot reach, and what to record instead: SG014 is the money step's
+# own reckoning of what was released, decided by 拨付 (a waiver of it would only ever be stale).
+NOT_WAIVABLE = {
+    "SG014": "SG014（支出超过已拨付资金）由拨付决定，不能豁免：如同意先行报销，"
+    "请用“拨付”认定提前拨付下一笔资金（如 内容 写 第2笔 拨付）",
+}
 
 
 class Problem(NamedTuple):
@@ -282,6 +289,8 @@ def _parse_one(
         rule_id = record.rule.strip().upper()
         if not rule_id:
             problem("rule", "豁免须填写规则编号（如 SG013）：请在“规则”一栏补填")
+        elif rule_id in NOT_WAIVABLE:
+            problem("rule", NOT_WAIVABLE[rule_id])
         elif rule_ids is not None and rule_id not in rule_ids:
             problem(
                 "rule",

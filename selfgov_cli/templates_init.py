@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.config import program_id_year
-from selfgov_cli.decisions import KINDS
+from selfgov_cli.decisions import KINDS, NOT_WAIVABLE
 from selfgov_cli.io.schema import (
     APPLICATION,
     BUDGET,
@@ -230,9 +230,9 @@ def _decisions_book(program: Program):
 
 
 def rule_ids(program: Program) -> list[str]:
-    """The rule ids a 豁免 may name: the program's rules, in id order."""
+    """The rule ids a 豁免 may name: the program's rules, in id order (not NOT_WAIVABLE)."""
 
-    disabled = set(program.disabled_rules)
+    disabled = set(program.disabled_rules) | set(NOT_WAIVABLE)
     return [item.id for item in rules_for(program) if item.id not in disabled]
 
 

@@ -190,10 +190,10 @@ def test_each_kind_is_typed(tmp_path):
             row(kind="异议成立"),
             row(pid="PX-2", kind="异议不成立"),
             row(rule="SG010", where="F1"),
-            row(rule="SG014", where="第 2 笔"),
+            row(rule="PX011", where="第 2 笔"),
         ],
     )
-    found, problems = parsed(tmp_path, {"SG010", "SG014", "SG016"})
+    found, problems = parsed(tmp_path, {"SG010", "PX011", "SG016"})
     assert problems == []
     got = [(d.kind, d.rule, d.target, d.amount, d.tranche, d.release, d.invoice) for d in found]
     assert got == [
@@ -209,7 +209,7 @@ def test_each_kind_is_typed(tmp_path):
         ("异议成立", None, None, None, None, None, None),
         ("异议不成立", None, None, None, None, None, None),
         ("豁免", "SG010", None, None, None, None, None),
-        ("豁免", "SG014", None, None, None, None, None),
+        ("豁免", "PX011", None, None, None, None, None),
     ]
     assert found[0].place == dec.Place(
         "台账/台账.xlsx:经费台账!$f$3", file="台账/台账.xlsx", sheet="经费台账", cell="F3"
@@ -398,10 +398,10 @@ def test_waiver_places_by_file_invoice_and_tranche(tmp_path):
         [
             row(rule="SG016", where="台账\\台账.xlsx:经费台账!F4"),
             row(pid="PX-2", rule="SG010", where="F1"),
-            row(rule="SG014", where="第2笔"),
+            row(rule="PX011", where="第2笔"),
         ],
     )
-    found, _ = parsed(tmp_path, {"SG010", "SG014", "SG016"})
+    found, _ = parsed(tmp_path, {"SG010", "PX011", "SG016"})
     by_file, by_invoice, by_tranche = found
 
     def finding(rule, pid, file, sheet, cell, row_no, message=""):
@@ -418,11 +418,11 @@ def test_waiver_places_by_file_invoice_and_tranche(tmp_path):
     assert not dec.waives(  # the number in a message is not the row's invoice (F1 vs F10)
         by_invoice, finding("SG010", "PX-2", "台账/台账.xlsx", "经费台账", "F3", 3, "发票号 F10")
     )
-    assert dec.waives(by_tranche, finding("SG014", "PX-1", None, None, None, None, "第2笔资金暂缓"))
+    assert dec.waives(by_tranche, finding("PX011", "PX-1", None, None, None, None, "第2笔资金暂缓"))
     assert not dec.waives(
-        by_tranche, finding("SG014", "PX-1", None, None, None, None, "第1笔资金暂缓")
+        by_tranche, finding("PX011", "PX-1", None, None, None, None, "第1笔资金暂缓")
     )
-    assert not dec.waives(by_tranche, finding("SG014", "PX-2", None, None, None, None, "第2笔"))
+    assert not dec.waives(by_tranche, finding("PX011", "PX-2", None, None, None, None, "第2笔"))
     # no 项目编号 on the finding: only a 位置 that names its place covers it
     assert dec.waives(by_file, finding("SG016", None, "台账/台账.xlsx", "经费台账", "F4", 4))
 

@@ -336,6 +336,7 @@ def test_decisions_template_has_drop_downs_for_kinds_and_the_programs_rule_ids(t
     assert lists["B2:B501"] == ["豁免", "预算调整", "拨付", "发票归属", "异议成立", "异议不成立"]
     rules = lists["C2:C501"]
     assert "PX013" in rules and "SG013" in rules and "SG025" in rules
+    assert "SG014" not in rules  # decided by 拨付, never waived (decisions.NOT_WAIVABLE)
     assert not any(r.startswith(("CD", "XJ", "GH")) for r in rules)
     assert rules == sorted(rules)
 

@@ -231,3 +231,21 @@ def test_the_summary_workbook_shows_the_projects_left_out_and_the_decisions(tmp_
         ["PX-2", "异议成立", "与已立项活动重复", "王主任", "2023-06-01", "异议记录 1 号", "已生效"],
     ]
     assert wb.sheetnames[-3:] == ["未通过的项目", "问题统计", "人工认定"]
+
+
+def test_a_waiver_of_sg014_is_refused_and_points_at_a_tranche_decision(tmp_path):
+    """SG014 (spending past the released funds) comes from the money step: a 豁免 of it was called
+    stale ('no SG014 on the project') while SG014 stood. It is malformed instead, naming 拨付."""
+    ledger = [ledger_row(date(2023, 4, 1), "PX-1", "工作经费", 6500, "F1")]  # 60% = 6000 released
+    folder(tmp_path, [row(rule="SG014", reason="同意先行报销")], ledger)
+    outcome = run(tmp_path, as_of=date(2023, 6, 30))
+    assert found(outcome, "SG014") == [("error", "PX-1", "E2")]
+    assert [(f.project_id, f.cell, f.message) for f in outcome.findings if f.rule == "SG025"] == [
+        (
+            "PX-1",
+            "C2",
+            "SG014（支出超过已拨付资金）由拨付决定，不能豁免：如同意先行报销，"
+            "请用“拨付”认定提前拨付下一笔资金（如 内容 写 第2笔 拨付）",
+        )
+    ]
+    assert outcome.projects["PX-1"].decisions == []
