@@ -280,7 +280,8 @@ class _Gates:
             if previous.status == WITHHELD:
                 return WITHHELD, f"第{previous.n}笔资金暂缓拨付，本笔随之暂缓"
             return PENDING, f"第{previous.n}笔资金尚未拨付"
-        if gate_kind == "approval":
+        if gate_kind == "approval" or self.blocking or self.not_approved:
+            # not approved: a tranche the office released anyway (人工认定 拨付) opens no later gate
             return self.approval()
         if gate_kind == "midterm":
             return self.midterm()

@@ -249,3 +249,27 @@ def test_a_waiver_of_sg014_is_refused_and_points_at_a_tranche_decision(tmp_path)
         )
     ]
     assert outcome.projects["PX-1"].decisions == []
+
+
+def test_releasing_tranche_1_of_a_cancelled_project_does_not_release_the_rest_by_itself(tmp_path):
+    """An upheld objection took PX-2 off the list; the office still released its first tranche.
+    Its second tranche is not then released by the mid-term gate as if it were approved: only
+    another 拨付 decision could release it."""
+    ledger = [ledger_row(date(2023, 4, 4), "PX-2", "工作经费", 4000, "F1", "自治金项目 睦邻点")]
+    folder(
+        tmp_path,
+        [
+            row(pid="PX-2", kind="异议成立", reason="重复立项", on=date(2023, 3, 2)),
+            row(pid="PX-2", kind="拨付", value="第1笔 拨付", reason="已开展", on=date(2023, 3, 3)),
+        ],
+        ledger,
+    )
+    write_table(
+        tmp_path / "评估结果.xlsx", "评估结果", None, [{"项目编号": "PX-2", "中期评估": "合格"}]
+    )
+    item = run(tmp_path, as_of=AS_OF).projects["PX-2"]
+    assert (item.approved, item.status) == (False, "cancelled")
+    first, second = item.money.plan.tranches
+    assert (first.status, second.status) == ("released", "withheld")
+    assert second.reason == item.reason  # 公示期间异议成立，取消立项（人工认定：…）
+    assert item.money.released == Decimal("6000.00")
