@@ -52,7 +52,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from selfgov_cli.io.schema import EXPENSE_NAMES, expense_code
-from selfgov_cli.io.values import parse_amount
+from selfgov_cli.io.values import invoice_key, parse_amount
 from selfgov_cli.model import Dataset, Decision, Location
 from selfgov_cli.money import fmt_amount, fmt_yuan
 
@@ -205,11 +205,6 @@ class ParsedDecision:
             "cell": loc.cell,
             "row": loc.row,
         }
-
-
-def invoice_key(text: str) -> str:
-    """An invoice number as compared (as SG010 does): trimmed, upper case."""
-    return text.strip().upper()
 
 
 # ---------------------------------------------------------------- parsing

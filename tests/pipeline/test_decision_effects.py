@@ -273,3 +273,24 @@ def test_releasing_tranche_1_of_a_cancelled_project_does_not_release_the_rest_by
     assert (first.status, second.status) == ("released", "withheld")
     assert second.reason == item.reason  # 公示期间异议成立，取消立项（人工认定：…）
     assert item.money.released == Decimal("6000.00")
+
+
+def test_an_invoice_number_typed_full_width_or_spaced_is_the_same_invoice(tmp_path):
+    """A 发票号 typed with a Chinese input method (Ｆ１, full-width) or with a space is the same
+    invoice: SG010 finds the shared invoice, and a 发票归属 naming it takes effect (it was
+    SG025 'not on the ledger' and PX-2's row stayed an error)."""
+    ledger = [
+        ledger_row(date(2023, 4, 1), "PX-1", "工作经费", 100, "Ｆ１"),
+        ledger_row(date(2023, 4, 4), "PX-2", "工作经费", 100, "F 1", "自治金项目 睦邻点"),
+    ]
+    folder(tmp_path, [], ledger)
+    assert found(run(tmp_path, as_of=AS_OF), "SG010") == [
+        ("error", "PX-1", "F2"),
+        ("error", "PX-2", "F3"),
+    ]
+    folder(tmp_path, [row(pid="PX-2", kind="发票归属", value="ｆ１", reason="原件在睦邻点")], ledger)
+    outcome = run(tmp_path, as_of=AS_OF)
+    assert found(outcome, "SG010") == [("error", "PX-1", "F2"), ("info", "PX-2", "F3")]
+    assert found(outcome, "SG025") == []
+    assert outcome.projects["PX-2"].money.eligible_spent == Decimal(100)
+    assert outcome.projects["PX-1"].money.eligible_spent == Decimal(0)
