@@ -45,7 +45,9 @@ def explain(outcome: Outcome, pid: str) -> dict[str, Any]:
         "money": _money(item),
         "ranking": _ranking(item.entry),
         "final_ranking": _ranking(item.final_entry),
-        "decisions": [d.to_dict() for d in item.decisions],
+        "decisions": [
+            {**d.to_dict(), "status": outcome.decision_status(d)} for d in item.decisions
+        ],
         "last_year": _last_year(outcome, item),
         "findings": [
             {
@@ -298,7 +300,10 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
     out += _last_year_lines(outcome, item)
     if item.decisions:
         out += ["", "【人工认定】"]
-        out += [f"  {scrub(d.note())}（{place(d.loc)}）" for d in item.decisions]
+        out += [
+            f"  {scrub(d.note())}（{place(d.loc)}）——{outcome.decision_status(d)}"
+            for d in item.decisions
+        ]
     found = [f for f in outcome.findings if f.project_id == item.project_id]
     out += ["", f"【问题】共 {len(found)} 个"]
     for f in found:

@@ -294,3 +294,28 @@ def test_an_invoice_number_typed_full_width_or_spaced_is_the_same_invoice(tmp_pa
     assert found(outcome, "SG025") == []
     assert outcome.projects["PX-2"].money.eligible_spent == Decimal(100)
     assert outcome.projects["PX-1"].money.eligible_spent == Decimal(0)
+
+
+def test_explain_says_which_of_a_projects_decisions_took_effect(tmp_path):
+    from selfgov_cli.explain import explain, lines
+
+    folder(
+        tmp_path,
+        [
+            row(kind="拨付", value="第2笔 拨付", reason="照常拨付", on=date(2023, 8, 1)),
+            row(kind="拨付", value="第2笔 暂缓", reason="复核暂缓", on=date(2023, 9, 1)),
+        ],
+    )
+    outcome = run(tmp_path, as_of=AS_OF)
+    shown = lines(outcome, "PX-1")
+    at = shown.index("【人工认定】")
+    assert shown[at + 1 : at + 3] == [
+        "  人工认定：第2笔拨付；理由：照常拨付（认定人 王主任，2023-08-01）"
+        "（人工认定.xlsx “人工认定” A2）——已被后一条认定取代",
+        "  人工认定：第2笔暂缓；理由：复核暂缓（认定人 王主任，2023-09-01）"
+        "（人工认定.xlsx “人工认定” A3）——已生效",
+    ]
+    assert [d["status"] for d in explain(outcome, "PX-1")["decisions"]] == [
+        "已被后一条认定取代",
+        "已生效",
+    ]
