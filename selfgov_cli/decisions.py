@@ -45,6 +45,7 @@ wherever a decision shows (reason, 认定人, date, 依据文件); ``to_dict()``
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -281,7 +282,8 @@ def _parse_one(
             problem("where", message)
     fields: dict[str, Any] = {}
     if kind == WAIVER:
-        rule_id = record.rule.strip().upper()
+        # ＰＸ０１２ typed with a Chinese input method, or `PX 012`, is PX012
+        rule_id = "".join(unicodedata.normalize("NFKC", record.rule).split()).upper()
         if not rule_id:
             problem("rule", "豁免须填写规则编号（如 SG013）：请在“规则”一栏补填")
         elif rule_id in NOT_WAIVABLE:

@@ -506,3 +506,11 @@ def test_an_upheld_objection_cancels_only_a_project_that_was_on_the_list(tmp_pat
     assert [line for line in notice if "取消立项" in line] == [
         "经公示期间异议核实，以下项目取消立项，不再列入：PX-1 楼道微更新。"
     ]
+
+
+def test_a_rule_id_typed_full_width_or_with_a_space_is_the_rule(tmp_path):
+    """ＰＸ０１２ (a Chinese input method) or `PX 012` is PX012, as 项目编号 are read."""
+    folder(tmp_path, [row(rule="ＰＸ０１２"), row(rule="px 012"), row(rule="ＳＧ０１６")])
+    found, problems = parsed(tmp_path, {"PX012", "SG016"})
+    assert problems == []
+    assert [d.rule for d in found] == ["PX012", "PX012", "SG016"]
