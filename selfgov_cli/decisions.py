@@ -73,6 +73,7 @@ _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _TRANCHE_PLACE = re.compile(r"^第\s*(\S+?)\s*笔$")
 _TRANCHE_VALUE = re.compile(r"^(?:第\s*(\S+?)\s*笔)?\s*[,:]?\s*(拨付|暂缓)$")
 _BUDGET_VALUE = re.compile(r"^(?P<what>[^\d¥￥\s:,]+?)\s*[:,]?\s*(?P<amount>[\d¥￥].*)$")
+_SEPARATORS = " :,\t"  # between the category and the amount (full-width ones translated)
 _INVOICE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$")
 _CN_DIGITS = {
     "一": 1,
@@ -347,19 +348,22 @@ def _parse_place(text: str, rows_by_invoice: dict[str, set]) -> tuple[Place | No
 def _parse_budget(text: str) -> tuple[str | None, Decimal | None, str | None]:
     flat = text.translate(_FULLWIDTH).strip()
     help_text = "应写“支出类别 金额”（如 管理费 500）或“核定金额 金额”"
-    match = _BUDGET_VALUE.match(flat)
     if not flat:
         return None, None, f"预算调整须在“内容”一栏填写调整后的金额：{help_text}"
-    if not match:
+    head, _, tail = flat.partition(next((c for c in flat if c in _SEPARATORS), "\0"))
+    if tail.strip() and (head.strip() == APPROVED_LABEL or expense_code(head.strip())):
+        what, amount_text = head.strip(), tail.strip(" :,")  # 管理费：伍佰元整
+    elif match := _BUDGET_VALUE.match(flat):  # 管理费500
+        what, amount_text = match.group("what").strip(), match.group("amount")
+    else:
         return None, None, f"预算调整的内容“{text}”看不懂：{help_text}"
-    what = match.group("what").strip()
     target = APPROVED if what == APPROVED_LABEL else expense_code(what)
     if target is None:
         names = "、".join((*EXPENSE_NAMES.values(), APPROVED_LABEL))
         return None, None, f"预算调整的“{what}”不是支出类别或核定金额（{names}）：请改正"
-    amount, err = parse_amount(match.group("amount"))
+    amount, err = parse_amount(amount_text)
     if err or amount is None:
-        return None, None, f"预算调整的金额“{match.group('amount')}”看不懂：{help_text}"
+        return None, None, f"预算调整的金额“{amount_text}”看不懂：{help_text}"
     if amount < 0 or (target == APPROVED and amount == 0):
         return None, None, f"预算调整的金额 {fmt_yuan(amount)} 元不对：应大于零"
     return target, amount, None

@@ -514,3 +514,27 @@ def test_a_rule_id_typed_full_width_or_with_a_space_is_the_rule(tmp_path):
     found, problems = parsed(tmp_path, {"PX012", "SG016"})
     assert problems == []
     assert [d.rule for d in found] == ["PX012", "PX012", "SG016"]
+
+
+def test_a_budget_change_reads_its_amount_as_any_amount_cell_is_read(tmp_path):
+    """The amount of a 预算调整 is read as amounts are on every sheet (workbooks.md): 大写 and
+    小写 Chinese numerals and 万 too, after the category and a space or colon."""
+    folder(
+        tmp_path,
+        [
+            row(kind="预算调整", value="管理费：伍佰元整"),
+            row(kind="预算调整", value="核定金额 壹万捌仟元"),
+            row(kind="预算调整", value="工作经费 0.65万"),
+            row(kind="预算调整", value="志愿者补贴 两千元"),
+            row(kind="预算调整", value="管理费5,000"),
+        ],
+    )
+    found, problems = parsed(tmp_path)
+    assert problems == []
+    assert [(d.target, d.amount) for d in found] == [
+        ("management", Decimal("500.00")),
+        (dec.APPROVED, Decimal("18000.00")),
+        ("work", Decimal("6500.00")),
+        ("volunteer", Decimal("2000.00")),
+        ("management", Decimal("5000.00")),
+    ]
