@@ -71,7 +71,8 @@ RELEASE, WITHHOLD = "拨付", "暂缓"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９！：　，", "0123456789!: ,")
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _TRANCHE_PLACE = re.compile(r"^第\s*(\S+?)\s*笔$")
-_TRANCHE_VALUE = re.compile(r"^(?:第\s*(\S+?)\s*笔)?\s*[,:]?\s*(拨付|暂缓)$")
+_TRANCHE_VALUE = re.compile(r"^(?:第\s*(\S+?)\s*笔(?:资金)?)?\s*[,:]?\s*(拨付|暂缓)$")
+_TRANCHE_ACTION_FIRST = re.compile(r"^(拨付|暂缓)[,:]?第(\S+?)笔(?:资金)?$")  # 拨付第2笔
 _BUDGET_VALUE = re.compile(r"^(?P<what>[^\d¥￥\s:,]+?)\s*[:,]?\s*(?P<amount>[\d¥￥].*)$")
 _SEPARATORS = " :,\t"  # between the category and the amount (full-width ones translated)
 _INVOICE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$")
@@ -372,6 +373,8 @@ def _parse_budget(text: str) -> tuple[str | None, Decimal | None, str | None]:
 def _parse_tranche(text: str, place: Place | None) -> tuple[int | None, bool | None, str | None]:
     help_text = "应写“第N笔 拨付”或“第N笔 暂缓”"
     flat = text.translate(_FULLWIDTH).replace(" ", "")
+    if first := _TRANCHE_ACTION_FIRST.match(flat):
+        flat = f"第{first.group(2)}笔{first.group(1)}"
     match = _TRANCHE_VALUE.match(flat)
     if not match:
         what = f"“{text}”看不懂" if text.strip() else "为空"

@@ -538,3 +538,20 @@ def test_a_budget_change_reads_its_amount_as_any_amount_cell_is_read(tmp_path):
         ("volunteer", Decimal("2000.00")),
         ("management", Decimal("5000.00")),
     ]
+
+
+def test_a_tranche_decision_reads_the_ways_a_clerk_writes_it(tmp_path):
+    """`拨付第2笔`, `第二笔资金拨付`, `暂缓第2笔资金`: the action before or after the tranche, with
+    or without 资金, read as `第2笔 拨付`."""
+    folder(
+        tmp_path,
+        [
+            row(kind="拨付", value="拨付第2笔"),
+            row(kind="拨付", value="第二笔资金拨付"),
+            row(kind="拨付", value="暂缓第2笔资金"),
+            row(kind="拨付", value="暂缓 第 1 笔"),
+        ],
+    )
+    found, problems = parsed(tmp_path)
+    assert problems == []
+    assert [(d.tranche, d.release) for d in found] == [(2, True), (2, True), (2, False), (1, False)]
