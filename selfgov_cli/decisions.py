@@ -53,7 +53,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from selfgov_cli.io.schema import EXPENSE_NAMES, expense_code
-from selfgov_cli.io.values import invoice_key, parse_amount
+from selfgov_cli.io.values import did_you_mean, invoice_key, parse_amount
 from selfgov_cli.model import Dataset, Decision, Location
 from selfgov_cli.money import fmt_amount, fmt_yuan
 
@@ -269,7 +269,8 @@ def _parse_one(
     elif kind not in KINDS:
         problem(
             "kind",
-            f"认定事项“{record.kind}”不是规定的事项（{'、'.join(KINDS)}）：请从下拉列表中选择",
+            f"认定事项“{record.kind}”不是规定的事项（{'、'.join(KINDS)}）："
+            f"{did_you_mean(kind, KINDS, 0.5, quote=True)}请从下拉列表中选择",
         )
     for key, label in (("reason", "理由"), ("by", "认定人")):
         if not getattr(record, key) and key in record.cells and key not in record.bad:

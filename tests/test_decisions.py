@@ -555,3 +555,13 @@ def test_a_tranche_decision_reads_the_ways_a_clerk_writes_it(tmp_path):
     found, problems = parsed(tmp_path)
     assert problems == []
     assert [(d.tranche, d.release) for d in found] == [(2, True), (2, True), (2, False), (1, False)]
+
+
+def test_a_mistyped_kind_names_the_kind_it_is_close_to(tmp_path):
+    folder(tmp_path, [row(kind="豁兔"), row(kind="发票归属认定"), row(kind="特批")])
+    kinds = "（豁免、预算调整、拨付、发票归属、异议成立、异议不成立）"
+    assert [m for *_, m in sg025(tmp_path)] == [
+        f"认定事项“豁兔”不是规定的事项{kinds}：是不是“豁免”？请从下拉列表中选择",
+        f"认定事项“发票归属认定”不是规定的事项{kinds}：是不是“发票归属”？请从下拉列表中选择",
+        f"认定事项“特批”不是规定的事项{kinds}：请从下拉列表中选择",
+    ]
