@@ -128,10 +128,15 @@ def parse_config_text(text: str) -> dict[str, Any]:
 
 def _toml_message(text: str, exc: tomllib.TOMLDecodeError) -> str:
     found = _AT_LINE.search(str(exc))
-    if not found:
-        return f"{CONFIG_NAME} 格式有误：请对照 sgov init 生成的样例检查（{exc}）"
-    number = int(found[1])
     lines = text.splitlines()
+    if found:
+        number = int(found[1])
+    elif "(at end of document)" in str(exc):  # cut short: the last line written is unfinished
+        number = max((n for n, line in enumerate(lines, 1) if line.strip()), default=0)
+    else:
+        number = 0
+    if not number:
+        return f"{CONFIG_NAME} 格式有误：请对照 sgov init 生成的样例检查（{exc}）"
     line = lines[number - 1] if 0 < number <= len(lines) else ""
     signs = [ch for ch in dict.fromkeys(line) if ch in _FULLWIDTH_HINTS]
     shown = line.strip()[:60]
