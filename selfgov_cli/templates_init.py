@@ -32,7 +32,7 @@ from selfgov_cli.io.schema import (
 )
 from selfgov_cli.programs import builtin
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
-from selfgov_cli.report.safe import atomic_write, save_workbook
+from selfgov_cli.report.safe import atomic_write, os_error_text, save_workbook
 from selfgov_cli.rules.engine import rules_for
 from selfgov_cli.rules.registry import REGISTRY  # noqa: F401  (fills the registry rules_for reads)
 
@@ -149,7 +149,7 @@ def init_folder(
             _write_text(folder / CONFIG_NAME, config_text(program, program_ref or program.id))
         )
     except OSError as exc:
-        raise InitError(f"无法写入 {folder}：{exc.strerror or exc}") from exc
+        raise InitError(f"无法写入 {folder}：{os_error_text(exc)}") from exc
     return written
 
 

@@ -475,3 +475,12 @@ def test_sgov_toml_year_line_shows_the_programs_own_default_year(tmp_path, progr
     (tmp_path / "sgov.toml").write_text(text.replace(line, line[2:]), encoding="utf-8")
     assert load_config(tmp_path).program_year == default
     assert line.startswith(f"# year = {default}    # ")
+
+
+def test_a_folder_under_a_file_is_a_chinese_error(tmp_path):
+    """`sgov init a-file/新项目`: the system's English 'Not a directory' reached the clerk."""
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    target = tmp_path / "a.txt" / "新项目"
+    result = runner.invoke(app, ["init", str(target), "--program", "puxing-2023"])
+    assert result.exit_code == 2
+    assert result.output == f"sgov：无法写入 {target}：路径中有一段不是文件夹（{target}）\n"
