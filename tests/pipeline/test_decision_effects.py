@@ -288,7 +288,9 @@ def test_an_invoice_number_typed_full_width_or_spaced_is_the_same_invoice(tmp_pa
         ("error", "PX-1", "F2"),
         ("error", "PX-2", "F3"),
     ]
-    folder(tmp_path, [row(pid="PX-2", kind="发票归属", value="ｆ１", reason="原件在睦邻点")], ledger)
+    folder(
+        tmp_path, [row(pid="PX-2", kind="发票归属", value="ｆ１", reason="原件在睦邻点")], ledger
+    )
     outcome = run(tmp_path, as_of=AS_OF)
     assert found(outcome, "SG010") == [("error", "PX-1", "F2"), ("info", "PX-2", "F3")]
     assert found(outcome, "SG025") == []
