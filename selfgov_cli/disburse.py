@@ -175,6 +175,7 @@ class Plan:
     midterm_spent: Decimal | None
     midterm_usage: Decimal | None
     midterm_rows: tuple[int, ...]  # the ledger rows (row numbers) counted for mid-term usage
+    midterm_base: Decimal | None = None  # what the mid-term usage divides by (tranche 1 released)
 
     @property
     def approved_from(self) -> str | None:
@@ -397,6 +398,7 @@ def plan_project(
         gates.midterm_spent,
         usage,
         midterm_rows,
+        gates.first if gates.midterm_spent is not None else None,
     )
 
 

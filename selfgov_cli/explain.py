@@ -88,6 +88,7 @@ def _money(item: ProjectOutcome) -> dict[str, Any]:
             "date_from": plan.midterm_date_from or None,
             "spent": fmt_amount(plan.midterm_spent),
             "usage": fmt_rate(plan.midterm_usage),
+            "base": fmt_amount(plan.midterm_base),
             "rows": list(plan.midterm_rows),
         },
         "spent": fmt_amount(money.spent),
@@ -249,7 +250,7 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
         )
     if plan.midterm_usage is not None:
         rows = "、".join(str(r) for r in plan.midterm_rows) or "无"
-        first = plan.midterm_spent / plan.midterm_usage if plan.midterm_usage else None
+        first = plan.midterm_base
         base = f"第一笔资金 {fmt_yuan(first)} 元" if first is not None else "第一笔资金"
         out.append(
             f"  中期使用率 {fmt_pct(plan.midterm_usage)} = 中期前合规支出 {fmt_yuan(plan.midterm_spent)} 元"

@@ -321,3 +321,19 @@ def test_explain_says_which_of_a_projects_decisions_took_effect(tmp_path):
         "已被后一条认定取代",
         "已生效",
     ]
+
+
+def test_explain_names_the_first_tranche_the_midterm_usage_divides_by_when_nothing_was_spent(
+    tmp_path,
+):
+    """explain worked the first tranche back out of spent ÷ usage: with nothing spent it printed
+    '÷ 第一笔资金' and no amount. The plan carries the amount the gate divided by."""
+    from selfgov_cli.explain import lines
+
+    folder(tmp_path, [], ledger=[])
+    item = run(tmp_path, as_of=AS_OF).projects["PX-1"]
+    assert item.money.plan.midterm_base == Decimal("6000.00")
+    shown = lines(run(tmp_path, as_of=AS_OF), "PX-1")
+    assert [line for line in shown if line.startswith("  中期使用率")] == [
+        "  中期使用率 0.00% = 中期前合规支出 0.00 元 ÷ 第一笔资金 6,000.00 元（计入台账第 无 行）"
+    ]
