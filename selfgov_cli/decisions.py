@@ -552,7 +552,7 @@ def stale_decisions(
         if d.kind == WAIVER and not any(waives(d, f) for f in findings):
             where = f"在“{d.place.text}”" if d.place is not None else ""
             message = (
-                f"豁免 {d.rule} 已没有对应的问题（项目 {d.project_id}{where}没有 {d.rule}）："
+                f"豁免 {d.rule} 已没有对应的问题（项目 {d.project_id} {where}没有 {d.rule}）："
                 "问题可能已改正，请删除这条认定或核对规则和位置"
             )
         elif d.kind == INVOICE:

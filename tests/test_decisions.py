@@ -458,7 +458,7 @@ def test_stale_decisions(tmp_path):
         ("B10", "PX-1"),
     ]
     assert got[0].message == (
-        "豁免 SG016 已没有对应的问题（项目 PX-1在“经费台账!F9”没有 SG016）："
+        "豁免 SG016 已没有对应的问题（项目 PX-1 在“经费台账!F9”没有 SG016）："
         "问题可能已改正，请删除这条认定或核对规则和位置"
     )
     assert got[2].message.startswith("发票 F9 不在项目 PX-1 的台账中")

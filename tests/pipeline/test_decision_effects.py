@@ -337,3 +337,11 @@ def test_explain_names_the_first_tranche_the_midterm_usage_divides_by_when_nothi
     assert [line for line in shown if line.startswith("  中期使用率")] == [
         "  中期使用率 0.00% = 中期前合规支出 0.00 元 ÷ 第一笔资金 6,000.00 元（计入台账第 无 行）"
     ]
+
+
+def test_a_stale_waiver_without_place_reads_with_a_space_after_the_id(tmp_path):
+    folder(tmp_path, [row(rule="PX011")])
+    (message,) = [f.message for f in run(tmp_path, as_of=AS_OF).findings if f.rule == "SG025"]
+    assert message == (
+        "豁免 PX011 已没有对应的问题（项目 PX-1 没有 PX011）：问题可能已改正，请删除这条认定或核对规则和位置"
+    )
