@@ -345,3 +345,19 @@ def test_a_stale_waiver_without_place_reads_with_a_space_after_the_id(tmp_path):
     assert message == (
         "豁免 PX011 已没有对应的问题（项目 PX-1 没有 PX011）：问题可能已改正，请删除这条认定或核对规则和位置"
     )
+
+
+def test_a_decisions_sheet_with_an_unknown_name_is_read_by_its_header(tmp_path):
+    """workbooks.md: a sheet with an unknown name whose header row holds a table kind's required
+    columns is read as that kind (SG024). A 人工认定 table left as `Sheet1` was skipped (SG008)
+    and the upheld objection in it had no effect."""
+    from tests.test_decisions import HEADER
+
+    folder(tmp_path, [])
+    rows = [("PX-2", "异议成立", None, None, None, "重复立项", "王主任", date(2023, 3, 28), None)]
+    write_table(tmp_path / "人工认定.xlsx", "Sheet1", HEADER, rows)
+    outcome = run(tmp_path, as_of=AS_OF)
+    assert [
+        (f.rule, f.file, f.sheet, f.row) for f in outcome.findings if f.rule in ("SG008", "SG024")
+    ] == [("SG024", "人工认定.xlsx", "Sheet1", 1)]
+    assert outcome.projects["PX-2"].status == "cancelled"
