@@ -121,7 +121,7 @@ def run_batch(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BatchError(f"无法建立输出文件夹 {out}：{exc.strerror or exc}") from exc
+        raise BatchError(f"无法建立输出文件夹 {out}：{os_error_text(exc)}") from exc
     log = RunLog()
     with RunLock(out / LOCK_NAME, stale_hours) as lock:
         if lock.broke:

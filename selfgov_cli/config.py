@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.loader import has_spreadsheet
+from selfgov_cli.io.toml_text import toml_mistake
 from selfgov_cli.io.values import did_you_mean
 from selfgov_cli.programs import get_program
 from selfgov_cli.programs.base import Program, ProgramError
@@ -83,25 +84,6 @@ def program_id_year(program: Program) -> int:
     return 2023
 
 
-# Full-width punctuation an input method slips in where TOML needs ASCII: what to type instead.
-_FULLWIDTH_HINTS = {
-    "＝": "=",
-    "“": '"',
-    "”": '"',
-    "‘": "'",
-    "’": "'",
-    "＂": '"',
-    "［": "[",
-    "］": "]",
-    "，": ",",
-    "｛": "{",
-    "｝": "}",
-    "＃": "#",
-    "：": "=",
-}
-_AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
 def read_config_text(path: Path) -> str:
     """sgov.toml as text: UTF-8, UTF-8 with BOM, or GBK (Windows Notepad's "ANSI")."""
     try:
@@ -123,28 +105,7 @@ def parse_config_text(text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_toml_message(text, exc)) from exc
-
-
-def _toml_message(text: str, exc: tomllib.TOMLDecodeError) -> str:
-    found = _AT_LINE.search(str(exc))
-    if not found:
-        return f"{CONFIG_NAME} 格式有误：请对照 sgov init 生成的样例检查（{exc}）"
-    number = int(found[1])
-    lines = text.splitlines()
-    line = lines[number - 1] if 0 < number <= len(lines) else ""
-    signs = [ch for ch in dict.fromkeys(line) if ch in _FULLWIDTH_HINTS]
-    shown = line.strip()[:60]
-    if signs:
-        fixes = "、".join(f"“{ch}”改为 {_FULLWIDTH_HINTS[ch]}" for ch in signs)
-        return (
-            f"{CONFIG_NAME} 第 {number} 行有全角（中文）符号：{shown}\n"
-            f"请切换到英文输入法，把{fixes}（等号、引号、括号都要用半角）"
-        )
-    return (
-        f"{CONFIG_NAME} 第 {number} 行格式有误：{shown}\n"
-        '请按“名称 = 值”书写：文字加半角双引号（如 program = "puxing-2023"），数字和日期不加引号'
-    )
+        raise ConfigError(toml_mistake(CONFIG_NAME, text, exc)) from exc
 
 
 def load_config(folder: Path, program_ref: str | None = None) -> Config:

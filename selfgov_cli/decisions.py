@@ -8,7 +8,8 @@ API (all pure functions; `decisions` is always a list of ParsedDecision):
 
 - ``parse(dataset, rule_ids=None) -> (list[ParsedDecision], list[Problem])``: every row of every
   `人工认定` sheet. A row that is malformed (empty 理由/认定人/认定日期, unknown 认定事项, bad 内容
-  or 位置, 豁免 without 规则 or with a rule id not in `rule_ids`) or names an unknown 项目编号 is
+  or 位置, 豁免 without 规则, of a rule in NOT_WAIVABLE (SG014: record a 拨付 instead) or with a
+  rule id not in `rule_ids`) or names an unknown 项目编号 is
   a Problem at its cell (rule SG025) and is left out of the list: it has no effect. A cell the
   reader could not read (an unreadable 认定日期 is SG003) is not reported twice.
 - ``known_at(decisions, as_of)``: the decisions dated on or before `as_of` (a decision counts
@@ -26,10 +27,15 @@ API (all pure functions; `decisions` is always a list of ParsedDecision):
   objection (异议成立) cancels (the flag ``cancelled``). An 异议不成立 changes nothing and is
   only shown; it does not undo an upheld objection (delete that row instead).
 - ``by_project(decisions) -> {项目编号: [ParsedDecision]}``: what to show on each project.
+- ``in_force(decisions, as_of) -> list[ParsedDecision]``: the decisions known on `as_of` that a
+  later one on the same thing has not replaced (the same invoice's 发票归属, the same project's
+  预算调整 of one category or of 核定金额, the same project's 拨付 of one tranche); 豁免 and
+  objections are never replaced.
 - ``stale(decisions, findings, dataset, tranche_count=None) -> list[Problem]``: SG025's other
   half, once the rules have run: a 豁免 that waives none of `findings`, a 发票归属 for an invoice
   not on a ledger row of the owner and of another project, a 预算调整 to the total the budget
-  already has, a 拨付 for a tranche the program does not have.
+  already has, a 拨付 for a tranche the program does not have. ``stale_decisions`` gives the
+  same, each Problem with its decision.
 
 For every mapping above, when two decisions settle the same thing the later 认定日期 wins
 (then the later row, in folder order). ``ParsedDecision.note()`` is the one Chinese line to print
@@ -39,6 +45,7 @@ wherever a decision shows (reason, 认定人, date, 依据文件); ``to_dict()``
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -46,7 +53,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from selfgov_cli.io.schema import EXPENSE_NAMES, expense_code
-from selfgov_cli.io.values import parse_amount
+from selfgov_cli.io.values import did_you_mean, invoice_key, parse_amount
 from selfgov_cli.model import Dataset, Decision, Location
 from selfgov_cli.money import fmt_amount, fmt_yuan
 
@@ -64,8 +71,10 @@ RELEASE, WITHHOLD = "拨付", "暂缓"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９！：　，", "0123456789!: ,")
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _TRANCHE_PLACE = re.compile(r"^第\s*(\S+?)\s*笔$")
-_TRANCHE_VALUE = re.compile(r"^(?:第\s*(\S+?)\s*笔)?\s*[,:]?\s*(拨付|暂缓)$")
+_TRANCHE_VALUE = re.compile(r"^(?:第\s*(\S+?)\s*笔(?:资金)?)?\s*[,:]?\s*(拨付|暂缓)$")
+_TRANCHE_ACTION_FIRST = re.compile(r"^(拨付|暂缓)[,:]?第(\S+?)笔(?:资金)?$")  # 拨付第2笔
 _BUDGET_VALUE = re.compile(r"^(?P<what>[^\d¥￥\s:,]+?)\s*[:,]?\s*(?P<amount>[\d¥￥].*)$")
+_SEPARATORS = " :,\t"  # between the category and the amount (full-width ones translated)
 _INVOICE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$")
 _CN_DIGITS = {
     "一": 1,
@@ -80,6 +89,12 @@ _CN_DIGITS = {
     "九": 9,
 }
 _PLACE_HELP = "应写 工作表!C12、相对路径:工作表!C12、发票号 或 第N笔"
+# Rules whose findings a 豁免 cannot reach, and what to record instead: SG014 is the money step's
+# own reckoning of what was released, decided by 拨付 (a waiver of it would only ever be stale).
+NOT_WAIVABLE = {
+    "SG014": "SG014（支出超过已拨付资金）由拨付决定，不能豁免：如同意先行报销，"
+    "请用“拨付”认定提前拨付下一笔资金（如 内容 写 第2笔 拨付）",
+}
 
 
 class Problem(NamedTuple):
@@ -195,11 +210,6 @@ class ParsedDecision:
         }
 
 
-def invoice_key(text: str) -> str:
-    """An invoice number as compared (as SG010 does): trimmed, upper case."""
-    return text.strip().upper()
-
-
 # ---------------------------------------------------------------- parsing
 
 
@@ -259,7 +269,8 @@ def _parse_one(
     elif kind not in KINDS:
         problem(
             "kind",
-            f"认定事项“{record.kind}”不是规定的事项（{'、'.join(KINDS)}）：请从下拉列表中选择",
+            f"认定事项“{record.kind}”不是规定的事项（{'、'.join(KINDS)}）："
+            f"{did_you_mean(kind, KINDS, 0.5, quote=True)}请从下拉列表中选择",
         )
     for key, label in (("reason", "理由"), ("by", "认定人")):
         if not getattr(record, key) and key in record.cells and key not in record.bad:
@@ -274,9 +285,12 @@ def _parse_one(
             problem("where", message)
     fields: dict[str, Any] = {}
     if kind == WAIVER:
-        rule_id = record.rule.strip().upper()
+        # ＰＸ０１２ typed with a Chinese input method, or `PX 012`, is PX012
+        rule_id = "".join(unicodedata.normalize("NFKC", record.rule).split()).upper()
         if not rule_id:
             problem("rule", "豁免须填写规则编号（如 SG013）：请在“规则”一栏补填")
+        elif rule_id in NOT_WAIVABLE:
+            problem("rule", NOT_WAIVABLE[rule_id])
         elif rule_ids is not None and rule_id not in rule_ids:
             problem(
                 "rule",
@@ -336,19 +350,22 @@ def _parse_place(text: str, rows_by_invoice: dict[str, set]) -> tuple[Place | No
 def _parse_budget(text: str) -> tuple[str | None, Decimal | None, str | None]:
     flat = text.translate(_FULLWIDTH).strip()
     help_text = "应写“支出类别 金额”（如 管理费 500）或“核定金额 金额”"
-    match = _BUDGET_VALUE.match(flat)
     if not flat:
         return None, None, f"预算调整须在“内容”一栏填写调整后的金额：{help_text}"
-    if not match:
+    head, _, tail = flat.partition(next((c for c in flat if c in _SEPARATORS), "\0"))
+    if tail.strip() and (head.strip() == APPROVED_LABEL or expense_code(head.strip())):
+        what, amount_text = head.strip(), tail.strip(" :,")  # 管理费：伍佰元整
+    elif match := _BUDGET_VALUE.match(flat):  # 管理费500
+        what, amount_text = match.group("what").strip(), match.group("amount")
+    else:
         return None, None, f"预算调整的内容“{text}”看不懂：{help_text}"
-    what = match.group("what").strip()
     target = APPROVED if what == APPROVED_LABEL else expense_code(what)
     if target is None:
         names = "、".join((*EXPENSE_NAMES.values(), APPROVED_LABEL))
         return None, None, f"预算调整的“{what}”不是支出类别或核定金额（{names}）：请改正"
-    amount, err = parse_amount(match.group("amount"))
+    amount, err = parse_amount(amount_text)
     if err or amount is None:
-        return None, None, f"预算调整的金额“{match.group('amount')}”看不懂：{help_text}"
+        return None, None, f"预算调整的金额“{amount_text}”看不懂：{help_text}"
     if amount < 0 or (target == APPROVED and amount == 0):
         return None, None, f"预算调整的金额 {fmt_yuan(amount)} 元不对：应大于零"
     return target, amount, None
@@ -357,6 +374,8 @@ def _parse_budget(text: str) -> tuple[str | None, Decimal | None, str | None]:
 def _parse_tranche(text: str, place: Place | None) -> tuple[int | None, bool | None, str | None]:
     help_text = "应写“第N笔 拨付”或“第N笔 暂缓”"
     flat = text.translate(_FULLWIDTH).replace(" ", "")
+    if first := _TRANCHE_ACTION_FIRST.match(flat):
+        flat = f"第{first.group(2)}笔{first.group(1)}"
     match = _TRANCHE_VALUE.match(flat)
     if not match:
         what = f"“{text}”看不懂" if text.strip() else "为空"
@@ -394,6 +413,29 @@ def _latest(decisions: Iterable[ParsedDecision], kind: str, as_of: date | None):
     return sorted(
         (d for d in known_at(decisions, as_of) if d.kind == kind), key=ParsedDecision.sort_key
     )
+
+
+def _settles(decision: ParsedDecision) -> tuple | None:
+    """What a decision settles, when a later decision on the same thing replaces it."""
+    if decision.kind == INVOICE:
+        return (INVOICE, invoice_key(decision.invoice or ""))
+    if decision.kind == BUDGET:
+        return (BUDGET, decision.project_id, decision.target)
+    if decision.kind == TRANCHE:
+        return (TRANCHE, decision.project_id, decision.tranche)
+    return None
+
+
+def in_force(decisions: Iterable[ParsedDecision], as_of: date | None) -> list[ParsedDecision]:
+    """The decisions that take effect on `as_of`, in their order: known then, and not replaced by
+    a later decision (认定日期, then row) on the same thing (see _settles)."""
+    known = known_at(decisions, as_of)
+    latest: dict[tuple, ParsedDecision] = {}
+    for d in sorted(known, key=ParsedDecision.sort_key):
+        key = _settles(d)
+        if key is not None:
+            latest[key] = d
+    return [d for d in known if (key := _settles(d)) is None or latest[key] is d]
 
 
 def waives(decision: ParsedDecision, finding: Any) -> bool:
@@ -480,6 +522,16 @@ def stale(
     Pass the decisions known on the run's date (known_at) and, to check 拨付, the number of
     tranches of the program.
     """
+    return [problem for _, problem in stale_decisions(decisions, findings, dataset, tranche_count)]
+
+
+def stale_decisions(
+    decisions: Iterable[ParsedDecision],
+    findings: Iterable[Any],
+    dataset: Dataset,
+    tranche_count: int | None = None,
+) -> list[tuple[ParsedDecision, Problem]]:
+    """stale(), each Problem with the decision it is about."""
     decisions = list(decisions)
     if not decisions:  # nothing can be stale: no pass over the ledger
         return []
@@ -500,7 +552,7 @@ def stale(
         if d.kind == WAIVER and not any(waives(d, f) for f in findings):
             where = f"在“{d.place.text}”" if d.place is not None else ""
             message = (
-                f"豁免 {d.rule} 已没有对应的问题（项目 {d.project_id}{where}没有 {d.rule}）："
+                f"豁免 {d.rule} 已没有对应的问题（项目 {d.project_id} {where}没有 {d.rule}）："
                 "问题可能已改正，请删除这条认定或核对规则和位置"
             )
         elif d.kind == INVOICE:
@@ -528,7 +580,7 @@ def stale(
                 "请核对笔数"
             )
         if message:
-            out.append(Problem(d.record.cell("kind"), d.project_id, message))
+            out.append((d, Problem(d.record.cell("kind"), d.project_id, message)))
     return out
 
 
@@ -543,9 +595,11 @@ __all__ = [
     "cancelled",
     "invoice_key",
     "invoice_owners",
+    "in_force",
     "known_at",
     "parse",
     "stale",
+    "stale_decisions",
     "tranche_overrides",
     "waives",
 ]

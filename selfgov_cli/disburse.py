@@ -175,6 +175,7 @@ class Plan:
     midterm_spent: Decimal | None
     midterm_usage: Decimal | None
     midterm_rows: tuple[int, ...]  # the ledger rows (row numbers) counted for mid-term usage
+    midterm_base: Decimal | None = None  # what the mid-term usage divides by (tranche 1 released)
 
     @property
     def approved_from(self) -> str | None:
@@ -280,7 +281,8 @@ class _Gates:
             if previous.status == WITHHELD:
                 return WITHHELD, f"第{previous.n}笔资金暂缓拨付，本笔随之暂缓"
             return PENDING, f"第{previous.n}笔资金尚未拨付"
-        if gate_kind == "approval":
+        if gate_kind == "approval" or self.blocking or self.not_approved:
+            # not approved: a tranche the office released anyway (人工认定 拨付) opens no later gate
             return self.approval()
         if gate_kind == "midterm":
             return self.midterm()
@@ -396,6 +398,7 @@ def plan_project(
         gates.midterm_spent,
         usage,
         midterm_rows,
+        gates.first if gates.midterm_spent is not None else None,
     )
 
 

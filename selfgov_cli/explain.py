@@ -45,7 +45,9 @@ def explain(outcome: Outcome, pid: str) -> dict[str, Any]:
         "money": _money(item),
         "ranking": _ranking(item.entry),
         "final_ranking": _ranking(item.final_entry),
-        "decisions": [d.to_dict() for d in item.decisions],
+        "decisions": [
+            {**d.to_dict(), "status": outcome.decision_status(d)} for d in item.decisions
+        ],
         "last_year": _last_year(outcome, item),
         "findings": [
             {
@@ -86,6 +88,7 @@ def _money(item: ProjectOutcome) -> dict[str, Any]:
             "date_from": plan.midterm_date_from or None,
             "spent": fmt_amount(plan.midterm_spent),
             "usage": fmt_rate(plan.midterm_usage),
+            "base": fmt_amount(plan.midterm_base),
             "rows": list(plan.midterm_rows),
         },
         "spent": fmt_amount(money.spent),
@@ -179,8 +182,9 @@ def find(outcome: Outcome, pid: str) -> ProjectOutcome:
     if item is None:
         known = sorted(outcome.projects)
         near = [k for k in known if wanted.lower() in k.lower()][:5] or known[:5]
+        more = " 等" if len(near) < len(known) else ""
         raise UnknownProject(
-            f"没有项目编号为 {pid} 的申报" + (f"（已有：{'、'.join(near)} 等）" if near else "")
+            f"没有项目编号为 {pid} 的申报" + (f"（已有：{'、'.join(near)}{more}）" if near else "")
         )
     return item
 
@@ -246,7 +250,7 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
         )
     if plan.midterm_usage is not None:
         rows = "、".join(str(r) for r in plan.midterm_rows) or "无"
-        first = plan.midterm_spent / plan.midterm_usage if plan.midterm_usage else None
+        first = plan.midterm_base
         base = f"第一笔资金 {fmt_yuan(first)} 元" if first is not None else "第一笔资金"
         out.append(
             f"  中期使用率 {fmt_pct(plan.midterm_usage)} = 中期前合规支出 {fmt_yuan(plan.midterm_spent)} 元"
@@ -297,7 +301,10 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
     out += _last_year_lines(outcome, item)
     if item.decisions:
         out += ["", "【人工认定】"]
-        out += [f"  {scrub(d.note())}（{place(d.loc)}）" for d in item.decisions]
+        out += [
+            f"  {scrub(d.note())}（{place(d.loc)}）——{outcome.decision_status(d)}"
+            for d in item.decisions
+        ]
     found = [f for f in outcome.findings if f.project_id == item.project_id]
     out += ["", f"【问题】共 {len(found)} 个"]
     for f in found:

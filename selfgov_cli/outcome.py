@@ -91,9 +91,23 @@ class Outcome:
     final: Ranking | None = None  # the 年终评审 round, when it has scores or was asked for
     projects: dict[str, ProjectOutcome] = field(default_factory=dict)
     decisions: list[ParsedDecision] = field(default_factory=list)  # every 人工认定 read
+    # the `order` of each decision that takes effect on as_of: known, not replaced by a later one
+    # on the same thing (decisions.in_force), not stale (SG025)
+    decisions_in_force: set[int] = field(default_factory=set)
+    stale_decisions: set[int] = field(default_factory=set)  # known but matching nothing (SG025)
 
     def decision_in_force(self, decision: ParsedDecision) -> bool:
-        return decision.on <= self.as_of
+        return decision.order in self.decisions_in_force
+
+    def decision_status(self, decision: ParsedDecision) -> str:
+        """Whether a decision took effect, in Chinese (the summary's 状态 column)."""
+        if decision.order in self.decisions_in_force:
+            return "已生效"
+        if decision.on > self.as_of:
+            return "核算日后生效"
+        if decision.order in self.stale_decisions:
+            return "未起作用（见 SG025）"
+        return "已被后一条认定取代"
 
     # ---- validate's view
     @property

@@ -159,7 +159,8 @@ def waive(
     """Findings a 豁免 decision covers stay in the output as info, with the decision's note; so does
     SG010 on the owner's row of an invoice a 发票归属 decision assigns (that row counts)."""
     waivers = [d for d in known if d.kind == recorded.WAIVER]
-    owners = [d for d in known if d.kind == recorded.INVOICE]
+    # the owner an earlier 发票归属 named is replaced by a later one: its row counts no more
+    owners = [d for d in recorded.in_force(known, None) if d.kind == recorded.INVOICE]
     if not waivers and not owners:
         return findings
     invoice_at = {
@@ -194,12 +195,16 @@ def _owned(decision: ParsedDecision, finding: Finding, invoice_at: dict) -> bool
     )
 
 
-def stale_findings(ctx: Context, known: list[ParsedDecision], raw: list[Finding]) -> list[Finding]:
-    """SG025 for decisions that match nothing any more (the malformed half is the rule's own)."""
-    problems = recorded.stale(known, raw, ctx.data, len(ctx.program.tranches))
+def stale_findings(
+    ctx: Context, known: list[ParsedDecision], raw: list[Finding]
+) -> tuple[list[Finding], set[int]]:
+    """SG025 for decisions that match nothing any more (the malformed half is the rule's own), and
+    the `order` of each such decision (it took no effect, whether or not SG025 is shown)."""
+    pairs = recorded.stale_decisions(known, raw, ctx.data, len(ctx.program.tranches))
+    orders = {d.order for d, _ in pairs}
     if "SG025" in ctx.program.disabled_rules:
-        return []
-    return list(findings_of(REGISTRY["SG025"], problems))
+        return [], orders
+    return list(findings_of(REGISTRY["SG025"], [p for _, p in pairs])), orders
 
 
 def run(
@@ -220,7 +225,7 @@ def run(
     ctx = make_context(config, data, when, known, history_records(config, cache), problems)
     check_settings(ctx, stage)
     raw = run_rules(ctx)
-    waived, stale = waive(raw, known, data), stale_findings(ctx, known, raw)
+    waived, (stale, stale_orders) = waive(raw, known, data), stale_findings(ctx, known, raw)
     findings = raw if waived is raw and not stale else in_order([*waived, *stale])
     faults = sort_faults(ctx, findings)
     cancelled = recorded.cancelled(known, when)
@@ -240,6 +245,10 @@ def run(
     everything = in_order([*findings, *money.findings]) if money.findings else findings
     outcome = Outcome(config, data, when, ctx, everything, money, review, final)
     outcome.decisions = parsed
+    outcome.decisions_in_force = {
+        d.order for d in recorded.in_force(known, None) if d.order not in stale_orders
+    }
+    outcome.stale_decisions = stale_orders
     for pid, decision in cancelled.items():  # an upheld objection shows in the ranking too
         entry = review.entry(pid)
         if entry is not None and CANCELLED not in entry.flags:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.config import program_id_year
-from selfgov_cli.decisions import KINDS
+from selfgov_cli.decisions import KINDS, NOT_WAIVABLE
 from selfgov_cli.io.schema import (
     APPLICATION,
     BUDGET,
@@ -32,7 +32,7 @@ from selfgov_cli.io.schema import (
 )
 from selfgov_cli.programs import builtin
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
-from selfgov_cli.report.safe import atomic_write, save_workbook
+from selfgov_cli.report.safe import atomic_write, os_error_text, save_workbook
 from selfgov_cli.rules.engine import rules_for
 from selfgov_cli.rules.registry import REGISTRY  # noqa: F401  (fills the registry rules_for reads)
 
@@ -149,7 +149,7 @@ def init_folder(
             _write_text(folder / CONFIG_NAME, config_text(program, program_ref or program.id))
         )
     except OSError as exc:
-        raise InitError(f"无法写入 {folder}：{exc.strerror or exc}") from exc
+        raise InitError(f"无法写入 {folder}：{os_error_text(exc)}") from exc
     return written
 
 
@@ -230,9 +230,9 @@ def _decisions_book(program: Program):
 
 
 def rule_ids(program: Program) -> list[str]:
-    """The rule ids a 豁免 may name: the program's rules, in id order."""
+    """The rule ids a 豁免 may name: the program's rules, in id order (not NOT_WAIVABLE)."""
 
-    disabled = set(program.disabled_rules)
+    disabled = set(program.disabled_rules) | set(NOT_WAIVABLE)
     return [item.id for item in rules_for(program) if item.id not in disabled]
 
 

@@ -188,3 +188,14 @@ def test_neighborhoods_with_stray_spaces_are_the_plain_names(tmp_path):
         'neighborhoods = [" 一居 ", "二居\u3000", ""]\n', encoding="utf-8"
     )
     assert load_config(tmp_path).neighborhoods == ("一居", "二居")
+
+
+def test_a_toml_cut_short_names_its_last_line_in_chinese(tmp_path):
+    """tomllib's 'Invalid value (at end of document)' named no line and showed English."""
+    (tmp_path / "sgov.toml").write_text('year = 2023\nprogram = "puxing-2023', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value) == (
+        'sgov.toml 第 2 行格式有误：program = "puxing-2023\n'
+        '请按“名称 = 值”书写：文字加半角双引号（如 program = "puxing-2023"），数字和日期不加引号'
+    )

@@ -191,10 +191,10 @@ def test_each_kind_is_typed(tmp_path):
             row(kind="异议成立"),
             row(pid="PX-2", kind="异议不成立"),
             row(rule="SG010", where="F1"),
-            row(rule="SG014", where="第 2 笔"),
+            row(rule="PX011", where="第 2 笔"),
         ],
     )
-    found, problems = parsed(tmp_path, {"SG010", "SG014", "SG016"})
+    found, problems = parsed(tmp_path, {"SG010", "PX011", "SG016"})
     assert problems == []
     got = [(d.kind, d.rule, d.target, d.amount, d.tranche, d.release, d.invoice) for d in found]
     assert got == [
@@ -210,7 +210,7 @@ def test_each_kind_is_typed(tmp_path):
         ("异议成立", None, None, None, None, None, None),
         ("异议不成立", None, None, None, None, None, None),
         ("豁免", "SG010", None, None, None, None, None),
-        ("豁免", "SG014", None, None, None, None, None),
+        ("豁免", "PX011", None, None, None, None, None),
     ]
     assert found[0].place == dec.Place(
         "台账/台账.xlsx:经费台账!$f$3", file="台账/台账.xlsx", sheet="经费台账", cell="F3"
@@ -399,10 +399,10 @@ def test_waiver_places_by_file_invoice_and_tranche(tmp_path):
         [
             row(rule="SG016", where="台账\\台账.xlsx:经费台账!F4"),
             row(pid="PX-2", rule="SG010", where="F1"),
-            row(rule="SG014", where="第2笔"),
+            row(rule="PX011", where="第2笔"),
         ],
     )
-    found, _ = parsed(tmp_path, {"SG010", "SG014", "SG016"})
+    found, _ = parsed(tmp_path, {"SG010", "PX011", "SG016"})
     by_file, by_invoice, by_tranche = found
 
     def finding(rule, pid, file, sheet, cell, row_no, message=""):
@@ -419,11 +419,11 @@ def test_waiver_places_by_file_invoice_and_tranche(tmp_path):
     assert not dec.waives(  # the number in a message is not the row's invoice (F1 vs F10)
         by_invoice, finding("SG010", "PX-2", "台账/台账.xlsx", "经费台账", "F3", 3, "发票号 F10")
     )
-    assert dec.waives(by_tranche, finding("SG014", "PX-1", None, None, None, None, "第2笔资金暂缓"))
+    assert dec.waives(by_tranche, finding("PX011", "PX-1", None, None, None, None, "第2笔资金暂缓"))
     assert not dec.waives(
-        by_tranche, finding("SG014", "PX-1", None, None, None, None, "第1笔资金暂缓")
+        by_tranche, finding("PX011", "PX-1", None, None, None, None, "第1笔资金暂缓")
     )
-    assert not dec.waives(by_tranche, finding("SG014", "PX-2", None, None, None, None, "第2笔"))
+    assert not dec.waives(by_tranche, finding("PX011", "PX-2", None, None, None, None, "第2笔"))
     # no 项目编号 on the finding: only a 位置 that names its place covers it
     assert dec.waives(by_file, finding("SG016", None, "台账/台账.xlsx", "经费台账", "F4", 4))
 
@@ -459,7 +459,7 @@ def test_stale_decisions(tmp_path):
         ("B10", "PX-1"),
     ]
     assert got[0].message == (
-        "豁免 SG016 已没有对应的问题（项目 PX-1在“经费台账!F9”没有 SG016）："
+        "豁免 SG016 已没有对应的问题（项目 PX-1 在“经费台账!F9”没有 SG016）："
         "问题可能已改正，请删除这条认定或核对规则和位置"
     )
     assert got[2].message.startswith("发票 F9 不在项目 PX-1 的台账中")
@@ -553,3 +553,62 @@ def test_a_budget_change_recorded_with_its_approved_amount_is_consistent(
     assert found == ([sg006] if sg006 else [])
     project = outcome.projects["PX-1"]
     assert (project.status, project.approval.amount) == (status, Decimal(approved))
+
+
+def test_a_rule_id_typed_full_width_or_with_a_space_is_the_rule(tmp_path):
+    """ＰＸ０１２ (a Chinese input method) or `PX 012` is PX012, as 项目编号 are read."""
+    folder(tmp_path, [row(rule="ＰＸ０１２"), row(rule="px 012"), row(rule="ＳＧ０１６")])
+    found, problems = parsed(tmp_path, {"PX012", "SG016"})
+    assert problems == []
+    assert [d.rule for d in found] == ["PX012", "PX012", "SG016"]
+
+
+def test_a_budget_change_reads_its_amount_as_any_amount_cell_is_read(tmp_path):
+    """The amount of a 预算调整 is read as amounts are on every sheet (workbooks.md): 大写 and
+    小写 Chinese numerals and 万 too, after the category and a space or colon."""
+    folder(
+        tmp_path,
+        [
+            row(kind="预算调整", value="管理费：伍佰元整"),
+            row(kind="预算调整", value="核定金额 壹万捌仟元"),
+            row(kind="预算调整", value="工作经费 0.65万"),
+            row(kind="预算调整", value="志愿者补贴 两千元"),
+            row(kind="预算调整", value="管理费5,000"),
+        ],
+    )
+    found, problems = parsed(tmp_path)
+    assert problems == []
+    assert [(d.target, d.amount) for d in found] == [
+        ("management", Decimal("500.00")),
+        (dec.APPROVED, Decimal("18000.00")),
+        ("work", Decimal("6500.00")),
+        ("volunteer", Decimal("2000.00")),
+        ("management", Decimal("5000.00")),
+    ]
+
+
+def test_a_tranche_decision_reads_the_ways_a_clerk_writes_it(tmp_path):
+    """`拨付第2笔`, `第二笔资金拨付`, `暂缓第2笔资金`: the action before or after the tranche, with
+    or without 资金, read as `第2笔 拨付`."""
+    folder(
+        tmp_path,
+        [
+            row(kind="拨付", value="拨付第2笔"),
+            row(kind="拨付", value="第二笔资金拨付"),
+            row(kind="拨付", value="暂缓第2笔资金"),
+            row(kind="拨付", value="暂缓 第 1 笔"),
+        ],
+    )
+    found, problems = parsed(tmp_path)
+    assert problems == []
+    assert [(d.tranche, d.release) for d in found] == [(2, True), (2, True), (2, False), (1, False)]
+
+
+def test_a_mistyped_kind_names_the_kind_it_is_close_to(tmp_path):
+    folder(tmp_path, [row(kind="豁兔"), row(kind="发票归属认定"), row(kind="特批")])
+    kinds = "（豁免、预算调整、拨付、发票归属、异议成立、异议不成立）"
+    assert [m for *_, m in sg025(tmp_path)] == [
+        f"认定事项“豁兔”不是规定的事项{kinds}：是不是“豁免”？请从下拉列表中选择",
+        f"认定事项“发票归属认定”不是规定的事项{kinds}：是不是“发票归属”？请从下拉列表中选择",
+        f"认定事项“特批”不是规定的事项{kinds}：请从下拉列表中选择",
+    ]

@@ -160,3 +160,22 @@ def test_export_never_writes_inside_the_folder_outside_sgov_output(tmp_path):
     assert result.exit_code == 2
     assert "在项目文件夹里、sgov-output 之外" in result.stderr
     assert not list((folder / "申报").glob("*.csv"))
+
+
+def test_a_negative_figure_is_a_number_in_the_csv_not_text(tmp_path):
+    """The formula guard (a leading ') is for text from cells: a negative amount or a −5
+    adjustment written '-150.00 is no longer a number for Excel or pandas."""
+    from selfgov_cli.report.csv_tables import csv_bytes
+    from tests.test_decisions import folder as decisions_folder
+    from tests.test_decisions import ledger_row
+
+    ledger = [ledger_row(date(2023, 4, 1), "PX-1", "志愿者补贴", -150, None)]  # SG009
+    root = decisions_folder(tmp_path / "项目", [], ledger)
+    result = CliRunner().invoke(app, ["export", str(root), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    with open(tmp_path / "out" / "ledger.csv", encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["amount"], row["eligible"], row["excluded"]) == ("-150.00", "0.00", "0.00")
+    assert csv_bytes(("n", "text"), [{"n": Decimal("-5"), "text": "-5"}]) == (
+        "\ufeffn,text\r\n-5,'-5\r\n".encode()
+    )

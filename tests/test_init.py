@@ -336,6 +336,7 @@ def test_decisions_template_has_drop_downs_for_kinds_and_the_programs_rule_ids(t
     assert lists["B2:B501"] == ["豁免", "预算调整", "拨付", "发票归属", "异议成立", "异议不成立"]
     rules = lists["C2:C501"]
     assert "PX013" in rules and "SG013" in rules and "SG025" in rules
+    assert "SG014" not in rules  # decided by 拨付, never waived (decisions.NOT_WAIVABLE)
     assert not any(r.startswith(("CD", "XJ", "GH")) for r in rules)
     assert rules == sorted(rules)
 
@@ -498,3 +499,12 @@ def test_the_example_date_setting_is_in_the_programs_year(tmp_path):
     assert [line for line in lines if line.startswith("# midterm_date")] == [
         "# midterm_date = 2021-06-30    # 中期评估日期（评估结果表未填时使用）（默认：不设；此为示例）"
     ]
+
+
+def test_a_folder_under_a_file_is_a_chinese_error(tmp_path):
+    """`sgov init a-file/新项目`: the system's English 'Not a directory' reached the clerk."""
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    target = tmp_path / "a.txt" / "新项目"
+    result = runner.invoke(app, ["init", str(target), "--program", "puxing-2023"])
+    assert result.exit_code == 2
+    assert result.output == f"sgov：无法写入 {target}：路径中有一段不是文件夹（{target}）\n"

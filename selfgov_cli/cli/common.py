@@ -70,13 +70,15 @@ def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> None:
 
 
 def parse_as_of(text: str | None) -> date:
-    if not text:
+    if text is None:  # not given: today; given empty (`--as-of=`) is no date
         return date.today()
     # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.io.values import parse_date
     from selfgov_cli.report.safe import as_of_problem
 
-    value, err = parse_date(text)
+    # a bare number other than 20231231 is a year or an Excel serial: no date a clerk types
+    serial = text.strip().isdigit() and len(text.strip()) != 8
+    value, err = parse_date(text) if text.strip() and not serial else (None, "not a date")
     if err or value is None:
         fail(f"--as-of 应为日期，如 2023-12-31（现为 {text!r}）")
     if problem := as_of_problem(value):

@@ -35,6 +35,11 @@ def explain(
     from selfgov_cli.explain import UnknownProject, explain, lines
 
     check_choice("--format", fmt, ("table", "json"))
+    if Path(project_id).is_dir():  # `sgov explain FOLDER` or the two swapped: not an id
+        fail(
+            f"{project_id} 是文件夹，不是项目编号：请先写项目编号、再写文件夹，"
+            f"如 sgov explain PX-2023-004 {project_id}"
+        )
     outcome = outcome_or_fail(folder, program, parse_as_of(as_of))
     try:
         if fmt == "json":

@@ -69,6 +69,8 @@ def report(
 
     check_choice("--kind", kind, KINDS)
     check_choice("--format", fmt, FORMATS)
+    if templates is not None and templates.exists() and not templates.is_dir():
+        fail(f"--templates 指定的 {templates} 是文件，不是文件夹：请指定存放模板的文件夹")
     if templates is not None and not templates.is_dir():
         fail(f"--templates 指定的文件夹不存在：{templates}")
     when = parse_as_of(as_of)

@@ -16,6 +16,7 @@ from selfgov_cli.cli.common import (
     FolderArg,
     ProgramOpt,
     fail,
+    output_dir,
     parse_as_of,
 )
 
@@ -43,6 +44,8 @@ def run(
 
     _gbk_safe()
     when = parse_as_of(as_of)
+    if out_dir is not None:
+        output_dir(folder, out_dir)  # exit 2 when -o is a file, as for every command
     bar = _ProgressBar() if not quiet and sys.stdout.isatty() else None
     try:
         result = run_batch(folder, out_dir, when, program, progress=bar)

@@ -99,6 +99,7 @@ _SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset(("project_id",)),
         frozenset(("midterm", "final", "approved_amount", "approved_on", "midterm_date")),
     ),
+    "decisions": (frozenset(("project_id", "kind", "reason", "by", "on")), frozenset()),
 }
 
 

@@ -303,6 +303,26 @@ def parse_id(raw: Any) -> Parsed:
     return unicodedata.normalize("NFKC", clean_text(raw)).strip(), None
 
 
+# 发票号 cells that say "no invoice": never a number, never a duplicate (SG016 where it applies)
+INVOICE_PLACEHOLDERS = frozenset(
+    ("无", "暂无", "空", "/", "-", "—", "——", "--", "N/A", "NA", "无发票", "／", "－", "N／A")
+)
+
+
+def invoice_key(text: str) -> str:
+    """The 发票号 as compared, by SG010 and by 发票归属 alike: full-width folded (NFKC: ＦＰ００１
+    typed with a Chinese input method is FP001), no spaces, upper case; "" for an empty cell or a
+    placeholder."""
+    if text.isascii():
+        if text.isdigit():  # most 发票号: the text is its own key (no copy a ledger row)
+            return text
+    else:
+        text = unicodedata.normalize("NFKC", text)
+    # letters and digits only: nothing to take out
+    key = text.upper() if text.isalnum() else "".join(text.split()).upper()
+    return "" if key in INVOICE_PLACEHOLDERS else key
+
+
 PARSERS = {
     "text": parse_text,
     "id": parse_id,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.schema import EXPENSE_CATEGORIES
+from selfgov_cli.io.toml_text import toml_mistake
 from selfgov_cli.io.values import did_you_mean
 from selfgov_cli.programs import chengdu, gonghexinlu, puxing, xinjing
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program, ProgramError, Setting, Tranche
@@ -41,11 +42,12 @@ def get_program(ref: str, base_dir: Path | None = None) -> Program:
 def load_program_file(path: Path) -> Program:
     """A clerk's own program: starts from a built-in one (extends) and changes what it names."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        raw = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ProgramError(f"无法读取计划文件 {path}：{exc}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ProgramError(f"计划文件 {path} 格式有误：{exc}") from exc
+        raise ProgramError(toml_mistake(path.name, text, exc)) from exc
     where = path.name
     base_id = raw.pop("extends", None)
     if not isinstance(base_id, str) or base_id not in builtin():

@@ -225,6 +225,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
                 "on": d.on.isoformat(),
                 "document": scrub(d.document),
                 "in_force": outcome.decision_in_force(d),
+                "status": outcome.decision_status(d),
             }
             for d in sorted(outcome.decisions, key=lambda d: d.sort_key())
         ],

@@ -157,6 +157,16 @@ def summary_workbook(data: dict[str, Any]):
         )
     if data.get("years"):
         _years_sheets(wb, data["years"])
+    if data["not_approved"]:
+        _sheet(
+            wb,
+            "未通过的项目",
+            ["项目编号", "项目名称", "居民区", "结论", "原因"],
+            [
+                [r["project_id"], r["name"], r["neighborhood"], r["status"], r["reason"]]
+                for r in data["not_approved"]
+            ],
+        )
     _sheet(
         wb,
         "问题统计",
@@ -166,6 +176,17 @@ def summary_workbook(data: dict[str, Any]):
             for r in data["findings"]
         ],
     )
+    if data["decisions"]:
+        _sheet(
+            wb,
+            "人工认定",
+            ["项目编号", "认定事项", "理由", "认定人", "认定日期", "依据文件", "状态"],
+            [
+                [d["project_id"], d["what"], d["reason"], d["by"], d["on"], d["document"]]
+                + [d["status"]]
+                for d in data["decisions"]
+            ],
+        )
     return lay_out(wb)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import selfgov_cli.decisions as decisions
 from selfgov_cli.io.schema import APPLICATION, EXPENSE_NAMES, ROLES
-from selfgov_cli.io.values import did_you_mean
+from selfgov_cli.io.values import did_you_mean, invoice_key
 from selfgov_cli.model import ledger_order
 from selfgov_cli.money import fmt_yuan
 from selfgov_cli.rules.engine import Context, Hit, rule, rules_for
@@ -251,21 +251,6 @@ def non_positive(ctx: Context) -> Iterator[Hit]:
                     record.project_id,
                     f"{what}为 {fmt_yuan(record.amount)} 元，应大于零：请改正",
                 )
-
-
-# 发票号 cells that say "no invoice": never a number, never a duplicate (SG016 where it applies)
-INVOICE_PLACEHOLDERS = frozenset(
-    ("无", "暂无", "空", "/", "-", "—", "——", "--", "N/A", "NA", "无发票", "／", "－", "N／A")
-)
-
-
-def invoice_key(text: str) -> str:
-    """The 发票号 as compared: no spaces, upper case; "" for an empty cell or a placeholder."""
-    if text.isdigit():  # most 发票号: the text is its own key (no copy a ledger row)
-        return text
-    # letters and digits only: nothing to take out
-    key = text.upper() if text.isalnum() else "".join(text.split()).upper()
-    return "" if key in INVOICE_PLACEHOLDERS else key
 
 
 @rule(

@@ -216,3 +216,23 @@ def test_table_shows_each_project_the_reasons_and_the_totals(tmp_path):
         "0.00",
         "36.84%",
     ]
+
+
+def test_as_of_a_bare_number_is_not_read_as_an_excel_serial(tmp_path):
+    """On the command line `--as-of 2023` is a year a clerk typed, not day 2023 of Excel's
+    calendar (1905-07-15); a serial number such as 45291 is no date to type either."""
+    folder = _folder(tmp_path)
+    for text in ("2023", "45291", "２０２３"):
+        result = _run("disburse", folder, "--as-of", text)
+        assert result.exit_code == 2, (text, result.output)
+        assert result.output == f"sgov：--as-of 应为日期，如 2023-12-31（现为 {text!r}）\n"
+    assert _run("disburse", folder, "--as-of", "20231231", "-f", "json").exit_code == 0
+
+
+def test_an_empty_as_of_is_no_date(tmp_path):
+    """`--as-of=` (a script's unset variable) silently meant today; it is exit 2 as any non-date."""
+    folder = _folder(tmp_path)
+    for text in ("", "  "):
+        result = _run("disburse", folder, f"--as-of={text}")
+        assert result.exit_code == 2, (text, result.output)
+        assert result.output == f"sgov：--as-of 应为日期，如 2023-12-31（现为 {text!r}）\n"

@@ -180,3 +180,15 @@ def test_every_sample_folder_runs(tmp_path, sample):
             == result.exit_code
         )
         assert hashes(out / DAY, skip=("run.log",)) == first
+
+
+def test_output_that_is_a_file_is_exit_2_in_chinese(tmp_path):
+    """`sgov run -o FILE` said the system's English 'File exists'; it says what every command says."""
+    from tests.test_decisions import folder as decisions_folder
+
+    root = decisions_folder(tmp_path / "项目", [])
+    a_file = tmp_path / "输出.txt"
+    a_file.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(root), "-o", str(a_file), "--as-of", "2023-12-31"])
+    assert result.exit_code == 2
+    assert result.output == f"sgov：-o {a_file} 是一个文件：请指定一个文件夹\n"

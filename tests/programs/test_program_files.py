@@ -232,3 +232,19 @@ def test_sgov_programs_lists_and_shows_every_builtin():
         and "浦兴 四.4(1)" in text
         and "第2笔 40% 中期评估通过后" in text
     )
+
+
+def test_a_toml_mistake_in_a_program_file_is_named_in_chinese_as_in_sgov_toml(tmp_path):
+    """A program file's TOML mistake showed tomllib's English ('Invalid value (at line 1,
+    column 11)'); it names the line and the full-width sign, as sgov.toml's do."""
+    path = tmp_path / "my-street.toml"
+    path.write_text("extends = “puxing-2023”\n", encoding="utf-8")
+    with pytest.raises(ProgramError) as caught:
+        get_program(str(path))
+    assert str(caught.value) == (
+        "my-street.toml 第 1 行有全角（中文）符号：extends = “puxing-2023”\n"
+        '请切换到英文输入法，把““”改为 "、“””改为 "（等号、引号、括号都要用半角）'
+    )
+    path.write_text('extends = "puxing-2023"\nname = 浦兴\n', encoding="utf-8")
+    with pytest.raises(ProgramError, match="^my-street.toml 第 2 行格式有误：name = 浦兴\n"):
+        get_program(str(path))

@@ -102,3 +102,16 @@ def test_injection_in_md_via_cli(tmp_path):
     assert sgov(str(folder), "-f", "md", "--as-of", "2023-12-04").returncode == 0
     text = (folder / "sgov-output" / "公示名单.md").read_text(encoding="utf-8")
     assert f"| {INJECT_NAME} |" in text and "<script>" not in text
+
+
+def test_templates_that_is_a_file_is_named_as_such(tmp_path):
+    """--templates naming a file said the folder 'does not exist' though the path is there."""
+    folder = puxing_folder(tmp_path / "p", ledger=False)
+    a_file = tmp_path / "模板.txt"
+    a_file.write_text("x", encoding="utf-8")
+    done = sgov(str(folder), "--templates", str(a_file))
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"sgov：--templates 指定的 {a_file} 是文件，不是文件夹：请指定存放模板的文件夹\n"
+    )
