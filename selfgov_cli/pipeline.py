@@ -251,7 +251,7 @@ def run(
         entry = review.entry(pid) if review else None
         final_entry = final.entry(pid) if final else None
         flags = list(entry.flags) if entry else []
-        if status == CANCELLED:
+        if status == CANCELLED and CANCELLED not in flags:  # the ranking entry may say so already
             flags.append(CANCELLED)
         for extra in (NEEDS_FIX, GREEN_CHANNEL):
             if (

@@ -762,3 +762,32 @@ def test_unweighted_group_is_left_out_even_when_sg021_is_disabled(tmp_path):
         [],
         "评审组不在 group_weights 中，未计入",
     )
+
+
+# --- upheld objections (异议成立) -------------------------------------------------------------
+
+
+def _objection(folder_path: Path, pid: str) -> None:
+    """An upheld objection (异议成立) on `pid`, recorded in 人工认定.xlsx."""
+    header = ("项目编号", "认定事项", "理由", "认定人", "认定日期")
+    write_table(
+        folder_path / "人工认定.xlsx",
+        "人工认定",
+        header,
+        [(pid, "异议成立", "与已立项活动重复", "王主任", date(2023, 7, 5))],
+    )
+
+
+def test_a_ranked_project_cancelled_by_an_objection_is_flagged_cancelled_once(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    scores(f, grid({"P1": [90], "P2": [80]}))
+    _objection(f, "P1")
+    outcome = run(f, as_of=AS_OF)
+    assert outcome.review.entry("P1").flags == ["cancelled"]
+    assert (outcome.projects["P1"].status, outcome.projects["P1"].flags) == (
+        "cancelled",
+        ["cancelled"],
+    )
+    assert [p.project_id for p in outcome.approved()] == ["P2"]
