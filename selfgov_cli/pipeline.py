@@ -223,8 +223,9 @@ def run(
     waived, stale = waive(raw, known, data), stale_findings(ctx, known, raw)
     findings = raw if waived is raw and not stale else in_order([*waived, *stale])
     faults = sort_faults(ctx, findings)
-    review = _rank(ctx, findings, "review", pool, faults)
     cancelled = recorded.cancelled(known, when)
+    notes = {pid: decision.note() for pid, decision in cancelled.items()}
+    review = _rank(ctx, findings, "review", pool, faults, cancelled=notes)
     decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
     wanted = stage == "final" or round_has_scores(data.scores, "final")
@@ -240,11 +241,6 @@ def run(
     everything = in_order([*findings, *money.findings]) if money.findings else findings
     outcome = Outcome(config, data, when, ctx, everything, money, review, final)
     outcome.decisions = parsed
-    for pid, decision in cancelled.items():  # an upheld objection shows in the ranking too
-        entry = review.entry(pid)
-        if entry is not None and CANCELLED not in entry.flags:
-            entry.flags.append(CANCELLED)
-            entry.why.append(f"公示期间异议成立，取消立项（{decision.note()}）")
     for item in money.projects:
         pid = item.project_id
         ok, status, reason = decisions[pid]
@@ -279,11 +275,13 @@ def run(
     return outcome
 
 
-def _rank(ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None) -> Ranking:
+def _rank(
+    ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None, cancelled=None
+) -> Ranking:
     """The ranking of one round (empty, without ranking anything, when the round has no scores)."""
     if round_has_scores(ctx.data.scores, stage):
         COUNTERS.rank += 1
-    return rank(ctx, findings, stage, pool, faults, not_approved)
+    return rank(ctx, findings, stage, pool, faults, not_approved, cancelled)
 
 
 def decide(

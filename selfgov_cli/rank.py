@@ -220,6 +220,7 @@ def rank(
     pool: Decimal | None = None,
     faults: Faults | None = None,
     not_approved: dict[str, str] | None = None,
+    cancelled: dict[str, str] | None = None,
 ) -> Ranking:
     """The ranking of the projects scored in one round (`stage`), given the rule findings.
 
@@ -227,6 +228,8 @@ def rank(
     takes no quota place, no pool money and no 十佳 (rules.md Ranking). Green-channel projects are
     not ranked (免审). Empty when the round has no score rows. `not_approved` (the year-end 评选
     only): projects this year's decision did not approve, with why: ranked, but never 十佳.
+    `cancelled`: projects an upheld objection (异议成立) cancelled, with the decision's note: ranked
+    for information and, like 待改正, taking no quota place and no pool money (rules.md Ranking).
     """
     check_settings(ctx, stage)
     program = ctx.program
@@ -285,6 +288,9 @@ def rank(
                 f"申报材料有 {entry.errors} 个错误（见 sgov validate）：待改正，"
                 "仅列示排名，不占名额、不划资金、不评十佳"
             )
+        if cancelled and pid in cancelled:
+            entry.flags.append("cancelled")
+            entry.why.append(f"公示期间异议成立，取消立项（{cancelled[pid]}）")
         result.entries.append(entry)
     result.entries.sort(key=Entry.sort_key)
     for number, entry in enumerate(result.entries, 1):
@@ -470,7 +476,8 @@ def _flag_line(ctx: Context, entries: list[Entry]) -> None:
 
 def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
     """成都 四.(二)1、3: per district, 2 pass plus one per excellent case. Projects below the line or
-    待改正 take no place; C and 市本级 B projects never use a district's places (四.(二)2)."""
+    待改正 or cancelled (异议成立) take no place; C and 市本级 B projects never use a district's places
+    (四.(二)2)."""
     policy = ctx.program.policy
     clause = policy.quota_clause
     if not clause:
@@ -479,7 +486,7 @@ def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
     extra = {str(k).strip(): v for k, v in (ctx.setting("excellent_cases") or {}).items()}
     used: dict[str, int] = {}
     for entry in entries:
-        if "below_line" in entry.flags or "needs_fix" in entry.flags:
+        if {"below_line", "needs_fix", "cancelled"} & set(entry.flags):
             continue
         if not policy.uses_quota(entry.project, ctx.program):
             entry.why.append(policy.quota_words(entry.project, ctx.program))
@@ -505,8 +512,8 @@ def _flag_pool(
     ctx: Context, entries: list[Entry], total: Decimal | None, mode: str, faults: Faults
 ) -> dict[str, Any] | None:
     """Fund in rank order until the pool cannot cover the next project (cutoff: it and all after are
-    unfunded; skip: later ones are still tried). below_line, over_quota and 待改正 projects take no
-    money."""
+    unfunded; skip: later ones are still tried). below_line, over_quota, 待改正 and cancelled
+    (异议成立) projects take no money."""
     if total is None:
         return None
     policy = ctx.program.policy
@@ -525,7 +532,7 @@ def _flag_pool(
     remaining = Decimal(total) - topped
     stopped: Entry | None = None
     for entry in entries:
-        if {"below_line", "over_quota", "needs_fix"} & set(entry.flags):
+        if {"below_line", "over_quota", "needs_fix", "cancelled"} & set(entry.flags):
             continue
         if categories and ctx.program.category(entry.project.get("category")) not in categories:
             entry.why.append(

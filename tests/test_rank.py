@@ -791,3 +791,45 @@ def test_a_ranked_project_cancelled_by_an_objection_is_flagged_cancelled_once(tm
         ["cancelled"],
     )
     assert [p.project_id for p in outcome.approved()] == ["P2"]
+
+
+def test_a_cancelled_project_takes_no_district_place(tmp_path):
+    """rules.md Ranking: an upheld objection removes a project the same way as 待改正 — no quota place."""
+    f = folder(tmp_path, "chengdu-2023")
+    for pid in ("G1", "G2", "G3"):
+        app(f, pid, "chengdu-2023", 所属区县="高新区")  # 2 places, no excellent case
+    scores(f, grid({"G1": [90], "G2": [85], "G3": [80]}))
+    _objection(f, "G1")
+    result = ranked(f)
+    assert order(result) == [
+        (1, "G1", "90.0000", "90.0000", ["cancelled"]),
+        (2, "G2", "85.0000", "85.0000", []),
+        (3, "G3", "80.0000", "80.0000", []),
+    ]
+    assert result["ranking"][0]["why"][1:] == [
+        "公示期间异议成立，取消立项（人工认定：异议成立；理由：与已立项活动重复（认定人 王主任，2023-07-05））"
+    ]
+    assert (
+        result["ranking"][2]["why"][-1] == "高新区名额 2（基础 2），本项目为区内第 2 名，在名额内"
+    )
+    outcome = run(f, as_of=AS_OF)
+    assert [p.project_id for p in outcome.approved()] == ["G2", "G3"]
+    assert outcome.projects["G1"].status == "cancelled"
+
+
+def test_a_cancelled_project_takes_no_pool_money(tmp_path):
+    f = folder(tmp_path, "gonghexinlu-2023", {"pool": 9000})
+    for pid, amount in (("M1", 5000), ("M2", 4000), ("M3", 4000)):
+        app(f, pid, "gonghexinlu-2023", 申请金额=amount)
+    scores(f, grid({"M1": [90], "M2": [85], "M3": [80]}))
+    _objection(f, "M1")
+    result = ranked(f)
+    assert order(result) == [
+        (1, "M1", "90.0000", "90.0000", ["cancelled"]),
+        (2, "M2", "85.0000", "85.0000", ["funded"]),
+        (3, "M3", "80.0000", "80.0000", ["funded"]),
+    ]
+    assert (result["pool"]["allocated"], result["pool"]["remaining"]) == ("8000.00", "1000.00")
+    outcome = run(f, as_of=AS_OF)
+    assert [p.project_id for p in outcome.approved()] == ["M2", "M3"]
+    assert outcome.projects["M1"].flags == ["cancelled"]
