@@ -299,8 +299,39 @@ def rank(
     _flag_line(ctx, result.entries)
     _flag_top(ctx, result.entries, stage, not_approved or {})
     _flag_quota(ctx, result.entries)
-    result.pool = _flag_pool(ctx, result.entries, pool_total, mode, faults)
+    approved = _approved(ctx, result.entries, faults, stage, not_approved or {}, cancelled or {})
+    result.pool = _flag_pool(ctx, result.entries, pool_total, mode, approved)
     return result
+
+
+def _approved(
+    ctx: Context,
+    entries: list[Entry],
+    faults: Faults,
+    stage: str,
+    not_approved: dict[str, str],
+    cancelled: dict[str, str],
+) -> dict[str, Project]:
+    """The projects approved as the lines now stand (cli.md "What the publicity list holds"): at the
+    review, ranked ones not below the line, over the quota, 待改正 or cancelled, and green-channel
+    ones; at the year-end, those this year's decision approved. Only these have an approved amount
+    for the pool to top up (共和新路 七)."""
+    if stage == "final":
+        return {
+            pid: project
+            for pid, project in ctx.projects.items()
+            if not faults.needs_fix(pid) and pid not in not_approved
+        }
+    ranked = {entry.project_id: entry for entry in entries}
+    out = {}
+    for pid, project in ctx.projects.items():
+        if faults.needs_fix(pid) or pid in cancelled:
+            continue
+        entry = ranked.get(pid)
+        passed = entry is not None and not set(NOT_APPROVED_FLAGS) & set(entry.flags)
+        if passed or ctx.program.policy.green_channel(project, ctx.history):
+            out[pid] = project
+    return out
 
 
 def _usable_rows(
@@ -509,11 +540,16 @@ def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
 
 
 def _flag_pool(
-    ctx: Context, entries: list[Entry], total: Decimal | None, mode: str, faults: Faults
+    ctx: Context,
+    entries: list[Entry],
+    total: Decimal | None,
+    mode: str,
+    approved: dict[str, Project],
 ) -> dict[str, Any] | None:
     """Fund in rank order until the pool cannot cover the next project (cutoff: it and all after are
     unfunded; skip: later ones are still tried). below_line, over_quota, 待改正 and cancelled
-    (异议成立) projects take no money."""
+    (异议成立) projects take no money. The pool first tops up the 一居一品 overruns of `approved`
+    projects (see _approved)."""
     if total is None:
         return None
     policy = ctx.program.policy
@@ -525,8 +561,7 @@ def _flag_pool(
     clause = policy.pool_clause
     topups = []
     topped = Decimal(0)  # what the top-ups take from the pool before any ranked project
-    standing = {pid: p for pid, p in ctx.projects.items() if not faults.needs_fix(pid)}
-    for pid, amount, reason in policy.pool_topups(standing, ctx.approvals, ctx.setting):
+    for pid, amount, reason in policy.pool_topups(approved, ctx.approvals, ctx.setting):
         topped += amount
         topups.append({"project_id": pid, "amount": fmt_amount(amount), "reason": reason})
     remaining = Decimal(total) - topped

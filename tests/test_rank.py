@@ -833,3 +833,30 @@ def test_a_cancelled_project_takes_no_pool_money(tmp_path):
     outcome = run(f, as_of=AS_OF)
     assert [p.project_id for p in outcome.approved()] == ["M2", "M3"]
     assert outcome.projects["M1"].flags == ["cancelled"]
+
+
+def test_the_pool_tops_up_only_approved_brand_projects(tmp_path):
+    """共和新路 七 tops up the *approved* amount of a 一居一品 project over its allowance: one below
+    the line, not reviewed or cancelled is not approved and takes nothing from the pool."""
+    f = folder(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+    brand = {"项目类别": "一居一品", "意向": "办理一件社区民生实事"}
+    app(f, "Y1", "gonghexinlu-2023", **brand, 申请金额=26000, 居民区="共和一居")  # below the line
+    app(f, "Y2", "gonghexinlu-2023", **brand, 申请金额=23000, 居民区="共和二居")  # approved: 3,000
+    app(f, "Y3", "gonghexinlu-2023", **brand, 申请金额=21000, 居民区="共和三居")  # not reviewed
+    app(f, "Y4", "gonghexinlu-2023", **brand, 申请金额=22000, 居民区="共和四居")  # cancelled
+    app(f, "M1", "gonghexinlu-2023", 申请金额=5000)
+    app(f, "M2", "gonghexinlu-2023", 申请金额=4000)
+    scores(f, grid({"Y1": [50], "Y2": [90], "Y4": [88], "M1": [85], "M2": [80]}))
+    _objection(f, "Y4")
+    result = ranked(f)
+    assert [t["project_id"] for t in result["pool"]["topups"]] == ["Y2"]
+    # 10,000 − 3,000 = 7,000: M1 (5,000) fits, M2 (4,000) does not
+    assert order(result) == [
+        (1, "Y2", "90.0000", "90.0000", []),
+        (2, "Y4", "88.0000", "88.0000", ["cancelled"]),
+        (3, "M1", "85.0000", "85.0000", ["funded"]),
+        (4, "M2", "80.0000", "80.0000", ["unfunded"]),
+        (5, "Y1", "50.0000", "50.0000", ["below_line"]),
+    ]
+    assert (result["pool"]["topped_up"], result["pool"]["remaining"]) == ("3000.00", "2000.00")
+    assert [p.project_id for p in run(f, as_of=AS_OF).approved()] == ["Y2", "M1"]
