@@ -6,7 +6,8 @@ Order of work (shared/spec/rules.md "Ranking"):
    reviewers; with `group_weights`, each group is averaged (and trimmed) first, then weighted;
 3. adjustments (浦兴 三.3) added after averaging;
 4. order: adjusted, unadjusted (both as shown, to 4 decimals), 项目编号; ranks 1..n;
-5. flags: top10/top5 (浦兴 final stage), below_line, over_quota (成都), funded/unfunded (pool).
+5. flags: top10/top5 (浦兴 final stage), below_line, over_quota (成都, review stage),
+   funded/unfunded (pool).
 Every entry carries `why`: the sentences that explain its place.
 """
 
@@ -298,7 +299,8 @@ def rank(
     _explain_ties(result.entries)
     _flag_line(ctx, result.entries)
     _flag_top(ctx, result.entries, stage, not_approved or {})
-    _flag_quota(ctx, result.entries)
+    if stage == "review":  # 成都 四.(二)1: places to pass the *initial* review
+        _flag_quota(ctx, result.entries)
     approved = _approved(ctx, result.entries, faults, stage, not_approved or {}, cancelled or {})
     result.pool = _flag_pool(ctx, result.entries, pool_total, mode, approved)
     return result

@@ -860,3 +860,29 @@ def test_the_pool_tops_up_only_approved_brand_projects(tmp_path):
     ]
     assert (result["pool"]["topped_up"], result["pool"]["remaining"]) == ("3000.00", "2000.00")
     assert [p.project_id for p in run(f, as_of=AS_OF).approved()] == ["Y2", "M1"]
+
+
+def test_district_quotas_are_for_the_initial_review_only(tmp_path):
+    """成都 四.(二)1: at most 2 projects per district *pass the initial review*; the year-end round
+    ranks the approved projects again and marks no quota."""
+    f = folder(tmp_path, "chengdu-2023")
+    for pid in ("G1", "G2", "G3"):
+        app(f, pid, "chengdu-2023", 所属区县="高新区")
+    scores(f, grid({"G1": [90], "G2": [85], "G3": [80]}))
+    scores(f, grid({"G1": [70], "G2": [85], "G3": [95]}), name="年终评审.xlsx")
+    review = ranked(f)
+    assert [(e["project_id"], e["flags"]) for e in review["ranking"]] == [
+        ("G1", []),
+        ("G2", []),
+        ("G3", ["over_quota"]),
+    ]
+    final = ranked(f, stage="final")
+    assert order(final) == [
+        (1, "G3", "95.0000", "95.0000", []),
+        (2, "G2", "85.0000", "85.0000", []),
+        (3, "G1", "70.0000", "70.0000", []),
+    ]
+    assert [e["why"] for e in final["ranking"]][2] == [
+        "评审 1 人，平均 70.0000（不足 5 人，不去掉最高最低分）"
+    ]
+    assert final["summary"]["over_quota"] == 0
