@@ -886,3 +886,29 @@ def test_district_quotas_are_for_the_initial_review_only(tmp_path):
         "评审 1 人，平均 70.0000（不足 5 人，不去掉最高最低分）"
     ]
     assert final["summary"]["over_quota"] == 0
+
+
+def test_score_sheet_errors_do_not_cost_a_project_its_top10(tmp_path):
+    """十佳 needs no unresolved error on the project (application or ledger, rules.md 浦兴): a
+    reviewer's duplicate row (SG018, the score sheet's) or a later duplicate application (SG004, the
+    duplicate's) is not the project's error."""
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    write_form(
+        f / "申报" / "P1-copy.xlsx", {"项目编号": "P1", "项目名称": "项目P1", **BASE["puxing-2023"]}
+    )
+    rows = [("P1", "A", 90), ("P1", "B", 90), ("P1", "A", 91), ("P2", "A", 80), ("P2", "B", 80)]
+    scores(f, rows, name="年终评审.xlsx")
+    outcome = run(f, as_of=AS_OF, stage="final")
+    assert sorted({x.rule for x in outcome.findings if x.severity.value == "error"}) == [
+        "SG004",
+        "SG018",
+    ]
+    assert order(outcome.final.to_dict()) == [
+        (1, "P1", "90.0000", "90.0000", ["top10", "top5"]),
+        (2, "P2", "80.0000", "80.0000", ["top10", "top5"]),
+    ]
+    assert outcome.final.entry("P1").why[-1] == (
+        "年终十佳第 1 名：明年绿色通道，志愿者补贴上限 35%（浦兴 三.6）"
+    )

@@ -77,7 +77,9 @@ Places = dict[str | None, dict[str | None, SheetErrors]]
 class Faults:
     application: dict[str, list[Finding]] = field(default_factory=dict)  # 待改正: per project
     scores: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per score row
-    any_error: dict[str, int] = field(default_factory=dict)  # every error per project (十佳 check)
+    # every error on a project's application or ledger (十佳 check, rules.md 浦兴): not a score row's
+    # (the review panel's sheet), not a duplicate application's (SG004)
+    any_error: dict[str, int] = field(default_factory=dict)
     # every error by place: a ledger row's errors are those at its place (ledger_errors)
     ledger: Places = field(default_factory=dict)
 
@@ -126,12 +128,12 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
     duplicate_places = _duplicate_places(ctx)
     for finding in errors:
         pid = finding.project_id
-        if pid:
-            out.any_error[pid] = out.any_error.get(pid, 0) + 1
         rows = records.get((finding.file, finding.sheet))
         if rows is not None and finding.row is not None:
             i = bisect_left(rows, finding.row)
             if i < len(rows) and rows[i] == finding.row:
+                if pid:
+                    out.any_error[pid] = out.any_error.get(pid, 0) + 1
                 continue  # a ledger row's: in out.ledger, with the others of its row
         key = row_key(finding)
         if key in score_rows:
@@ -145,6 +147,7 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
             and (finding.file, finding.sheet) not in duplicate_places.get(pid, ())
         ):
             out.application.setdefault(pid, []).append(finding)
+            out.any_error[pid] = out.any_error.get(pid, 0) + 1
     return out
 
 
