@@ -228,9 +228,6 @@ def run(
     review = _rank(ctx, findings, "review", pool, faults, cancelled=notes)
     decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
-    wanted = stage == "final" or round_has_scores(data.scores, "final")
-    # the year-end 评选 knows this year's decision: a project not approved is no 十佳
-    final = _rank(ctx, findings, "final", pool, faults, not_approved) if wanted else None
     overrides = {
         pid: {n: (d.release, d.note()) for n, d in items.items()}
         for pid, items in recorded.tranche_overrides(known, when).items()
@@ -239,6 +236,11 @@ def run(
     COUNTERS.disburse += 1
     money = disburse(ctx, findings, not_approved, faults, overrides, shown)
     everything = in_order([*findings, *money.findings]) if money.findings else findings
+    wanted = stage == "final" or round_has_scores(data.scores, "final")
+    # the year-end 评选 knows this year's decision (a project not approved is no 十佳) and every
+    # ledger error, the money step's SG014 included
+    final_faults = faults.with_money_errors(money.findings)
+    final = _rank(ctx, everything, "final", pool, final_faults, not_approved) if wanted else None
     outcome = Outcome(config, data, when, ctx, everything, money, review, final)
     outcome.decisions = parsed
     for item in money.projects:

@@ -10,7 +10,7 @@ import pytest
 
 from selfgov_cli.pipeline import run
 from selfgov_cli.rank import RankError
-from tests.helpers import write_config, write_form, write_table
+from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
 
 AS_OF = date(2023, 12, 31)
 
@@ -912,3 +912,23 @@ def test_score_sheet_errors_do_not_cost_a_project_its_top10(tmp_path):
     assert outcome.final.entry("P1").why[-1] == (
         "年终十佳第 1 名：明年绿色通道，志愿者补贴上限 35%（浦兴 三.6）"
     )
+
+
+def test_spending_beyond_released_funds_costs_the_top10(tmp_path):
+    """十佳 needs no unresolved error on the ledger either (rules.md 浦兴): SG014, which the money
+    step finds, counts at the year-end 评选 as any ledger error does."""
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    ledger = [date(2023, 4, 1), "P1", "工作经费", "物资", 9000, "F1", "商店", "商户", "是"]
+    write_table(f / "台账.xlsx", "经费台账", LEDGER_HEADER, [(*ledger, "自治金项目 项目P1")])
+    scores(f, grid({"P1": [90], "P2": [80]}), name="年终评审.xlsx")
+    outcome = run(f, as_of=AS_OF, stage="final")
+    assert [(x.rule, x.project_id) for x in outcome.findings if x.severity.value == "error"] == [
+        ("SG014", "P1")
+    ]
+    assert order(outcome.final.to_dict()) == [
+        (1, "P1", "90.0000", "90.0000", []),
+        (2, "P2", "80.0000", "80.0000", ["top10", "top5"]),
+    ]
+    assert outcome.final.entry("P1").why[-1] == "有 1 个未改正的错误，不参加十佳评选（浦兴 三.6）"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from operator import attrgetter
 
@@ -85,6 +85,22 @@ class Faults:
 
     def needs_fix(self, pid: str) -> bool:
         return bool(self.application.get(pid))
+
+    def with_money_errors(self, found: Iterable[Finding]) -> Faults:
+        """These faults plus the money step's error findings (SG014 on ledger rows) in `any_error`,
+        for the year-end 十佳 check, which runs after the money step. A 待改正 project's one SG014
+        (nothing released: its application errors) restates errors already counted."""
+        extra = [
+            f.project_id
+            for f in found
+            if f.severity.value == "error" and f.project_id and not self.needs_fix(f.project_id)
+        ]
+        if not extra:
+            return self
+        counts = dict(self.any_error)
+        for pid in extra:
+            counts[pid] = counts.get(pid, 0) + 1
+        return replace(self, any_error=counts)
 
     def ledger_errors(self, expense: Expense) -> list[Finding] | None:
         """The error findings of a ledger row (None when it has none), for the money step's walk
