@@ -229,12 +229,10 @@ def run(
     findings = raw if waived is raw and not stale else in_order([*waived, *stale])
     faults = sort_faults(ctx, findings)
     cancelled = recorded.cancelled(known, when)
-    review = _rank(ctx, findings, "review", pool, faults, cancelled=cancelled)
+    notes = {pid: decision.note() for pid, decision in cancelled.items()}
+    review = _rank(ctx, findings, "review", pool, faults, cancelled=notes)
     decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
-    wanted = stage == "final" or round_has_scores(data.scores, "final")
-    # the year-end 评选 knows this year's decision: a project not approved is no 十佳
-    final = _rank(ctx, findings, "final", pool, faults, not_approved) if wanted else None
     overrides = {
         pid: {n: (d.release, d.note()) for n, d in items.items()}
         for pid, items in recorded.tranche_overrides(known, when).items()
@@ -243,24 +241,24 @@ def run(
     COUNTERS.disburse += 1
     money = disburse(ctx, findings, not_approved, faults, overrides, shown)
     everything = in_order([*findings, *money.findings]) if money.findings else findings
+    wanted = stage == "final" or round_has_scores(data.scores, "final")
+    # the year-end 评选 knows this year's decision (a project not approved is no 十佳) and every
+    # ledger error, the money step's SG014 included
+    final_faults = faults.with_money_errors(money.findings)
+    final = _rank(ctx, everything, "final", pool, final_faults, not_approved) if wanted else None
     outcome = Outcome(config, data, when, ctx, everything, money, review, final)
     outcome.decisions = parsed
     outcome.decisions_in_force = {
         d.order for d in recorded.in_force(known, None) if d.order not in stale_orders
     }
     outcome.stale_decisions = stale_orders
-    for pid, decision in cancelled.items():  # an upheld objection shows in the ranking too
-        entry = review.entry(pid)
-        if entry is not None and CANCELLED not in entry.flags:
-            entry.flags.append(CANCELLED)
-            entry.why.append(f"公示期间异议成立，取消立项（{decision.note()}）")
     for item in money.projects:
         pid = item.project_id
         ok, status, reason = decisions[pid]
         entry = review.entry(pid) if review else None
         final_entry = final.entry(pid) if final else None
         flags = list(entry.flags) if entry else []
-        if status == CANCELLED and CANCELLED not in flags:  # a ranked one has it from the ranking
+        if status == CANCELLED and CANCELLED not in flags:  # the ranking entry may say so already
             flags.append(CANCELLED)
         for extra in (NEEDS_FIX, GREEN_CHANNEL):
             if (
@@ -289,7 +287,7 @@ def run(
 
 
 def _rank(
-    ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None, cancelled=()
+    ctx: Context, findings, stage: str, pool, faults: Faults, not_approved=None, cancelled=None
 ) -> Ranking:
     """The ranking of one round (empty, without ranking anything, when the round has no scores)."""
     if round_has_scores(ctx.data.scores, stage):

@@ -6,7 +6,8 @@ Order of work (shared/spec/rules.md "Ranking"):
    reviewers; with `group_weights`, each group is averaged (and trimmed) first, then weighted;
 3. adjustments (浦兴 三.3) added after averaging;
 4. order: adjusted, unadjusted (both as shown, to 4 decimals), 项目编号; ranks 1..n;
-5. flags: top10/top5 (浦兴 final stage), below_line, over_quota (成都), funded/unfunded (pool).
+5. flags: top10/top5 (浦兴 final stage), below_line, over_quota (成都, review stage),
+   funded/unfunded (pool).
 Every entry carries `why`: the sentences that explain its place.
 """
 
@@ -220,7 +221,7 @@ def rank(
     pool: Decimal | None = None,
     faults: Faults | None = None,
     not_approved: dict[str, str] | None = None,
-    cancelled: Iterable[str] = (),
+    cancelled: dict[str, str] | None = None,
 ) -> Ranking:
     """The ranking of the projects scored in one round (`stage`), given the rule findings.
 
@@ -228,8 +229,8 @@ def rank(
     takes no quota place, no pool money and no 十佳 (rules.md Ranking). Green-channel projects are
     not ranked (免审). Empty when the round has no score rows. `not_approved` (the year-end 评选
     only): projects this year's decision did not approve, with why: ranked, but never 十佳.
-    `cancelled`: projects with an upheld objection (异议成立): ranked, but like 待改正 they take no
-    quota place and no pool money (rules.md Ranking).
+    `cancelled`: projects an upheld objection (异议成立) cancelled, with the decision's note: ranked
+    for information and, like 待改正, taking no quota place and no pool money (rules.md Ranking).
     """
     check_settings(ctx, stage)
     program = ctx.program
@@ -295,6 +296,9 @@ def rank(
                 f"申报材料有 {entry.errors} 个错误（见 sgov validate）：待改正，"
                 f"仅列示排名，{losses}"
             )
+        if cancelled and pid in cancelled:
+            entry.flags.append("cancelled")
+            entry.why.append(f"公示期间异议成立，取消立项（{cancelled[pid]}）")
         result.entries.append(entry)
     result.entries.sort(key=Entry.sort_key)
     for number, entry in enumerate(result.entries, 1):
@@ -302,9 +306,10 @@ def rank(
     _explain_ties(result.entries)
     _flag_line(ctx, result.entries)
     _flag_top(ctx, result.entries, stage, not_approved or {})
-    cancelled = frozenset(cancelled)
-    _flag_quota(ctx, result.entries, cancelled)
-    result.pool = _flag_pool(ctx, result.entries, pool_total, mode, faults, cancelled)
+    if stage == "review":  # 成都 四.(二)1: places to pass the *initial* review
+        _flag_quota(ctx, result.entries)
+    approved = _approved(ctx, result.entries, faults, stage, not_approved or {}, cancelled or {})
+    result.pool = _flag_pool(ctx, result.entries, pool_total, mode, approved)
     return result
 
 
@@ -324,23 +329,33 @@ def pool_summary(pool: dict[str, Any]) -> str:
     )
 
 
-def _standing(
-    ctx: Context, entries: list[Entry], faults: Faults, cancelled: frozenset[str]
+def _approved(
+    ctx: Context,
+    entries: list[Entry],
+    faults: Faults,
+    stage: str,
+    not_approved: dict[str, str],
+    cancelled: dict[str, str],
 ) -> dict[str, Project]:
-    """The projects the review approves whatever the pool decides (those a top-up may go to): no
-    application error, no upheld objection, and ranked at or above the line within any quota, or
-    green-channel (pipeline.decide)."""
-    placed = {entry.project_id: entry for entry in entries}
-    policy = ctx.program.policy
+    """The projects approved as the lines now stand (cli.md "What the publicity list holds"): at the
+    review, ranked ones not below the line, over the quota, 待改正 or cancelled, and green-channel
+    ones; at the year-end, those this year's decision approved. Only these have an approved amount
+    for the pool to top up (共和新路 七)."""
+    if stage == "final":
+        return {
+            pid: project
+            for pid, project in ctx.projects.items()
+            if not faults.needs_fix(pid) and pid not in not_approved
+        }
+    ranked = {entry.project_id: entry for entry in entries}
     out = {}
     for pid, project in ctx.projects.items():
         if faults.needs_fix(pid) or pid in cancelled:
             continue
-        entry = placed.get(pid)
-        left_out = entry is None or {"below_line", "over_quota"} & set(entry.flags)
-        if left_out and not policy.green_channel(project, ctx.history):
-            continue
-        out[pid] = project
+        entry = ranked.get(pid)
+        passed = entry is not None and not set(NOT_APPROVED_FLAGS) & set(entry.flags)
+        if passed or ctx.program.policy.green_channel(project, ctx.history):
+            out[pid] = project
     return out
 
 
@@ -515,10 +530,8 @@ def _flag_line(ctx: Context, entries: list[Entry]) -> None:
             )
 
 
-def _flag_quota(
-    ctx: Context, entries: list[Entry], cancelled: frozenset[str] = frozenset()
-) -> None:
-    """成都 四.(二)1、3: per district, 2 pass plus one per excellent case. Projects below the line,
+def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
+    """成都 四.(二)1、3: per district, 2 pass plus one per excellent case. Projects below the line or
     待改正 or cancelled (异议成立) take no place; C and 市本级 B projects never use a district's places
     (四.(二)2)."""
     policy = ctx.program.policy
@@ -529,11 +542,7 @@ def _flag_quota(
     extra = {str(k).strip(): v for k, v in (ctx.setting("excellent_cases") or {}).items()}
     used: dict[str, int] = {}
     for entry in entries:
-        if (
-            "below_line" in entry.flags
-            or "needs_fix" in entry.flags
-            or entry.project_id in cancelled
-        ):
+        if {"below_line", "needs_fix", "cancelled"} & set(entry.flags):
             continue
         if not policy.uses_quota(entry.project, ctx.program):
             entry.why.append(policy.quota_words(entry.project, ctx.program))
@@ -560,12 +569,12 @@ def _flag_pool(
     entries: list[Entry],
     total: Decimal | None,
     mode: str,
-    faults: Faults,
-    cancelled: frozenset[str] = frozenset(),
+    approved: dict[str, Project],
 ) -> dict[str, Any] | None:
     """Fund in rank order until the pool cannot cover the next project (cutoff: it and all after are
     unfunded; skip: later ones are still tried). below_line, over_quota, 待改正 and cancelled
-    (异议成立) projects take no money, top-ups included."""
+    (异议成立) projects take no money. The pool first tops up the 一居一品 overruns of `approved`
+    projects (see _approved)."""
     if total is None:
         return None
     policy = ctx.program.policy
@@ -577,17 +586,13 @@ def _flag_pool(
     clause = policy.pool_clause
     topups = []
     topped = Decimal(0)  # what the top-ups take from the pool before any ranked project
-    for pid, amount, reason in policy.pool_topups(
-        _standing(ctx, entries, faults, cancelled), ctx.approvals, ctx.setting
-    ):
+    for pid, amount, reason in policy.pool_topups(approved, ctx.approvals, ctx.setting):
         topped += amount
         topups.append({"project_id": pid, "amount": fmt_amount(amount), "reason": reason})
     remaining = Decimal(total) - topped
     stopped: Entry | None = None
     for entry in entries:
-        if {"below_line", "over_quota", "needs_fix"} & set(entry.flags) or (
-            entry.project_id in cancelled
-        ):
+        if {"below_line", "over_quota", "needs_fix", "cancelled"} & set(entry.flags):
             continue
         if categories and ctx.program.category(entry.project.get("category")) not in categories:
             topup = next((t["reason"] for t in topups if t["project_id"] == entry.project_id), "")

@@ -10,7 +10,7 @@ import pytest
 
 from selfgov_cli.pipeline import run
 from selfgov_cli.rank import RankError
-from tests.helpers import write_config, write_form, write_table
+from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
 
 AS_OF = date(2023, 12, 31)
 
@@ -799,3 +799,173 @@ def test_needs_fix_names_only_what_the_program_has(tmp_path, program, fields, wh
     assert (
         entry["why"][-1] == f"申报材料有 1 个错误（见 sgov validate）：待改正，仅列示排名，{what}"
     )
+
+
+# --- upheld objections (异议成立) -------------------------------------------------------------
+
+
+def _objection(folder_path: Path, pid: str) -> None:
+    """An upheld objection (异议成立) on `pid`, recorded in 人工认定.xlsx."""
+    header = ("项目编号", "认定事项", "理由", "认定人", "认定日期")
+    write_table(
+        folder_path / "人工认定.xlsx",
+        "人工认定",
+        header,
+        [(pid, "异议成立", "与已立项活动重复", "王主任", date(2023, 7, 5))],
+    )
+
+
+def test_a_ranked_project_cancelled_by_an_objection_is_flagged_cancelled_once(tmp_path):
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    scores(f, grid({"P1": [90], "P2": [80]}))
+    _objection(f, "P1")
+    outcome = run(f, as_of=AS_OF)
+    assert outcome.review.entry("P1").flags == ["cancelled"]
+    assert (outcome.projects["P1"].status, outcome.projects["P1"].flags) == (
+        "cancelled",
+        ["cancelled"],
+    )
+    assert [p.project_id for p in outcome.approved()] == ["P2"]
+
+
+def test_a_cancelled_project_takes_no_district_place(tmp_path):
+    """rules.md Ranking: an upheld objection removes a project the same way as 待改正 — no quota place."""
+    f = folder(tmp_path, "chengdu-2023")
+    for pid in ("G1", "G2", "G3"):
+        app(f, pid, "chengdu-2023", 所属区县="高新区")  # 2 places, no excellent case
+    scores(f, grid({"G1": [90], "G2": [85], "G3": [80]}))
+    _objection(f, "G1")
+    result = ranked(f)
+    assert order(result) == [
+        (1, "G1", "90.0000", "90.0000", ["cancelled"]),
+        (2, "G2", "85.0000", "85.0000", []),
+        (3, "G3", "80.0000", "80.0000", []),
+    ]
+    assert result["ranking"][0]["why"][1:] == [
+        "公示期间异议成立，取消立项（人工认定：异议成立；理由：与已立项活动重复（认定人 王主任，2023-07-05））"
+    ]
+    assert (
+        result["ranking"][2]["why"][-1] == "高新区名额 2（基础 2），本项目为区内第 2 名，在名额内"
+    )
+    outcome = run(f, as_of=AS_OF)
+    assert [p.project_id for p in outcome.approved()] == ["G2", "G3"]
+    assert outcome.projects["G1"].status == "cancelled"
+
+
+def test_a_cancelled_project_takes_no_pool_money(tmp_path):
+    f = folder(tmp_path, "gonghexinlu-2023", {"pool": 9000})
+    for pid, amount in (("M1", 5000), ("M2", 4000), ("M3", 4000)):
+        app(f, pid, "gonghexinlu-2023", 申请金额=amount)
+    scores(f, grid({"M1": [90], "M2": [85], "M3": [80]}))
+    _objection(f, "M1")
+    result = ranked(f)
+    assert order(result) == [
+        (1, "M1", "90.0000", "90.0000", ["cancelled"]),
+        (2, "M2", "85.0000", "85.0000", ["funded"]),
+        (3, "M3", "80.0000", "80.0000", ["funded"]),
+    ]
+    assert (result["pool"]["allocated"], result["pool"]["remaining"]) == ("8000.00", "1000.00")
+    outcome = run(f, as_of=AS_OF)
+    assert [p.project_id for p in outcome.approved()] == ["M2", "M3"]
+    assert outcome.projects["M1"].flags == ["cancelled"]
+
+
+def test_the_pool_tops_up_only_approved_brand_projects(tmp_path):
+    """共和新路 七 tops up the *approved* amount of a 一居一品 project over its allowance: one below
+    the line, not reviewed or cancelled is not approved and takes nothing from the pool."""
+    f = folder(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+    brand = {"项目类别": "一居一品", "意向": "办理一件社区民生实事"}
+    app(f, "Y1", "gonghexinlu-2023", **brand, 申请金额=26000, 居民区="共和一居")  # below the line
+    app(f, "Y2", "gonghexinlu-2023", **brand, 申请金额=23000, 居民区="共和二居")  # approved: 3,000
+    app(f, "Y3", "gonghexinlu-2023", **brand, 申请金额=21000, 居民区="共和三居")  # not reviewed
+    app(f, "Y4", "gonghexinlu-2023", **brand, 申请金额=22000, 居民区="共和四居")  # cancelled
+    app(f, "M1", "gonghexinlu-2023", 申请金额=5000)
+    app(f, "M2", "gonghexinlu-2023", 申请金额=4000)
+    scores(f, grid({"Y1": [50], "Y2": [90], "Y4": [88], "M1": [85], "M2": [80]}))
+    _objection(f, "Y4")
+    result = ranked(f)
+    assert [t["project_id"] for t in result["pool"]["topups"]] == ["Y2"]
+    # 10,000 − 3,000 = 7,000: M1 (5,000) fits, M2 (4,000) does not
+    assert order(result) == [
+        (1, "Y2", "90.0000", "90.0000", []),
+        (2, "Y4", "88.0000", "88.0000", ["cancelled"]),
+        (3, "M1", "85.0000", "85.0000", ["funded"]),
+        (4, "M2", "80.0000", "80.0000", ["unfunded"]),
+        (5, "Y1", "50.0000", "50.0000", ["below_line"]),
+    ]
+    assert (result["pool"]["topped_up"], result["pool"]["remaining"]) == ("3000.00", "2000.00")
+    assert [p.project_id for p in run(f, as_of=AS_OF).approved()] == ["Y2", "M1"]
+
+
+def test_district_quotas_are_for_the_initial_review_only(tmp_path):
+    """成都 四.(二)1: at most 2 projects per district *pass the initial review*; the year-end round
+    ranks the approved projects again and marks no quota."""
+    f = folder(tmp_path, "chengdu-2023")
+    for pid in ("G1", "G2", "G3"):
+        app(f, pid, "chengdu-2023", 所属区县="高新区")
+    scores(f, grid({"G1": [90], "G2": [85], "G3": [80]}))
+    scores(f, grid({"G1": [70], "G2": [85], "G3": [95]}), name="年终评审.xlsx")
+    review = ranked(f)
+    assert [(e["project_id"], e["flags"]) for e in review["ranking"]] == [
+        ("G1", []),
+        ("G2", []),
+        ("G3", ["over_quota"]),
+    ]
+    final = ranked(f, stage="final")
+    assert order(final) == [
+        (1, "G3", "95.0000", "95.0000", []),
+        (2, "G2", "85.0000", "85.0000", []),
+        (3, "G1", "70.0000", "70.0000", []),
+    ]
+    assert [e["why"] for e in final["ranking"]][2] == [
+        "评审 1 人，平均 70.0000（不足 5 人，不去掉最高最低分）"
+    ]
+    assert final["summary"]["over_quota"] == 0
+
+
+def test_score_sheet_errors_do_not_cost_a_project_its_top10(tmp_path):
+    """十佳 needs no unresolved error on the project (application or ledger, rules.md 浦兴): a
+    reviewer's duplicate row (SG018, the score sheet's) or a later duplicate application (SG004, the
+    duplicate's) is not the project's error."""
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    write_form(
+        f / "申报" / "P1-copy.xlsx", {"项目编号": "P1", "项目名称": "项目P1", **BASE["puxing-2023"]}
+    )
+    rows = [("P1", "A", 90), ("P1", "B", 90), ("P1", "A", 91), ("P2", "A", 80), ("P2", "B", 80)]
+    scores(f, rows, name="年终评审.xlsx")
+    outcome = run(f, as_of=AS_OF, stage="final")
+    assert sorted({x.rule for x in outcome.findings if x.severity.value == "error"}) == [
+        "SG004",
+        "SG018",
+    ]
+    assert order(outcome.final.to_dict()) == [
+        (1, "P1", "90.0000", "90.0000", ["top10", "top5"]),
+        (2, "P2", "80.0000", "80.0000", ["top10", "top5"]),
+    ]
+    assert outcome.final.entry("P1").why[-1] == (
+        "年终十佳第 1 名：明年绿色通道，志愿者补贴上限 35%（浦兴 三.6）"
+    )
+
+
+def test_spending_beyond_released_funds_costs_the_top10(tmp_path):
+    """十佳 needs no unresolved error on the ledger either (rules.md 浦兴): SG014, which the money
+    step finds, counts at the year-end 评选 as any ledger error does."""
+    f = folder(tmp_path)
+    app(f, "P1")
+    app(f, "P2")
+    ledger = [date(2023, 4, 1), "P1", "工作经费", "物资", 9000, "F1", "商店", "商户", "是"]
+    write_table(f / "台账.xlsx", "经费台账", LEDGER_HEADER, [(*ledger, "自治金项目 项目P1")])
+    scores(f, grid({"P1": [90], "P2": [80]}), name="年终评审.xlsx")
+    outcome = run(f, as_of=AS_OF, stage="final")
+    assert [(x.rule, x.project_id) for x in outcome.findings if x.severity.value == "error"] == [
+        ("SG014", "P1")
+    ]
+    assert order(outcome.final.to_dict()) == [
+        (1, "P1", "90.0000", "90.0000", []),
+        (2, "P2", "80.0000", "80.0000", ["top10", "top5"]),
+    ]
+    assert outcome.final.entry("P1").why[-1] == "有 1 个未改正的错误，不参加十佳评选（浦兴 三.6）"

@@ -310,6 +310,7 @@ def test_a_full_disk_while_spooling_the_finance_workbook_is_exit_2_in_chinese(
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(xlsx_fast.tempfile, "TemporaryFile", Full)
+    monkeypatch.setenv("SGOV_CACHE_DIR", str(tmp_path / "cache"))  # no workbook to reuse
     folder = str(SAMPLES[0])
     out = tmp_path / "o"
     result = CliRunner().invoke(

@@ -203,12 +203,13 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
 
 
 def _excluded(project_id: str, row: dict[str, Any]) -> list[Any]:
+    """A score row left out of the ranking: the total its reviewer wrote (if any), and why."""
     why = row["reason"]
     return [
         project_id,
         row["reviewer"],
         None,
-        None,
+        _num(row["total"]),
         None,
         row["file"],
         row["sheet"],

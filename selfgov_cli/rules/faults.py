@@ -9,7 +9,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from operator import attrgetter
 
@@ -77,12 +77,30 @@ Places = dict[str | None, dict[str | None, SheetErrors]]
 class Faults:
     application: dict[str, list[Finding]] = field(default_factory=dict)  # 待改正: per project
     scores: dict[RowKey, list[Finding]] = field(default_factory=dict)  # per score row
-    any_error: dict[str, int] = field(default_factory=dict)  # every error per project (十佳 check)
+    # every error on a project's application or ledger (十佳 check, rules.md 浦兴): not a score row's
+    # (the review panel's sheet), not a duplicate application's (SG004)
+    any_error: dict[str, int] = field(default_factory=dict)
     # every error by place: a ledger row's errors are those at its place (ledger_errors)
     ledger: Places = field(default_factory=dict)
 
     def needs_fix(self, pid: str) -> bool:
         return bool(self.application.get(pid))
+
+    def with_money_errors(self, found: Iterable[Finding]) -> Faults:
+        """These faults plus the money step's error findings (SG014 on ledger rows) in `any_error`,
+        for the year-end 十佳 check, which runs after the money step. A 待改正 project's one SG014
+        (nothing released: its application errors) restates errors already counted."""
+        extra = [
+            f.project_id
+            for f in found
+            if f.severity.value == "error" and f.project_id and not self.needs_fix(f.project_id)
+        ]
+        if not extra:
+            return self
+        counts = dict(self.any_error)
+        for pid in extra:
+            counts[pid] = counts.get(pid, 0) + 1
+        return replace(self, any_error=counts)
 
     def ledger_errors(self, expense: Expense) -> list[Finding] | None:
         """The error findings of a ledger row (None when it has none), for the money step's walk
@@ -126,12 +144,12 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
     duplicate_places = _duplicate_places(ctx)
     for finding in errors:
         pid = finding.project_id
-        if pid:
-            out.any_error[pid] = out.any_error.get(pid, 0) + 1
         rows = records.get((finding.file, finding.sheet))
         if rows is not None and finding.row is not None:
             i = bisect_left(rows, finding.row)
             if i < len(rows) and rows[i] == finding.row:
+                if pid:
+                    out.any_error[pid] = out.any_error.get(pid, 0) + 1
                 continue  # a ledger row's: in out.ledger, with the others of its row
         key = row_key(finding)
         if key in score_rows:
@@ -145,6 +163,7 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
             and (finding.file, finding.sheet) not in duplicate_places.get(pid, ())
         ):
             out.application.setdefault(pid, []).append(finding)
+            out.any_error[pid] = out.any_error.get(pid, 0) + 1
     return out
 
 

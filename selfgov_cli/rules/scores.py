@@ -38,10 +38,15 @@ def criteria(score: Score, named: tuple[str, ...] = ()) -> list[tuple[str, Decim
     """The criterion columns of a score row (headers are already trimmed by the reader).
 
     `named`: the program's own criteria (成都: exactly 必要性…实效性); then only columns naming one of
-    them count, whatever else the sheet has. Otherwise every numeric column but bookkeeping ones
+    them count, whatever else the sheet has, and a named criterion the sheet lacks is there, empty
+    (the total cannot be known without it). Otherwise every numeric column but bookkeeping ones
     (序号, 编号, 排名, 名次, or any header containing 序号/编号)."""
     if named:
-        return [(n, v) for n, v in score.criteria if _criterion_name(n) in named]
+        found = [(n, v) for n, v in score.criteria if _criterion_name(n) in named]
+        if not found:  # no criterion at all: a 总分-only sheet (or SG002 at the header)
+            return found
+        present = {_criterion_name(n) for n, _ in found}
+        return found + [(n, None) for n in named if n not in present]
     return [
         (name, value)
         for name, value in score.criteria
@@ -79,8 +84,10 @@ def row_total(score: Score, named: tuple[str, ...] = ()) -> tuple[Decimal | None
     if not filled:
         return None, "总分和各评分项都为空"
     if len(filled) < len(items):
-        empty = "、".join(name for name, value in items if value is None)
-        return None, f"没有总分，评分项“{empty}”为空或无法读取，无法合计"
+        empty = [name for name, value in items if value is None]
+        if not any(name in score.cells for name in empty):  # 成都: a criterion column is missing
+            return None, f"没有总分，评分表缺少评分项“{'、'.join(empty)}”（或该列全未填），无法合计"
+        return None, f"没有总分，评分项“{'、'.join(empty)}”为空或无法读取，无法合计"
     return sum(filled, Decimal(0)), None
 
 

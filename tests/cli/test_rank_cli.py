@@ -246,3 +246,21 @@ def test_a_stage_without_its_rounds_scores_says_which_round_is_missing(folder, t
         "文件夹中没有立项评审的打分（评审打分表“轮次”列填“立项评审”，"
         "或不填且文件名、工作表名不含“年终”），无需评审排名。"
     )
+
+
+def test_xlsx_detail_shows_what_a_left_out_row_said(tmp_path):
+    """评审明细 lists a row left out of the ranking with the total its reviewer wrote (the JSON's
+    excluded_rows total), so the secretary sees which of two entries was dropped and why."""
+    f = tmp_path / "浦兴"
+    config(f)
+    application(f, "P1")
+    scores(f, [("P1", "A", 80), ("P1", "B", 70), ("P1", "A", 90), ("P1", "C", 120)])
+    result = run("rank", f, "-f", "xlsx", "-o", tmp_path / "out", "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output  # SG017, SG018
+    detail = openpyxl.load_workbook(tmp_path / "out" / "评审排名.xlsx")["评审明细"]
+    assert [[c.value for c in row] for row in detail.iter_rows(min_row=2)] == [
+        ["P1", "A", None, 80, "否", "评审打分.xlsx", "评审打分", 2, "计入"],
+        ["P1", "B", None, 70, "否", "评审打分.xlsx", "评审打分", 3, "计入"],
+        ["P1", "A", None, 90, None, "评审打分.xlsx", "评审打分", 4, "有错误（SG018），未计入"],
+        ["P1", "C", None, 120, None, "评审打分.xlsx", "评审打分", 5, "有错误（SG017），未计入"],
+    ]

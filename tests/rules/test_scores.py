@@ -9,7 +9,7 @@ import pytest
 
 from selfgov_cli.rules.scores import criterion_max, fmt_points
 from selfgov_cli.validate import validate
-from tests.test_rank import AS_OF, app, config, scores
+from tests.test_rank import AS_OF, app, config, ranked, scores
 
 SHEET = "评审打分"
 FILE = "评审打分.xlsx"
@@ -277,3 +277,30 @@ def test_sg021_without_a_total_column_points_at_the_empty_criterion(two):
         ("SG021", "error", "P1", FILE, SHEET, "E2"),
         ("SG021", "error", "P2", FILE, SHEET, "D3"),
     ]
+
+
+@pytest.mark.rule("SG021", "fires")
+def test_sg021_chengdu_sheet_missing_one_of_the_six_criteria(tmp_path):
+    """成都's total is exactly its six criteria (workbooks.md): a reviewer's sheet without 实效性 and
+    without 总分 cannot give a total; it was summed over five and ranked as complete."""
+    config(tmp_path, "chengdu-2023")
+    app(tmp_path, "G1", "chengdu-2023")
+    five = ("项目编号", "评审人", "必要性（20分）", "可行性（20分）", "科学性", "创新性", "参与性")
+    scores(tmp_path, [("G1", "甲", 18, 18, 18, 18, 9)], header=five, name="甲.xlsx")
+    six = (*five, "实效性")
+    scores(tmp_path, [("G1", "乙", 18, 18, 18, 18, 9, 9)], header=six, name="乙.xlsx")
+    assert [f[:6] for f in found(tmp_path, {"SG021"})] == [
+        ("SG021", "error", "G1", "甲.xlsx", SHEET, None)
+    ]
+    assert messages(tmp_path, "SG021") == [
+        "评审人 甲 的评分没有总分，评分表缺少评分项“实效性”（或该列全未填），无法合计：请补全或改正该行"
+    ]
+    entry = ranked(tmp_path)["ranking"][0]
+    assert (entry["score"], [t["reviewer"] for t in entry["reviewer_totals"]]) == (
+        "90.0000",
+        ["乙"],
+    )
+    # with a 总分 the five columns are simply not compared: the total stands
+    scores(tmp_path, [("G1", "甲", 18, 18, 18, 18, 9, 81)], header=(*five, "总分"), name="甲.xlsx")
+    assert found(tmp_path, {"SG021"}) == []
+    assert ranked(tmp_path)["ranking"][0]["score"] == "85.5000"
