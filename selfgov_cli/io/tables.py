@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -60,6 +61,18 @@ def _label_index(kind: SheetKind) -> dict[str, Column]:
     return found[1]
 
 
+# the full marks a score header may state after its name: 总分（100分）, 总分(100), 总分（满分100分）, 总分100分
+_MARKS = re.compile(r"(?:[（(](?:满分)?\d+(?:\.\d+)?分?[)）]|\d+(?:\.\d+)?分)$")
+
+
+def _total_with_marks(raw: Any, index: dict[str, Column]) -> Column | None:
+    """总分 written with its full marks, as the criteria may be (必要性（20分）): still the total."""
+    if not isinstance(raw, str):
+        return None
+    column = index.get(_MARKS.sub("", normalize_label(raw)))
+    return column if column is not None and column.key == "total" else None
+
+
 def find_header(grid: Grid, kind: SheetKind) -> tuple[int, dict[str, int], dict[str, int]] | None:
     """The header row: for budgets the first row with 支出类别, else the first with two known labels."""
     index = _label_index(kind)
@@ -70,6 +83,8 @@ def find_header(grid: Grid, kind: SheetKind) -> tuple[int, dict[str, int], dict[
             if is_empty(raw):
                 continue
             column = index.get(normalize_label(raw))
+            if column is None and kind.kind == "scores":
+                column = _total_with_marks(raw, index)
             if column and column.key not in cols:
                 cols[column.key] = c
             elif not column:

@@ -304,3 +304,17 @@ def test_sg021_chengdu_sheet_missing_one_of_the_six_criteria(tmp_path):
     scores(tmp_path, [("G1", "甲", 18, 18, 18, 18, 9, 81)], header=(*five, "总分"), name="甲.xlsx")
     assert found(tmp_path, {"SG021"}) == []
     assert ranked(tmp_path)["ranking"][0]["score"] == "85.5000"
+
+
+@pytest.mark.parametrize("total", ["总分（100分）", "总分(100)", "总分（满分100分）", "总 分 100分"])
+def test_a_total_header_stating_its_full_marks_is_the_total(two, total):
+    """A secretary writes the full marks on 总分 as on the criteria (必要性（20分）): the column is
+    the total, not one more criterion summed into it (every row was SG017 and nothing ranked)."""
+    header = ("项目编号", "评审人", "必要性（20分）", "可行性（80分）", total)
+    scores(two, [("P1", "A", 20, 70, 90), ("P2", "A", 10, 50, 60)], header=header)
+    assert found(two, {"SG017", "SG021"}) == []
+    result = ranked(two)
+    assert [(e["project_id"], e["score"]) for e in result["ranking"]] == [
+        ("P1", "90.0000"),
+        ("P2", "60.0000"),
+    ]
