@@ -306,7 +306,9 @@ def test_sg021_chengdu_sheet_missing_one_of_the_six_criteria(tmp_path):
     assert ranked(tmp_path)["ranking"][0]["score"] == "85.5000"
 
 
-@pytest.mark.parametrize("total", ["总分（100分）", "总分(100)", "总分（满分100分）", "总 分 100分"])
+@pytest.mark.parametrize(
+    "total", ["总分（100分）", "总分(100)", "总分（满分100分）", "总 分 100分"]
+)
 def test_a_total_header_stating_its_full_marks_is_the_total(two, total):
     """A secretary writes the full marks on 总分 as on the criteria (必要性（20分）): the column is
     the total, not one more criterion summed into it (every row was SG017 and nothing ranked)."""
