@@ -170,14 +170,14 @@ def _to_fen(value: Decimal, raw: Any) -> Parsed:
 
 @_refuse_error_values
 def parse_decimal(raw: Any) -> Parsed:
-    """A plain number (scores, quantities)."""
+    """A plain number (scores, quantities); a score typed with its unit (85分) is accepted."""
     if is_empty(raw):
         return None, None
     num = _number(raw)
     if num is not None:
         return num, None
     if isinstance(raw, str):
-        text = _SPACES.sub("", raw.translate(_FULLWIDTH)).replace(",", "")
+        text = _SPACES.sub("", raw.translate(_FULLWIDTH)).replace(",", "").removesuffix("分")
         try:
             value = Decimal(text)
         except InvalidOperation:

@@ -320,3 +320,16 @@ def test_a_total_header_stating_its_full_marks_is_the_total(two, total):
         ("P1", "90.0000"),
         ("P2", "60.0000"),
     ]
+
+
+def test_scores_typed_with_their_unit_are_numbers(two):
+    """A reviewer's sheet typed as spoken: 18分, ８５分 (full-width), 72.5 分 are the numbers, not SG003."""
+    header = ("项目编号", "评审人", "必要性（20分）", "可行性（80分）", "总分")
+    rows = [("P1", "A", "18分", "67分", "８５分"), ("P2", "A", "15 分", "57.5 分", "72.5 分")]
+    scores(two, rows, header=header)
+    assert found(two, {"SG003", "SG017", "SG021"}) == []
+    result = ranked(two)
+    assert [(e["project_id"], e["score"]) for e in result["ranking"]] == [
+        ("P1", "85.0000"),
+        ("P2", "72.5000"),
+    ]
