@@ -33,6 +33,7 @@ from typing import Any
 from selfgov_cli.config import load_config
 from selfgov_cli.io.loader import OUTPUT_DIR
 from selfgov_cli.io.schema import SHEET_KINDS
+from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.pipeline import load, run
 from selfgov_cli.record import RECORD_NAME, record_of
@@ -49,7 +50,6 @@ from selfgov_cli.report.safe import (
     check_output,
     json_chunks,
     log_text,
-    os_error_text,
 )
 from selfgov_cli.report.summary import summary_data
 from selfgov_cli.version import __version__
@@ -551,9 +551,7 @@ class RunLock:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     handle.write(self._mine)
         except OSError as exc:
-            raise BatchError(
-                f"无法在 {self.path.parent} 建立锁文件：{exc.strerror or exc}"
-            ) from exc
+            raise BatchError(f"无法在 {self.path.parent} 建立锁文件：{os_error_text(exc)}") from exc
         finally:
             tmp.unlink(missing_ok=True)
         return True
@@ -582,7 +580,7 @@ class RunLock:
         except FileNotFoundError:
             return False  # someone else broke it first; try to create again
         except OSError as exc:
-            raise BatchError(f"无法清除过期的锁文件 {self.path}：{exc.strerror or exc}") from exc
+            raise BatchError(f"无法清除过期的锁文件 {self.path}：{os_error_text(exc)}") from exc
         if read_lock(aside) != info:  # a fresh lock of another run: put it back
             try:
                 if not self.path.exists():

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.loader import has_spreadsheet
-from selfgov_cli.io.toml_text import toml_mistake
+from selfgov_cli.io.toml_text import decode_toml, toml_mistake
 from selfgov_cli.io.values import did_you_mean
+from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.programs import get_program
 from selfgov_cli.programs.base import Program, ProgramError
 from selfgov_cli.rules.registry import check_program
@@ -89,15 +90,11 @@ def read_config_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"无法读取 {CONFIG_NAME}：{exc.strerror or exc}") from exc
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ConfigError(  # pragma: no cover - gb18030 decodes nearly any bytes
-        f"{CONFIG_NAME} 的编码无法识别：请用记事本打开，另存为“UTF-8”编码"
-    )
+        raise ConfigError(f"无法读取 {CONFIG_NAME}：{os_error_text(exc, reading=True)}") from exc
+    text = decode_toml(data)
+    if text is None:  # pragma: no cover - gb18030 decodes nearly any bytes
+        raise ConfigError(f"{CONFIG_NAME} 的编码无法识别：请用记事本打开，另存为“UTF-8”编码")
+    return text
 
 
 def parse_config_text(text: str) -> dict[str, Any]:

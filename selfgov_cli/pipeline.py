@@ -20,6 +20,7 @@ from selfgov_cli.disburse import disburse
 from selfgov_cli.history import RecordError, YearRecord, link, parse_record
 from selfgov_cli.io.loader import Progress, load_folder
 from selfgov_cli.model import Dataset
+from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.outcome import (
     APPROVED,
     CANCELLED,
@@ -125,8 +126,15 @@ def history_records(config: Config, cache: bool = False) -> list[YearRecord]:
             else:
                 data = json.loads(path.read_text(encoding="utf-8-sig"))
                 out.append(parse_record(data, entry))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{CONFIG_NAME} 中的 history 路径 {entry} 无法读取：{exc}") from exc
+        except OSError as exc:
+            raise ConfigError(
+                f"{CONFIG_NAME} 中的 history 路径 {entry} 无法读取：{os_error_text(exc, reading=True)}"
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{CONFIG_NAME} 中的 history 路径 {entry} 无法读取：不是 UTF-8 编码的文本"
+                "（应为 sgov run 写出的 record.json）"
+            ) from exc
         except json.JSONDecodeError as exc:
             raise ConfigError(
                 f"{CONFIG_NAME} 中的 history 路径 {entry} 不是有效的 JSON（第 {exc.lineno} 行）："

@@ -30,9 +30,10 @@ from selfgov_cli.io.schema import (
     SCORES,
     Column,
 )
+from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.programs import builtin
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
-from selfgov_cli.report.safe import atomic_write, os_error_text, save_workbook
+from selfgov_cli.report.safe import atomic_write, save_workbook
 from selfgov_cli.rules.engine import rules_for
 from selfgov_cli.rules.registry import REGISTRY  # noqa: F401  (fills the registry rules_for reads)
 

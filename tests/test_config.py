@@ -199,3 +199,23 @@ def test_a_toml_cut_short_names_its_last_line_in_chinese(tmp_path):
         'sgov.toml 第 2 行格式有误：program = "puxing-2023\n'
         '请按“名称 = 值”书写：文字加半角双引号（如 program = "puxing-2023"），数字和日期不加引号'
     )
+
+
+def test_an_unreadable_sgov_toml_is_said_in_chinese(tmp_path, monkeypatch):
+    """A sgov.toml another program holds locked (or without permission): the clerk's words, never
+    the system's English ("Permission denied")."""
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
+    (tmp_path / "sgov.toml").write_text(TEXT, encoding="utf-8")
+    real = Path.read_bytes
+
+    def locked(self):
+        if self.name == "sgov.toml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"sgov：无法读取 sgov.toml：没有读取权限（文件可能正被其他程序打开）（{tmp_path / 'sgov.toml'}）\n"
+    )

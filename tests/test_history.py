@@ -704,3 +704,22 @@ def test_a_history_folder_is_read_through_the_cache_unless_no_cache(tmp_path, mo
     assert parsed == []  # neither year read again
     runner.invoke(app, [*args, "--no-cache"])
     assert sorted(parsed) == read_first
+
+
+def test_an_unreadable_history_record_is_said_in_chinese(tmp_path, monkeypatch):
+    folder = this_year(tmp_path / "y", [form("PX-1", "楼道微美化")], ["record.json"])
+    (folder / "record.json").write_text("{}", encoding="utf-8")
+    real = Path.read_text
+
+    def locked(self, *args, **kwargs):
+        if self.name == "record.json":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", locked)
+    result = runner.invoke(app, ["validate", str(folder), "--as-of", "2023-12-31"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "sgov：sgov.toml 中的 history 路径 record.json 无法读取："
+        f"没有读取权限（文件可能正被其他程序打开）（{folder / 'record.json'}）\n"
+    )

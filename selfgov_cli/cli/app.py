@@ -73,7 +73,8 @@ def main() -> None:
         sys.exit(130)
     except OSError as exc:  # disk full, file too large, read-only disk …: not a bug, say what
         # start-up: loaded only when this command runs, so `sgov --help` stays light
-        from selfgov_cli.report.safe import os_error_text, terminal_text
+        from selfgov_cli.os_errors import os_error_text
+        from selfgov_cli.report.safe import terminal_text
 
         sys.stderr.write(
             terminal_text(f"sgov：未能完成：{os_error_text(exc)}。已有的输出保持不变。") + "\n"

@@ -132,7 +132,7 @@ def write_or_fail(action, target: Path):
         return action()
     except OSError as exc:
         # start-up: loaded only when this command runs, so `sgov --help` stays light
-        from selfgov_cli.report.safe import os_error_text
+        from selfgov_cli.os_errors import os_error_text
 
         fail(f"无法写入 {target}：{os_error_text(exc)}；原有文件保持不变")
 

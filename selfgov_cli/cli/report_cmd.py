@@ -83,7 +83,7 @@ def report(
         fail(str(exc))
     except OSError as exc:
         # start-up: loaded only when this command runs, so `sgov --help` stays light
-        from selfgov_cli.report.safe import os_error_text
+        from selfgov_cli.os_errors import os_error_text
 
         fail(f"无法写入输出文件夹 {out_dir}：{os_error_text(exc)}")
     screen = console(quiet)

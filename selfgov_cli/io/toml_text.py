@@ -1,5 +1,6 @@
-"""TOML mistakes (sgov.toml, program files) told in Chinese: the line, and the full-width signs a
-Chinese input method slipped in, never tomllib's English."""
+"""TOML files a clerk edits (sgov.toml, program files): their text as Notepad saves it (UTF-8,
+with or without BOM, or GBK), and their mistakes told in Chinese: the line, and the full-width
+signs a Chinese input method slipped in, never tomllib's English."""
 
 from __future__ import annotations
 
@@ -22,6 +23,19 @@ _FULLWIDTH_HINTS = {
     "＃": "#",
     "：": "=",
 }
+
+
+def decode_toml(data: bytes) -> str | None:
+    """The text of a TOML file: UTF-8, UTF-8 with BOM, or GBK (GB18030, Windows Notepad's "ANSI");
+    None when it is none of them."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None  # pragma: no cover - gb18030 decodes nearly any bytes
+
+
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.schema import EXPENSE_CATEGORIES
-from selfgov_cli.io.toml_text import toml_mistake
+from selfgov_cli.io.toml_text import decode_toml, toml_mistake
 from selfgov_cli.io.values import did_you_mean
+from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.programs import chengdu, gonghexinlu, puxing, xinjing
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program, ProgramError, Setting, Tranche
 
@@ -42,10 +43,13 @@ def get_program(ref: str, base_dir: Path | None = None) -> Program:
 def load_program_file(path: Path) -> Program:
     """A clerk's own program: starts from a built-in one (extends) and changes what it names."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = decode_toml(path.read_bytes())
+    except OSError as exc:
+        raise ProgramError(f"无法读取计划文件 {path}：{os_error_text(exc, reading=True)}") from exc
+    if text is None:  # pragma: no cover - gb18030 decodes nearly any bytes
+        raise ProgramError(f"计划文件 {path} 的编码无法识别：请用记事本另存为“UTF-8”编码")
+    try:
         raw = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProgramError(f"无法读取计划文件 {path}：{exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProgramError(toml_mistake(path.name, text, exc)) from exc
     where = path.name

@@ -21,7 +21,6 @@ Every writer goes through this module, one function per medium:
   ``atomic_file(path)``: the same as a ``with`` block handing out the open file (streamed writers).
 - ``check_output(folder, output)``: ``-o`` never names an input, the sgov.toml, or a place inside
   the program folder outside ``sgov-output/``.
-- ``os_error_text(exc)``: a clerk's sentence for a failed write (disk full, file too large …).
 - ``workbook_bytes(wb, as_of)`` / ``save_workbook(wb, path, as_of)``: byte-identical xlsx for the same
   content and date (fixed document properties and zip entry times derived from ``as_of``).
 """
@@ -243,32 +242,6 @@ def as_of_problem(day: date) -> str:
         f"计算日期 {day.isoformat()} 超出可用范围（{AS_OF_FIRST.isoformat()} 至 "
         f"{AS_OF_LAST.isoformat()}）；请检查 --as-of"
     )
-
-
-_OS_ERRORS = {
-    "ENOSPC": "磁盘空间已满",
-    "EDQUOT": "磁盘配额已用完",
-    "EFBIG": "文件超过了文件系统允许的大小",
-    "EROFS": "磁盘是只读的",
-    "EACCES": "没有写入权限",
-    "EPERM": "没有写入权限",
-    "ENAMETOOLONG": "文件名太长",
-    "ENOENT": "文件夹不存在",
-    "EIO": "磁盘读写出错",
-    "EMFILE": "打开的文件太多",
-    "ENOTDIR": "路径中有一段不是文件夹",
-    "EISDIR": "这是一个文件夹，不是文件",
-}
-
-
-def os_error_text(exc: OSError) -> str:
-    """A clerk's words for a failed read or write (disk full, file too large …), in Chinese."""
-    import errno
-
-    name = errno.errorcode.get(exc.errno or 0, "")
-    words = _OS_ERRORS.get(name) or f"系统错误 {name or exc.errno}"
-    where = f"（{exc.filename}）" if exc.filename else ""
-    return f"{words}{where}"
 
 
 def atomic_write(path: Path | str, data: bytes | str | Iterable[str]) -> Path:

@@ -248,3 +248,31 @@ def test_a_toml_mistake_in_a_program_file_is_named_in_chinese_as_in_sgov_toml(tm
     path.write_text('extends = "puxing-2023"\nname = 浦兴\n', encoding="utf-8")
     with pytest.raises(ProgramError, match="^my-street.toml 第 2 行格式有误：name = 浦兴\n"):
         get_program(str(path))
+
+
+def test_a_program_file_saved_by_notepad_in_gbk_is_read_as_sgov_toml_is(tmp_path):
+    """Windows Notepad's "ANSI" (GBK): sgov.toml was read, a program file was Python's English
+    decode error; both are read the same way now."""
+    path = tmp_path / "my-street.toml"
+    path.write_bytes(MY_STREET.encode("gbk"))
+    program = get_program(str(path))
+    assert (program.id, program.name) == ("my-street", get_program(str(path)).name)
+    assert "乐家" in program.categories
+
+
+def test_an_unreadable_program_file_is_said_in_chinese(tmp_path, monkeypatch):
+    path = tmp_path / "my-street.toml"
+    path.write_text(MY_STREET, encoding="utf-8")
+    real = type(path).read_bytes
+
+    def locked(self):
+        if self.name == "my-street.toml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(type(path), "read_bytes", locked)
+    with pytest.raises(ProgramError) as caught:
+        get_program(str(path))
+    assert str(caught.value) == (
+        f"无法读取计划文件 {path}：没有读取权限（文件可能正被其他程序打开）（{path}）"
+    )
