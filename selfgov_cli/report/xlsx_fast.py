@@ -100,11 +100,15 @@ class _Survey:
     __slots__ = ("widths", "rows", "cols", "size", "supported", "_spool", "_deflate")
 
     def __init__(self, rows: Iterable[list[Cell | None]], styles: _Styles) -> None:
-        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by chunks()
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by chunks() or close()
         self._deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
         self.size = 0  # bytes of cell XML (decides Zip64 with the head and tail)
-        self.supported = self._cells(rows, styles)
-        self._put("", final=True)
+        try:
+            self.supported = self._cells(rows, styles)
+            self._put("", final=True)
+        except BaseException:  # a full disk, an interrupt: the spool goes at once
+            self._spool.close()
+            raise
 
     def _cells(self, rows: Iterable[list[Cell | None]], styles: _Styles) -> bool:
         widest: dict[int, int] = {}
@@ -321,14 +325,21 @@ def save_xlsx(sheets: list[Sheet], path: Path | str, as_of: date) -> Path | None
 
 def _surveys(sheets: list[Sheet], styles: _Styles) -> list[_Survey] | None:
     surveys: list[_Survey] = []
-    for sheet in sheets:
-        survey = _Survey(sheet.rows, styles)
-        surveys.append(survey)
-        if not survey.supported:
-            for made in surveys:
-                made.close()
-            return None
-    return surveys
+    try:
+        for sheet in sheets:
+            survey = _Survey(sheet.rows, styles)
+            surveys.append(survey)
+            if not survey.supported:
+                break
+        else:
+            return surveys
+    except BaseException:
+        for made in surveys:
+            made.close()
+        raise
+    for made in surveys:
+        made.close()
+    return None
 
 
 def _write(

@@ -147,3 +147,29 @@ def test_a_value_the_writer_does_not_know_writes_nothing(tmp_path, monkeypatch):
         (True, 2, True),
         (False, 2, True),
     ]
+
+
+def test_a_full_disk_on_a_later_sheet_closes_every_spool(tmp_path, monkeypatch):
+    import io
+    import tempfile
+
+    from selfgov_cli.report import xlsx_fast
+    from selfgov_cli.report.xlsx_fast import Cell, Sheet, save_xlsx
+
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    made = []
+    real = tempfile.TemporaryFile
+
+    def spool():
+        made.append(real() if not made else Full())
+        return made[-1]
+
+    monkeypatch.setattr(xlsx_fast.tempfile, "TemporaryFile", spool)
+    sheets = [Sheet("一", [[Cell("a")]]), Sheet("二", [[Cell("b")]])]
+    with pytest.raises(OSError, match="No space"):
+        save_xlsx(sheets, tmp_path / "a.xlsx", AS_OF)
+    assert [s.closed for s in made] == [True, True]
+    assert list(tmp_path.iterdir()) == []
