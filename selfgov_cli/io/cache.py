@@ -67,7 +67,7 @@ from selfgov_cli.version import __version__
 _log = logging.getLogger("sgov.cache")
 
 CACHE_ENV = "SGOV_CACHE_DIR"
-_MAGIC = b"sgov-cache 2\n"
+_MAGIC = b"sgov-cache 3\n"
 _RACY_NS = 3_000_000_000  # files modified this close to their caching are always re-hashed
 _CHUNK = 1 << 20
 
@@ -568,7 +568,20 @@ def _pack_ledger(result: FileResult) -> list | None:
         return None
     ordinals = [None if day is None else day.toordinal() for day in dates]
     amount_text = [None if amount is None else str(amount) for amount in amounts]
+    texts = {name: _dictionary(values) for name, values in texts.items()}
     return [group_list, group_of, rows, bad, ordinals, amount_text, signed, texts]
+
+
+def _dictionary(values: list) -> list | dict:
+    """A text column as written: its distinct texts once and an index a row ({"k": …, "i": …})
+    when it repeats them (项目编号, 支出类别, 收款方), else as it is (发票号, 摘要). Decoding then
+    indexes a list instead of hashing every row's text to share the repeats (_unshare)."""
+    index: dict = dict.fromkeys(values)
+    if len(index) * 2 > len(values):
+        return values
+    for i, key in enumerate(index):
+        index[key] = i
+    return {"k": list(index), "i": list(map(index.__getitem__, values))}
 
 
 def _types(values: list) -> set[type]:
@@ -585,15 +598,25 @@ _FILE, _CELL, _ROW, _SHEET, _LETTERS = (
 _TEXT_GETTERS = {name: operator.attrgetter(name) for name in _LEDGER_TEXT}
 
 
-def _shared(values: list) -> list:
-    """The column with equal texts made one object: a ledger repeats its categories, payees and
-    项目编号 on every row, and each decoded copy would cost memory (1,000,000 rows: ~0.5 GB)."""
-    one: dict = dict.fromkeys(values)
-    if len(one) * 2 > len(values):  # mostly distinct (发票号): one object each already
-        return values
-    for v in one:  # repeated (项目编号, 收款方): shared with the other files too
-        one[v] = v if v is None else _text(v)
-    return list(map(one.__getitem__, values))
+def _unshare(column: Any, n: int) -> list:
+    """A text column of n rows from _dictionary's form: repeated texts are one object (a ledger
+    repeats its categories, payees and 项目编号 on every row, and a decoded copy each would cost
+    memory: 1,000,000 rows, ~0.5 GB), short ones shared with the other files too (_text)."""
+    if type(column) is list:  # mostly distinct (发票号, 摘要): one object each already
+        if len(column) != n or not _types(column) <= {str, type(None)}:
+            raise ValueError("ledger column does not match")
+        return column
+    if type(column) is not dict or set(column) != {"k", "i"}:
+        raise ValueError("ledger column does not match")
+    keys, rows = column["k"], column["i"]
+    if type(keys) is not list or type(rows) is not list or len(rows) != n:
+        raise ValueError("ledger column does not match")
+    if not _types(keys) <= {str, type(None)} or not _types(rows) <= {int}:
+        raise ValueError("ledger column does not match")
+    if rows and (min(rows) < 0 or max(rows) >= len(keys)):
+        raise ValueError("ledger column does not match")
+    texts = [key if key is None else _text(key) for key in keys]
+    return list(map(texts.__getitem__, rows))
 
 
 def _unpack_ledger(file: str, packed: list) -> list[Expense]:
@@ -603,7 +626,6 @@ def _unpack_ledger(file: str, packed: list) -> list[Expense]:
         all(type(r) is int for r in rows)
         and all(len(values) == n for values in (ordinals, amounts, signed))
         and set(texts) == set(_LEDGER_TEXT)
-        and all(len(texts[name]) == n for name in _LEDGER_TEXT)
         and (len(group_list) == 1 or len(group_of) == n)
     )
     if not columns_ok:
@@ -618,7 +640,7 @@ def _unpack_ledger(file: str, packed: list) -> list[Expense]:
         column_sets = [groups[g][2] for g in group_of]
     bad = {i: frozenset(keys) for i, keys in bad_rows}
     bads = [bad.get(i, NO_BAD) for i in range(n)] if bad else repeat(NO_BAD, n)
-    texts = {name: _shared(values) for name, values in texts.items()}
+    texts = {name: _unshare(column, n) for name, column in texts.items()}
     days = {o: date.fromordinal(o) for o in set(ordinals) if o is not None}
     values = {a: Decimal(a) for a in set(amounts) if a is not None}
     locs = map(make_location, repeat(file, n), sheets, repeat(None, n), rows)

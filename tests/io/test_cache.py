@@ -210,3 +210,40 @@ def test_cli_no_cache_and_workers(tmp_path: Path, cache_dir: Path):
     assert any(f["rule"] == "SG003" and f["cell"] == "B3" for f in warm["findings"])
     bad = CliRunner().invoke(app, [*args, "--workers", "0"])
     assert bad.exit_code == 2
+
+
+def test_a_ledger_column_of_repeated_texts_is_stored_once_and_read_back_shared(tmp_path):
+    """A ledger's repeated texts (项目编号, 支出类别, 收款方) are stored once with an index a row;
+    decoded, equal texts are one object; a mostly distinct column (发票号) is stored as it is; an
+    index that points nowhere is not a cache entry (a miss, never a wrong row)."""
+    from selfgov_cli.io.loader import parse_file
+
+    rows = [
+        (
+            date(2023, 4, 1 + i % 28),
+            f"PX-{i % 3}",
+            "工作经费",
+            "物资",
+            10 + i,
+            f"F{i}",
+            "商店",
+            "商户",
+            "是",
+            "",
+        )
+        for i in range(60)
+    ]
+    write_table(tmp_path / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    result = parse_file(tmp_path, "台账.xlsx")
+    payload = encode(result)
+    packed = json.loads(payload)[1]
+    texts = packed[-1]
+    assert texts["project_id"] == {"k": ["PX-0", "PX-1", "PX-2"], "i": [i % 3 for i in range(60)]}
+    assert texts["invoice_no"] == [f"F{i}" for i in range(60)]
+    back = decode(payload)
+    assert [e.project_id for e in back.ledger] == [e.project_id for e in result.ledger]
+    assert back.ledger[0].project_id is back.ledger[3].project_id
+    assert [e.invoice_no for e in back.ledger] == [f"F{i}" for i in range(60)]
+    texts["project_id"]["i"][5] = 3  # no fourth 项目编号
+    with pytest.raises(ValueError, match="ledger column"):
+        decode(json.dumps([json.loads(payload)[0], packed], ensure_ascii=False).encode())
