@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,6 +48,16 @@ def folder_key(path: str) -> tuple[str, ...]:
     if not stem:  # no extension
         stem, dot, extension = name, "", ""
     return (*folders, stem, dot + extension)
+
+
+def natural_key(text: str) -> tuple:
+    """项目编号 as a clerk orders them: PX-2023-9 before PX-2023-10 (the numbers as numbers)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(text)
+    )
+
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 def cell_row(cell: str) -> int | None:

@@ -7,7 +7,6 @@ called only at the JSON / Jinja edge.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +16,7 @@ from typing import Any
 from selfgov_cli.config import Config
 from selfgov_cli.decisions import ParsedDecision
 from selfgov_cli.disburse import Disbursement, ProjectMoney
-from selfgov_cli.model import Dataset, Project
+from selfgov_cli.model import Dataset, Project, natural_key
 from selfgov_cli.money import ZERO
 from selfgov_cli.privacy import Lazy
 from selfgov_cli.rank import Entry, Ranking
@@ -39,13 +38,6 @@ STATUS_LABELS = {
     "unfunded": "资金线外",
     CANCELLED: "异议成立",
 }
-
-
-def natural_key(text: str) -> tuple:
-    """PX-2023-9 before PX-2023-10."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)
-    )
 
 
 @dataclass
@@ -167,4 +159,4 @@ class Outcome:
         return sum((p.amount for p in self.approved()), ZERO)
 
 
-__all__ = ["Outcome", "ProjectOutcome", "STATUS_LABELS", "natural_key"]
+__all__ = ["Outcome", "ProjectOutcome", "STATUS_LABELS"]

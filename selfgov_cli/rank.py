@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from selfgov_cli.model import Project, Score
+from selfgov_cli.model import Project, Score, natural_key
 from selfgov_cli.money import fmt_amount, fmt_yuan
 from selfgov_cli.programs.base import ProgramError
 from selfgov_cli.rules.engine import Context, Finding
@@ -120,7 +120,7 @@ class Entry:
         return self.score + sum((a.points for a in self.adjustments), Decimal(0))
 
     def sort_key(self) -> tuple:
-        return (-q4(self.adjusted), -q4(self.score), self.project_id)
+        return (-q4(self.adjusted), -q4(self.score), natural_key(self.project_id))
 
     def to_dict(self) -> dict[str, Any]:
         project = self.project

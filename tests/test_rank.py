@@ -286,6 +286,20 @@ def test_ties_adjusted_then_unadjusted_then_project_id(tmp_path):
     )
 
 
+def test_a_tie_orders_project_ids_as_numbers(tmp_path):
+    """Equal scores: 项目编号 decides, its numbers read as numbers (PX-9 before PX-10), as the
+    publicity list orders them; text order put PX-10 first."""
+    f = folder(tmp_path)
+    for pid in ("PX-10", "PX-9", "PX-100"):
+        app(f, pid)
+    scores(f, grid({"PX-10": [80], "PX-9": [80], "PX-100": [80]}))
+    result = ranked(f)
+    assert [e["project_id"] for e in result["ranking"]] == ["PX-9", "PX-10", "PX-100"]
+    assert result["ranking"][1]["why"][-1] == (
+        "调整后与未调整得分都与第 1 名 PX-9 相同，按项目编号排在其后"
+    )
+
+
 def test_scores_compare_as_shown_to_four_decimals(tmp_path):
     f = folder(tmp_path, settings={"trim_extremes": False})
     app(f, "P1")
