@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from selfgov_cli.cli.tables import Col, print_table
+from selfgov_cli.model import natural_key
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 FINDING_COLUMNS = [
@@ -44,10 +45,15 @@ def render_findings(out: Console, result) -> None:
                 escape(finding.message),
                 escape(finding.clause),
             ]
-            for finding in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key()))
+            for finding in sorted(group, key=_by_project)
         ]
         print_table(out, escape(file), FINDING_COLUMNS, rows)
     _totals(out, data)
+
+
+def _by_project(finding) -> tuple:
+    """A file's findings project by project (PX-9 before PX-10, as everywhere), then by place."""
+    return (natural_key(finding.project_id or ""), finding.sort_key())
 
 
 def _place(finding) -> str:
@@ -60,7 +66,7 @@ def _plain_findings(out: Console, findings) -> None:
     lines: list[str] = []
     for file, group in groupby(findings, key=lambda f: f.file or "（整个文件夹）"):
         lines.append(escape(f"== {file}"))
-        for f in sorted(group, key=lambda f: ((f.project_id or ""), f.sort_key())):
+        for f in sorted(group, key=_by_project):
             parts = [
                 f.project_id or "-",
                 _place(f) or "-",

@@ -177,3 +177,18 @@ def test_every_reading_command_takes_the_cache_and_worker_options(tmp_path):
             "2023-12-31",
         )
         assert result.exit_code == 0, (command, result.output)
+
+
+def test_a_files_findings_list_projects_in_number_order(tmp_path):
+    """Piped output groups a file's findings by project: PX-9 before PX-10, as every list does."""
+    from tests.helpers import LEDGER_HEADER, write_table
+
+    ids = ["PX-10", "PX-9", "PX-10", "PX-9"]
+    rows = [
+        ("2023-05-01", p, "工作经费", "物资", 100, f"F{i}", "店", "商户", "是", "")
+        for i, p in enumerate(ids)
+    ]
+    write_table(tmp_path / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    result = CliRunner().invoke(app, ["validate", str(tmp_path), "--as-of", "2023-12-31"])
+    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  PX-")]
+    assert listed == ["PX-9"] * 4 + ["PX-10"] * 4
