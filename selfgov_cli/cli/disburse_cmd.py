@@ -116,6 +116,13 @@ def _rate(text: str | None) -> str:
     return "—" if text is None else f"{Decimal(text) * 100:.2f}%"
 
 
+def _listed(project: dict[str, Any]) -> str:
+    """核定金额 as 拨付核算.xlsx lists it: the amount of a project in the approved set, 未立项 for
+    one left out (its tranches still show what it would have been), so the column adds up to
+    the 合计, which counts the approved set."""
+    return _money(project["approved"]) if project.get("is_approved", True) else "未立项"
+
+
 _STATUS = {"released": "已拨付", "withheld": "暂缓", "pending": "待定"}
 PROJECT_COLUMNS = [
     Col("项目编号"),
@@ -162,7 +169,7 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
             [
                 escape(p["project_id"]),
                 escape(p["neighborhood"] or ""),
-                _money(p["approved"]),
+                _listed(p),
                 "\n".join(
                     f"{t['n']} {_STATUS[t['status']]} {_money(t['amount'])}" for t in p["tranches"]
                 ),
