@@ -256,7 +256,11 @@ def test_a_program_file_saved_by_notepad_in_gbk_is_read_as_sgov_toml_is(tmp_path
     path = tmp_path / "my-street.toml"
     path.write_bytes(MY_STREET.encode("gbk"))
     program = get_program(str(path))
-    assert (program.id, program.name) == ("my-street", get_program(str(path)).name)
+    assert (program.id, program.name, program.document) == (
+        "my-street",
+        "2024年某某街道自治金项目",
+        "某街〔2024〕1号",
+    )
     assert "乐家" in program.categories
 
 
