@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from typing import Any
 from selfgov_cli.io.grid import Grid, Reader, letters
 from selfgov_cli.io.schema import TOTAL_ROW_WORDS, Column, SheetKind, label_index
 from selfgov_cli.io.values import (
+    FULL_MARKS_IN_HEADER,
     MAX_CELL_AMOUNT,
     PARSERS,
     clean_text,
@@ -61,15 +61,11 @@ def _label_index(kind: SheetKind) -> dict[str, Column]:
     return found[1]
 
 
-# the full marks a score header may state after its name: 总分（100分）, 总分(100), 总分（满分100分）, 总分100分
-_MARKS = re.compile(r"(?:[（(](?:满分)?\d+(?:\.\d+)?分?[)）]|\d+(?:\.\d+)?分)$")
-
-
 def _total_with_marks(raw: Any, index: dict[str, Column]) -> Column | None:
     """总分 written with its full marks, as the criteria may be (必要性（20分）): still the total."""
     if not isinstance(raw, str):
         return None
-    column = index.get(_MARKS.sub("", normalize_label(raw)))
+    column = index.get(FULL_MARKS_IN_HEADER.sub("", normalize_label(raw)))
     return column if column is not None and column.key == "total" else None
 
 

@@ -73,6 +73,12 @@ def clean_text(raw: Any) -> str:
     return str(raw).replace("\u3000", " ").strip()
 
 
+# The full marks a score header may state after its name (必要性（20分）, 可行性(15), 总分（满分100分）,
+# 总分100分): rules/scores reads the number, the table reader strips it to find 总分 by its label.
+FULL_MARKS_IN_HEADER = re.compile(
+    r"[（(]\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$|(\d+(?:\.\d+)?)\s*分\s*$"
+)
+
 _LABELS: dict[str, str] = {}  # short text -> its label form: the same labels come back in
 # every workbook of a folder (a plain dict: an lru_cache's wrapper cost more than the lookup)
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from selfgov_cli.io.values import FULL_MARKS_IN_HEADER
 from selfgov_cli.model import Location, Score
 from selfgov_cli.money import fmt_points  # noqa: F401 - rank and the rules import it from here
 from selfgov_cli.rules.engine import Context, Hit, rule
@@ -19,14 +20,11 @@ FULL_MARKS = Decimal(100)
 TOLERANCE = Decimal("0.01")
 # Numeric columns that are bookkeeping, not criteria (a 序号 column must not add to the total).
 NOT_CRITERIA = frozenset({"序号", "编号", "排名", "名次", "平均分", "权重", "年份", "no", "no."})
-_MAX_IN_HEADER = re.compile(
-    r"[（(]\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$|(\d+(?:\.\d+)?)\s*分\s*$"
-)
 
 
 def criterion_max(name: str) -> Decimal:
     """The full marks a criterion header states (必要性（20分）, 可行性(15)), else 100."""
-    match = _MAX_IN_HEADER.search(name.strip())
+    match = FULL_MARKS_IN_HEADER.search(name.strip())
     if match:
         value = Decimal(match.group(1) or match.group(2))
         if value > 0:
