@@ -498,20 +498,25 @@ def test_chengdu_upheld_objection_frees_its_district_place(tmp_path):
     assert [p.project_id for p in outcome.approved()] == ["CD-2", "CD-3"]
 
 
-def test_gonghe_topped_up_brand_project_says_so_in_its_ranking(tmp_path):
-    """Clerk audit: `sgov rank` and `sgov explain` told a 一居一品 project that took 6,000 from the pool
-    “不属于资金池资助的类别（七彩微创投），不划资金线” and never named its top-up."""
-    write_config(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+def _two_brand_projects(folder, second_amount: int):
+    """共和新路: 一居一品 GH-1 (共和一居, 26,000, scored 90) and GH-2 (共和二居, scored 80)."""
     brand = {"项目类别": "一居一品", "意向": "搭建一个社区自治载体"}
-    form(tmp_path, "GH-1", GONGHE, **brand, 申请金额=26000)
-    form(tmp_path, "GH-2", GONGHE, **brand, 居民区="共和二居", 申请金额=15000)
+    form(folder, "GH-1", GONGHE, **brand, 申请金额=26000)
+    form(folder, "GH-2", GONGHE, **brand, 居民区="共和二居", 申请金额=second_amount)
     write_table(
-        tmp_path / "评审打分.xlsx",
+        folder / "评审打分.xlsx",
         "评审打分",
         ("项目编号", "评审人", "总分"),
         [("GH-1", "甲", 90), ("GH-2", "甲", 80)],
     )
-    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    return run(folder, as_of=date(2023, 12, 31))
+
+
+def test_gonghe_topped_up_brand_project_says_so_in_its_ranking(tmp_path):
+    """Clerk audit: `sgov rank` and `sgov explain` told a 一居一品 project that took 6,000 from the pool
+    “不属于资金池资助的类别（七彩微创投），不划资金线” and never named its top-up."""
+    write_config(tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": 20000})
+    outcome = _two_brand_projects(tmp_path, second_amount=15000)
     assert [e.why[-1] for e in outcome.review.entries] == [
         "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）",
         "不属于资金池资助的类别（七彩微创投），不划资金线（共和新路 七）",
@@ -545,16 +550,7 @@ def test_gonghe_allowance_table_without_the_neighborhood_is_said(tmp_path):
     config(
         tmp_path, "gonghexinlu-2023", {"pool": 10000, "neighborhood_allowance": {"共和一居": 20000}}
     )
-    brand = {"项目类别": "一居一品", "意向": "搭建一个社区自治载体", "申请金额": 26000}
-    form(tmp_path, "GH-1", GONGHE, **brand)
-    form(tmp_path, "GH-2", GONGHE, **brand, 居民区="共和二居")
-    write_table(
-        tmp_path / "评审打分.xlsx",
-        "评审打分",
-        ("项目编号", "评审人", "总分"),
-        [("GH-1", "甲", 90), ("GH-2", "甲", 80)],
-    )
-    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    outcome = _two_brand_projects(tmp_path, second_amount=26000)
     assert [e.why[-1] for e in outcome.review.entries] == [
         "一居一品项目 GH-1 核定 26,000.00 元，超出共和一居居民自治金 20,000.00 元的 6,000.00 元由资金池补充（共和新路 七）",
         "sgov.toml 的 neighborhood_allowance 中没有“共和二居”：不知道该居民区的居民自治金，"
