@@ -116,8 +116,24 @@ def load_program_file(path: Path) -> Program:
             )
         program = replace(program, settings=tuple(s for s in merged if s not in COMMON_SETTINGS))
     if raw:
-        raise ProgramError(f"{where} 中有未知的键：{'、'.join(raw)}")
+        raise ProgramError(f"{where} 中有未知的键：{'、'.join(_unknown(key) for key in raw)}")
     return program
+
+
+_FILE_KEYS = ("extends", "id", "name", "short", "document", "issued", "categories", "intents")
+_FILE_KEYS += ("expense_caps", "tranches", "disabled_rules", "settings")
+# sgov.toml's own keys (config._KNOWN_KEYS; config imports this module)
+_FOLDER_KEYS = ("year", "neighborhoods", "office", "office_phone", "office_address", "history")
+
+
+def _unknown(key: str) -> str:
+    """An unknown key of a program file, with where it belongs or the key it was close to."""
+    if key in _FOLDER_KEYS:
+        return f"{key}（应写在项目文件夹的 sgov.toml 中，不在计划文件中）"
+    if key == "program":
+        return f"{key}（计划文件用 extends 指定所基于的内置计划）"
+    hint = did_you_mean(key, _FILE_KEYS)
+    return f"{key}（{hint}）" if hint else key
 
 
 def _str_list(value: Any, key: str, where: str) -> tuple[str, ...]:

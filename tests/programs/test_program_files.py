@@ -206,6 +206,8 @@ def test_rule_titles_quote_the_builtin_document_while_the_caps_are_the_program_f
             "第 2 个 tranche（立项）排在中期评估之后：拨付批次应按 立项、中期评估、末期评估 的先后排列",
         ),
         ('extends = "puxing-2023"\n[expense_caps]\n"交通费" = 0.1\n', "交通费 不是支出类别"),
+        ('extends = "puxing-2023"\nyear = 2024\n', "year（应写在项目文件夹的 sgov.toml 中"),
+        ('extends = "puxing-2023"\ntranche = []\n', "tranche（是不是 tranches？）"),
     ],
 )
 def test_bad_program_files_exit_2_naming_the_problem(tmp_path, text, named):
