@@ -150,6 +150,7 @@ def test_sgov_run_writes_the_record_without_personal_data(tmp_path):
                 "usage_rate": "0.3600",
                 "execution_rate": "0.3600",
                 "final_rank": 1,
+                "top10_place": 1,
                 "flags": ["top10", "top5"],
                 "midterm": "合格",
                 "final": "合格",  # 良好 is read as 合格
@@ -165,6 +166,7 @@ def test_sgov_run_writes_the_record_without_personal_data(tmp_path):
                 "usage_rate": "0.0000",
                 "execution_rate": "0.0000",
                 "final_rank": None,
+                "top10_place": None,
                 "flags": ["needs_fix"],
                 "midterm": None,
                 "final": None,
@@ -723,3 +725,67 @@ def test_an_unreadable_history_record_is_said_in_chinese(tmp_path, monkeypatch):
         "sgov：sgov.toml 中的 history 路径 record.json 无法读取："
         f"没有读取权限（文件可能正被其他程序打开）（{folder / 'record.json'}）\n"
     )
+
+
+# ---------------------------------------------------------------- 十佳 place against the year-end place
+
+
+def _year_with_ineligible_leaders(folder: Path) -> Path:
+    """浦兴 2022's year-end 评选: PX-A … PX-E score highest but have no hearing (PX004, 待改正), so
+    PX-F, sixth in the year-end ranking, is 十佳 第 1 名 (rules.md: only projects without errors count)."""
+    pids = ["PX-A", "PX-B", "PX-C", "PX-D", "PX-E", "PX-F"]
+    for pid in pids:
+        fields = {**form(pid, f"项目{pid}" if pid != "PX-F" else "楼道微美化"),
+                  "开始日期": "2022-03-01", "结束日期": "2022-12-31",
+                  "听证会日期": "2022-02-15" if pid == "PX-F" else None}  # fmt: skip
+        write_form(folder / f"{pid}.xlsx", fields, BUDGET, MEMBERS)
+    write_table(
+        folder / "年终评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [(pid, "甲", 95 - n) for n, pid in enumerate(pids)],
+    )
+    write_config(folder, "puxing-2023", year=2022)
+    return folder
+
+
+def test_the_top10_place_is_recorded_and_used_next_year_not_the_year_end_place(tmp_path):
+    last = _year_with_ineligible_leaders(tmp_path / "2022")
+    result = runner.invoke(app, ["run", str(last), "--as-of", "2022-12-31", "-q"])
+    assert result.exit_code == 1, result.output  # PX004 on PX-A … PX-E
+    out = last / "sgov-output" / "2022-12-31"
+    xlsx = load_workbook(out / "年终排名.xlsx")["评审排名"]
+    sixth = [c.value for c in xlsx[7]]
+    assert sixth[:2] == [6, "PX-F"]
+    assert "年终十佳第 1 名：明年绿色通道，志愿者补贴上限 35%（浦兴 三.6）" in sixth[-1].split("\n")
+    record = json.loads((out / "record.json").read_text(encoding="utf-8"))
+    places = {
+        p["project_id"]: (p["final_rank"], p["top10_place"], p["flags"]) for p in record["projects"]
+    }
+    assert places["PX-F"] == (6, 1, ["top10", "top5"])
+    assert places["PX-A"] == (1, None, ["needs_fix"])
+    # 2023: the 居委会 writes the place the 年终排名 told it; the record agrees, the 35% cap applies
+    for entry in ("../2022/sgov-output/2022-12-31/record.json", "../2022"):
+        folder = this_year(
+            tmp_path / "2023", [form("PX-1", "楼道微美化", rank=1)], [entry], VOLUNTEER_30
+        )
+        outcome = run(folder, as_of=AS_OF)
+        rules = [(f.rule, f.project_id) for f in outcome.findings if f.rule in ("SG026", "PX006")]
+        assert rules == [], entry
+        where = f"2022 年记录 {entry} 的 PX-F，按居民区和项目名称对应"
+        assert outcome.projects["PX-1"].reason == (
+            f"上年十佳第 1 名（据 {where}），绿色通道免审（浦兴 三.6）"
+        )
+    # the year-end place is not the 十佳 place: claiming it is contradicted, naming both
+    folder = this_year(
+        tmp_path / "2023b", [form("PX-1", "楼道微美化", rank=6)], ["../2022"], VOLUNTEER_30
+    )
+    where = "2022 年记录 ../2022 的 PX-F，按居民区和项目名称对应"
+    assert sg026(folder) == [
+        (
+            "error",
+            "PX-1",
+            "B13",
+            f"上年十佳排名填第 6 名，但记录（{where}）中该项目为十佳第 1 名（年终排名第 6 名）：请按记录改正",
+        )
+    ]

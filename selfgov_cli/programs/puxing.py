@@ -98,7 +98,7 @@ def prior_rank(project: Any, history: Any) -> tuple[int | None, str]:
         return None, f"（据 {history.year} 年记录 {history.source}：上年没有该项目）"
     if not prior.ranked:
         return claimed, f"（{history.year} 年记录没有年终排名，按申报表）"
-    rank = prior.record.final_rank if prior.record.top10 else None
+    rank = prior.record.place if prior.record.top10 else None
     return rank, f"（据 {prior.where()}）"
 
 
