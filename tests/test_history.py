@@ -578,7 +578,7 @@ def test_the_deduction_uses_the_recorded_rate_and_explain_says_so(tmp_path):
     entry = outcome.projects["PX-1"].entry
     where = WHERE.format("R-1", "居民区和项目名称")
     assert [(a.points, a.reason) for a in entry.adjustments] == [
-        (Decimal(-5), f"延续项目上年执行率 70% 低于 80%，扣 5 分（据 {where}）")
+        (Decimal(-5), f"延续项目上年执行率 70.00% 低于 80.00%，扣 5 分（据 {where}）")
     ]
     shown = lines(outcome, "PX-1")
     start = shown.index("【上年（2022 年记录 record-2022.json）】")
@@ -586,11 +586,11 @@ def test_the_deduction_uses_the_recorded_rate_and_explain_says_so(tmp_path):
         "  延续 R-1 楼道微美化（按居民区和项目名称对应）：年终排名 无，执行率 70.00% = 合规支出 7,000.00 ÷ 核定金额 10,000.00",
         "  上年十佳排名：非十佳（取自申报表（2022 年记录没有年终排名））",
         f"  是否延续项目：是（取自{where}）",
-        f"  上年执行率：70%（取自{where}）",
+        f"  上年执行率：70.00%（取自{where}）",  # as the line above and SG026 show it
     ]
     data = explain(outcome, "PX-1")["last_year"]
     assert data["record"]["project_id"] == "R-1"
-    assert data["used"][2] == {"what": "上年执行率", "value": "70%", "from": where}
+    assert data["used"][2] == {"what": "上年执行率", "value": "70.00%", "from": where}
 
 
 def test_without_history_explain_has_no_last_year_and_the_claim_stands(tmp_path):
@@ -599,7 +599,7 @@ def test_without_history_explain_has_no_last_year_and_the_claim_stands(tmp_path)
     outcome = run(folder, as_of=AS_OF)
     assert explain(outcome, "PX-1")["last_year"] is None
     assert [a.reason for a in outcome.projects["PX-1"].entry.adjustments] == [
-        "延续项目上年执行率 70% 低于 80%，扣 5 分"
+        "延续项目上年执行率 70.00% 低于 80.00%，扣 5 分"
     ]
 
 
