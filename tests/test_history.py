@@ -654,6 +654,33 @@ def test_summary_compares_the_years_per_neighborhood_and_category(tmp_path):
     assert text[start + 1 : start + 1 + len(expected)] == expected
 
 
+def test_summary_compares_a_neighborhood_typed_another_way_on_one_row(tmp_path):
+    """Clerk audit (the second year): last year's record says 浦兴一居, this year's form
+    “浦兴 一居” (a space) or full-width; the project is linked to its record (居民区 matched as
+    history does), but 与上年对比 split the 居民区 into two rows, each with one year empty."""
+    write_record(
+        tmp_path / "y" / "record-2022.json",
+        [
+            rec("R-1", "楼道微美化", hood="浦兴一居", rate="0.9000"),
+            rec("R-2", "睦邻点", hood="浦兴二居"),
+        ],
+    )
+    folder = this_year(
+        tmp_path / "y",
+        [form("PX-1", "楼道微美化", hood="浦兴 一居"), form("PX-2", "睦邻点", hood="浦兴二居")],
+        ["record-2022.json"],
+    )
+    outcome = run(folder, as_of=AS_OF)
+    assert outcome.ctx.history.prior(outcome.projects["PX-1"].project).record.project_id == "R-1"
+    from selfgov_cli.report.summary import summary_data
+
+    rows = summary_data(outcome)["years"]["by_neighborhood"]
+    assert [
+        (r["name"], r["last"]["projects"], r["last"]["approved_text"], r["this"]["projects"])
+        for r in rows
+    ] == [("浦兴 一居", 1, "10,000.00", 1), ("浦兴二居", 1, "10,000.00", 1)]
+
+
 def test_summary_charts_the_years_in_html_and_xlsx(tmp_path):
     from selfgov_cli.report.summary import render_summary
 
