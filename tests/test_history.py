@@ -816,3 +816,50 @@ def test_the_top10_place_is_recorded_and_used_next_year_not_the_year_end_place(t
             f"上年十佳排名填第 6 名，但记录（{where}）中该项目为十佳第 1 名（年终排名第 6 名）：请按记录改正",
         )
     ]
+
+
+def test_export_of_two_years_stacks_and_joins_on_the_continued_project(tmp_path):
+    """Clerk audit (sgov export across both years): the 2023 projects table said 是否延续 (the
+    claim) but not which 2022 project sgov linked it to, so the stacked tables could not be joined
+    (PX-1 楼道微美化 continues PX-A; names and 项目编号 differ from year to year)."""
+    _last_year_folder(tmp_path / "2022")
+    folder = this_year(
+        tmp_path / "2023", [form("PX-1", "2023年 楼道微美化"), form("PX-2", "新")], ["../2022"]
+    )
+    for year, path in (("2022", tmp_path / "2022"), ("2023", folder)):
+        result = runner.invoke(
+            app,
+            [
+                "export",
+                str(path),
+                "-o",
+                str(tmp_path / "t" / year),
+                "--as-of",
+                f"{year}-12-31",
+                "-q",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    rows = []
+    for year in ("2022", "2023"):
+        lines = (
+            (tmp_path / "t" / year / "projects.csv").read_text(encoding="utf-8-sig").splitlines()
+        )
+        head = lines[0].split(",")
+        rows += [dict(zip(head, line.split(","), strict=True)) for line in lines[1:]]
+    assert head[-3:] == ["prior_year", "prior_project_id", "prior_matched_by"]
+    assert [
+        (
+            r["year"],
+            r["project_id"],
+            r["name"],
+            r["prior_year"],
+            r["prior_project_id"],
+            r["prior_matched_by"],
+        )
+        for r in rows
+    ] == [
+        ("2022", "PX-A", "楼道微美化", "", "", ""),
+        ("2023", "PX-1", "2023年 楼道微美化", "2022", "PX-A", "居民区和项目名称"),
+        ("2023", "PX-2", "新", "", "", ""),  # no record of it last year
+    ]
