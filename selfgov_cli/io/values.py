@@ -193,12 +193,19 @@ def parse_decimal(raw: Any) -> Parsed:
     return None, f"“{clean_text(raw)[:40]}”不是数字"
 
 
+_PLACE = re.compile(r"第\s*([0-9０-９]+)\s*名")  # 第2名: a place in a ranking, typed as said
+
+
 @_refuse_error_values
 def parse_int(raw: Any) -> Parsed:
-    """A whole number (people, staff); 40人 is accepted."""
+    """A whole number (people, staff, a place); 40人, 3名 and a place typed 第2名 are accepted."""
+    number = raw
     if isinstance(raw, str):
-        raw = raw.strip().removesuffix("人").removesuffix("个")
-    value, err = parse_decimal(raw)
+        number = raw.strip()
+        place = _PLACE.fullmatch(number)
+        number = place.group(1) if place else number.removesuffix("人").removesuffix("个")
+        number = number.removesuffix("名")
+    value, err = parse_decimal(number)
     if err or value is None:
         return None, (f"“{clean_text(raw)[:40]}”不是整数" if err else None)
     if value != value.to_integral_value():
