@@ -93,7 +93,7 @@ class Counted:
     """One ledger row as counted: its amount, the eligible part, and why the rest is not."""
 
     expense: Expense
-    amount: Decimal  # the row's amount (0 when missing or not positive)
+    amount: Decimal  # the row's amount as typed (0 when missing; a refund's is negative)
     eligible: Decimal  # the part that counts
     reasons: tuple[tuple[str, str], ...]  # (rule id, message) of what excludes the rest
 
@@ -228,11 +228,11 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
         day, amount = expense.date, expense.amount
         if day is not None and day > as_of:
             continue  # not yet spent as of --as-of
-        if amount is None or amount <= 0:
+        if amount is None:
             amount = ZERO
         errors = errors_of(expense)
         if not errors:  # most rows: counted whole, nothing to explain
-            if amount and day is not None:
+            if amount > 0 and day is not None:
                 out.append(expense)  # counted whole: CountedRows reads it as such
                 continue
             errors = []
@@ -240,9 +240,9 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
         reasons = same.setdefault(reasons, reasons)
         if len(same) > 4096:
             same.clear()
-        if not amount:
+        if amount <= 0:  # a refund typed as a negative row: all of it is not counted (SG009)
             reasons = reasons or (("", "金额缺失、无法读取或不是正数"),)
-            out.append(Counted(expense, ZERO, ZERO, reasons))
+            out.append(Counted(expense, amount, ZERO, reasons))
         elif expense.date is None:
             out.append(Counted(expense, amount, ZERO, reasons or (("", "日期缺失或无法读取"),)))
         elif errors and all(f.excess is not None for f in errors):
@@ -552,7 +552,7 @@ class ProjectMoney:
 
     @property
     def ineligible(self) -> list[Counted]:
-        return [c for c in self.rows.explained() if c.eligible < c.amount or not c.amount]
+        return [c for c in self.rows.explained() if c.eligible != c.amount or not c.amount]
 
     def by_category(self) -> list[dict[str, Any]]:
         return [dict(item) for item in self._by_category]

@@ -1,0 +1,100 @@
+"""The money as a finance officer checks it: every ledger row adds up (金额 = 计入 + 不计入), and the
+figures of 拨付核算.xlsx, disburse.json, `sgov disburse`, `sgov explain` and the summary agree.
+
+Each test builds a real program folder with openpyxl, as clerks type ledgers."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from selfgov_cli.cli.app import app
+from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
+
+runner = CliRunner()
+DAY = "2023-12-31"
+
+
+def puxing_application(folder: Path, pid: str, amount: str, hood: str, **extra) -> None:
+    fields = {
+        "项目编号": pid,
+        "项目名称": f"{pid}邻里节",
+        "项目类别": "悦家",
+        "居民区": hood,
+        "申报主体": f"{hood}居委会",
+        "项目负责人": "张三丰",
+        "负责人是否本居民区居民": "是",
+        "申请金额": amount,
+        "开始日期": "2023-03-01",
+        "结束日期": "2023-12-31",
+        "征询居民人数": 45,
+        "听证会日期": "2023-02-15",
+    } | extra
+    write_form(
+        folder / "申报" / f"{pid}.xlsx",
+        fields,
+        budget=[("工作经费", "活动物资", amount)],
+        members=[("张三丰", "负责人", "是", "否")],
+    )
+
+
+def ledger_row(day, pid, amount, invoice, description="活动物资"):
+    return (day, pid, "工作经费", description, amount, invoice, "超市", "商户", "是",
+            f"自治金项目 {pid}邻里节")  # fmt: skip
+
+
+def sheet_rows(path: Path, title: str) -> list[tuple]:
+    return [tuple(r) for r in load_workbook(path)[title].iter_rows(values_only=True)]
+
+
+def test_a_refund_row_adds_up_and_every_output_counts_it_as_the_ledger_does(tmp_path):
+    """A refund typed as a negative row is SG009: none of it counts (计入 0), so all of it, −500,
+    is 不计入, and 已支出 is the ledger's own sum (1,200 + 800 − 500 = 1,500), as the officer's SUM
+    of the 金额 column gives it. It read 金额 −500, 计入 0, 不计入 0 and 已支出 2,000.00."""
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023")
+    puxing_application(folder, "PX-1", "10000", "浦兴一居")
+    rows = [
+        ledger_row("2023-04-01", "PX-1", "1,200.00元", "F001"),
+        ledger_row("2023年5月3日", "PX-1", -500, "F002", "退货退款"),
+        ledger_row("2023-05-04", "PX-1", "捌佰元整", "F003"),
+    ]
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(folder), "--as-of", DAY, "-o", str(out), "-q"])
+    assert result.exit_code == 1, result.output  # SG009 is an error
+    book = out / DAY / "拨付核算.xlsx"
+
+    assert sheet_rows(book, "不合规支出")[1:] == [
+        ("PX-1", "台账.xlsx", "经费台账", 3, datetime(2023, 5, 3), "工作经费", "退货退款",
+         -500, 0, -500, "SG009", "报销金额为 -500.00 元，应大于零：请改正"),
+        ("合计", None, None, None, None, None, None, -500, 0, -500, None, None),
+    ]  # fmt: skip
+    head, *projects = sheet_rows(book, "项目拨付")
+    money = dict(zip(head, projects[0], strict=True))
+    assert (money["已支出"], money["合规支出"], money["不合规支出"]) == (1500, 2000, -500)
+    assert [r[3] for r in sheet_rows(book, "支出类别")[1:]] == [1500, 1500]  # 已支出, 合计
+
+    payload = json.loads((out / DAY / "disburse.json").read_text(encoding="utf-8"))
+    (entry,) = payload["projects"]
+    assert (entry["spent"], entry["eligible_spent"], entry["ineligible_spent"]) == (
+        "1500.00",
+        "2000.00",
+        "-500.00",
+    )
+    (row,) = entry["ineligible"]
+    assert (row["amount"], row["eligible"], row["excluded"]) == ("-500.00", "0.00", "-500.00")
+
+    explained = runner.invoke(app, ["explain", "PX-1", str(folder), "--as-of", DAY])
+    assert (
+        "  2023-05-03 工作经费 -500.00 元：计入 0.00 元，不计 -500.00 元"
+        "（台账.xlsx “经费台账” E3）——SG009 报销金额为 -500.00 元，应大于零：请改正"
+    ) in explained.output.splitlines()
+    assert (
+        "  已拨付 6,000.00 元，已支出 1,500.00 元，合规支出 2,000.00 元，不合规 -500.00 元"
+        in explained.output.splitlines()
+    )
+    summary = (out / DAY / "汇总报告.md").read_text(encoding="utf-8")
+    assert "- 已支出：1,500.00 元" in summary.splitlines()
