@@ -25,7 +25,14 @@ from typing import Any
 
 from selfgov_cli.config import program_title
 from selfgov_cli.io.schema import EXPENSE_NAMES
-from selfgov_cli.model import Evaluation, Expense, Project, in_ledger_order, record_maker
+from selfgov_cli.model import (
+    Evaluation,
+    Expense,
+    Project,
+    in_ledger_order,
+    natural_key,
+    record_maker,
+)
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
 from selfgov_cli.privacy import Lazy, scrub
 from selfgov_cli.rules.engine import REGISTRY, Approval, Context, Finding, findings_of
@@ -611,6 +618,7 @@ class Disbursement:
     projects: list[ProjectMoney] = field(default_factory=list)
     unmatched: CountedRows = field(default_factory=CountedRows)  # rows of no known project
     findings: list[Finding] = field(default_factory=list)  # SG014, emitted by this step
+    neighborhoods: tuple[str, ...] = ()  # sgov.toml's list: the order of the 居民区 totals
 
     @property
     def unmatched_spent(self) -> Decimal:
@@ -620,10 +628,13 @@ class Disbursement:
         return next((p for p in self.projects if p.project_id == pid), None)
 
     def by_neighborhood(self) -> list[dict[str, Any]]:
+        """居民区 as the summary report orders them: sgov.toml's list, then as first met by 项目编号."""
         groups: dict[str, list[ProjectMoney]] = {}
         for item in self.projects:
             groups.setdefault(item.neighborhood, []).append(item)
-        return [{"neighborhood": name, **_totals(groups[name])} for name in sorted(groups)]
+        order = {name: i for i, name in enumerate(self.neighborhoods)}
+        names = sorted(groups, key=lambda name: order.get(name, len(order)))
+        return [{"neighborhood": name, **_totals(groups[name])} for name in names]
 
     def totals(self) -> dict[str, Any]:
         return {**_totals(self.projects), "unmatched_spent": fmt_amount(self.unmatched_spent)}
@@ -665,8 +676,9 @@ def disburse(
     faults = faults if faults is not None else sort_faults(ctx, findings)
     program = ctx.program
     result = Disbursement(program.id, program_title(program, ctx.year), ctx.as_of)
+    result.neighborhoods = ctx.neighborhoods
     hits: list[tuple] = []
-    for pid in sorted(ctx.projects):
+    for pid in sorted(ctx.projects, key=natural_key):  # PX-9 before PX-10, as every list
         project = ctx.projects[pid]
         rows = ctx.ledger_in_order.get(pid, [])
         counted = count_rows(ctx, rows, faults)

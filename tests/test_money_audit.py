@@ -98,3 +98,46 @@ def test_a_refund_row_adds_up_and_every_output_counts_it_as_the_ledger_does(tmp_
     )
     summary = (out / DAY / "汇总报告.md").read_text(encoding="utf-8")
     assert "- 已支出：1,500.00 元" in summary.splitlines()
+
+
+def test_disburse_lists_projects_and_neighborhoods_in_the_order_the_summary_does(tmp_path):
+    """PX-9 before PX-10 (numbers as numbers), and 居民区 in sgov.toml order, then as first met by
+    项目编号, as the summary report lists them: `sgov disburse`, disburse.json and 拨付核算.xlsx
+    listed PX-10 before PX-9 and 浦兴十居 before 浦兴九居 (by character code)."""
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023", neighborhoods=["浦兴三居"])
+    puxing_application(folder, "PX-9", "10000", "浦兴九居")
+    puxing_application(folder, "PX-10", "20000", "浦兴十居")
+    puxing_application(folder, "PX-11", "30000", "浦兴三居")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(folder), "--as-of", DAY, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    book = out / DAY / "拨付核算.xlsx"
+    assert [r[0] for r in sheet_rows(book, "项目拨付")] == [
+        "项目编号",
+        "PX-9",
+        "PX-10",
+        "PX-11",
+        "合计",
+    ]
+    assert [r[0] for r in sheet_rows(book, "居民区汇总")] == [
+        "居民区",
+        "浦兴三居",
+        "浦兴九居",
+        "浦兴十居",
+        "合计",
+    ]
+    payload = json.loads((out / DAY / "disburse.json").read_text(encoding="utf-8"))
+    assert [p["project_id"] for p in payload["projects"]] == ["PX-9", "PX-10", "PX-11"]
+    summary = (out / DAY / "汇总报告.md").read_text(encoding="utf-8").splitlines()
+    assert [line.split(" | ")[0] for line in summary if line.startswith("| 浦兴")] == [
+        "| 浦兴三居",
+        "| 浦兴九居",
+        "| 浦兴十居",
+    ]
+    table = runner.invoke(app, ["disburse", str(folder), "--as-of", DAY]).output.splitlines()
+    assert [line.split()[1] for line in table if line.startswith("│ PX-")] == [
+        "PX-9",
+        "PX-10",
+        "PX-11",
+    ]
