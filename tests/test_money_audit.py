@@ -141,3 +141,37 @@ def test_disburse_lists_projects_and_neighborhoods_in_the_order_the_summary_does
         "PX-10",
         "PX-11",
     ]
+
+
+def test_a_comma_that_is_no_thousands_separator_is_sg003_not_a_silent_amount(tmp_path):
+    """`12,00` (12 yuan typed with a comma for the point) read as 1,200.00, and `1.200,00` as 1.20:
+    a wrong amount with no finding. Commas are thousands separators only (12,000.00); anything else
+    is SG003 at the cell and the row counts nothing until it is retyped."""
+    from selfgov_cli.validate import validate
+
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023")
+    puxing_application(folder, "PX-1", "10000", "浦兴一居")
+    rows = [
+        ledger_row("2023-04-01", "PX-1", "12,00", "F001"),
+        ledger_row("2023-04-02", "PX-1", "1.200,00", "F002"),
+        ledger_row("2023-04-03", "PX-1", "1,2000", "F003"),
+        ledger_row("2023-04-04", "PX-1", "1,234.50元", "F004"),
+    ]
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    result = validate(folder, as_of=datetime(2023, 12, 31).date())
+    assert [(f.rule, f.cell, f.message) for f in result.findings] == [
+        (
+            "SG003",
+            cell,
+            f"“金额”应填金额，“{raw}”不是金额（逗号只作千位分隔，每三位一个，如 12,000.00；"
+            "小数点用“.”）：请改正",
+        )
+        for cell, raw in (("E2", "12,00"), ("E3", "1.200,00"), ("E4", "1,2000"))
+    ]
+    (entry,) = result.disbursement.to_dict()["projects"]
+    assert (entry["spent"], entry["eligible_spent"], entry["ledger_rows"]) == (
+        "1234.50",
+        "1234.50",
+        4,
+    )
