@@ -175,3 +175,35 @@ def test_a_comma_that_is_no_thousands_separator_is_sg003_not_a_silent_amount(tmp
         "1234.50",
         4,
     )
+
+
+def test_the_terminal_shows_the_decision_that_released_a_tranche_against_the_rule(tmp_path):
+    """A 人工认定 拨付 that releases tranche 2 although usage at the mid-term was 16.67% is shown with
+    its reason in 拨付核算.xlsx and `sgov explain`; `sgov disburse` listed only tranches not
+    released, so the officer saw 已拨付 10,000.00 with no word of the decision behind it."""
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023")
+    puxing_application(folder, "PX-4", "10000", "浦兴四居")
+    write_table(
+        folder / "台账.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [ledger_row("2023-04-07", "PX-4", "1000", "F1")],
+    )
+    write_table(
+        folder / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "内容", "理由", "认定人", "认定日期"),
+        [("PX-4", "拨付", "第2笔 拨付", "街道会议同意", "王科长", "2023-08-01")],
+    )
+    result = runner.invoke(app, ["disburse", str(folder), "--as-of", DAY])
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    notes = lines[
+        lines.index("说明：") + 1 : next(i for i, x in enumerate(lines) if "按居民区" in x)
+    ]
+    assert notes == [
+        "PX-4 第2笔已拨付：人工认定：第2笔拨付；理由：街道会议同意（认定人 王科长，2023-08-01）"
+        "（按规则本应暂缓拨付：截至中期评估日期 2023-06-30，第一笔资金 6,000.00 元中合规使用"
+        " 1,000.00 元，使用率 16.67%，低于 50.00%：中期评估不合格，第二笔资金不予拨付）（浦兴 四.1）"
+    ]

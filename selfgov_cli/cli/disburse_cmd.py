@@ -187,7 +187,7 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
         f"{p['project_id']} 第{t['n']}笔{_STATUS[t['status']]}：{t['reason']}（{t['clause']}）"
         for p in projects
         for t in p["tranches"]
-        if t["status"] != "released" and t.get("reason")
+        if t.get("reason")  # a released tranche has one only when a 人工认定 released it
     ]
     notes += [
         f"{p['project_id']} 超支 {_money(p['overdraw'])} 元"
