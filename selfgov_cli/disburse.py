@@ -238,8 +238,9 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
         if amount is None:
             amount = ZERO
         errors = errors_of(expense)
-        if not errors:  # most rows: counted whole, nothing to explain
-            if amount > 0 and day is not None:
+        if not errors:  # most rows: counted whole, nothing to explain; a refund whose SG009 the
+            # office waived has no error left and counts as typed (negative)
+            if amount and day is not None:
                 out.append(expense)  # counted whole: CountedRows reads it as such
                 continue
             errors = []
@@ -247,7 +248,7 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
         reasons = same.setdefault(reasons, reasons)
         if len(same) > 4096:
             same.clear()
-        if amount <= 0:  # a refund typed as a negative row: all of it is not counted (SG009)
+        if amount <= 0:  # a refund typed as a negative row (SG009): none of it counts
             reasons = reasons or (("", "金额缺失、无法读取或不是正数"),)
             out.append(Counted(expense, amount, ZERO, reasons))
         elif expense.date is None:

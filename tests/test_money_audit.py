@@ -207,3 +207,41 @@ def test_the_terminal_shows_the_decision_that_released_a_tranche_against_the_rul
         "（按规则本应暂缓拨付：截至中期评估日期 2023-06-30，第一笔资金 6,000.00 元中合规使用"
         " 1,000.00 元，使用率 16.67%，低于 50.00%：中期评估不合格，第二笔资金不予拨付）（浦兴 四.1）"
     ]
+
+
+def test_a_refund_the_office_waived_counts_against_the_spending(tmp_path):
+    """A 红字冲销 row (−500) whose SG009 the office waived (豁免) has no error finding left, so it
+    counts as typed: eligible spending is 1,200 − 500 + 800 = 1,500 and the row is not listed as
+    不合规. It counted 0 with the reason “金额缺失、无法读取或不是正数”, though its amount was read
+    and the only finding against it was waived."""
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023")
+    puxing_application(folder, "PX-1", "10000", "浦兴一居")
+    rows = [
+        ledger_row("2023-04-01", "PX-1", "1200", "F001"),
+        ledger_row("2023-05-03", "PX-1", "-500", "F001-红字", "退货冲销"),
+        ledger_row("2023-05-04", "PX-1", "800", "F003"),
+    ]
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    write_table(
+        folder / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "规则", "位置", "理由", "认定人", "认定日期"),
+        [("PX-1", "豁免", "SG009", "经费台账!E3", "红字冲销经财务核对", "王科长", "2023-05-10")],
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(folder), "--as-of", DAY, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads((out / DAY / "disburse.json").read_text(encoding="utf-8"))
+    (entry,) = payload["projects"]
+    assert [entry[k] for k in ("spent", "eligible_spent", "ineligible_spent", "usage_rate")] == [
+        "1500.00",
+        "1500.00",
+        "0.00",
+        "0.2500",
+    ]
+    assert entry["midterm_spent"] == "1500.00" and entry["ineligible"] == []
+    book = out / DAY / "拨付核算.xlsx"
+    assert sheet_rows(book, "不合规支出")[1:] == [
+        ("合计", None, None, None, None, None, None, 0, 0, 0, None, None)
+    ]
