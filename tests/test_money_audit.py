@@ -245,3 +245,32 @@ def test_a_refund_the_office_waived_counts_against_the_spending(tmp_path):
     assert sheet_rows(book, "不合规支出")[1:] == [
         ("合计", None, None, None, None, None, None, 0, 0, 0, None, None)
     ]
+
+
+def test_gonghexinlu_one_tranche_at_approval_is_cited_as_the_local_default_it_is(tmp_path):
+    """共和新路 五.(二)1 reviews each month's fund requests and transfers accordingly (按月审核划拨):
+    the document sets no tranches, so 100% at approval is sgov's local default (rules.md: “one
+    tranche, 100% at approval by default”). 拨付批次 cited it as 共和新路 五.(二)1, as if the
+    document said it (policies/INDEX.md: never present a local default as the document's)."""
+    folder = tmp_path / "共和新路"
+    write_config(folder, "gonghexinlu-2023")
+    fields = {
+        "项目编号": "GH-1",
+        "项目名称": "楼道议事",
+        "项目类别": "七彩微创投",
+        "居民区": "共和一居",
+        "申报主体": "共和一居居委会",
+        "项目负责人": "王五",
+        "申请金额": "4999.99",
+        "意向": "睦邻友好建设",
+        "开始日期": "2023-03-01",
+        "结束日期": "2023-12-31",
+    }
+    write_form(folder / "申报" / "GH-1.xlsx", fields, budget=[("工作经费", "活动", "4999.99")])
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(folder), "--as-of", DAY, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert sheet_rows(out / DAY / "拨付核算.xlsx", "拨付批次")[1] == (
+        "GH-1", "楼道议事", 1, 1, 4999.99, "立项", "已拨付", None,
+        "本地默认（五.(二)1 按月审核划拨，文件未规定分期）",
+    )  # fmt: skip
