@@ -274,3 +274,30 @@ def test_gonghexinlu_one_tranche_at_approval_is_cited_as_the_local_default_it_is
         "GH-1", "楼道议事", 1, 1, 4999.99, "立项", "已拨付", None,
         "本地默认（五.(二)1 按月审核划拨，文件未规定分期）",
     )  # fmt: skip
+
+
+def test_recoverable_funds_have_one_name_in_every_output(tmp_path):
+    """cli.md: one name per quantity across every output. The summary report defines 可收回 in its
+    说明 and `sgov explain` says 可收回; 拨付核算.xlsx and `sgov disburse` headed it 应收回."""
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023")
+    puxing_application(folder, "PX-1", "10000", "浦兴一居", 结束日期="2023-09-30")
+    write_table(
+        folder / "台账.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [ledger_row("2023-04-01", "PX-1", "1000", "F1")],
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(folder), "--as-of", DAY, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    book = out / DAY / "拨付核算.xlsx"
+    for title in ("项目拨付", "居民区汇总"):
+        head, row, _ = sheet_rows(book, title)
+        assert "应收回" not in head and dict(zip(head, row, strict=True))["可收回"] == 5000
+    summary = (out / DAY / "汇总报告.md").read_text(encoding="utf-8").splitlines()
+    assert "- 可收回：5,000.00 元" in summary
+    table = runner.invoke(app, ["disburse", str(folder), "--as-of", DAY]).output
+    assert "应收回" not in table and table.count("可收回") == 2  # per project and per 居民区
+    explained = runner.invoke(app, ["explain", "PX-1", str(folder), "--as-of", DAY]).output
+    assert "  可收回 5,000.00 元（项目已结束：已拨付 − 合规支出）" in explained.splitlines()
