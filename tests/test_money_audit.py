@@ -301,3 +301,59 @@ def test_recoverable_funds_have_one_name_in_every_output(tmp_path):
     assert "应收回" not in table and table.count("可收回") == 2  # per project and per 居民区
     explained = runner.invoke(app, ["explain", "PX-1", str(folder), "--as-of", DAY]).output
     assert "  可收回 5,000.00 元（项目已结束：已拨付 − 合规支出）" in explained.splitlines()
+
+
+def test_an_invoice_owned_by_a_project_still_counts_once_in_it(tmp_path):
+    """发票 INVY is on two rows of PX-1 (1,000 on 04-01, 800 on 05-04) and one of PX-2; the office
+    records it as PX-1's (发票归属). PX-1's first row counts; its second is still a double claim
+    (SG010, error, not counted) and PX-2's row stays an error. The decision turned both PX-1 rows
+    into info and both counted: eligible 1,800.00, the invoice reimbursed twice."""
+    from selfgov_cli.validate import validate
+
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023")
+    puxing_application(folder, "PX-1", "10000", "浦兴一居")
+    puxing_application(folder, "PX-2", "10000", "浦兴二居")
+    rows = [
+        ledger_row("2023-05-04", "PX-1", "800", "INVY"),
+        ledger_row("2023-04-01", "PX-1", "1000", "INVY"),
+        ledger_row("2023-04-02", "PX-2", "700", "invy"),
+    ]
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    write_table(
+        folder / "人工认定.xlsx",
+        "人工认定",
+        ("项目编号", "认定事项", "内容", "理由", "认定人", "认定日期"),
+        [("PX-1", "发票归属", "INVY", "原件在一居", "王科长", "2023-06-01")],
+    )
+    result = validate(folder, as_of=datetime(2023, 12, 31).date())
+    note = (
+        "（已认定——人工认定：发票 INVY 归属本项目；理由：原件在一居（认定人 王科长，2023-06-01））"
+    )
+    assert [(f.rule, f.severity.value, f.cell, f.message) for f in result.findings] == [
+        (
+            "SG010",
+            "error",
+            "F2",
+            "发票号 INVY 已在 台账.xlsx “经费台账” 第 3 行报销过：可能重复报销，这笔不计入，请核对",
+        ),
+        (
+            "SG010",
+            "info",
+            "F3",
+            "发票号 INVY 也出现在其他项目的台账中，已认定归属本项目：这笔计入" + note,
+        ),
+        (
+            "SG010",
+            "error",
+            "F4",
+            "发票号 invy 已认定归属项目 PX-1：本项目不能用这张发票报销，这笔不计入",
+        ),
+    ]
+    money = {p["project_id"]: p for p in result.disbursement.to_dict()["projects"]}
+    assert [money["PX-1"][k] for k in ("spent", "eligible_spent", "ineligible_spent")] == [
+        "1800.00",
+        "1000.00",
+        "800.00",
+    ]
+    assert money["PX-2"]["eligible_spent"] == "0.00"
