@@ -43,7 +43,7 @@ _MONEY_COLUMNS: list[Column] = [
     ("合规支出", "amount", _key("eligible_spent")),
     ("不合规支出", "amount", _key("ineligible_spent")),
     ("超支", "amount", _key("overdraw")),
-    ("应收回", "amount", _key("recoverable")),
+    ("可收回", "amount", _key("recoverable")),
     ("使用率", "rate", _key("usage_rate")),
 ]
 
