@@ -51,11 +51,11 @@ class ChengduPolicy(Policy):
         kind = _class_of(program, project)
         if kind is None or kind.startswith("C"):
             return False
-        return not (kind.startswith("B") and (project.get("level") or "").strip() == "市本级")
+        return not (kind.startswith("B") and _city_level(project))
 
     def quota_words(self, project: Any, program: Program) -> str:
         kind = _class_of(program, project) or "未识别"
-        return f"{kind} 类{'市本级' if (project.get('level') or '').strip() == '市本级' else ''}项目由项目办评审，不占区县初审名额（成都 四.(二)2）"
+        return f"{kind} 类{'市本级' if _city_level(project) else ''}项目由项目办评审，不占区县初审名额（成都 四.(二)2）"
 
 
 # 成都's 区(市)县 and functional zones (the districts of 附件1-1 among them)
@@ -87,6 +87,11 @@ _DISTRICTS = (
 _BARE_DISTRICTS = {name[:-1]: name for name in _DISTRICTS}
 _FORMER_DISTRICTS = {"郫县": "郫都区", "双流县": "双流区", "新津县": "新津区"}
 _SPACES = re.compile(r"\s+")
+
+
+def _city_level(project: Any) -> bool:
+    """申报层级 says 市本级 (also 市本级项目, spaced out or padded)."""
+    return "市本级" in text_key(project.get("level"))
 
 
 def _class_of(program: Program, project: Any) -> str | None:
