@@ -189,7 +189,7 @@ def _application_book(program: Program):
         "预算明细",
         budget,
         program,
-        note="各行连续填写，中间不要留空行（遇到空行即视为表格结束）",
+        note="从列表中选择支出类别；中间的空行会跳过，“合计”行及其下方不算预算行",
     )
     members = [c for c in MEMBERS if c.key != "project_id"]
     _table_sheet(wb, "项目成员", members, program)

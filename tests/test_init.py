@@ -508,3 +508,12 @@ def test_a_folder_under_a_file_is_a_chinese_error(tmp_path):
     result = runner.invoke(app, ["init", str(target), "--program", "puxing-2023"])
     assert result.exit_code == 2
     assert result.output == f"sgov：无法写入 {target}：路径中有一段不是文件夹（{target}）\n"
+
+
+def test_the_budget_prompt_says_what_the_reader_does_with_blank_rows(tmp_path):
+    """Clerk audit (成都): the 预算明细 prompt told the clerk "中间不要留空行（遇到空行即视为表格结束）",
+    but the reader skips blank rows and ends the lines at the 合计 row (workbooks.md 预算明细)."""
+    init_folder(tmp_path, get_program("chengdu-2023"))
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["预算明细"]
+    rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "A2:A501")
+    assert rule.prompt == "从列表中选择支出类别；中间的空行会跳过，“合计”行及其下方不算预算行"
