@@ -71,7 +71,7 @@ VERDICTS = ("合格", "不合格")
 ROUNDS = ("立项评审", "年终评审")
 
 _CONDITION_WORDS = {
-    "org": "申报主体为社会组织时必填",
+    "org": "申报主体不是村委会、居委会（如社会组织、高等院校）时必填",
     "class_ab": "A、B 类项目必填",
     "class_a": "A 类项目必填",
     "continuing": "延续项目必填",
@@ -376,6 +376,15 @@ def _table_rule(wb, program: Program | None, column: Column, note: str):
             return _list_rule(wb, rule_ids(program), "规则", prompt, strict=False)
         if key in _DECISION_PROMPTS:
             return _value_rule(kind, column.label, _DECISION_PROMPTS[key])
+    if key == "level":  # 成都 四.(二)2: only 市本级 changes anything; other words are accepted
+        return _list_rule(
+            wb,
+            ("市本级",),
+            "申报层级",
+            prompt
+            or "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
+            strict=False,
+        )
     if kind == "bool":
         return _list_rule(wb, YES_NO, column.label, "选择 是 或 否")
     return _value_rule(kind, column.label, note)

@@ -270,7 +270,7 @@ def test_chengdu_form_has_its_own_fields_and_conditional_notes():
     assert fields["applicant_type"].label == "*申报主体类型"
     assert (fields["legal_rep"].label, fields["legal_rep"].note) == (
         "法定代表人",
-        "申报主体为社会组织时必填",
+        "申报主体不是村委会、居委会（如社会组织、高等院校）时必填",
     )
     assert (fields["matching_funds"].label, fields["matching_funds"].note) == (
         "自筹金额",
@@ -517,3 +517,14 @@ def test_the_budget_prompt_says_what_the_reader_does_with_blank_rows(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["预算明细"]
     rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "A2:A501")
     assert rule.prompt == "从列表中选择支出类别；中间的空行会跳过，“合计”行及其下方不算预算行"
+
+
+def test_chengdu_legal_rep_prompt_names_every_applicant_that_must_fill_it(tmp_path):
+    """Clerk audit (成都): the 法定代表人 prompt said "申报主体为社会组织时必填", so a clerk left it empty
+    for a university's C project, and validate then held that project as 待改正 (SG002): the field is
+    required of every applying organisation (workbooks.md "chengdu org"), committees excepted."""
+    init_folder(tmp_path, get_program("chengdu-2023"))
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["申报表"]
+    assert ws["A11"].value == "法定代表人"
+    rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B11")
+    assert rule.prompt == "申报主体不是村委会、居委会（如社会组织、高等院校）时必填"
