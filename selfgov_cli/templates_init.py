@@ -315,6 +315,15 @@ def _form_rule(wb, program: Program, item: Field):
         return _list_rule(
             wb, APPLICANT_TYPES, "申报主体类型", prompt or "从列表中选择", strict=False
         )
+    if key == "level":  # 成都 四.(二)2: only 市本级 changes anything; other words are accepted
+        return _list_rule(
+            wb,
+            ("市本级",),
+            "申报层级",
+            prompt
+            or "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
+            strict=False,
+        )
     if kind == "bool":
         return _list_rule(wb, YES_NO, item.column.label, prompt or "选择 是 或 否")
     return _value_rule(kind, item.column.label, prompt)

@@ -528,3 +528,18 @@ def test_chengdu_legal_rep_prompt_names_every_applicant_that_must_fill_it(tmp_pa
     assert ws["A11"].value == "法定代表人"
     rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B11")
     assert rule.prompt == "申报主体不是村委会、居委会（如社会组织、高等院校）时必填"
+
+
+def test_chengdu_level_has_a_drop_down_with_city_level(tmp_path):
+    """Clerk audit (成都): 申报层级 had no list, so nothing told the clerk that 市本级 is the word that
+    takes a B project out of the district quota (四.(二)2)."""
+    init_folder(tmp_path, get_program("chengdu-2023"))
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["申报表"]
+    assert ws["A33"].value == "申报层级"
+    rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B33")
+    assert (rule.type, rule.formula1, rule.errorStyle, rule.prompt) == (
+        "list",
+        '"市本级"',
+        "warning",
+        "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
+    )
