@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.config import program_id_year
+from selfgov_cli.config import program_id_year, program_title
 from selfgov_cli.decisions import KINDS, NOT_WAIVABLE
 from selfgov_cli.io.schema import (
     APPLICATION,
@@ -127,9 +127,16 @@ def targets(folder: Path) -> list[Path]:
 
 
 def init_folder(
-    folder: Path | str, program: Program, program_ref: str | None = None, force: bool = False
+    folder: Path | str,
+    program: Program,
+    program_ref: str | None = None,
+    force: bool = False,
+    year: int | None = None,
 ) -> list[Path]:
-    """Write the blank templates and sgov.toml into folder; InitError if any exists (unless force)."""
+    """Write the blank templates and sgov.toml into folder; InitError if any exists (unless force).
+
+    year: the program year (workbooks.md "The program year") when it is not the program id's: the
+    form's title, sgov.toml's `year` and its date settings are that year's."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InitError(f"{folder} 已存在且不是文件夹")
@@ -140,14 +147,14 @@ def init_folder(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = [
-            _save(_application_book(program), folder / APPLICATION_FILE),
+            _save(_application_book(program, year), folder / APPLICATION_FILE),
             _save(_ledger_book(program), folder / LEDGER_FILE),
             _save(_scores_book(program), folder / SCORES_FILE),
             _save(_evaluations_book(), folder / EVALUATIONS_FILE),
             _save(_decisions_book(program), folder / DECISIONS_FILE),
         ]
         written.append(
-            _write_text(folder / CONFIG_NAME, config_text(program, program_ref or program.id))
+            _write_text(folder / CONFIG_NAME, config_text(program, program_ref or program.id, year))
         )
     except OSError as exc:
         raise InitError(f"无法写入 {folder}：{os_error_text(exc)}") from exc
@@ -180,9 +187,9 @@ def _styles():
     }
 
 
-def _application_book(program: Program):
+def _application_book(program: Program, year: int | None = None):
     wb = _new_book()
-    _form_sheet(wb, program)
+    _form_sheet(wb, program, year)
     budget = [c for c in BUDGET if c.key != "project_id"]
     _table_sheet(
         wb,
@@ -246,14 +253,14 @@ _DECISION_PROMPTS = {
 }
 
 
-def _form_sheet(wb, program: Program) -> None:
+def _form_sheet(wb, program: Program, year: int | None = None) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     s = _styles()
     ws = wb.create_sheet("申报表")
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 46
-    ws["A1"] = f"{program.name} 申报表"
+    ws["A1"] = f"{program_title(program, year)} 申报表"
     ws["A1"].font = s["title"]
     ws["A2"] = "带 * 的为必填项；黄色格子为填写处；有下拉箭头的格子请从列表中选择。"
     ws["A2"].alignment = s["left"]
@@ -494,18 +501,20 @@ _TYPE_EXAMPLES: dict[str, Any] = {
 }
 
 
-def config_text(program: Program, program_ref: str) -> str:
+def config_text(program: Program, program_ref: str, year: int | None = None) -> str:
     """sgov.toml naming the program, with every setting listed (commented) at its default.
 
-    Each line starting with a single "# " is a setting: removing the "# " gives valid TOML."""
+    Each line starting with a single "# " is a setting: removing the "# " gives valid TOML.
+    year (another year than the program id's): `year` is set and date settings are that year's."""
+    own_year = program_id_year(program)
     lines = [
-        f"## sgov 配置：{program.name}",
+        f"## sgov 配置：{program_title(program, year)}",
         f"## 依据：{program.document}",
         f"program = {toml_value(program_ref)}",
         "",
         "## 以下各项按需去掉行首的 # 后填写",
-        f"# year = {program_id_year(program)}    # 计划年度（默认为计划 id 中的年份）：各日期设置随之移到该年；"
-        "填写其他年度的项目时改为该年",
+        f"{'' if year else '# '}year = {year or own_year}    # 计划年度（默认为计划 id 中的年份）："
+        "各日期设置随之移到该年；填写其他年度的项目时改为该年",
         '# neighborhoods = ["一居", "二居"]   # 全部居民区名单（用于“未申报”提示）',
         '# office = "街道自治办"              # 公示中的联系部门',
         '# office_phone = "021-00000000"      # 公示中的联系电话',
@@ -521,13 +530,24 @@ def config_text(program: Program, program_ref: str) -> str:
         if spec.default is None or spec.default == {} or spec.default == ():
             example = _EXAMPLES.get(spec.name, _TYPE_EXAMPLES.get(spec.type, ""))
             if isinstance(example, date):  # never outside the program year (SG022)
-                example = example.replace(year=program_id_year(program))
+                example = _moved(example, (year or own_year) - example.year)
             lines.append(
                 f"# {spec.name} = {toml_value(example)}    # {spec.doc}（默认：不设；此为示例）"
             )
         else:
-            lines.append(f"# {spec.name} = {toml_value(spec.default)}    # {spec.doc}")
+            default = spec.default
+            if isinstance(default, date) and year:  # as the program year moves it (config)
+                default = _moved(default, year - own_year)
+            lines.append(f"# {spec.name} = {toml_value(default)}    # {spec.doc}")
     return "\n".join(lines) + "\n"
+
+
+def _moved(day: date, years: int) -> date:
+    """day moved by whole years (29 February becomes the 28th in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def toml_value(value: Any) -> str:

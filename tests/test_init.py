@@ -543,3 +543,42 @@ def test_chengdu_level_has_a_drop_down_with_city_level(tmp_path):
         "warning",
         "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
     )
+
+
+def test_init_for_another_year_titles_the_form_and_sets_the_year(tmp_path):
+    """Clerk audit (成都 2027): the README's way to another year is `year` in sgov.toml, but init
+    refuses a folder that has one, so every 2027 form went out titled “2023年成都市…申报表” and the
+    sgov.toml offered the 2023 deadline. `--year 2027` writes the year's title, `year = 2027` and the
+    date settings moved into it."""
+    result = CliRunner().invoke(
+        app, ["init", str(tmp_path), "--program", "chengdu-2023", "--year", "2027"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "已为“2027年成都市城乡社区居民自治组织民生微项目”（chengdu-2023）写出模板："
+    )
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["申报表"]
+    assert ws["A1"].value == "2027年成都市城乡社区居民自治组织民生微项目 申报表"
+    lines = (tmp_path / "sgov.toml").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "## sgov 配置：2027年成都市城乡社区居民自治组织民生微项目"
+    assert [x for x in lines if x.startswith(("year", "# year"))] == [
+        "year = 2027    # 计划年度（默认为计划 id 中的年份）：各日期设置随之移到该年；填写其他年度的项目时改为该年"
+    ]
+    assert [x for x in lines if x.startswith(("# deadline", "# midterm_date"))] == [
+        "# deadline = 2027-06-12    # 申报截止日期（当天申报有效）",
+        "# midterm_date = 2027-06-30    # 中期评估日期（评估结果表未填时使用）（默认：不设；此为示例）",
+    ]
+    config = load_config(tmp_path)
+    assert (config.program_year, config.title) == (
+        2027,
+        "2027年成都市城乡社区居民自治组织民生微项目",
+    )
+
+
+def test_init_year_must_be_a_four_digit_year(tmp_path):
+    result = CliRunner().invoke(
+        app, ["init", str(tmp_path), "--program", "chengdu-2023", "--year", "27"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["sgov：--year 应为四位数的年份，如 2027，现为 27"]
+    assert not (tmp_path / "sgov.toml").exists()

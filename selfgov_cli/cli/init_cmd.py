@@ -21,6 +21,14 @@ def init(
         ),
     ],
     force: Annotated[bool, typer.Option("--force", help="覆盖文件夹中已有的同名模板")] = False,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            help="计划年度（如 2027）：申报表标题、sgov.toml 的 year 与日期设置随之移到该年；默认为计划 id 中的年份",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """写出空白模板（申报表、预算明细、项目成员、经费台账、评审打分、评估结果，带下拉列表）和 sgov.toml。"""
@@ -29,18 +37,23 @@ def init(
     from selfgov_cli.programs.base import ProgramError
     from selfgov_cli.templates_init import InitError, init_folder
 
+    if year is not None and not 1000 <= year <= 9999:
+        fail(f"--year 应为四位数的年份，如 2027，现为 {year}")
     try:
         resolved = get_program(program)
     except ProgramError as exc:
         fail(str(exc))
     ref = program if program == resolved.id else str(Path(program).resolve())
     try:
-        written = init_folder(folder, resolved, ref, force=force)
+        written = init_folder(folder, resolved, ref, force=force, year=year)
     except InitError as exc:
         fail(str(exc))
     if not quiet:
         out = console(quiet)
-        out.print(f"已为“{resolved.name}”（{resolved.id}）写出模板：", markup=False)
+        from selfgov_cli.config import program_title
+
+        title = program_title(resolved, year)
+        out.print(f"已为“{title}”（{resolved.id}）写出模板：", markup=False)
         for path in written:
             out.print(f"  {path}", markup=False)
         out.print(
