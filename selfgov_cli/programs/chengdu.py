@@ -6,10 +6,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from selfgov_cli.money import fmt_pct, fmt_yuan
+from selfgov_cli.money import FEN, fmt_pct, fmt_yuan
 from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
 from selfgov_cli.programs.checks import (
     SOCIAL_ORGS,
@@ -285,13 +285,14 @@ def too_little_matching(ctx: Context) -> Iterator[Hit]:
         cls, amount, own = _class(ctx, project), project.requested, project.get("matching_funds")
         if not cls or cls[0] not in "AB" or amount is None or own is None:
             continue
-        if own < ratio * amount:
+        least = (ratio * amount).quantize(FEN, ROUND_CEILING)  # the least amount in fen that passes
+        if own < least:
             yield (
                 project.cell("matching_funds"),
                 project.project_id,
                 (
                     f"自筹金额 {fmt_yuan(own)} 元，少于申请金额 {fmt_yuan(amount)} 元的 {fmt_pct(ratio)}"
-                    f"（{fmt_yuan(ratio * amount)} 元）：请补足配套资金"
+                    f"（{fmt_yuan(least)} 元）：请补足配套资金"
                 ),
             )
 
