@@ -41,7 +41,7 @@ from selfgov_cli.report import render_annotated, render_publicity, render_summar
 from selfgov_cli.report.copy_store import CopyStore
 from selfgov_cli.report.disburse_xlsx import write_disbursement, writer_code
 from selfgov_cli.report.env import ReportError
-from selfgov_cli.report.publicity import publicity_data
+from selfgov_cli.report.publicity import period_warning, publicity_data
 from selfgov_cli.report.rank_xlsx import write_ranking
 from selfgov_cli.report.safe import (
     OutputRefused,
@@ -84,6 +84,7 @@ class BatchResult:
     out_dir: Path  # DIR/<as-of>
     summary: dict[str, Any]
     log: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings for the clerk (also in run.log)
 
     def one_line(self) -> str:
         """The one-line summary a scheduler mails (GBK-safe characters only)."""
@@ -202,6 +203,9 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
             step.skipped = state.removeprefix(SKIPPED)
         steps[name] = state or "ok"
 
+    notes = [f"注意：{warning}"] if (warning := period_warning(outcome)) else []
+    for note in notes:
+        log.add(note)
     status = 1 if outcome.errors else 0
     summary = _summary(outcome, steps, status, outputs)
     outputs.json(SUMMARY_NAME, summary)
@@ -211,7 +215,7 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     outputs.text(LOG_NAME, log.text())
     if outputs.store is not None:
         outputs.store.prune()  # keeps what this run wrote or reused
-    return BatchResult(status, tmp, summary, log.lines)
+    return BatchResult(status, tmp, summary, log.lines, notes)
 
 
 SKIPPED = (

@@ -222,14 +222,23 @@ def _ledger(outcome: Outcome) -> Table:
 
 
 def _scores(outcome: Outcome) -> Table:
+    """One row per score row; total is the one the ranking used (成都 sums its six criteria, with no
+    总分 column), else the row's own 总分 (a row the ranking left out)."""
     columns = ("project_id", "round", "reviewer", "group", "total", "file", "sheet", "row")
+    used = {
+        (t.score.loc.file, t.score.loc.sheet, t.score.loc.row): t.total
+        for ranking in (outcome.review, outcome.final)
+        if ranking is not None
+        for entry in ranking.entries
+        for t in entry.totals
+    }
     rows = [
         (
             s.project_id,
             s.round,
             scrub(s.reviewer),
             scrub(s.group),
-            _rate(s.total),
+            _rate(used.get((s.loc.file, s.loc.sheet, s.loc.row), s.total)),
             s.loc.file,
             s.loc.sheet,
             s.loc.row,

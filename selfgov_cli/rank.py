@@ -543,7 +543,7 @@ def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
     if not clause:
         return
     base = ctx.setting("quota_per_district")
-    extra = {str(k).strip(): v for k, v in (ctx.setting("excellent_cases") or {}).items()}
+    extra = {policy.district(k): v for k, v in (ctx.setting("excellent_cases") or {}).items()}
     used: dict[str, int] = {}
     for entry in entries:
         if {"below_line", "needs_fix", "cancelled"} & set(entry.flags):
@@ -551,7 +551,7 @@ def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
         if not policy.uses_quota(entry.project, ctx.program):
             entry.why.append(policy.quota_words(entry.project, ctx.program))
             continue
-        district = (entry.project.get("district") or "").strip()
+        district = policy.district(entry.project.get("district"))
         if not district:
             entry.why.append("缺少所属区县，无法计算初审名额：请补填后重新排名")
             continue

@@ -71,7 +71,7 @@ VERDICTS = ("合格", "不合格")
 ROUNDS = ("立项评审", "年终评审")
 
 _CONDITION_WORDS = {
-    "org": "申报主体为社会组织时必填",
+    "org": "申报主体不是村委会、居委会（如社会组织、高等院校）时必填",
     "class_ab": "A、B 类项目必填",
     "class_a": "A 类项目必填",
     "continuing": "延续项目必填",
@@ -195,7 +195,7 @@ def _application_book(program: Program, year: int | None = None):
         "预算明细",
         budget,
         program,
-        note="各行连续填写，中间不要留空行（遇到空行即视为表格结束）",
+        note="从列表中选择支出类别；中间的空行会跳过，“合计”行及其下方不算预算行",
     )
     members = [c for c in MEMBERS if c.key != "project_id"]
     _table_sheet(wb, "项目成员", members, program)
@@ -321,6 +321,15 @@ def _form_rule(wb, program: Program, item: Field):
         return _list_rule(
             wb, APPLICANT_TYPES, "申报主体类型", prompt or "从列表中选择", strict=False
         )
+    if key == "level":  # 成都 四.(二)2: only 市本级 changes anything; other words are accepted
+        return _list_rule(
+            wb,
+            ("市本级",),
+            "申报层级",
+            prompt
+            or "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
+            strict=False,
+        )
     if kind == "bool":
         return _list_rule(wb, YES_NO, item.column.label, prompt or "选择 是 或 否")
     return _value_rule(kind, item.column.label, prompt)
@@ -382,6 +391,15 @@ def _table_rule(wb, program: Program | None, column: Column, note: str):
             return _list_rule(wb, rule_ids(program), "规则", prompt, strict=False)
         if key in _DECISION_PROMPTS:
             return _value_rule(kind, column.label, _DECISION_PROMPTS[key])
+    if key == "level":  # 成都 四.(二)2: only 市本级 changes anything; other words are accepted
+        return _list_rule(
+            wb,
+            ("市本级",),
+            "申报层级",
+            prompt
+            or "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
+            strict=False,
+        )
     if kind == "bool":
         return _list_rule(wb, YES_NO, column.label, "选择 是 或 否")
     return _value_rule(kind, column.label, note)

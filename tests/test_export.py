@@ -179,3 +179,22 @@ def test_a_negative_figure_is_a_number_in_the_csv_not_text(tmp_path):
     assert csv_bytes(("n", "text"), [{"n": Decimal("-5"), "text": "-5"}]) == (
         "\ufeffn,text\r\n-5,'-5\r\n".encode()
     )
+
+
+def test_chengdu_scores_table_gives_the_total_of_the_six_criteria(tmp_path):
+    """Clerk audit (成都): 评审打分 has the six criteria and no 总分 (as sgov init writes it), so the
+    scores table's total column was empty for every row, though the ranking summed them."""
+    from tests.test_rank import app as application
+    from tests.test_rank import folder, scores
+
+    f = folder(tmp_path, "chengdu-2023")
+    application(f, "CD-1", "chengdu-2023")
+    header = ("项目编号", "评审人", "必要性", "可行性", "科学性", "创新性", "参与性", "实效性")
+    scores(
+        f,
+        [("CD-1", "甲", 18, 17, 13, 12, 14, 13), ("CD-1", "乙", 16, 15, 12, 11, 13, "12.5")],
+        header,
+    )
+    columns, rows = tables(run(f, as_of=AS_OF))["scores"]
+    picked = [(r[columns.index("reviewer")], r[columns.index("total")]) for r in rows]
+    assert picked == [("甲", Decimal("87.0000")), ("乙", Decimal("79.5000"))]

@@ -270,7 +270,7 @@ def test_chengdu_form_has_its_own_fields_and_conditional_notes():
     assert fields["applicant_type"].label == "*申报主体类型"
     assert (fields["legal_rep"].label, fields["legal_rep"].note) == (
         "法定代表人",
-        "申报主体为社会组织时必填",
+        "申报主体不是村委会、居委会（如社会组织、高等院校）时必填",
     )
     assert (fields["matching_funds"].label, fields["matching_funds"].note) == (
         "自筹金额",
@@ -556,3 +556,68 @@ def test_init_year_must_be_a_four_digit_year(tmp_path, year):
     assert result.exit_code == 2
     assert "--year" in result.output and "四位数的年份" in result.output, result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_the_budget_prompt_says_what_the_reader_does_with_blank_rows(tmp_path):
+    """Clerk audit (成都): the 预算明细 prompt told the clerk "中间不要留空行（遇到空行即视为表格结束）",
+    but the reader skips blank rows and ends the lines at the 合计 row (workbooks.md 预算明细)."""
+    init_folder(tmp_path, get_program("chengdu-2023"))
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["预算明细"]
+    rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "A2:A501")
+    assert rule.prompt == "从列表中选择支出类别；中间的空行会跳过，“合计”行及其下方不算预算行"
+
+
+def test_chengdu_legal_rep_prompt_names_every_applicant_that_must_fill_it(tmp_path):
+    """Clerk audit (成都): the 法定代表人 prompt said "申报主体为社会组织时必填", so a clerk left it empty
+    for a university's C project, and validate then held that project as 待改正 (SG002): the field is
+    required of every applying organisation (workbooks.md "chengdu org"), committees excepted."""
+    init_folder(tmp_path, get_program("chengdu-2023"))
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["申报表"]
+    assert ws["A11"].value == "法定代表人"
+    rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B11")
+    assert rule.prompt == "申报主体不是村委会、居委会（如社会组织、高等院校）时必填"
+
+
+def test_chengdu_level_has_a_drop_down_with_city_level(tmp_path):
+    """Clerk audit (成都): 申报层级 had no list, so nothing told the clerk that 市本级 is the word that
+    takes a B project out of the district quota (四.(二)2)."""
+    init_folder(tmp_path, get_program("chengdu-2023"))
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["申报表"]
+    assert ws["A33"].value == "申报层级"
+    rule = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B33")
+    assert (rule.type, rule.formula1, rule.errorStyle, rule.prompt) == (
+        "list",
+        '"市本级"',
+        "warning",
+        "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
+    )
+
+
+def test_init_for_another_year_titles_the_form_and_sets_the_year(tmp_path):
+    """Clerk audit (成都 2027): the README's way to another year is `year` in sgov.toml, but init
+    refuses a folder that has one, so every 2027 form went out titled “2023年成都市…申报表” and the
+    sgov.toml offered the 2023 deadline. `--year 2027` writes the year's title, `year = 2027` and the
+    date settings moved into it."""
+    result = CliRunner().invoke(
+        app, ["init", str(tmp_path), "--program", "chengdu-2023", "--year", "2027"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "已为“2027年成都市城乡社区居民自治组织民生微项目”（chengdu-2023）写出模板："
+    )
+    ws = openpyxl.load_workbook(tmp_path / "申报表.xlsx")["申报表"]
+    assert ws["A1"].value == "2027年成都市城乡社区居民自治组织民生微项目 申报表"
+    lines = (tmp_path / "sgov.toml").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "## sgov 配置：2027年成都市城乡社区居民自治组织民生微项目"
+    assert [x for x in lines if x.startswith(("year", "# year"))] == [
+        "year = 2027    # 计划年度（默认为计划 id 中的年份）：各日期设置随之移到该年；填写其他年度的项目时改为该年"
+    ]
+    assert [x for x in lines if x.startswith(("# deadline", "# midterm_date"))] == [
+        "# deadline = 2027-06-12    # 申报截止日期（当天申报有效）",
+        "# midterm_date = 2027-06-30    # 中期评估日期（评估结果表未填时使用）（默认：不设；此为示例）",
+    ]
+    config = load_config(tmp_path)
+    assert (config.program_year, config.title) == (
+        2027,
+        "2027年成都市城乡社区居民自治组织民生微项目",
+    )

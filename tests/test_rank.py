@@ -983,3 +983,67 @@ def test_spending_beyond_released_funds_costs_the_top10(tmp_path):
         (2, "P2", "80.0000", "80.0000", ["top10", "top5"]),
     ]
     assert outcome.final.entry("P1").why[-1] == "有 1 个未改正的错误，不参加十佳评选（浦兴 三.6）"
+
+
+def test_chengdu_quota_counts_one_district_however_the_clerk_writes_it(tmp_path):
+    # 锦江区 has 2 + 1 excellent case = 3 places, whether a form says 锦江区, 锦江, 成都市锦江区 or
+    # spaces it out: four projects of it leave the fourth over the quota, not four districts in quota.
+    f = folder(tmp_path, "chengdu-2023")
+    plan = {
+        "J1": ("锦江区", 90),
+        "J2": ("锦江", 89),
+        "J3": ("成都市锦江区", 88),
+        "J4": ("锦\u3000江 区", 87),
+        "G1": ("高新", 86),
+        "G2": ("成都高新区", 85),
+        "G3": ("高新区", 84),
+    }
+    for pid, (district, _) in plan.items():
+        app(f, pid, "chengdu-2023", 所属区县=district)
+    scores(f, grid({pid: [total] for pid, (_, total) in plan.items()}))
+    result = ranked(f)
+    assert {e["project_id"]: e["flags"] for e in result["ranking"]} == {
+        "J1": [],
+        "J2": [],
+        "J3": [],
+        "J4": ["over_quota"],
+        "G1": [],
+        "G2": [],
+        "G3": ["over_quota"],
+    }
+    why = {e["project_id"]: e["why"][-1] for e in result["ranking"]}
+    assert why["J2"] == "锦江区名额 3（基础 2 + 优秀案例 1），本项目为区内第 2 名，在名额内"
+    assert (
+        why["J4"]
+        == "锦江区名额 3（基础 2 + 优秀案例 1），本项目为区内第 4 名，超出名额（成都 四.(二)1、3）"
+    )
+    assert why["G3"] == "高新区名额 2（基础 2），本项目为区内第 3 名，超出名额（成都 四.(二)1、3）"
+
+
+def test_chengdu_city_level_written_with_words_around_it_takes_no_district_place(tmp_path):
+    f = folder(
+        tmp_path,
+        "chengdu-2023",
+        settings={"quota_per_district": 1, "excellent_cases": {"锦江区": 0}},
+    )
+    org = {
+        "申报主体类型": "社会服务机构",
+        "前两年年检结果": "合格,合格",
+        "是否建立党组织": "是",
+        "是否有独立银行账户": "是",
+    }
+    app(f, "A1", "chengdu-2023")
+    app(f, "B1", "chengdu-2023", 项目类别="B1", 申报层级="市本级项目", 法定代表人="赵六", **org)
+    app(f, "B2", "chengdu-2023", 项目类别="B2", 申报层级=" 市 本 级 ", 法定代表人="钱七", **org)
+    app(f, "B3", "chengdu-2023", 项目类别="B1", 申报层级="区（市）县", 法定代表人="孙八", **org)
+    scores(f, grid({"A1": [90], "B1": [85], "B2": [80], "B3": [75]}))
+    result = ranked(f)
+    assert [(e["project_id"], e["flags"]) for e in result["ranking"]] == [
+        ("A1", []),
+        ("B1", []),
+        ("B2", []),
+        ("B3", ["over_quota"]),
+    ]
+    why = {e["project_id"]: e["why"][-1] for e in result["ranking"]}
+    assert why["B1"] == "B1 类市本级项目由项目办评审，不占区县初审名额（成都 四.(二)2）"
+    assert why["B2"] == "B2 类市本级项目由项目办评审，不占区县初审名额（成都 四.(二)2）"

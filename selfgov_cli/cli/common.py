@@ -219,6 +219,11 @@ def console(quiet: bool = False):
     )
 
 
+def warn(text: str) -> None:
+    """A warning for the clerk on stderr (never in JSON on stdout), one line."""
+    _stderr().print(text, markup=False, highlight=False)
+
+
 def _stderr():
     Console = _safe_console_class()  # noqa: N806 - a class
 

@@ -22,6 +22,7 @@ from selfgov_cli.cli.common import (
     outcome_or_fail,
     output_dir,
     parse_as_of,
+    warn,
 )
 
 
@@ -93,6 +94,12 @@ def report(
         )
     for path in written:
         screen.print(f"已生成：{path}", markup=False, highlight=False)
+    if kind == "publicity":
+        # start-up: loaded only when this command runs, so `sgov --help` stays light
+        from selfgov_cli.report.publicity import period_warning
+
+        if warning := period_warning(result):
+            warn(f"注意：{warning}")
     if _inside_inputs(folder, out_dir):
         screen.print(
             "提示：输出文件夹在项目文件夹内且不在 sgov-output 下，下次校验时这些文件会被当作输入读取；建议用默认位置。",

@@ -88,6 +88,8 @@ def _report(result) -> None:
     out.print(f"输出文件夹：{result.out_dir}", markup=False)
     for name in s["outputs"]:
         out.print(f"  {name}", markup=False)
+    for note in result.notes:
+        out.print(note, markup=False)
     if result.status:
         out.print("有错误：详见 validate.json 与报表；改正后重新运行。", markup=False)
 

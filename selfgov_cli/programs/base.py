@@ -203,6 +203,10 @@ class Policy:
         `sgov explain` (the application's claim, or the recorded value when there is history)."""
         return []
 
+    def district(self, text: Any) -> str:
+        """The district a 所属区县 text names, as quota places are counted (default: trimmed)."""
+        return str(text or "").strip()
+
     def uses_quota(self, project: Any, program: Program) -> bool:
         """Does the project take one of its district's places?"""
         return bool(self.quota_clause)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from selfgov_cli.money import fmt_pct, fmt_yuan
+from selfgov_cli.money import FEN, fmt_pct, fmt_yuan
 from selfgov_cli.programs.base import Policy, Program, Setting, Tranche
 from selfgov_cli.programs.checks import (
     SOCIAL_ORGS,
@@ -29,15 +31,67 @@ class ChengduPolicy(Policy):
 
     quota_clause = "成都 四.(二)1、3"
 
+    def district(self, text: Any) -> str:
+        """成都's 区(市)县 however a form writes it: 锦江, 成都市锦江区, 锦 江 区 and 锦江区 are one
+        district with one quota; a former name (郫县) is today's district. Other text stays as typed."""
+        name = _SPACES.sub("", unicodedata.normalize("NFKC", str(text or "")))
+        for candidate in (
+            name,
+            *(name.removeprefix(p) for p in ("四川省成都市", "成都市", "成都")),
+        ):
+            if candidate in _FORMER_DISTRICTS:
+                return _FORMER_DISTRICTS[candidate]
+            if candidate in _DISTRICTS:
+                return candidate
+            if candidate in _BARE_DISTRICTS:
+                return _BARE_DISTRICTS[candidate]
+        return name
+
     def uses_quota(self, project: Any, program: Program) -> bool:
         kind = _class_of(program, project)
         if kind is None or kind.startswith("C"):
             return False
-        return not (kind.startswith("B") and (project.get("level") or "").strip() == "市本级")
+        return not (kind.startswith("B") and _city_level(project))
 
     def quota_words(self, project: Any, program: Program) -> str:
         kind = _class_of(program, project) or "未识别"
-        return f"{kind} 类{'市本级' if (project.get('level') or '').strip() == '市本级' else ''}项目由项目办评审，不占区县初审名额（成都 四.(二)2）"
+        return f"{kind} 类{'市本级' if _city_level(project) else ''}项目由项目办评审，不占区县初审名额（成都 四.(二)2）"
+
+
+# 成都's 区(市)县 and functional zones (the districts of 附件1-1 among them)
+_DISTRICTS = (
+    "锦江区",
+    "青羊区",
+    "金牛区",
+    "武侯区",
+    "成华区",
+    "龙泉驿区",
+    "青白江区",
+    "新都区",
+    "温江区",
+    "双流区",
+    "郫都区",
+    "新津区",
+    "简阳市",
+    "都江堰市",
+    "彭州市",
+    "邛崃市",
+    "崇州市",
+    "金堂县",
+    "大邑县",
+    "蒲江县",
+    "高新区",
+    "天府新区",
+    "东部新区",
+)
+_BARE_DISTRICTS = {name[:-1]: name for name in _DISTRICTS}
+_FORMER_DISTRICTS = {"郫县": "郫都区", "双流县": "双流区", "新津县": "新津区"}
+_SPACES = re.compile(r"\s+")
+
+
+def _city_level(project: Any) -> bool:
+    """申报层级 says 市本级 (also 市本级项目, spaced out or padded)."""
+    return "市本级" in text_key(project.get("level"))
 
 
 def _class_of(program: Program, project: Any) -> str | None:
@@ -231,13 +285,14 @@ def too_little_matching(ctx: Context) -> Iterator[Hit]:
         cls, amount, own = _class(ctx, project), project.requested, project.get("matching_funds")
         if not cls or cls[0] not in "AB" or amount is None or own is None:
             continue
-        if own < ratio * amount:
+        least = (ratio * amount).quantize(FEN, ROUND_CEILING)  # the least amount in fen that passes
+        if own < least:
             yield (
                 project.cell("matching_funds"),
                 project.project_id,
                 (
                     f"自筹金额 {fmt_yuan(own)} 元，少于申请金额 {fmt_yuan(amount)} 元的 {fmt_pct(ratio)}"
-                    f"（{fmt_yuan(ratio * amount)} 元）：请补足配套资金"
+                    f"（{fmt_yuan(least)} 元）：请补足配套资金"
                 ),
             )
 

@@ -45,6 +45,14 @@ def project_row(n: int, item: ProjectOutcome) -> dict[str, Any]:
     }
 
 
+def period_warning(outcome: Outcome) -> str | None:
+    """The warning when the publicity period runs into a year the holiday calendar does not know
+    (None otherwise). Said on the terminal and in run.log: the md and xlsx lists are published as
+    they are and cannot carry it (the html shows it on screen only)."""
+    days = int(outcome.ctx.setting("publicity_days") or 5)
+    return calendar_warning(*working_days(outcome.as_of, days))
+
+
 def publicity_data(outcome: Outcome) -> dict[str, Any]:
     """Everything the publicity templates and the xlsx writer show, already masked and formatted:
     exactly the outcome's approved projects (cli.md "What the publicity list holds")."""

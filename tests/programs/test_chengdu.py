@@ -267,3 +267,14 @@ def test_cd010_deadline(tmp_path, day, fires):
     cells = make(tmp_path, A_FORM, 申报日期=day)
     expected = [("CD010", "CD-01", "a.xlsx", "申报表", cells["申报日期"])] if fires else []
     assert cd(tmp_path, "CD010") == expected
+
+
+@pytest.mark.parametrize(("own", "fires"), [("10000", True), ("10000.01", False)])
+def test_cd003_names_the_least_amount_in_fen_that_passes(tmp_path, own, fires):
+    """Clerk audit: 10% of 100,000.01 is 10,000.001; the finding said 自筹 10,000.00 was less than
+    “10%（10,000.00 元）”. The least amount that passes, to the fen, is 10,000.01."""
+    make(tmp_path, A_FORM, 申请金额="100,000.01元", 自筹金额=own)
+    expected = (
+        "自筹金额 10,000.00 元，少于申请金额 100,000.01 元的 10.00%（10,000.01 元）：请补足配套资金"
+    )
+    assert messages(tmp_path, P, "CD003") == ([expected] if fires else [])
