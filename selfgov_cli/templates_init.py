@@ -77,10 +77,12 @@ _CONDITION_WORDS = {
     "continuing": "延续项目必填",
 }
 _FORMATS = {"amount": "#,##0.00", "date": "yyyy-mm-dd", "int": "0", "rate": "0%", "number": "0.00"}
+_FORMATS["place"] = _FORMATS["int"]
 _HINTS = {
     "amount": "填写金额（元），如 50000 或 5万",
     "date": "填写日期，如 2023-03-31",
     "int": "填写整数",
+    "place": "填写名次（整数），如 3；不是十佳请留空",
     "rate": "填写百分比，如 85%",
     "number": "填写数字",
 }
@@ -439,9 +441,9 @@ def _value_rule(kind: str, title: str, prompt: str):
     """Number and date checks: a warning (the reader also takes 5万, 2023年3月1日 as text)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    if kind in ("amount", "int", "number"):
+    if kind in ("amount", "int", "place", "number"):
         rule = DataValidation(
-            type="whole" if kind == "int" else "decimal",
+            type="whole" if kind in ("int", "place") else "decimal",
             operator="greaterThanOrEqual",
             formula1="0",
             allow_blank=True,

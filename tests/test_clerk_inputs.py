@@ -172,3 +172,29 @@ def test_a_rank_or_a_count_typed_with_its_measure_word_is_the_number(tmp_path):
         ("SG003", "PX-2", "“征询居民人数”应填整数，“第一名”不是整数：请改正")
     ]
     assert outcome.projects["PX-1"].status == "green_channel"
+
+
+def test_a_prior_place_that_says_none_is_empty_not_an_error(tmp_path):
+    """A 居委会 that was not 十佳 writes 上年十佳排名 “无” or “/” (as forms say “none”): that was
+    SG003, an application error, so the project was 待改正. It is no place; a count (征询居民人数)
+    written “无” is still SG003, because there “无” could mean none of them or not filled in."""
+    write_config(tmp_path, "puxing-2023", year=2023)
+    for n, none in enumerate(("无", " / ", "－", "未入选"), 1):
+        write_form(
+            tmp_path / f"{n}居.xlsx",
+            form(f"PX-{n}", f"睦邻点{n}", f"浦兴{n}居", "张三丰", 上年十佳排名=none),
+            BUDGET,
+        )
+    write_form(
+        tmp_path / "5居.xlsx",
+        form("PX-5", "睦邻点5", "浦兴5居", "张三丰", 上年十佳排名="无", 征询居民人数="无"),
+        BUDGET,
+    )
+    outcome = validate(tmp_path, as_of=AS_OF)
+    assert [outcome.projects[f"PX-{n}"].project.get("prior_top10_rank") for n in range(1, 6)] == [
+        None
+    ] * 5
+    assert [(f.rule, f.project_id, f.message) for f in outcome.findings if f.rule == "SG003"] == [
+        ("SG003", "PX-5", "“征询居民人数”应填整数，“无”不是整数：请改正")
+    ]
+    assert [outcome.projects[f"PX-{n}"].status for n in range(1, 5)] == ["approved"] * 4

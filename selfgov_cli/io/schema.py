@@ -37,7 +37,7 @@ APPLICATION = (
     Column("submitted_on", "申报日期", "submitted_on", "date"),
     Column("continuing", "是否延续项目", "continuing", "bool"),
     Column("prior_usage_rate", "上年执行率", "prior_usage_rate", "rate"),
-    Column("prior_top10_rank", "上年十佳排名", "prior_top10_rank", "int"),
+    Column("prior_top10_rank", "上年十佳排名", "prior_top10_rank", "place"),
     Column("new_team", "是否培育新团队", "new_team", "bool"),
     Column("residents_consulted", "征询居民人数", "residents_consulted", "int"),
     Column("hearing_date", "听证会日期", "hearing_date", "date"),

@@ -220,6 +220,21 @@ def parse_int(raw: Any) -> Parsed:
     return int(value), None
 
 
+# a place cell that says "none" (上年十佳排名 of a project that was not 十佳): empty, not SG003
+NO_PLACE = frozenset(
+    ("无", "没有", "否", "/", "／", "-", "－", "—", "——", "--", "未入选", "未获得", "非十佳")
+)
+NO_PLACE |= frozenset(("无排名", "不是", "N/A", "NA"))
+
+
+@_refuse_error_values
+def parse_place(raw: Any) -> Parsed:
+    """A place in a ranking (上年十佳排名): a whole number, 第2名, or 无 / “/” for none."""
+    if isinstance(raw, str) and "".join(raw.split()).upper() in NO_PLACE:
+        return None, None
+    return parse_int(raw)
+
+
 def _serial(num: Decimal) -> date | None:
     if 1 <= num < 2958466 and num == num.to_integral_value():
         return _EXCEL_EPOCH + timedelta(days=int(num))
@@ -351,6 +366,7 @@ PARSERS = {
     "bool": parse_bool,
     "rate": parse_rate,
     "int": parse_int,
+    "place": parse_place,
     "number": parse_decimal,
 }
 
@@ -360,6 +376,7 @@ TYPE_NAMES = {
     "bool": "是/否",
     "rate": "比例",
     "int": "整数",
+    "place": "名次",
     "number": "数字",
     "text": "文本",
     "id": "编号",
