@@ -292,7 +292,7 @@ def rank(
         green = policy.green_channel(project, ctx.history) if stage == "review" else ""
         if green:  # approved without review, and scored anyway: said so
             entry.flags.append("green_channel")
-            entry.why.append(f"{green}：免审立项，评分仅供参考")
+            entry.why.append(f"{green}：免审立项，评分仅供参考，不划入围线、名额与资金池")
         if entry.errors:
             entry.flags.append("needs_fix")
             entry.why.append(
@@ -527,6 +527,8 @@ def _flag_top(ctx: Context, entries: list[Entry], stage: str, not_approved: dict
 def _flag_line(ctx: Context, entries: list[Entry]) -> None:
     line = Decimal(ctx.setting("min_score"))
     for entry in entries:
+        if "green_channel" in entry.flags:  # approved without review: its score is for reference
+            continue
         if q4(entry.adjusted) < line:
             entry.flags.append("below_line")
             entry.why.append(
@@ -546,7 +548,7 @@ def _flag_quota(ctx: Context, entries: list[Entry]) -> None:
     extra = {policy.district(k): v for k, v in (ctx.setting("excellent_cases") or {}).items()}
     used: dict[str, int] = {}
     for entry in entries:
-        if {"below_line", "needs_fix", "cancelled"} & set(entry.flags):
+        if {"below_line", "needs_fix", "cancelled", "green_channel"} & set(entry.flags):
             continue
         if not policy.uses_quota(entry.project, ctx.program):
             entry.why.append(policy.quota_words(entry.project, ctx.program))
@@ -597,6 +599,9 @@ def _flag_pool(
     stopped: Entry | None = None
     for entry in entries:
         if {"below_line", "over_quota", "needs_fix", "cancelled"} & set(entry.flags):
+            continue
+        if "green_channel" in entry.flags:  # scored for reference: it moves no one off the line
+            entry.why.append(f"免审立项，不占资金池（{clause}）")
             continue
         if categories and ctx.program.category(entry.project.get("category")) not in categories:
             topup = next((t["reason"] for t in topups if t["project_id"] == entry.project_id), "")

@@ -690,9 +690,33 @@ def test_a_green_channel_project_scored_anyway_is_flagged_green_channel(tmp_path
     ]
     outcome = run(f, as_of=AS_OF)
     assert outcome.review.entry("P2").why[-1] == (
-        "上年十佳第 3 名，绿色通道免审（浦兴 三.6）：免审立项，评分仅供参考"
+        "上年十佳第 3 名，绿色通道免审（浦兴 三.6）：免审立项，评分仅供参考，不划入围线、名额与资金池"
     )
     assert outcome.projects["P2"].status == "green_channel"
+
+
+def test_a_green_channel_project_scored_anyway_moves_no_one_off_the_line_or_the_pool(tmp_path):
+    """Scored for reference only, last year's 十佳 takes no pool money and is never below the line:
+    scored first it took the pool, so P1 went unfunded and was not approved; scored low it read
+    below_line and unfunded beside 免审. Scoring it changes nothing for the others."""
+    f = folder(tmp_path, settings={"pool": 10000})
+    app(f, "P1")
+    app(f, "P2", 上年十佳排名=3)
+    app(f, "P3", 上年十佳排名=5)
+    scores(f, grid({"P1": [80], "P2": [95], "P3": [40]}))
+    result = ranked(f)
+    assert [(e["project_id"], e["flags"]) for e in result["ranking"]] == [
+        ("P2", ["green_channel"]),
+        ("P1", ["funded"]),
+        ("P3", ["green_channel"]),
+    ]
+    outcome = run(f, as_of=AS_OF)
+    assert outcome.review.entry("P2").why[-1] == "免审立项，不占资金池（资金池设置）"
+    assert sorted((p.project_id, p.status) for p in outcome.approved()) == [
+        ("P1", "approved"),
+        ("P2", "green_channel"),
+        ("P3", "green_channel"),
+    ]
 
 
 def test_no_score_sheets_gives_an_empty_ranking(tmp_path):
