@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.config import load_config
+from selfgov_cli.config import CONFIG_NAME, ConfigError, load_config
 from selfgov_cli.io.loader import OUTPUT_DIR
 from selfgov_cli.io.schema import SHEET_KINDS
 from selfgov_cli.os_errors import os_error_text
@@ -113,11 +113,15 @@ def run_batch(
 ) -> BatchResult:
     """Run everything into DIR/<as-of>/. ProgramError (bad set-up) or BatchError means exit 2."""
     folder = Path(folder)
-    config = load_config(folder, program)  # a missing folder or a bad sgov.toml stops here
     when = as_of or date.today()
+    out = Path(out_dir) if out_dir is not None else default_out_dir(folder)
+    try:
+        config = load_config(folder, program)  # a missing folder or a bad sgov.toml stops here
+    except ConfigError as exc:  # the folder's own set-up; a mistyped --program is no such thing
+        _set_up_failed(folder, out, when, exc)
+        raise
     if problem := as_of_problem(when):
         raise BatchError(problem)
-    out = Path(out_dir) if out_dir is not None else default_out_dir(folder)
     _check_out_dir(folder, out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -147,6 +151,25 @@ def run_batch(
             _write_failure(out, log, exc)
             raise
     return result
+
+
+def _set_up_failed(folder: Path, out: Path, when: date, exc: ConfigError) -> None:
+    """A scheduled run that cannot start (sgov.toml broken, last year's folder in `history` moved)
+    leaves DIR/run-failed.log saying why, as a run failing part-way does, so the clerk who finds the
+    last good output folder also finds why the nightly runs stopped. Only where a run has written
+    before or the folder has an sgov.toml: the wrong folder gets no sgov-output made in it."""
+    if not (out.is_dir() or (folder / CONFIG_NAME).is_file()):
+        return
+    try:
+        check_output(folder, out)
+        out.mkdir(parents=True, exist_ok=True)
+    except (OutputRefused, OSError):
+        return
+    log = RunLog()
+    log.add(f"sgov {__version__} run：开始于 {datetime.now().isoformat(timespec='seconds')}")
+    log.add(f"项目文件夹：{folder.resolve()}")
+    log.add(f"计算日期（--as-of）：{when.isoformat()}")
+    _write_failure(out, log, BatchError(str(exc)))
 
 
 def _check_out_dir(folder: Path, out: Path) -> None:

@@ -147,8 +147,13 @@ def load_config(folder: Path, program_ref: str | None = None) -> Config:
     settings = _settings(program, settings_raw, text)
     year = _year(raw.get("year"), text)
     hoods = raw.get("neighborhoods", [])
+    if isinstance(hoods, str):  # one text as a clerk types a list: 金桥湾居民区，长岛居民区
+        hoods = re.split(r"[,，、;；\s]+", hoods)
     if not isinstance(hoods, list) or not all(isinstance(x, str) for x in hoods):
-        raise ConfigError(f"{_place(text, 'neighborhoods')}neighborhoods 应为居民区名称列表")
+        raise ConfigError(
+            f"{_place(text, 'neighborhoods')}neighborhoods 应为居民区名称列表，"
+            '如 neighborhoods = ["金桥湾居民区", "长岛居民区"]'
+        )
     history = _history(folder, raw.get("history", []))
     texts = {}
     for key in ("office", "office_phone", "office_address"):

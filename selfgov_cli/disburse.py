@@ -25,7 +25,14 @@ from typing import Any
 
 from selfgov_cli.config import program_title
 from selfgov_cli.io.schema import EXPENSE_NAMES
-from selfgov_cli.model import Evaluation, Expense, Project, in_ledger_order, record_maker
+from selfgov_cli.model import (
+    Evaluation,
+    Expense,
+    Project,
+    in_ledger_order,
+    natural_key,
+    record_maker,
+)
 from selfgov_cli.money import ZERO, fen, fmt_amount, fmt_pct, fmt_rate, fmt_yuan, split
 from selfgov_cli.privacy import Lazy, scrub
 from selfgov_cli.rules.engine import REGISTRY, Approval, Context, Finding, findings_of
@@ -93,7 +100,7 @@ class Counted:
     """One ledger row as counted: its amount, the eligible part, and why the rest is not."""
 
     expense: Expense
-    amount: Decimal  # the row's amount (0 when missing or not positive)
+    amount: Decimal  # the row's amount as typed (0 when missing; a refund's is negative)
     eligible: Decimal  # the part that counts
     reasons: tuple[tuple[str, str], ...]  # (rule id, message) of what excludes the rest
 
@@ -228,10 +235,11 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
         day, amount = expense.date, expense.amount
         if day is not None and day > as_of:
             continue  # not yet spent as of --as-of
-        if amount is None or amount <= 0:
+        if amount is None:
             amount = ZERO
         errors = errors_of(expense)
-        if not errors:  # most rows: counted whole, nothing to explain
+        if not errors:  # most rows: counted whole, nothing to explain; a refund whose SG009 the
+            # office waived has no error left and counts as typed (negative)
             if amount and day is not None:
                 out.append(expense)  # counted whole: CountedRows reads it as such
                 continue
@@ -240,9 +248,9 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
         reasons = same.setdefault(reasons, reasons)
         if len(same) > 4096:
             same.clear()
-        if not amount:
+        if amount <= 0:  # a refund typed as a negative row (SG009): none of it counts
             reasons = reasons or (("", "金额缺失、无法读取或不是正数"),)
-            out.append(Counted(expense, ZERO, ZERO, reasons))
+            out.append(Counted(expense, amount, ZERO, reasons))
         elif expense.date is None:
             out.append(Counted(expense, amount, ZERO, reasons or (("", "日期缺失或无法读取"),)))
         elif errors and all(f.excess is not None for f in errors):
@@ -552,7 +560,7 @@ class ProjectMoney:
 
     @property
     def ineligible(self) -> list[Counted]:
-        return [c for c in self.rows.explained() if c.eligible < c.amount or not c.amount]
+        return [c for c in self.rows.explained() if c.eligible != c.amount or not c.amount]
 
     def by_category(self) -> list[dict[str, Any]]:
         return [dict(item) for item in self._by_category]
@@ -611,6 +619,7 @@ class Disbursement:
     projects: list[ProjectMoney] = field(default_factory=list)
     unmatched: CountedRows = field(default_factory=CountedRows)  # rows of no known project
     findings: list[Finding] = field(default_factory=list)  # SG014, emitted by this step
+    neighborhoods: tuple[str, ...] = ()  # sgov.toml's list: the order of the 居民区 totals
 
     @property
     def unmatched_spent(self) -> Decimal:
@@ -620,10 +629,13 @@ class Disbursement:
         return next((p for p in self.projects if p.project_id == pid), None)
 
     def by_neighborhood(self) -> list[dict[str, Any]]:
+        """居民区 as the summary report orders them: sgov.toml's list, then as first met by 项目编号."""
         groups: dict[str, list[ProjectMoney]] = {}
         for item in self.projects:
             groups.setdefault(item.neighborhood, []).append(item)
-        return [{"neighborhood": name, **_totals(groups[name])} for name in sorted(groups)]
+        order = {name: i for i, name in enumerate(self.neighborhoods)}
+        names = sorted(groups, key=lambda name: order.get(name, len(order)))
+        return [{"neighborhood": name, **_totals(groups[name])} for name in names]
 
     def totals(self) -> dict[str, Any]:
         return {**_totals(self.projects), "unmatched_spent": fmt_amount(self.unmatched_spent)}
@@ -665,8 +677,9 @@ def disburse(
     faults = faults if faults is not None else sort_faults(ctx, findings)
     program = ctx.program
     result = Disbursement(program.id, program_title(program, ctx.year), ctx.as_of)
+    result.neighborhoods = ctx.neighborhoods
     hits: list[tuple] = []
-    for pid in sorted(ctx.projects):
+    for pid in sorted(ctx.projects, key=natural_key):  # PX-9 before PX-10, as every list
         project = ctx.projects[pid]
         rows = ctx.ledger_in_order.get(pid, [])
         counted = count_rows(ctx, rows, faults)

@@ -161,6 +161,7 @@ def _last_year(outcome: Outcome, item: ProjectOutcome) -> dict[str, Any] | None:
             "neighborhood": scrub(record.neighborhood),
             "matched_by": prior.matched_by,
             "final_rank": record.final_rank,
+            "top10_place": record.place if record.top10 else None,
             "flags": list(record.flags),
             "approved": fmt_amount(record.approved),
             "eligible_spent": fmt_amount(record.eligible_spent),
@@ -200,6 +201,8 @@ def _last_year_lines(outcome: Outcome, item: ProjectOutcome) -> list[str]:
     else:
         record = prior.record
         rank = f"第 {record.final_rank} 名" if record.final_rank else "无"
+        if record.top10 and record.place != record.final_rank:
+            rank += f"（十佳第 {record.place} 名）"
         out.append(
             f"  延续 {record.project_id} {scrub(record.name)}（按{prior.matched_by}对应）："
             f"年终排名 {rank}，执行率 {fmt_pct(record.execution_rate)} = 合规支出 "

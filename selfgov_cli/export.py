@@ -117,10 +117,15 @@ def _projects(outcome: Outcome) -> Table:
         "prior_top10_rank",
         "flags",
         "file",
+        "prior_year",  # the project last year's record says it continues (history), to join years
+        "prior_project_id",
+        "prior_matched_by",
     )
+    history = outcome.ctx.history
     rows = []
     for item in outcome.by_id():
         p = item.project
+        prior = history.prior(p) if history is not None else None
         rows.append(
             (
                 item.project_id,
@@ -138,6 +143,9 @@ def _projects(outcome: Outcome) -> Table:
                 p.get("prior_top10_rank"),
                 ";".join(item.flags),
                 p.loc.file,
+                prior.year if prior else None,
+                prior.record.project_id if prior else None,
+                prior.matched_by if prior else None,
             )
         )
     return columns, rows

@@ -60,15 +60,23 @@ class RecordedProject:
     flags: tuple[str, ...] = ()
     midterm: str | None = None
     final: str | None = None
+    top10_place: int | None = None  # the 十佳 place as recorded (records before it: None)
+
+    @property
+    def place(self) -> int | None:
+        """Its 十佳 place: `top10_place` as recorded, else (a record written before that key) its
+        year-end place. The two differ when projects above it had errors (rules.md 浦兴: only the
+        projects without errors count), so the place is never read from `final_rank` when known."""
+        return self.top10_place if self.top10_place is not None else self.final_rank
 
     @property
     def top10(self) -> bool:
-        """十佳: placed 1–10 in the year-end 评选 and flagged top10."""
-        return self.final_rank is not None and 1 <= self.final_rank <= 10 and "top10" in self.flags
+        """十佳: placed 1–10 among the eligible in the year-end 评选 and flagged top10."""
+        return self.place is not None and 1 <= self.place <= 10 and "top10" in self.flags
 
     @property
     def top5(self) -> bool:
-        return self.top10 and self.final_rank <= 5 and "top5" in self.flags
+        return self.top10 and self.place <= 5 and "top5" in self.flags
 
 
 @dataclass(frozen=True)
@@ -108,9 +116,7 @@ def parse_record(data: Any, source: str) -> YearRecord:
 def _project(item: Any, n: int) -> RecordedProject:
     if not isinstance(item, dict) or not str(item.get("project_id") or "").strip():
         raise RecordError(f"projects 第 {n} 项没有 project_id")
-    rank = item.get("final_rank")
-    if rank is not None and (not isinstance(rank, int) or isinstance(rank, bool)):
-        raise RecordError(f"projects 第 {n} 项的 final_rank 应为整数或 null，现为 {rank!r}")
+    rank, place = _whole(item, "final_rank", n), _whole(item, "top10_place", n)
     flags = item.get("flags") or []
     if not isinstance(flags, list):
         raise RecordError(f"projects 第 {n} 项的 flags 应为列表")
@@ -128,7 +134,15 @@ def _project(item: Any, n: int) -> RecordedProject:
         flags=tuple(str(f) for f in flags),
         midterm=item.get("midterm") or None,
         final=item.get("final") or None,
+        top10_place=place,
     )
+
+
+def _whole(item: dict, key: str, n: int) -> int | None:
+    value = item.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise RecordError(f"projects 第 {n} 项的 {key} 应为整数或 null，现为 {value!r}")
+    return value
 
 
 def _decimal(item: dict, key: str, n: int) -> Decimal | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import selfgov_cli.decisions as recorded
 from selfgov_cli.config import CONFIG_NAME, Config, ConfigError, load_config, program_id_year
@@ -19,7 +20,7 @@ from selfgov_cli.decisions import ParsedDecision
 from selfgov_cli.disburse import disburse
 from selfgov_cli.history import RecordError, YearRecord, link, parse_record
 from selfgov_cli.io.loader import Progress, load_folder
-from selfgov_cli.model import Dataset
+from selfgov_cli.model import Dataset, ledger_order
 from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.outcome import (
     APPROVED,
@@ -171,10 +172,7 @@ def waive(
     owners = [d for d in recorded.in_force(known, None) if d.kind == recorded.INVOICE]
     if not waivers and not owners:
         return findings
-    invoice_at = {
-        (e.loc.file, e.loc.sheet, e.loc.row): recorded.invoice_key(e.invoice_no)
-        for e in (data.ledger if data is not None and owners else ())
-    }
+    invoice_at = _owners_rows(owners, data.ledger if data is not None else ())
     out = []
     for finding in findings:
         decision = next((d for d in waivers if recorded.waives(d, finding)), None) or next(
@@ -193,8 +191,23 @@ def waive(
     return out
 
 
+def _owners_rows(owners: list[ParsedDecision], ledger) -> dict[tuple, str]:
+    """(file, sheet, row) → invoice key of the owner's first row (by 日期, then folder order) of
+    each invoice a 发票归属 assigns: that row counts; a later row of the same invoice in the owner's
+    own ledger is still a double claim (SG010 within one project)."""
+    if not owners:
+        return {}
+    wanted = {(recorded.invoice_key(d.invoice or ""), d.project_id) for d in owners}
+    first: dict[tuple, Any] = {}
+    for e in ledger:
+        pair = (recorded.invoice_key(e.invoice_no), e.project_id)
+        if pair in wanted and (pair not in first or ledger_order(e) < ledger_order(first[pair])):
+            first[pair] = e
+    return {(e.loc.file, e.loc.sheet, e.loc.row): key for (key, _), e in first.items()}
+
+
 def _owned(decision: ParsedDecision, finding: Finding, invoice_at: dict) -> bool:
-    """SG010 on the row of the project a 发票归属 decision names as the invoice's owner."""
+    """SG010 on the first row of the project a 发票归属 decision names as the invoice's owner."""
     return (
         finding.rule == "SG010"
         and finding.project_id == decision.project_id

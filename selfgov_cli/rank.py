@@ -110,6 +110,9 @@ class Entry:
     rank: int = 0
     all_errors: int = 0  # every unresolved error of the project (application or ledger)
     category: str = ""  # the program's name for its 项目类别 (Program.category_name)
+    top10_place: int | None = (
+        None  # 浦兴 year-end: its 十佳 place (1–10), counted among the eligible
+    )
 
     @property
     def project_id(self) -> str:
@@ -513,6 +516,7 @@ def _flag_top(ctx: Context, entries: list[Entry], stage: str, not_approved: dict
         if place > 10:
             break
         entry.flags.append("top10")
+        entry.top10_place = place
         if place <= 5:
             entry.flags.append("top5")
             entry.why.append(f"年终十佳第 {place} 名：明年绿色通道，志愿者补贴上限 35%（{clause}）")

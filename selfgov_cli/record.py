@@ -3,7 +3,9 @@
 
 `approved` is the approved amount as in the disburse JSON ("50000.00"), null when the project was
 not approved; `flags` are the decision's plus the year-end ranking's top10/top5; `final_rank` is the
-place in the year-end round (null when that round has no scores).
+place in the year-end round (null when that round has no scores); `top10_place` is the 十佳 place
+(1–10) the year-end 评选 gave it, counted among the projects without errors (rules.md 浦兴), so it
+may be smaller than `final_rank`; null when not 十佳.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def _project(item: ProjectOutcome) -> dict[str, Any]:
         "usage_rate": fmt_rate(money.usage_rate),
         "execution_rate": fmt_rate(money.execution_rate),
         "final_rank": final.rank if final is not None else None,
+        "top10_place": final.top10_place if final is not None else None,
         "flags": flags,
         "midterm": (evaluation.midterm if evaluation is not None else "") or None,
         "final": (evaluation.final if evaluation is not None else "") or None,

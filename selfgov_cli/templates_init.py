@@ -34,7 +34,7 @@ from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.programs import builtin
 from selfgov_cli.programs.base import COMMON_SETTINGS, Program
 from selfgov_cli.report.safe import atomic_write, save_workbook
-from selfgov_cli.rules.engine import rules_for
+from selfgov_cli.rules.engine import rules_for, shift_year
 from selfgov_cli.rules.registry import REGISTRY  # noqa: F401  (fills the registry rules_for reads)
 
 CONFIG_NAME = "sgov.toml"
@@ -134,9 +134,8 @@ def init_folder(
     year: int | None = None,
 ) -> list[Path]:
     """Write the blank templates and sgov.toml into folder; InitError if any exists (unless force).
-
-    year: the program year (workbooks.md "The program year") when it is not the program id's: the
-    form's title, sgov.toml's `year` and its date settings are that year's."""
+    year: the program year (`sgov init --year`): the form's title, sgov.toml's `year` (set, not
+    commented) and its date examples are that year's; None: the program's own year, commented."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InitError(f"{folder} 已存在且不是文件夹")
@@ -260,7 +259,7 @@ def _form_sheet(wb, program: Program, year: int | None = None) -> None:
     ws = wb.create_sheet("申报表")
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 46
-    ws["A1"] = f"{program_title(program, year)} 申报表"
+    ws["A1"] = f"{program_title(program, year) if year else program.name} 申报表"
     ws["A1"].font = s["title"]
     ws["A2"] = "带 * 的为必填项；黄色格子为填写处；有下拉箭头的格子请从列表中选择。"
     ws["A2"].alignment = s["left"]
@@ -505,16 +504,17 @@ def config_text(program: Program, program_ref: str, year: int | None = None) -> 
     """sgov.toml naming the program, with every setting listed (commented) at its default.
 
     Each line starting with a single "# " is a setting: removing the "# " gives valid TOML.
-    year (another year than the program id's): `year` is set and date settings are that year's."""
+    year: the program year, written as a setting (not commented); date defaults and examples move
+    into it, as the program's date settings do (workbooks.md "The program year")."""
     own_year = program_id_year(program)
     lines = [
-        f"## sgov 配置：{program_title(program, year)}",
+        f"## sgov 配置：{program_title(program, year) if year else program.name}",
         f"## 依据：{program.document}",
         f"program = {toml_value(program_ref)}",
         "",
         "## 以下各项按需去掉行首的 # 后填写",
-        f"{'' if year else '# '}year = {year or own_year}    # 计划年度（默认为计划 id 中的年份）："
-        "各日期设置随之移到该年；填写其他年度的项目时改为该年",
+        f"{'' if year else '# '}year = {year or own_year}    # 计划年度（默认为计划 id 中的年份）：各日期设置随之移到该年；"
+        "填写其他年度的项目时改为该年",
         '# neighborhoods = ["一居", "二居"]   # 全部居民区名单（用于“未申报”提示）',
         '# office = "街道自治办"              # 公示中的联系部门',
         '# office_phone = "021-00000000"      # 公示中的联系电话',
@@ -530,24 +530,16 @@ def config_text(program: Program, program_ref: str, year: int | None = None) -> 
         if spec.default is None or spec.default == {} or spec.default == ():
             example = _EXAMPLES.get(spec.name, _TYPE_EXAMPLES.get(spec.type, ""))
             if isinstance(example, date):  # never outside the program year (SG022)
-                example = _moved(example, (year or own_year) - example.year)
+                example = example.replace(year=year or own_year)
             lines.append(
                 f"# {spec.name} = {toml_value(example)}    # {spec.doc}（默认：不设；此为示例）"
             )
         else:
             default = spec.default
-            if isinstance(default, date) and year:  # as the program year moves it (config)
-                default = _moved(default, year - own_year)
+            if year and isinstance(default, date):  # the built-in date as the year moves it
+                default = shift_year(default, year - own_year)
             lines.append(f"# {spec.name} = {toml_value(default)}    # {spec.doc}")
     return "\n".join(lines) + "\n"
-
-
-def _moved(day: date, years: int) -> date:
-    """day moved by whole years (29 February becomes the 28th in a common year)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def toml_value(value: Any) -> str:

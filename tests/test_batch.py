@@ -16,6 +16,8 @@ import pytest
 
 from selfgov_cli import batch
 from selfgov_cli.batch import BatchError, LockHeld, RunLock, pid_alive, recover, run_batch
+from selfgov_cli.config import ConfigError
+from selfgov_cli.version import __version__
 from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
 
 AS_OF = date(2023, 12, 31)
@@ -498,3 +500,37 @@ def test_a_loader_with_a_progress_hook_is_used_as_is(tmp_path, monkeypatch):
         make_folder(tmp_path / "prog"), tmp_path / "out", AS_OF, progress=lambda *a: calls.append(a)
     )
     assert (seen, calls) == ([(True, True)], [(1, 1, "x.xlsx")])
+
+
+def test_a_nightly_run_whose_set_up_fails_says_why_in_run_failed_log(tmp_path):
+    """Clerk audit (cron, the second year): last year's folder named in `history` was moved to an
+    archive; every night `sgov run . --quiet` exited 2 with one line on stderr that no one reads,
+    and sgov-output showed the last good folder with nothing saying the runs had stopped (README:
+    run-failed.log says why a run could not finish)."""
+    folder = make_folder(tmp_path / "2024")
+    last = make_folder(tmp_path / "2023")
+    (folder / "sgov.toml").write_text(
+        'program = "puxing-2023"\nyear = 2024\nhistory = ["../2023"]\n', encoding="utf-8"
+    )
+    out = folder / "sgov-output"
+    run_batch(folder, as_of=date(2024, 1, 5))
+    before = hashes(out)
+    last.rename(tmp_path / "归档-2023")
+    with pytest.raises(ConfigError) as raised:
+        run_batch(folder, as_of=date(2024, 1, 6))
+    assert listing(out) == ["2024-01-05", "run-failed.log"]
+    assert hashes(out, skip=("run-failed.log",)) == before
+    lines = (out / "run-failed.log").read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == [
+        f"项目文件夹：{folder.resolve()}",
+        "计算日期（--as-of）：2024-01-06",
+        f"未能完成：{raised.value}；上次的输出保持不变",
+    ]
+    assert lines[0].startswith(f"sgov {__version__} run：开始于 ")
+    assert str(raised.value).startswith("sgov.toml 中的 history 路径 ../2023 不存在")
+    # a folder never run and with no sgov.toml (the wrong folder) gets no sgov-output made in it
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    with pytest.raises(ConfigError, match="中没有任何电子表格"):
+        run_batch(bare, as_of=AS_OF)
+    assert listing(bare) == []

@@ -145,3 +145,30 @@ def test_a_project_id_typed_in_full_width_is_the_same_project(tmp_path):
     assert sorted(outcome.data.project_map()) == ["PX-1", "PX-2"]
     assert [e.project_id for e in outcome.data.ledger] == ["PX-1", "PX-2"]
     assert explain_lines(outcome, "ＰＸ－２")[0] == explain_lines(outcome, "PX-2")[0]
+
+
+def test_a_rank_or_a_count_typed_with_its_measure_word_is_the_number(tmp_path):
+    """Clerk audit (the second year): 上年十佳排名 typed “第2名” (as the 年终排名 says it) and
+    征询居民人数 “45名” were SG003 — an application error, so the project was 待改正 — while “85分”
+    and “40人” are read (README: numbers typed with their unit)."""
+    write_config(tmp_path, "puxing-2023", year=2023)
+    write_form(
+        tmp_path / "1居.xlsx",
+        form("PX-1", "楼道微美化", "浦兴一居", "张三丰", 上年十佳排名="第2名", 征询居民人数="45名"),
+        BUDGET,
+    )
+    write_form(
+        tmp_path / "2居.xlsx",
+        form(
+            "PX-2", "睦邻点", "浦兴二居", "张三丰", 上年十佳排名="第 12 名", 征询居民人数="第一名"
+        ),
+        BUDGET,
+    )
+    outcome = validate(tmp_path, as_of=AS_OF)
+    one, two = outcome.projects["PX-1"].project, outcome.projects["PX-2"].project
+    assert (one.get("prior_top10_rank"), one.get("residents_consulted")) == (2, 45)
+    assert two.get("prior_top10_rank") == 12
+    assert [(f.rule, f.project_id, f.message) for f in outcome.findings if f.rule == "SG003"] == [
+        ("SG003", "PX-2", "“征询居民人数”应填整数，“第一名”不是整数：请改正")
+    ]
+    assert outcome.projects["PX-1"].status == "green_channel"

@@ -149,7 +149,10 @@ def test_without_sgov_toml_the_default_program_is_said_once_on_stderr(tmp_path):
             'program = "puxin-2023"',
             "sgov.toml 第 3 行：未知的项目计划 'puxin-2023'（是不是 puxing-2023？",
         ),
-        ('neighborhoods = "一居，二居"', "sgov.toml 第 3 行：neighborhoods 应为居民区名称列表"),
+        (
+            "neighborhoods = 3",
+            'sgov.toml 第 3 行：neighborhoods 应为居民区名称列表，如 neighborhoods = ["金桥湾居民区", "长岛居民区"]',
+        ),
         ("office = 1", "sgov.toml 第 3 行：office 应为文本"),
         (
             "[settings]\nmidterm_dat = 2023-07-31",
@@ -188,6 +191,15 @@ def test_neighborhoods_with_stray_spaces_are_the_plain_names(tmp_path):
         'neighborhoods = [" 一居 ", "二居\u3000", ""]\n', encoding="utf-8"
     )
     assert load_config(tmp_path).neighborhoods == ("一居", "二居")
+
+
+def test_neighborhoods_typed_as_one_text_are_the_names_it_lists(tmp_path):
+    """A clerk types the list as one text, separated as Chinese text is (，、 or spaces)."""
+    write_book(tmp_path / "a.xlsx", {"申报表": [("项目编号", "P1")]})
+    (tmp_path / "sgov.toml").write_text(
+        'neighborhoods = "一居，二居、三居, 四居  五居；"\n', encoding="utf-8"
+    )
+    assert load_config(tmp_path).neighborhoods == ("一居", "二居", "三居", "四居", "五居")
 
 
 def test_a_toml_cut_short_names_its_last_line_in_chinese(tmp_path):

@@ -829,7 +829,13 @@ def test_no_amount_is_ever_negative_and_the_books_balance(
         "recoverable",
     )
     values = {key: Decimal(entry[key]) for key in keys}
-    assert all(a >= 0 for a in amounts) and all(v >= 0 for v in values.values())
+    # 已支出 is the ledger's own sum as of as_of: a refund typed as a negative row (SG009, none of
+    # it counts) lowers it and 不合规支出 with it; nothing else is ever negative
+    assert values["spent"] == sum((a for day, a in rows if day <= as_of), Decimal(0))
+    signed = ("spent", "ineligible_spent")
+    assert all(a >= 0 for a in amounts)
+    assert all(v >= 0 for key, v in values.items() if key not in signed)
+    assert values["ineligible_spent"] >= sum((a for day, a in rows if day <= as_of and a < 0), 0)
     assert values["released"] + values["withheld"] + values["pending"] == approved
     assert values["eligible_spent"] + values["ineligible_spent"] == values["spent"]
     assert values["eligible_spent"] <= values["released"]  # SG014 keeps it so

@@ -175,7 +175,7 @@ def test_a_negative_figure_is_a_number_in_the_csv_not_text(tmp_path):
     assert result.exit_code == 0, result.output
     with open(tmp_path / "out" / "ledger.csv", encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
-    assert (row["amount"], row["eligible"], row["excluded"]) == ("-150.00", "0.00", "0.00")
+    assert (row["amount"], row["eligible"], row["excluded"]) == ("-150.00", "0.00", "-150.00")
     assert csv_bytes(("n", "text"), [{"n": Decimal("-5"), "text": "-5"}]) == (
         "\ufeffn,text\r\n-5,'-5\r\n".encode()
     )

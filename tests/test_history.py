@@ -150,6 +150,7 @@ def test_sgov_run_writes_the_record_without_personal_data(tmp_path):
                 "usage_rate": "0.3600",
                 "execution_rate": "0.3600",
                 "final_rank": 1,
+                "top10_place": 1,
                 "flags": ["top10", "top5"],
                 "midterm": "合格",
                 "final": "合格",  # 良好 is read as 合格
@@ -165,6 +166,7 @@ def test_sgov_run_writes_the_record_without_personal_data(tmp_path):
                 "usage_rate": "0.0000",
                 "execution_rate": "0.0000",
                 "final_rank": None,
+                "top10_place": None,
                 "flags": ["needs_fix"],
                 "midterm": None,
                 "final": None,
@@ -576,7 +578,7 @@ def test_the_deduction_uses_the_recorded_rate_and_explain_says_so(tmp_path):
     entry = outcome.projects["PX-1"].entry
     where = WHERE.format("R-1", "居民区和项目名称")
     assert [(a.points, a.reason) for a in entry.adjustments] == [
-        (Decimal(-5), f"延续项目上年执行率 70% 低于 80%，扣 5 分（据 {where}）")
+        (Decimal(-5), f"延续项目上年执行率 70.00% 低于 80.00%，扣 5 分（据 {where}）")
     ]
     shown = lines(outcome, "PX-1")
     start = shown.index("【上年（2022 年记录 record-2022.json）】")
@@ -584,11 +586,11 @@ def test_the_deduction_uses_the_recorded_rate_and_explain_says_so(tmp_path):
         "  延续 R-1 楼道微美化（按居民区和项目名称对应）：年终排名 无，执行率 70.00% = 合规支出 7,000.00 ÷ 核定金额 10,000.00",
         "  上年十佳排名：非十佳（取自申报表（2022 年记录没有年终排名））",
         f"  是否延续项目：是（取自{where}）",
-        f"  上年执行率：70%（取自{where}）",
+        f"  上年执行率：70.00%（取自{where}）",  # as the line above and SG026 show it
     ]
     data = explain(outcome, "PX-1")["last_year"]
     assert data["record"]["project_id"] == "R-1"
-    assert data["used"][2] == {"what": "上年执行率", "value": "70%", "from": where}
+    assert data["used"][2] == {"what": "上年执行率", "value": "70.00%", "from": where}
 
 
 def test_without_history_explain_has_no_last_year_and_the_claim_stands(tmp_path):
@@ -597,7 +599,7 @@ def test_without_history_explain_has_no_last_year_and_the_claim_stands(tmp_path)
     outcome = run(folder, as_of=AS_OF)
     assert explain(outcome, "PX-1")["last_year"] is None
     assert [a.reason for a in outcome.projects["PX-1"].entry.adjustments] == [
-        "延续项目上年执行率 70% 低于 80%，扣 5 分"
+        "延续项目上年执行率 70.00% 低于 80.00%，扣 5 分"
     ]
 
 
@@ -650,6 +652,33 @@ def test_summary_compares_the_years_per_neighborhood_and_category(tmp_path):
         "## 问题统计（按规则）",
     ]
     assert text[start + 1 : start + 1 + len(expected)] == expected
+
+
+def test_summary_compares_a_neighborhood_typed_another_way_on_one_row(tmp_path):
+    """Clerk audit (the second year): last year's record says 浦兴一居, this year's form
+    “浦兴 一居” (a space) or full-width; the project is linked to its record (居民区 matched as
+    history does), but 与上年对比 split the 居民区 into two rows, each with one year empty."""
+    write_record(
+        tmp_path / "y" / "record-2022.json",
+        [
+            rec("R-1", "楼道微美化", hood="浦兴一居", rate="0.9000"),
+            rec("R-2", "睦邻点", hood="浦兴二居"),
+        ],
+    )
+    folder = this_year(
+        tmp_path / "y",
+        [form("PX-1", "楼道微美化", hood="浦兴 一居"), form("PX-2", "睦邻点", hood="浦兴二居")],
+        ["record-2022.json"],
+    )
+    outcome = run(folder, as_of=AS_OF)
+    assert outcome.ctx.history.prior(outcome.projects["PX-1"].project).record.project_id == "R-1"
+    from selfgov_cli.report.summary import summary_data
+
+    rows = summary_data(outcome)["years"]["by_neighborhood"]
+    assert [
+        (r["name"], r["last"]["projects"], r["last"]["approved_text"], r["this"]["projects"])
+        for r in rows
+    ] == [("浦兴 一居", 1, "10,000.00", 1), ("浦兴二居", 1, "10,000.00", 1)]
 
 
 def test_summary_charts_the_years_in_html_and_xlsx(tmp_path):
@@ -723,3 +752,114 @@ def test_an_unreadable_history_record_is_said_in_chinese(tmp_path, monkeypatch):
         "sgov：sgov.toml 中的 history 路径 record.json 无法读取："
         f"没有读取权限（文件可能正被其他程序打开）（{folder / 'record.json'}）\n"
     )
+
+
+# ---------------------------------------------------------------- 十佳 place against the year-end place
+
+
+def _year_with_ineligible_leaders(folder: Path) -> Path:
+    """浦兴 2022's year-end 评选: PX-A … PX-E score highest but have no hearing (PX004, 待改正), so
+    PX-F, sixth in the year-end ranking, is 十佳 第 1 名 (rules.md: only projects without errors count)."""
+    pids = ["PX-A", "PX-B", "PX-C", "PX-D", "PX-E", "PX-F"]
+    for pid in pids:
+        fields = {**form(pid, f"项目{pid}" if pid != "PX-F" else "楼道微美化"),
+                  "开始日期": "2022-03-01", "结束日期": "2022-12-31",
+                  "听证会日期": "2022-02-15" if pid == "PX-F" else None}  # fmt: skip
+        write_form(folder / f"{pid}.xlsx", fields, BUDGET, MEMBERS)
+    write_table(
+        folder / "年终评审打分.xlsx",
+        "评审打分",
+        ("项目编号", "评审人", "总分"),
+        [(pid, "甲", 95 - n) for n, pid in enumerate(pids)],
+    )
+    write_config(folder, "puxing-2023", year=2022)
+    return folder
+
+
+def test_the_top10_place_is_recorded_and_used_next_year_not_the_year_end_place(tmp_path):
+    last = _year_with_ineligible_leaders(tmp_path / "2022")
+    result = runner.invoke(app, ["run", str(last), "--as-of", "2022-12-31", "-q"])
+    assert result.exit_code == 1, result.output  # PX004 on PX-A … PX-E
+    out = last / "sgov-output" / "2022-12-31"
+    xlsx = load_workbook(out / "年终排名.xlsx")["评审排名"]
+    sixth = [c.value for c in xlsx[7]]
+    assert sixth[:2] == [6, "PX-F"]
+    assert "年终十佳第 1 名：明年绿色通道，志愿者补贴上限 35%（浦兴 三.6）" in sixth[-1].split("\n")
+    record = json.loads((out / "record.json").read_text(encoding="utf-8"))
+    places = {
+        p["project_id"]: (p["final_rank"], p["top10_place"], p["flags"]) for p in record["projects"]
+    }
+    assert places["PX-F"] == (6, 1, ["top10", "top5"])
+    assert places["PX-A"] == (1, None, ["needs_fix"])
+    # 2023: the 居委会 writes the place the 年终排名 told it; the record agrees, the 35% cap applies
+    for entry in ("../2022/sgov-output/2022-12-31/record.json", "../2022"):
+        folder = this_year(
+            tmp_path / "2023", [form("PX-1", "楼道微美化", rank=1)], [entry], VOLUNTEER_30
+        )
+        outcome = run(folder, as_of=AS_OF)
+        rules = [(f.rule, f.project_id) for f in outcome.findings if f.rule in ("SG026", "PX006")]
+        assert rules == [], entry
+        where = f"2022 年记录 {entry} 的 PX-F，按居民区和项目名称对应"
+        assert outcome.projects["PX-1"].reason == (
+            f"上年十佳第 1 名（据 {where}），绿色通道免审（浦兴 三.6）"
+        )
+    # the year-end place is not the 十佳 place: claiming it is contradicted, naming both
+    folder = this_year(
+        tmp_path / "2023b", [form("PX-1", "楼道微美化", rank=6)], ["../2022"], VOLUNTEER_30
+    )
+    where = "2022 年记录 ../2022 的 PX-F，按居民区和项目名称对应"
+    assert sg026(folder) == [
+        (
+            "error",
+            "PX-1",
+            "B13",
+            f"上年十佳排名填第 6 名，但记录（{where}）中该项目为十佳第 1 名（年终排名第 6 名）：请按记录改正",
+        )
+    ]
+
+
+def test_export_of_two_years_stacks_and_joins_on_the_continued_project(tmp_path):
+    """Clerk audit (sgov export across both years): the 2023 projects table said 是否延续 (the
+    claim) but not which 2022 project sgov linked it to, so the stacked tables could not be joined
+    (PX-1 楼道微美化 continues PX-A; names and 项目编号 differ from year to year)."""
+    _last_year_folder(tmp_path / "2022")
+    folder = this_year(
+        tmp_path / "2023", [form("PX-1", "2023年 楼道微美化"), form("PX-2", "新")], ["../2022"]
+    )
+    for year, path in (("2022", tmp_path / "2022"), ("2023", folder)):
+        result = runner.invoke(
+            app,
+            [
+                "export",
+                str(path),
+                "-o",
+                str(tmp_path / "t" / year),
+                "--as-of",
+                f"{year}-12-31",
+                "-q",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    rows = []
+    for year in ("2022", "2023"):
+        lines = (
+            (tmp_path / "t" / year / "projects.csv").read_text(encoding="utf-8-sig").splitlines()
+        )
+        head = lines[0].split(",")
+        rows += [dict(zip(head, line.split(","), strict=True)) for line in lines[1:]]
+    assert head[-3:] == ["prior_year", "prior_project_id", "prior_matched_by"]
+    assert [
+        (
+            r["year"],
+            r["project_id"],
+            r["name"],
+            r["prior_year"],
+            r["prior_project_id"],
+            r["prior_matched_by"],
+        )
+        for r in rows
+    ] == [
+        ("2022", "PX-A", "楼道微美化", "", "", ""),
+        ("2023", "PX-1", "2023年 楼道微美化", "2022", "PX-A", "居民区和项目名称"),
+        ("2023", "PX-2", "新", "", "", ""),  # no record of it last year
+    ]

@@ -224,7 +224,7 @@ def test_groups_are_trimmed_inside_each_group(tmp_path):
 
 def test_puxing_adjustments_with_reason_and_clause(tmp_path):
     f = folder(tmp_path)
-    app(f, "P1", 是否延续项目="是", 上年执行率="79%")
+    app(f, "P1", 是否延续项目="是", 上年执行率="79.456%")  # shown as 79.46% (cli.md)
     app(f, "P2", 是否延续项目="是", 上年执行率="80%")  # at the threshold: no penalty
     app(f, "P3", 是否延续项目="否", 上年执行率="50%")  # not continuing: no penalty
     app(f, "P4", 是否培育新团队="是")
@@ -242,7 +242,7 @@ def test_puxing_adjustments_with_reason_and_clause(tmp_path):
     assert result["ranking"][3]["adjustments"] == [
         {
             "points": "-5",
-            "reason": "延续项目上年执行率 79% 低于 80%，扣 5 分",
+            "reason": "延续项目上年执行率 79.46% 低于 80.00%，扣 5 分",
             "clause": "浦兴 三.3",
         }
     ]

@@ -51,7 +51,7 @@ def disburse(
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = None,
 ) -> None:
-    """拨付核算：每个项目的分期拨付（已拨付 / 暂缓 / 待定）、支出、使用率与应收回资金，并按居民区汇总。"""
+    """拨付核算：每个项目的分期拨付（已拨付 / 暂缓 / 待定）、支出、使用率与可收回资金，并按居民区汇总。"""
     check_choice("--format", fmt, FORMATS)
     if output is not None and fmt == "table":
         fail("-o 只用于 --format json、xlsx 或 csv")
@@ -134,13 +134,13 @@ PROJECT_COLUMNS = [
     Col("不合规", "right"),
     Col("中期使用率", "right"),
     Col("使用率", "right"),
-    Col("应收回", "right"),
+    Col("可收回", "right"),
 ]
 HOOD_COLUMNS = [
     Col("居民区", text=True, min_width=8),
     *(
         Col(name, "right")
-        for name in ("项目数", "核定金额", "已拨付", "暂缓", "待定", "合规支出", "应收回", "使用率")
+        for name in ("项目数", "核定金额", "已拨付", "暂缓", "待定", "合规支出", "可收回", "使用率")
     ),
 ]
 ROW_COLUMNS = [
@@ -187,7 +187,7 @@ def render_disbursement(out, payload: dict[str, Any], errors: int = 0) -> None:
         f"{p['project_id']} 第{t['n']}笔{_STATUS[t['status']]}：{t['reason']}（{t['clause']}）"
         for p in projects
         for t in p["tranches"]
-        if t["status"] != "released" and t.get("reason")
+        if t.get("reason")  # a released tranche has one only when a 人工认定 released it
     ]
     notes += [
         f"{p['project_id']} 超支 {_money(p['overdraw'])} 元"

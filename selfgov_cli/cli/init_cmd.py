@@ -20,40 +20,38 @@ def init(
             "--program", "-p", help="项目计划：内置 id 或 .toml 计划文件", show_default=False
         ),
     ],
-    force: Annotated[bool, typer.Option("--force", help="覆盖文件夹中已有的同名模板")] = False,
     year: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--year",
-            help="计划年度（如 2027）：申报表标题、sgov.toml 的 year 与日期设置随之移到该年；默认为计划 id 中的年份",
+            help="计划年度（四位数，如 2027）：申报表标题、sgov.toml 的 year 和日期示例都用这一年；默认为计划 id 中的年份",
             show_default=False,
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖文件夹中已有的同名模板")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """写出空白模板（申报表、预算明细、项目成员、经费台账、评审打分、评估结果，带下拉列表）和 sgov.toml。"""
     # start-up: loaded only when this command runs, so `sgov --help` stays light
+    from selfgov_cli.config import program_title
     from selfgov_cli.programs import get_program
     from selfgov_cli.programs.base import ProgramError
     from selfgov_cli.templates_init import InitError, init_folder
 
-    if year is not None and not 1000 <= year <= 9999:
-        fail(f"--year 应为四位数的年份，如 2027，现为 {year}")
+    the_year = _year(year)
     try:
         resolved = get_program(program)
     except ProgramError as exc:
         fail(str(exc))
     ref = program if program == resolved.id else str(Path(program).resolve())
     try:
-        written = init_folder(folder, resolved, ref, force=force, year=year)
+        written = init_folder(folder, resolved, ref, force=force, year=the_year)
     except InitError as exc:
         fail(str(exc))
     if not quiet:
         out = console(quiet)
-        from selfgov_cli.config import program_title
-
-        title = program_title(resolved, year)
-        out.print(f"已为“{title}”（{resolved.id}）写出模板：", markup=False)
+        name = program_title(resolved, the_year) if the_year else resolved.name
+        out.print(f"已为“{name}”（{resolved.id}）写出模板：", markup=False)
         for path in written:
             out.print(f"  {path}", markup=False)
         out.print(
@@ -61,3 +59,13 @@ def init(
             markup=False,
         )
     raise typer.Exit(EXIT_OK)
+
+
+def _year(text: str | None) -> int | None:
+    """--year: a four-digit year, 1990–2099, as sgov.toml's `year` (exit 2 naming it otherwise)."""
+    if text is None:
+        return None
+    value = text.strip()
+    if value.isascii() and value.isdigit() and len(value) == 4 and 1990 <= int(value) <= 2099:
+        return int(value)
+    fail(f"--year 应为四位数的年份（1990–2099），如 --year 2027（不写“年”），现为 “{text}”")

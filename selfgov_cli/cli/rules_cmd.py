@@ -27,7 +27,9 @@ def rules(
 ) -> None:
     """列出全部规则（--program 只列某个计划适用的规则），或显示一条规则及其政策条款原文。"""
     from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
+
+    from selfgov_cli.cli.tables import grid_text
 
     # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.rules.catalog import rule_info, rule_list
@@ -41,18 +43,14 @@ def rules(
         if fmt == "json":
             print_json({"rules": items})
             raise typer.Exit(EXIT_OK)
-        table = Table(title="sgov 规则目录", title_justify="left")
-        for name in ("规则", "级别", "适用计划", "依据", "检查内容"):
-            table.add_column(name, overflow="fold")
-        for item in items:
-            table.add_row(
-                item["id"],
-                item["severity_label"],
-                item["program"] or "全部",
-                escape(item["clause"]),
-                escape(item["title"]),
-            )
-        console(quiet).print(table)
+        out = console(quiet)
+        rows = [
+            [item["id"], item["severity_label"], item["program"] or "全部"]
+            + [item["clause"], item["title"]]
+            for item in items
+        ]
+        headers = ["规则", "级别", "适用计划", "依据", "检查内容"]
+        out.print(Text(grid_text("sgov 规则目录", headers, rows, out.width)))
         raise typer.Exit(EXIT_OK)
     info = rule_info(rule_id.strip().upper())
     if info is None:

@@ -94,3 +94,39 @@ def print_table(
         for row in rows:
             table.add_row(*(row[i] for i in group))
         out.print(table)
+
+
+def grid_text(title: str, headers: list[str], rows: list[list[str]], width: int) -> str:
+    """A plain-text table (no markup) in the look of rich's default table, drawn directly: rich
+    takes about 3 ms a row to measure and wrap cells, which made `sgov rules` (64 rows) wait
+    0.2 s. Cells are shown whole; when the table is wider than ``width`` the widest columns are
+    narrowed (down to 10 cells) and their cells folded onto more lines."""
+    from rich.cells import cell_len, chop_cells
+
+    widths = [max([cell_len(h), *(cell_len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    while _EDGE + sum(w + _PER_COLUMN for w in widths) > width:
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        if widths[widest] <= 10:
+            break
+        widths[widest] -= 1
+
+    def lines(cells: list[str], left: str, mid: str, right: str) -> list[str]:
+        folded = [chop_cells(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
+        out = []
+        for n in range(max(len(f) for f in folded)):
+            parts_ = [
+                (f[n] if n < len(f) else "") + " " * (w - cell_len(f[n] if n < len(f) else ""))
+                for f, w in zip(folded, widths, strict=True)
+            ]
+            out.append(f"{left} " + f" {mid} ".join(parts_) + f" {right}")
+        return out
+
+    def rule(left: str, line: str, cross: str, right: str) -> str:
+        return left + cross.join(line * (w + 2) for w in widths) + right
+
+    out = [title, rule("┏", "━", "┳", "┓"), *lines(headers, "┃", "┃", "┃")]
+    out.append(rule("┡", "━", "╇", "┩"))
+    for row in rows:
+        out.extend(lines(row, "│", "│", "│"))
+    out.append(rule("└", "─", "┴", "┘"))
+    return "\n".join(out)

@@ -21,6 +21,7 @@ _FULLWIDTH = str.maketrans(
 )
 _SPACES = re.compile(r"\s+")
 _AMOUNT = re.compile(r"^(?P<sign>[-+]?)(?P<num>\d+(?:\.\d+)?)(?P<wan>万)?$")
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?万?$")  # thousands separators only
 _EXCEL_EPOCH = date(1899, 12, 30)
 _MAX_AMOUNT = Decimal(10) ** 15
 # A local default (the spec sets no bound): no amount in a workbook of these programs (an
@@ -131,9 +132,15 @@ def parse_amount(raw: Any) -> Parsed:
         return None, f"“{clean_text(raw)}”不是金额"
     text = _SPACES.sub("", raw.translate(_FULLWIDTH)).removeprefix("人民币")
     text = text.lstrip("¥￥").removesuffix("整").removesuffix("元")
-    text = text.replace(",", "")
     if text.startswith(("-¥", "-￥")):
         text = "-" + text[2:]
+    if "," in text:
+        if not _GROUPED.match(text):  # 12,00 or 1.200,00 is no amount: never read as 1200 or 1.20
+            return None, (
+                f"“{raw.strip()[:40]}”不是金额（逗号只作千位分隔，每三位一个，如 12,000.00；"
+                "小数点用“.”）"
+            )
+        text = text.replace(",", "")
     match = _AMOUNT.match(text)
     if not match:
         if looks_chinese(text):
@@ -193,12 +200,19 @@ def parse_decimal(raw: Any) -> Parsed:
     return None, f"“{clean_text(raw)[:40]}”不是数字"
 
 
+_PLACE = re.compile(r"第\s*([0-9０-９]+)\s*名")  # 第2名: a place in a ranking, typed as said
+
+
 @_refuse_error_values
 def parse_int(raw: Any) -> Parsed:
-    """A whole number (people, staff); 40人 is accepted."""
+    """A whole number (people, staff, a place); 40人, 3名 and a place typed 第2名 are accepted."""
+    number = raw
     if isinstance(raw, str):
-        raw = raw.strip().removesuffix("人").removesuffix("个")
-    value, err = parse_decimal(raw)
+        number = raw.strip()
+        place = _PLACE.fullmatch(number)
+        number = place.group(1) if place else number.removesuffix("人").removesuffix("个")
+        number = number.removesuffix("名")
+    value, err = parse_decimal(number)
     if err or value is None:
         return None, (f"“{clean_text(raw)[:40]}”不是整数" if err else None)
     if value != value.to_integral_value():

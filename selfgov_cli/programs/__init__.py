@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.io.schema import EXPENSE_CATEGORIES
+from selfgov_cli.io.schema import EXPENSE_NAMES, expense_code
 from selfgov_cli.io.toml_text import decode_toml, toml_mistake
 from selfgov_cli.io.values import did_you_mean
 from selfgov_cli.os_errors import os_error_text
@@ -89,15 +89,16 @@ def load_program_file(path: Path) -> Program:
         if not isinstance(caps, dict):
             raise ProgramError(f"{where} 中的 expense_caps 应为 支出类别代码 = 比例 的表")
         parsed = dict(base.expense_caps)  # caps the file does not name stay as they are
-        for code, value in caps.items():
-            if code not in EXPENSE_CATEGORIES:
-                raise ProgramError(
-                    f"{where} 中 expense_caps.{code} 不是支出类别代码（{'、'.join(EXPENSE_CATEGORIES)}）"
-                )
+        for key, value in caps.items():
+            code = expense_code(key)  # a code (volunteer) or the category's name (志愿者补贴)
+            if code is None:
+                known = "、".join(f"{c}（{n}）" for c, n in EXPENSE_NAMES.items())
+                raise ProgramError(f"{where} 中 expense_caps.{key} 不是支出类别：应为 {known}")
             parsed[code] = Setting(code, "rate", None, "").convert(value, f"{where} expense_caps")
         changes["expense_caps"] = parsed
     if "tranches" in raw:
-        changes["tranches"] = _tranches(raw.pop("tranches"), where)
+        source = changes.get("document") or f"计划文件 {where}"
+        changes["tranches"] = _tranches(raw.pop("tranches"), where, source)
     if "disabled_rules" in raw:
         changes["disabled_rules"] = _rule_ids(raw.pop("disabled_rules"), where)
     program = replace(base, **changes)
@@ -115,8 +116,24 @@ def load_program_file(path: Path) -> Program:
             )
         program = replace(program, settings=tuple(s for s in merged if s not in COMMON_SETTINGS))
     if raw:
-        raise ProgramError(f"{where} 中有未知的键：{'、'.join(raw)}")
+        raise ProgramError(f"{where} 中有未知的键：{'、'.join(_unknown(key) for key in raw)}")
     return program
+
+
+_FILE_KEYS = ("extends", "id", "name", "short", "document", "issued", "categories", "intents")
+_FILE_KEYS += ("expense_caps", "tranches", "disabled_rules", "settings")
+# sgov.toml's own keys (config._KNOWN_KEYS; config imports this module)
+_FOLDER_KEYS = ("year", "neighborhoods", "office", "office_phone", "office_address", "history")
+
+
+def _unknown(key: str) -> str:
+    """An unknown key of a program file, with where it belongs or the key it was close to."""
+    if key in _FOLDER_KEYS:
+        return f"{key}（应写在项目文件夹的 sgov.toml 中，不在计划文件中）"
+    if key == "program":
+        return f"{key}（计划文件用 extends 指定所基于的内置计划）"
+    hint = did_you_mean(key, _FILE_KEYS)
+    return f"{key}（{hint}）" if hint else key
 
 
 def _str_list(value: Any, key: str, where: str) -> tuple[str, ...]:
@@ -134,21 +151,58 @@ def _rule_ids(value: Any, where: str) -> tuple[str, ...]:
     return tuple(x.upper() for x in _str_list(value, "disabled_rules", where))
 
 
-def _tranches(value: Any, where: str) -> tuple[Tranche, ...]:
+# a gate as a clerk writes it in Chinese, and the order tranches are paid in
+_GATE_NAMES = {
+    "approval": "approval",
+    "立项": "approval",
+    "立项时": "approval",
+    "签约": "approval",
+    "midterm": "midterm",
+    "中期": "midterm",
+    "中期评估": "midterm",
+    "final": "final",
+    "末期": "final",
+    "末期评估": "final",
+    "结项": "final",
+    "终期": "final",
+    "终期评估": "final",
+}
+_GATE_ORDER = {"approval": 0, "midterm": 1, "final": 2}
+_GATE_SHOWN = {"approval": "立项", "midterm": "中期评估", "final": "末期评估"}
+
+
+def _tranches(value: Any, where: str, source: str) -> tuple[Tranche, ...]:
+    """[[tranches]] of a program file: gates in English or Chinese (立项、中期、末期/结项), paid in
+    that order, shares adding up to 1; a tranche without `clause` cites `source` (the file's
+    document, else the file)."""
     if not isinstance(value, list) or not value:
         raise ProgramError(f"{where} 中的 tranches 应为 [[tranches]] 列表，每项有 share 与 gate")
-    out = []
+    out: list[Tranche] = []
     for index, item in enumerate(value, 1):
-        if not isinstance(item, dict) or item.get("gate") not in ("approval", "midterm", "final"):
+        gate = item.get("gate") if isinstance(item, dict) else None
+        gate = _GATE_NAMES.get(gate.strip()) if isinstance(gate, str) else None
+        if gate is None:
             raise ProgramError(
-                f"{where} 第 {index} 个 tranche 的 gate 应为 approval、midterm 或 final"
+                f"{where} 第 {index} 个 tranche 的 gate 应为 approval（立项）、midterm（中期）"
+                "或 final（末期、结项）"
+            )
+        if out and _GATE_ORDER[gate] < _GATE_ORDER[out[-1].gate]:
+            raise ProgramError(
+                f"{where} 第 {index} 个 tranche（{_GATE_SHOWN[gate]}）排在"
+                f"{_GATE_SHOWN[out[-1].gate]}之后：拨付批次应按 立项、中期评估、末期评估 的先后排列"
             )
         share = Setting("share", "rate", None, "").convert(
             item.get("share"), f"{where} tranches[{index}]"
         )
-        out.append(Tranche(share, item["gate"], str(item.get("clause", ""))))
-    if sum((t.share for t in out), Decimal(0)) != 1:
-        raise ProgramError(f"{where} 中各 tranche 的 share 之和应为 1")
+        clause = item.get("clause")
+        clause = clause.strip() if isinstance(clause, str) and clause.strip() else source
+        out.append(Tranche(share, gate, clause))
+    total = sum((t.share for t in out), Decimal(0))
+    if total != 1:
+        raise ProgramError(
+            f"{where} 中各 tranche 的 share 之和应为 1（100%），现为 {total:f}"
+            f"（{'、'.join(f'{t.share:f}' for t in out)}）"
+        )
     return tuple(out)
 
 

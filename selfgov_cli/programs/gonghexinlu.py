@@ -98,7 +98,9 @@ PROGRAM = Program(
         ),
     },
     intent_aliases={"公共空间打造": "公共空间营造"},
-    tranches=(Tranche(Decimal("1"), "approval", "共和新路 五.(二)1"),),
+    tranches=(
+        Tranche(Decimal("1"), "approval", "本地默认（五.(二)1 按月审核划拨，文件未规定分期）"),
+    ),
     required={"intent": "always", "prior_usage_rate": "continuing"},
     settings=(
         Setting(

@@ -62,7 +62,7 @@ class PuxingPolicy(Policy):
             out.append(
                 (
                     points,
-                    f"延续项目上年执行率 {_percent(rate)} 低于 {_percent(threshold)}，"
+                    f"延续项目上年执行率 {fmt_pct(rate)} 低于 {fmt_pct(threshold)}，"
                     f"扣 {fmt_points(-points)} 分{source}",
                 )
             )
@@ -81,7 +81,7 @@ class PuxingPolicy(Policy):
                 "是" if continuing else "否",
                 _from(_continuing_source(project, history)),
             ),
-            ("上年执行率", _percent(rate) if rate is not None else "—", _from(rate_source)),
+            ("上年执行率", fmt_pct(rate) if rate is not None else "—", _from(rate_source)),
         ]
 
 
@@ -98,7 +98,7 @@ def prior_rank(project: Any, history: Any) -> tuple[int | None, str]:
         return None, f"（据 {history.year} 年记录 {history.source}：上年没有该项目）"
     if not prior.ranked:
         return claimed, f"（{history.year} 年记录没有年终排名，按申报表）"
-    rank = prior.record.final_rank if prior.record.top10 else None
+    rank = prior.record.place if prior.record.top10 else None
     return rank, f"（据 {prior.where()}）"
 
 
@@ -132,10 +132,6 @@ def _from(source: str) -> str:
     if inner.endswith("，按申报表"):
         return f"申报表（{inner.removesuffix('，按申报表')}）"
     return inner.removeprefix("据 ")
-
-
-def _percent(rate: Decimal) -> str:
-    return f"{fmt_points(rate * 100)}%"
 
 
 PROGRAM = Program(

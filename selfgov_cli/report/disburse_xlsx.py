@@ -22,6 +22,7 @@ AMOUNT = "#,##0.00"
 RATE = "0.00%"
 DATE = "yyyy-mm-dd"
 TOTAL = "合计"
+EXCEL_ROWS = 1_048_576  # the rows of one Excel worksheet: a view with more is cut there
 STATUS = {"released": "已拨付", "withheld": "暂缓拨付", "pending": "待定"}
 GATE = {"approval": "立项", "midterm": "中期评估", "final": "末期评估"}
 
@@ -42,7 +43,7 @@ _MONEY_COLUMNS: list[Column] = [
     ("合规支出", "amount", _key("eligible_spent")),
     ("不合规支出", "amount", _key("ineligible_spent")),
     ("超支", "amount", _key("overdraw")),
-    ("应收回", "amount", _key("recoverable")),
+    ("可收回", "amount", _key("recoverable")),
     ("使用率", "rate", _key("usage_rate")),
 ]
 
@@ -146,7 +147,16 @@ class _Grid:
         made = [(get, {}, _maker(kind, fmt)) for kind, get, fmt in kinds]
         amounts = [c for c, (kind, _, _) in enumerate(kinds) if kind == "amount"]
         sums = [Decimal(0) if kind == "amount" else None for _, kind, _ in columns]
+        room, unlisted = EXCEL_ROWS - 3, 0  # the header, the note and the 合计 row
         for row in self.rows():
+            if room <= 0:  # past Excel's rows: still summed, not listed
+                unlisted += 1
+                for c in amounts:
+                    value = _value("amount", columns[c][2](row))
+                    if value is not None:
+                        sums[c] += value
+                continue
+            room -= 1
             line: list[Cell | None] = []
             for get, memo, make in made:
                 raw = get(row)
@@ -164,6 +174,15 @@ class _Grid:
                 if value is not None:
                     sums[c] += value
             yield line
+        if unlisted:
+            yield [
+                _cell(
+                    f"另有 {unlisted:,} 行未列出：超过 Excel 一张工作表 {EXCEL_ROWS:,} 行的上限，"
+                    "全部见 disburse.json（合计含这些行）",
+                    None,
+                    True,
+                )
+            ]
         total: list[Cell | None] = [_cell(TOTAL, None, True)]
         for c, (kind, get, fmt) in enumerate(kinds):
             if c == 0:

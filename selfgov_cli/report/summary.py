@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.history import place_key
 from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.rank import FLAG_NAMES, fmt_adjustment, pool_summary
@@ -264,15 +265,27 @@ def _years(outcome: Outcome, by_hood: list[dict], by_cat: list[dict]) -> dict[st
 
 
 def _compare(last: dict[str, dict[str, Any]], this: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per name: this year's order, then names only last year had (in record order)."""
-    now = {row["name"]: row for row in this}
-    names = [row["name"] for row in this] + [k for k in last if k not in now]
+    """One row per name: this year's order, then names only last year had (in record order). A
+    name is matched as history matches a 居民区 (place_key: full-width folded, spaces and
+    punctuation stripped), so `浦兴 一居` this year is last year's `浦兴一居`, shown as this year's."""
+    before: dict[str, dict[str, Any]] = {}
+    for name, row in last.items():
+        key = place_key(name)
+        if key in before:
+            for field in ("projects", "passing", *_SUM_KEYS):
+                before[key][field] += row[field]
+        else:
+            before[key] = dict(row)
+    pairs = []  # (last year's row or None, this year's row or None)
+    for row in this:
+        pairs.append((before.pop(place_key(row["name"]), None), row))
+    pairs += [(row, None) for row in before.values()]
     rows = []
-    for name in names:
-        row: dict[str, Any] = {"name": name}
-        for side, source in (("last", last.get(name)), ("this", now.get(name))):
+    for old, new in pairs:
+        row: dict[str, Any] = {"name": (new or old)["name"]}
+        for side, source in (("last", old), ("this", new)):
             figures = _finish(dict(source)) if side == "last" and source else source
-            figures = figures or _finish(_blank_row(name))
+            figures = figures or _finish(_blank_row(row["name"]))
             row[side] = {
                 "projects": figures["projects"],
                 "passing": figures["passing"],

@@ -380,7 +380,7 @@ class Context:
         if self.year_shift and isinstance(value, date):
             spec = self.program.setting_spec(name)
             if spec is not None and not spec.source.endswith(".toml"):
-                return _shift_year(value, self.year_shift)
+                return shift_year(value, self.year_shift)
         return value
 
     @cached_property
@@ -577,7 +577,8 @@ def _merge(old: Evaluation, new: Evaluation) -> Evaluation:
     return replace(old, **changes, cells=cells, bad=frozenset(bad))
 
 
-def _shift_year(day: date, years: int) -> date:
+def shift_year(day: date, years: int) -> date:
+    """The same day `years` later (29 February into a common year: 28 February)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February into a common year

@@ -61,10 +61,12 @@ def _rank_claim(project, pid: str, claimed: int, prior, missing: str, year: int)
             Severity.WARNING,
         )
         return
-    if record.top10 and record.final_rank == claimed:
+    if record.top10 and record.place == claimed:
         return
     if record.final_rank is None:
         actual = "没有年终排名（未参加年终评选）"
+    elif record.top10 and record.place != record.final_rank:
+        actual = f"为十佳第 {record.place} 名（年终排名第 {record.final_rank} 名）"
     elif record.top10:
         actual = f"年终排名第 {record.final_rank} 名"
     else:

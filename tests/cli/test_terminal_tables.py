@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
+from typer.testing import CliRunner
 
+from selfgov_cli.cli.app import app
 from selfgov_cli.cli.disburse_cmd import render_disbursement
 from selfgov_cli.cli.rank_cmd import render_ranking
 from selfgov_cli.cli.render import render_findings
-from selfgov_cli.cli.tables import Col, parts, print_table
+from selfgov_cli.cli.tables import Col, grid_text, parts, print_table
 from selfgov_cli.money import fmt_yuan
+from selfgov_cli.rules.catalog import rule_list
 from selfgov_cli.validate import validate
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_workbooks"
@@ -135,3 +138,32 @@ def test_a_table_too_wide_is_split_repeating_the_key_column():
     assert text.count("PX-2024-0001") == 2
     for i in range(8):
         assert whole(f"{i}45,000.00", text)
+
+
+def test_grid_text_draws_the_table_and_folds_the_widest_column_to_fit():
+    rows = [["SG001", "错误", "工作簿无法读取"], ["PX012", "警告", "短"]]
+    wide = grid_text("目录", ["规则", "级别", "检查内容"], rows, 80)
+    assert wide.split("\n") == [
+        "目录",
+        "┏━━━━━━━┳━━━━━━┳━━━━━━━━━━━━━━━━┓",
+        "┃ 规则  ┃ 级别 ┃ 检查内容       ┃",
+        "┡━━━━━━━╇━━━━━━╇━━━━━━━━━━━━━━━━┩",
+        "│ SG001 │ 错误 │ 工作簿无法读取 │",
+        "│ PX012 │ 警告 │ 短             │",
+        "└───────┴──────┴────────────────┘",
+    ]
+    narrow = grid_text("目录", ["规则", "级别", "检查内容"], rows, 30)
+    assert narrow.split("\n")[4:6] == [
+        "│ SG001 │ 错误 │ 工作簿无法  │",
+        "│       │      │ 读取        │",
+    ]
+    assert {cell_len(line) for line in narrow.split("\n")[1:]} == {30}
+
+
+def test_sgov_rules_lists_every_rule_in_the_table():
+    result = CliRunner().invoke(app, ["rules"])
+    assert result.exit_code == 0
+    ids = [
+        line.split("│")[1].strip() for line in result.output.splitlines() if line.startswith("│ ")
+    ]
+    assert [i for i in ids if i] == [item["id"] for item in rule_list()]

@@ -45,7 +45,9 @@ def test_amounts(raw, expected):
     assert str(value) == expected
 
 
-@pytest.mark.parametrize("raw", ["abc", "5千", "12..3", "五万多", "1,2,3x", True])
+@pytest.mark.parametrize(
+    "raw", ["abc", "5千", "12..3", "五万多", "1,2,3x", True, "12,00", "1.200,00", "1,2000"]
+)
 def test_amount_failures_say_why(raw):
     value, err = parse_amount(raw)
     assert value is None

@@ -195,6 +195,19 @@ def test_rule_titles_quote_the_builtin_document_while_the_caps_are_the_program_f
         ),
         ('extends = "gonghexinlu-2023"\n[intents]\n"不存在" = ["x"]\n', "不存在"),
         ("extends = \n", "格式有误"),
+        (
+            'extends = "puxing-2023"\n[[tranches]]\nshare = 0.6\ngate = "approval"\n'
+            '[[tranches]]\nshare = 0.3\ngate = "midterm"\n',
+            "share 之和应为 1（100%），现为 0.9（0.6、0.3）",
+        ),
+        (
+            'extends = "puxing-2023"\n[[tranches]]\nshare = 0.5\ngate = "中期"\n'
+            '[[tranches]]\nshare = 0.5\ngate = "立项"\n',
+            "第 2 个 tranche（立项）排在中期评估之后：拨付批次应按 立项、中期评估、末期评估 的先后排列",
+        ),
+        ('extends = "puxing-2023"\n[expense_caps]\n"交通费" = 0.1\n', "交通费 不是支出类别"),
+        ('extends = "puxing-2023"\nyear = 2024\n', "year（应写在项目文件夹的 sgov.toml 中"),
+        ('extends = "puxing-2023"\ntranche = []\n', "tranche（是不是 tranches？）"),
     ],
 )
 def test_bad_program_files_exit_2_naming_the_problem(tmp_path, text, named):
@@ -280,3 +293,29 @@ def test_an_unreadable_program_file_is_said_in_chinese(tmp_path, monkeypatch):
     assert str(caught.value) == (
         f"无法读取计划文件 {path}：没有读取权限（文件可能正被其他程序打开）（{path}）"
     )
+
+
+def test_a_program_file_written_in_chinese_gates_and_category_names(tmp_path):
+    """A clerk writes gates as the document does (立项、中期、结项) and caps by the category's name;
+    a tranche without a clause cites the file's document (explain showed the bare word midterm)."""
+    path = tmp_path / "my-street.toml"
+    path.write_text(
+        'extends = "puxing-2023"\ndocument = "某街〔2024〕1号"\n'
+        '[expense_caps]\n"志愿者补贴" = "30%"\n'
+        '[[tranches]]\nshare = "50%"\ngate = "立项"\n'
+        '[[tranches]]\nshare = "30%"\ngate = "中期"\nclause = "某街 四.2"\n'
+        '[[tranches]]\nshare = "20%"\ngate = "结项"\n',
+        encoding="utf-8",
+    )
+    mine = get_program(str(path))
+    assert mine.expense_caps["volunteer"] == Decimal("0.30")
+    assert [(t.share, t.gate, t.clause) for t in mine.tranches] == [
+        (Decimal("0.50"), "approval", "某街〔2024〕1号"),
+        (Decimal("0.30"), "midterm", "某街 四.2"),
+        (Decimal("0.20"), "final", "某街〔2024〕1号"),
+    ]
+    (tmp_path / "plain.toml").write_text(
+        'extends = "puxing-2023"\n[[tranches]]\nshare = 1\ngate = "末期"\n', encoding="utf-8"
+    )
+    (only,) = get_program(str(tmp_path / "plain.toml")).tranches
+    assert (only.gate, only.clause) == ("final", "计划文件 plain.toml")

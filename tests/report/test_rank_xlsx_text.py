@@ -13,7 +13,7 @@ from tests.test_rank import app, config, grid, scores
 
 AS_OF = date(2023, 12, 31)
 NEW_TEAM = "+3 培育新团队（1+N+X），加 3 分"
-LOW_RATE = "-5 延续项目上年执行率 50% 低于 80%，扣 5 分"
+LOW_RATE = "-5 延续项目上年执行率 50.00% 低于 80.00%，扣 5 分"
 
 
 def _folder(tmp_path):

@@ -246,3 +246,26 @@ def test_the_size_that_decides_zip64_is_the_cells_xml_exactly(value):
     assert len(xml) == survey.size
     assert xml.startswith(b'<row r="1"><c r="A1"') and xml.endswith(b"</row>")
     assert xml.count(b"<row ") == 1_000 and xml.count(b"<c r=") == 30_000
+
+
+def test_a_view_past_excels_rows_is_cut_there_with_a_note_and_the_total_of_every_row(
+    tmp_path, monkeypatch
+):
+    """Two ledgers of 600,000 unmatched rows would make a 未匹配台账 sheet of 1,200,000 rows,
+    which Excel cannot open whole ("发现不可读取的内容"): the sheet stops at Excel's last row, says
+    how many rows it leaves out and where they are, and 合计 still adds every row."""
+    from selfgov_cli.report import disburse_xlsx
+
+    monkeypatch.setattr(disburse_xlsx, "EXCEL_ROWS", 8)  # 5 rows listed, the note, 合计
+    payload = _disbursement(9).to_dict()
+    every = sum(Decimal(r["amount"]) for r in payload["unmatched"])
+    fast = write_disbursement(payload, tmp_path / "fast.xlsx", AS_OF)
+    slow = save_workbook(disbursement_workbook(payload), tmp_path / "slow.xlsx", AS_OF)
+    assert _snapshot(fast) == _snapshot(slow)
+    ws = openpyxl.load_workbook(fast)["未匹配台账"]
+    assert ws.max_row == 8
+    assert [ws.cell(r, 4).value for r in range(2, 7)] == [2, 3, 4, 5, 6]
+    assert ws["A7"].value == (
+        "另有 4 行未列出：超过 Excel 一张工作表 8 行的上限，全部见 disburse.json（合计含这些行）"
+    )
+    assert ws["A8"].value == "合计" and Decimal(str(ws["H8"].value)) == every == Decimal("112.36")
