@@ -44,6 +44,8 @@ PROJECT_COLUMNS = (
     "neighborhood",
     "approved",
     "approved_from",
+    "is_approved",  # the one decision: only these count in the summary's 核定金额
+    "not_approved_reason",
     "released",
     "withheld",
     "pending",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,26 @@ def test_rank_csv_default_folder_and_columns(folder):
 def test_csv_never_writes_a_formula():
     text = csv_bytes(("a", "b"), [{"a": "=1+1", "b": "@x"}, {"a": None, "b": True}]).decode()
     assert text == "\ufeffa,b\r\n'=1+1,'@x\r\n,true\r\n"
+
+
+def test_disburse_csv_says_which_projects_are_approved(tmp_path):
+    """Clerk audit (成都): 拨付核算.csv listed every project's 核定金额 (a project over its district's
+    quota too) with nothing saying it was not approved, so the column summed to far more than the
+    summary's 核定金额 (the xlsx leaves those blank and has 立项 / 未立项原因)."""
+    folder = tmp_path / "chengdu-2023"
+    shutil.copytree(SAMPLE.parent / "chengdu-2023", folder)
+    code, _ = sgov("disburse", folder, "-f", "csv", "-o", tmp_path / "d", "--as-of", AS_OF)
+    assert code == 1
+    header, rows = read(tmp_path / "d" / "拨付核算.csv")
+    assert header[5:9] == ["approved", "approved_from", "is_approved", "not_approved_reason"]
+    over = next(r for r in rows if r["project_id"] == "CD-2023-002")
+    assert (over["is_approved"], over["not_approved_reason"]) == (
+        "false",
+        "评审排名第 17 名，超出所属区县的初审名额：不予立项拨付（详见 sgov rank）",
+    )
+    totals = payload("disburse", folder)["totals"]
+    listed = sum(Decimal(r["approved"]) for r in rows if r["is_approved"] == "true")
+    assert (listed, sum(r["is_approved"] == "true" for r in rows)) == (
+        Decimal(totals["approved"]),
+        totals["approved_projects"],
+    )

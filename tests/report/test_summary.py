@@ -144,3 +144,31 @@ def test_byte_identical_reruns(inputs, tmp_path, fmt):
     first = render_summary(inputs, tmp_path / "a", fmt)[0].read_bytes()
     second = render_summary(inputs, tmp_path / "b", fmt)[0].read_bytes()
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
+
+
+def test_every_html_section_is_numbered_in_order(inputs, tmp_path):
+    """Clerk audit: the printed summary numbered 一 to 五 and then went on with unnumbered sections
+    (未通过的项目, 问题统计, 说明), which reads as a mistake in an official report."""
+    import re
+
+    (path,) = render_summary(inputs, tmp_path / "out", "html")
+    headings = re.findall(r"<h2>(.*?)</h2>", path.read_text(encoding="utf-8"))
+    assert headings == [
+        "一、总体情况",
+        "二、各居民区情况",
+        "三、各类别情况",
+        "四、使用率分布",
+        "五、评审排名",
+        "六、未通过的项目",
+        "七、问题统计（按规则）",
+        "八、说明",
+    ]
+
+
+def test_html_sections_are_numbered_without_gaps_when_some_are_absent(tmp_path):
+    import re
+
+    folder = puxing_folder(tmp_path / "p", ledger=False)
+    (path,) = render_summary(validate(folder, as_of=AS_OF), tmp_path / "out", "html")
+    headings = re.findall(r"<h2>(.*?)</h2>", path.read_text(encoding="utf-8"))
+    assert [h.split("、", 1)[0] for h in headings] == list("一二三四五六七八")[: len(headings)]
