@@ -357,3 +357,36 @@ def test_an_invoice_owned_by_a_project_still_counts_once_in_it(tmp_path):
         "800.00",
     ]
     assert money["PX-2"]["eligible_spent"] == "0.00"
+
+
+def test_explain_names_the_ledger_file_of_each_row_counted_at_the_midterm(tmp_path):
+    """Ledgers are often kept per half-year, one file each: the mid-term usage line said 计入台账第
+    2、3、2 行, two rows numbered 2 in different files and no file named. Each row is now given in
+    its file and sheet, as every other place in `sgov explain`."""
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023")
+    puxing_application(folder, "PX-1", "10000", "浦兴一居")
+    write_table(
+        folder / "台账" / "上半年.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [
+            ledger_row("2023-04-01", "PX-1", "1000", "A1"),
+            ledger_row("2023-06-01", "PX-1", "1000", "A2"),
+        ],
+    )
+    write_table(
+        folder / "台账" / "下半年.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [
+            ledger_row("2023-05-01", "PX-1", "1500", "B1"),
+            ledger_row("2023-08-01", "PX-1", "500", "B2"),
+        ],
+    )
+    result = runner.invoke(app, ["explain", "PX-1", str(folder), "--as-of", DAY])
+    assert result.exit_code == 0, result.output
+    assert (
+        "  中期使用率 58.33% = 中期前合规支出 3,500.00 元 ÷ 第一笔资金 6,000.00 元"
+        "（计入 台账/上半年.xlsx “经费台账” 第 2、3 行；台账/下半年.xlsx “经费台账” 第 2 行）"
+    ) in result.output.splitlines()
