@@ -183,6 +183,7 @@ class Plan:
     midterm_usage: Decimal | None
     midterm_rows: tuple[int, ...]  # the ledger rows (row numbers) counted for mid-term usage
     midterm_base: Decimal | None = None  # what the mid-term usage divides by (tranche 1 released)
+    midterm_places: tuple[tuple[str, str, int], ...] = ()  # (file, sheet, row) of midterm_rows
 
     @property
     def approved_from(self) -> str | None:
@@ -378,6 +379,7 @@ def plan_project(
     )
     states: list[TrancheState] = []
     midterm_rows: tuple[int, ...] = ()
+    places: tuple[tuple[str, str, int], ...] = ()
     for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
         before = sum((s.amount for s in states if s.status == RELEASED), ZERO)
         if tranche.gate == "midterm" and gates.usage_gate is not None and mdate and before > 0:
@@ -385,6 +387,7 @@ def plan_project(
             used = [(e, part) for e, part in counted.eligible_rows() if e.date <= mdate]
             gates.midterm_spent = sum((part for _, part in used), ZERO)
             midterm_rows = tuple(e.loc.row or 0 for e, _ in used)
+            places = tuple((e.loc.file or "", e.loc.sheet or "", e.loc.row or 0) for e, _ in used)
         status, reason = gates.decide(tranche.gate, states[-1] if states else None)
         if n in overrides and not approval.problem:
             release, note = overrides[n]
@@ -407,6 +410,7 @@ def plan_project(
         usage,
         midterm_rows,
         gates.first if gates.midterm_spent is not None else None,
+        places,
     )
 
 

@@ -252,12 +252,16 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
             f"  中期评估日期：{plan.midterm_date.isoformat()}（来自{plan.midterm_date_from}）"
         )
     if plan.midterm_usage is not None:
-        rows = "、".join(str(r) for r in plan.midterm_rows) or "无"
+        rows = (
+            f"计入 {_rows_by_sheet(plan.midterm_places)}"
+            if plan.midterm_places
+            else "中期前没有合规支出"
+        )
         first = plan.midterm_base
         base = f"第一笔资金 {fmt_yuan(first)} 元" if first is not None else "第一笔资金"
         out.append(
             f"  中期使用率 {fmt_pct(plan.midterm_usage)} = 中期前合规支出 {fmt_yuan(plan.midterm_spent)} 元"
-            f" ÷ {base}（计入台账第 {rows} 行）"
+            f" ÷ {base}（{rows}）"
         )
     out += ["", "【支出】"]
     for c in money.rows:
@@ -313,6 +317,17 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
     for f in found:
         out.append(f"  {f.rule}（{f.severity.label}）{place(f.loc) or ''}：{scrub(f.message)}")
     return out
+
+
+def _rows_by_sheet(places: tuple[tuple[str, str, int], ...]) -> str:
+    """台账/上半年.xlsx “经费台账” 第 2、3 行；台账/下半年.xlsx “经费台账” 第 2 行: the rows of each
+    ledger sheet (in the order first met), so rows numbered alike in two files are told apart."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for file, sheet, row in places:
+        groups.setdefault((file, sheet), []).append(str(row))
+    return "；".join(
+        f"{file} “{sheet}” 第 {'、'.join(rows)} 行" for (file, sheet), rows in groups.items()
+    )
 
 
 __all__ = ["UnknownProject", "explain", "find", "lines", "place"]

@@ -162,6 +162,33 @@ def _folder_record(folder: Path, entry: str, cache: bool = False) -> YearRecord:
     return parse_record(record_of(outcome), entry)
 
 
+def recount_running_sums(
+    ctx: Context, raw: list[Finding], known: list[ParsedDecision]
+) -> list[Finding]:
+    """The rules that walk a project's spending in date order against a limit (a cap of 四.4(1),
+    with its excess; SG013 against a budget line) run once more without the ledger rows an error
+    finding excludes whole (a duplicate invoice, a date outside the period, a forbidden expense…,
+    unless waived): a row that counts nothing fills no cap and no budget line, so a legitimate
+    row is never cut for it. Fewer rows never cross a limit more: only the rules that found such
+    a crossing run again."""
+    rerun = {f.rule for f in raw if f.excess is not None or f.rule == "SG013"}
+    if not rerun:
+        return raw
+    keys = {
+        (f.file, f.sheet, f.row)
+        for f in waive(raw, known, ctx.data)
+        if f.severity is Severity.ERROR and f.excess is None and f.row is not None
+    }
+    barred = frozenset(
+        id(e) for e in ctx.data.ledger if (e.loc.file, e.loc.sheet, e.loc.row) in keys
+    )
+    if not barred:
+        return raw
+    ctx.barred = barred
+    again = run_rules(ctx, only=rerun)
+    return in_order([*(f for f in raw if f.rule not in rerun), *again])
+
+
 def waive(
     findings: list[Finding], known: list[ParsedDecision], data: Dataset | None = None
 ) -> list[Finding]:
@@ -245,7 +272,7 @@ def run(
     known = recorded.known_at(parsed, when)
     ctx = make_context(config, data, when, known, history_records(config, cache), problems)
     check_settings(ctx, stage)
-    raw = run_rules(ctx)
+    raw = recount_running_sums(ctx, run_rules(ctx), known)
     waived, (stale, stale_orders) = waive(raw, known, data), stale_findings(ctx, known, raw)
     findings = raw if waived is raw and not stale else in_order([*waived, *stale])
     faults = sort_faults(ctx, findings)

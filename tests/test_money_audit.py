@@ -5,6 +5,7 @@ Each test builds a real program folder with openpyxl, as clerks type ledgers."""
 
 import json
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -357,3 +358,121 @@ def test_an_invoice_owned_by_a_project_still_counts_once_in_it(tmp_path):
         "800.00",
     ]
     assert money["PX-2"]["eligible_spent"] == "0.00"
+
+
+def test_explain_names_the_ledger_file_of_each_row_counted_at_the_midterm(tmp_path):
+    """Ledgers are often kept per half-year, one file each: the mid-term usage line said 计入台账第
+    2、3、2 行, two rows numbered 2 in different files and no file named. Each row is now given in
+    its file and sheet, as every other place in `sgov explain`."""
+    folder = tmp_path / "浦兴"
+    write_config(folder, "puxing-2023")
+    puxing_application(folder, "PX-1", "10000", "浦兴一居")
+    write_table(
+        folder / "台账" / "上半年.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [
+            ledger_row("2023-04-01", "PX-1", "1000", "A1"),
+            ledger_row("2023-06-01", "PX-1", "1000", "A2"),
+        ],
+    )
+    write_table(
+        folder / "台账" / "下半年.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [
+            ledger_row("2023-05-01", "PX-1", "1500", "B1"),
+            ledger_row("2023-08-01", "PX-1", "500", "B2"),
+        ],
+    )
+    result = runner.invoke(app, ["explain", "PX-1", str(folder), "--as-of", DAY])
+    assert result.exit_code == 0, result.output
+    assert (
+        "  中期使用率 58.33% = 中期前合规支出 3,500.00 元 ÷ 第一笔资金 6,000.00 元"
+        "（计入 台账/上半年.xlsx “经费台账” 第 2、3 行；台账/下半年.xlsx “经费台账” 第 2 行）"
+    ) in result.output.splitlines()
+
+
+def _volunteer_project(folder: Path) -> None:
+    write_config(folder, "puxing-2023")
+    fields = {
+        "项目编号": "PX-1",
+        "项目名称": "PX-1邻里节",
+        "项目类别": "悦家",
+        "居民区": "浦兴一居",
+        "申报主体": "浦兴一居居委会",
+        "项目负责人": "张三丰",
+        "负责人是否本居民区居民": "是",
+        "申请金额": "50000",
+        "开始日期": "2023-03-01",
+        "结束日期": "2023-12-31",
+        "征询居民人数": 45,
+        "听证会日期": "2023-02-15",
+    }
+    write_form(
+        folder / "申报" / "PX-1.xlsx",
+        fields,
+        budget=[("工作经费", "活动物资", "40000"), ("志愿者补贴", "慰问", "10000")],
+        members=[("张三丰", "负责人", "是", "否")],
+    )
+
+
+def _volunteer_row(day, amount, invoice):
+    return (day, "PX-1", "志愿者补贴", "慰问", amount, invoice, "李四", "志愿者", "是",
+            "自治金项目 PX-1邻里节")  # fmt: skip
+
+
+def test_a_row_that_does_not_count_uses_no_room_under_a_cap_or_a_budget_line(tmp_path):
+    """志愿者补贴 is capped at 25% of 50,000 (12,500) and budgeted 10,000. A 5,000 row dated before
+    the project began (SG011) and a second claim of a 10,000 invoice (SG010) count nothing, yet
+    they were summed into the running totals: the legitimate 10,000 row was cut by 2,500 (PX006)
+    and SG013 said 15,000 over a 10,000 budget. Only rows that count fill a cap or a budget line."""
+    from selfgov_cli.validate import validate
+
+    folder = tmp_path / "浦兴"
+    _volunteer_project(folder)
+    rows = [
+        _volunteer_row("2023-02-01", "5000", "V1"),
+        _volunteer_row("2023-04-01", "10000", "V2"),
+        _volunteer_row("2023-05-01", "10000", "V2"),
+    ]
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    result = validate(folder, as_of=datetime(2023, 12, 31).date())
+    assert [(f.rule, f.cell) for f in result.findings] == [("SG011", "A2"), ("SG010", "F4")]
+    (entry,) = result.disbursement.to_dict()["projects"]
+    assert (entry["spent"], entry["eligible_spent"], entry["ineligible_spent"]) == (
+        "25000.00",
+        "10000.00",
+        "15000.00",
+    )
+    assert [(r["row"], r["eligible"], r["excluded"]) for r in entry["ineligible"]] == [
+        (2, "0.00", "5000.00"),
+        (4, "0.00", "10000.00"),
+    ]
+
+
+def test_a_cap_is_still_reached_by_the_rows_that_count(tmp_path):
+    """The other side: with the excluded row gone the two rows that count (8,000 + 6,000) still
+    pass 12,500, and the second is cut by the 1,500 over the cap, not by more."""
+    from selfgov_cli.validate import validate
+
+    folder = tmp_path / "浦兴"
+    _volunteer_project(folder)
+    rows = [
+        _volunteer_row("2023-02-01", "5000", "V1"),
+        _volunteer_row("2023-04-01", "8000", "V2"),
+        _volunteer_row("2023-05-01", "6000", "V3"),
+    ]
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    result = validate(folder, as_of=datetime(2023, 12, 31).date())
+    assert [(f.rule, f.cell, f.excess) for f in result.findings] == [
+        ("SG011", "A2", None),
+        ("PX006", "E4", Decimal("1500.00")),
+        ("SG013", "E4", None),
+    ]
+    assert result.findings[1].message == (
+        "实际支出中“志愿者补贴”累计 14,000.00 元，占项目总预算 50,000.00 元的 28.00%，超过 25.00% 的"
+        "上限 12,500.00 元：这笔支出中超出的 1,500.00 元不能报销，请核减"
+    )
+    (entry,) = result.disbursement.to_dict()["projects"]
+    assert entry["eligible_spent"] == "12500.00"

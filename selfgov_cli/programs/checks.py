@@ -194,8 +194,8 @@ def spending_share_hits(
 ) -> Iterator[Hit]:
     """Ledger spending of the categories `codes` over `cap` of the project's total budget.
 
-    In date order; the finding is on the amount cell of the row whose spending crosses the cap,
-    and of every later row of those categories; each hit carries the excess (the part of the row
+    In date order, over the rows that count (not ctx.barred); the finding is on the amount cell
+    of the row whose spending crosses the cap, and of every later row of those categories; each hit carries the excess (the part of the row
     over the cap), the only part that is not reimbursed (rules.md Money, partial exclusion).
     """
     for pid, expenses in ctx.ledger_in_order.items():
@@ -207,12 +207,15 @@ def spending_share_hits(
         if limit is None or not total or total <= 0:
             continue
         spent = Decimal(0)
+        barred = ctx.barred
         ceiling = fen(limit * total)
         sums = ctx.spent_by_category.get(pid, {})
         if sum((sums.get(code, 0) for code in codes), Decimal(0)) <= ceiling:
             continue  # the whole of these categories stays within the cap: no row crosses it
         for expense in expenses:
             if expense.category not in codes or expense.amount is None or expense.amount <= 0:
+                continue
+            if barred and id(expense) in barred:  # a row that counts nothing fills no cap
                 continue
             before, spent = spent, spent + expense.amount
             if spent <= ceiling:

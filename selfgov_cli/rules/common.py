@@ -411,7 +411,8 @@ def _unbudgeted_hit(expense, missing: bool, added) -> Iterator[Hit]:
 
 @rule("SG013", "warning", COMMON, "某类支出超过该类预算", "核对该类支出，必要时申请调整预算")
 def over_budget_line(ctx: Context) -> Iterator[Hit]:
-    """Spending in a category exceeds its budget line(s); flagged on the row that crosses it."""
+    """Spending in a category exceeds its budget line(s); flagged on the row that crosses it. Rows
+    an error excludes whole (ctx.barred) fill no budget line."""
     for pid, expenses in ctx.ledger_in_order.items():
         lines = ctx.budget_by_project.get(pid)
         if not lines:
@@ -424,6 +425,8 @@ def over_budget_line(ctx: Context) -> Iterator[Hit]:
         for expense in expenses:
             code = expense.category
             if code not in budget or expense.amount is None or expense.amount <= 0:
+                continue
+            if ctx.barred and id(expense) in ctx.barred:  # a row that counts nothing
                 continue
             before = spent.get(code, Decimal(0))
             spent[code] = before + expense.amount

@@ -370,6 +370,9 @@ class Context:
         default_factory=dict
     )
     history: Any = None  # last year's record linked to this year's projects (history.LastYear)
+    # ledger rows (id of the Expense) an error finding excludes whole (not merely over a limit):
+    # they fill no cap and no budget line (the pipeline's second pass of the running-sum rules)
+    barred: frozenset[int] = frozenset()
 
     def setting(self, name: str) -> Any:
         """A setting's value: sgov.toml's, else the program's default — a built-in date setting

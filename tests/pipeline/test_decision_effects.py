@@ -335,7 +335,7 @@ def test_explain_names_the_first_tranche_the_midterm_usage_divides_by_when_nothi
     assert item.money.plan.midterm_base == Decimal("6000.00")
     shown = lines(run(tmp_path, as_of=AS_OF), "PX-1")
     assert [line for line in shown if line.startswith("  中期使用率")] == [
-        "  中期使用率 0.00% = 中期前合规支出 0.00 元 ÷ 第一笔资金 6,000.00 元（计入台账第 无 行）"
+        "  中期使用率 0.00% = 中期前合规支出 0.00 元 ÷ 第一笔资金 6,000.00 元（中期前没有合规支出）"
     ]
 
 
