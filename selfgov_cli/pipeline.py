@@ -179,14 +179,20 @@ def recount_running_sums(
         for f in waive(raw, known, ctx.data)
         if f.severity is Severity.ERROR and f.excess is None and f.row is not None
     }
-    barred = frozenset(
-        id(e) for e in ctx.data.ledger if (e.loc.file, e.loc.sheet, e.loc.row) in keys
+    rows = [e for e in ctx.data.ledger if (e.loc.file, e.loc.sheet, e.loc.row) in keys]
+    # only a project with both a crossing and a barred row can come out differently
+    affected = frozenset(f.project_id for f in raw if f.rule in rerun) & frozenset(
+        e.project_id for e in rows
     )
-    if not barred:
+    if not affected:
         return raw
-    ctx.barred = barred
-    again = run_rules(ctx, only=rerun)
-    return in_order([*(f for f in raw if f.rule not in rerun), *again])
+    ctx.barred, ctx.recount = frozenset(map(id, rows)), affected
+    try:
+        again = [f for f in run_rules(ctx, only=rerun) if f.project_id in affected]
+    finally:
+        ctx.recount = None
+    kept = (f for f in raw if f.rule not in rerun or f.project_id not in affected)
+    return in_order([*kept, *again])
 
 
 def waive(

@@ -393,11 +393,11 @@ def test_explain_names_the_ledger_file_of_each_row_counted_at_the_midterm(tmp_pa
     ) in result.output.splitlines()
 
 
-def _volunteer_project(folder: Path) -> None:
+def _volunteer_project(folder: Path, pid: str = "PX-1") -> None:
     write_config(folder, "puxing-2023")
     fields = {
-        "项目编号": "PX-1",
-        "项目名称": "PX-1邻里节",
+        "项目编号": pid,
+        "项目名称": f"{pid}邻里节",
         "项目类别": "悦家",
         "居民区": "浦兴一居",
         "申报主体": "浦兴一居居委会",
@@ -410,7 +410,7 @@ def _volunteer_project(folder: Path) -> None:
         "听证会日期": "2023-02-15",
     }
     write_form(
-        folder / "申报" / "PX-1.xlsx",
+        folder / "申报" / f"{pid}.xlsx",
         fields,
         budget=[("工作经费", "活动物资", "40000"), ("志愿者补贴", "慰问", "10000")],
         members=[("张三丰", "负责人", "是", "否")],
@@ -476,3 +476,46 @@ def test_a_cap_is_still_reached_by_the_rows_that_count(tmp_path):
     )
     (entry,) = result.disbursement.to_dict()["projects"]
     assert entry["eligible_spent"] == "12500.00"
+
+
+def test_the_second_pass_walks_again_only_the_projects_a_barred_row_can_change(tmp_path):
+    """The running sums are walked again only for a project with both a crossing and a row that
+    counts nothing (PX-1); PX-2 crosses its cap and budget line with rows that all count, and keeps
+    its first-pass findings exactly (the second pass over every project cost 0.4 s of 1.7 s on
+    the bench folder)."""
+    from selfgov_cli import pipeline
+    from selfgov_cli.validate import validate
+
+    folder = tmp_path / "浦兴"
+    _volunteer_project(folder)
+    _volunteer_project(folder, "PX-2")
+    rows = [
+        _volunteer_row("2023-02-01", "5000", "V1"),
+        _volunteer_row("2023-04-01", "10000", "V2"),
+        _volunteer_row("2023-05-01", "10000", "V2"),
+        ("2023-04-02", "PX-2", "志愿者补贴", "慰问", "10000", "W1", "李四", "志愿者", "是",
+         "自治金项目 PX-2邻里节"),
+        ("2023-05-02", "PX-2", "志愿者补贴", "慰问", "10000", "W2", "李四", "志愿者", "是",
+         "自治金项目 PX-2邻里节"),
+    ]  # fmt: skip
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, rows)
+    walked = []
+    real = pipeline.run_rules
+
+    def spy(ctx, only=None):
+        if only:
+            walked.append(ctx.recount)
+        return real(ctx, only=only)
+
+    pipeline.run_rules = spy
+    try:
+        result = validate(folder, as_of=datetime(2023, 12, 31).date())
+    finally:
+        pipeline.run_rules = real
+    assert walked == [frozenset({"PX-1"})]
+    assert [(f.rule, f.project_id, f.cell, f.excess) for f in result.findings] == [
+        ("SG011", "PX-1", "A2", None),
+        ("SG010", "PX-1", "F4", None),
+        ("PX006", "PX-2", "E6", Decimal("7500.00")),
+        ("SG013", "PX-2", "E6", None),
+    ]

@@ -200,7 +200,7 @@ def spending_share_hits(
     """
     for pid, expenses in ctx.ledger_in_order.items():
         project = ctx.projects.get(pid)
-        if project is None:
+        if project is None or (ctx.recount is not None and pid not in ctx.recount):
             continue
         limit = cap_for(project) if cap_for else cap
         total = approved_total(ctx, project)

@@ -415,7 +415,7 @@ def over_budget_line(ctx: Context) -> Iterator[Hit]:
     an error excludes whole (ctx.barred) fill no budget line."""
     for pid, expenses in ctx.ledger_in_order.items():
         lines = ctx.budget_by_project.get(pid)
-        if not lines:
+        if not lines or (ctx.recount is not None and pid not in ctx.recount):
             continue
         budget: dict[str, Decimal] = {}
         for line in lines:

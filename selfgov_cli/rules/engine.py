@@ -373,6 +373,8 @@ class Context:
     # ledger rows (id of the Expense) an error finding excludes whole (not merely over a limit):
     # they fill no cap and no budget line (the pipeline's second pass of the running-sum rules)
     barred: frozenset[int] = frozenset()
+    # the projects that second pass walks again (None: every project)
+    recount: frozenset[str] | None = None
 
     def setting(self, name: str) -> Any:
         """A setting's value: sgov.toml's, else the program's default — a built-in date setting
