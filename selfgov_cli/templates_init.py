@@ -297,6 +297,17 @@ def _form_sheet(wb, program: Program, year: int | None = None) -> None:
     ws.print_title_rows = "1:2"
 
 
+def _level_rule(wb, prompt: str | None):
+    """成都 四.(二)2 申报层级: only 市本级 changes anything, so other words are accepted too."""
+    return _list_rule(
+        wb,
+        ("市本级",),
+        "申报层级",
+        prompt or "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
+        strict=False,
+    )
+
+
 def _form_rule(wb, program: Program, item: Field):
     """The data validation (drop-down, number or date check) of one form field, or None."""
     key, kind = item.column.key, item.column.kind
@@ -323,15 +334,8 @@ def _form_rule(wb, program: Program, item: Field):
         return _list_rule(
             wb, APPLICANT_TYPES, "申报主体类型", prompt or "从列表中选择", strict=False
         )
-    if key == "level":  # 成都 四.(二)2: only 市本级 changes anything; other words are accepted
-        return _list_rule(
-            wb,
-            ("市本级",),
-            "申报层级",
-            prompt
-            or "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
-            strict=False,
-        )
+    if key == "level":
+        return _level_rule(wb, prompt)
     if kind == "bool":
         return _list_rule(wb, YES_NO, item.column.label, prompt or "选择 是 或 否")
     return _value_rule(kind, item.column.label, prompt)
@@ -393,15 +397,8 @@ def _table_rule(wb, program: Program | None, column: Column, note: str):
             return _list_rule(wb, rule_ids(program), "规则", prompt, strict=False)
         if key in _DECISION_PROMPTS:
             return _value_rule(kind, column.label, _DECISION_PROMPTS[key])
-    if key == "level":  # 成都 四.(二)2: only 市本级 changes anything; other words are accepted
-        return _list_rule(
-            wb,
-            ("市本级",),
-            "申报层级",
-            prompt
-            or "B 类市本级项目选 市本级（由项目办评审，不占区县初审名额）；区（市）县项目留空",
-            strict=False,
-        )
+    if key == "level":
+        return _level_rule(wb, note)
     if kind == "bool":
         return _list_rule(wb, YES_NO, column.label, "选择 是 或 否")
     return _value_rule(kind, column.label, note)
