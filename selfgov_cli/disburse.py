@@ -28,6 +28,7 @@ from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.model import (
     Evaluation,
     Expense,
+    Location,
     Project,
     in_ledger_order,
     natural_key,
@@ -181,9 +182,18 @@ class Plan:
     midterm_date_from: str  # 评估结果, midterm_date setting, period middle
     midterm_spent: Decimal | None
     midterm_usage: Decimal | None
-    midterm_rows: tuple[int, ...]  # the ledger rows (row numbers) counted for mid-term usage
+    midterm_locs: tuple[Location, ...]  # the ledger rows counted for mid-term usage
     midterm_base: Decimal | None = None  # what the mid-term usage divides by (tranche 1 released)
-    midterm_places: tuple[tuple[str, str, int], ...] = ()  # (file, sheet, row) of midterm_rows
+
+    @property
+    def midterm_rows(self) -> tuple[int, ...]:
+        """The row numbers of the rows counted for mid-term usage (made when asked: explain)."""
+        return tuple(loc.row or 0 for loc in self.midterm_locs)
+
+    @property
+    def midterm_places(self) -> tuple[tuple[str, str, int], ...]:
+        """(file, sheet, row) of each row counted for mid-term usage."""
+        return tuple((loc.file or "", loc.sheet or "", loc.row or 0) for loc in self.midterm_locs)
 
     @property
     def approved_from(self) -> str | None:
@@ -378,16 +388,14 @@ def plan_project(
         _usage_gate(ctx),
     )
     states: list[TrancheState] = []
-    midterm_rows: tuple[int, ...] = ()
-    places: tuple[tuple[str, str, int], ...] = ()
+    midterm_locs: tuple[Location, ...] = ()
     for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
         before = sum((s.amount for s in states if s.status == RELEASED), ZERO)
         if tranche.gate == "midterm" and gates.usage_gate is not None and mdate and before > 0:
             gates.first = before
             used = [(e, part) for e, part in counted.eligible_rows() if e.date <= mdate]
             gates.midterm_spent = sum((part for _, part in used), ZERO)
-            midterm_rows = tuple(e.loc.row or 0 for e, _ in used)
-            places = tuple((e.loc.file or "", e.loc.sheet or "", e.loc.row or 0) for e, _ in used)
+            midterm_locs = tuple(e.loc for e, _ in used)
         status, reason = gates.decide(tranche.gate, states[-1] if states else None)
         if n in overrides and not approval.problem:
             release, note = overrides[n]
@@ -408,9 +416,8 @@ def plan_project(
         mfrom,
         gates.midterm_spent,
         usage,
-        midterm_rows,
+        midterm_locs,
         gates.first if gates.midterm_spent is not None else None,
-        places,
     )
 
 
