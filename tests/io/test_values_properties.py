@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from selfgov_cli.io.values import (
     EXCEL_ERRORS,
+    NO_PLACE,
     PARSERS,
     parse_amount,
     parse_bool,
@@ -43,14 +44,21 @@ AMOUNTS = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), pla
 
 @settings(max_examples=400, deadline=None)
 @given(raw=CELLS)
+@example(raw="/")
+@example(raw=" n/a ")
 def test_every_parser_returns_a_value_or_a_clear_reason_and_never_raises(raw):
     for kind, parse in PARSERS.items():
         value, reason = parse(raw)
         if reason is not None:
             assert value is None, kind
             assert isinstance(reason, str) and reason.strip(), kind
-        elif value is None:  # nothing and no reason: only for an empty cell
-            assert raw is None or (isinstance(raw, str) and not raw.strip()), (kind, raw)
+        elif value is None:  # nothing and no reason: only for an empty cell, or a place of none
+            none = (
+                kind == "place"
+                and isinstance(raw, str)
+                and "".join(raw.split()).upper() in NO_PLACE
+            )
+            assert raw is None or (isinstance(raw, str) and not raw.strip()) or none, (kind, raw)
 
 
 @given(raw=st.sampled_from(sorted(EXCEL_ERRORS)))
