@@ -93,7 +93,7 @@ def rank(
         target = output_dir(folder, output)
         for path in _write_files(data, fmt, target, when, result.config.title):
             console(quiet).print(
-                f"已写出 {path}（{len(data['ranking'])} 个项目）", markup=False, highlight=False
+                f"已写入 {path}（{len(data['ranking'])} 个项目）", markup=False, highlight=False
             )
     elif fmt == "json":
         print_json(data)

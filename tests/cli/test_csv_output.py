@@ -103,7 +103,7 @@ def test_rank_csv_default_folder_and_columns(folder):
     code, out = sgov("rank", folder, "-f", "csv", "--as-of", AS_OF)
     assert code == 1
     path = folder / "sgov-output" / "评审排名.csv"
-    assert out.startswith(f"已写出 {path}")
+    assert out.startswith(f"已写入 {path}")
     header, rows = read(path)
     assert header == list(RANK_COLUMNS)
     data = payload("rank", folder)

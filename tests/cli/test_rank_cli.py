@@ -143,7 +143,7 @@ def test_xlsx_is_formula_proof_and_byte_identical(folder, tmp_path):
             "final",
         )
         assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"已写出 {out2}（3 个项目）"
+    assert result.stdout.strip() == f"已写入 {out2}（3 个项目）"
     assert out1.read_bytes() == out2.read_bytes()
     wb = openpyxl.load_workbook(out1)
     assert wb.sheetnames == ["评审排名", "评审明细", "未排名", "排名方法"]
@@ -185,7 +185,7 @@ def test_xlsx_goes_to_sgov_output_by_default(folder):
     result = run("rank", folder, "--format", "xlsx", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     target = folder / "sgov-output" / "评审排名.xlsx"
-    assert result.stdout.strip() == f"已写出 {target}（3 个项目）"
+    assert result.stdout.strip() == f"已写入 {target}（3 个项目）"
     assert target.is_file()
     after = digest(folder)
     assert after.pop("评审排名.xlsx") and after == before
