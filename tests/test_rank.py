@@ -1044,6 +1044,26 @@ def test_chengdu_quota_counts_one_district_however_the_clerk_writes_it(tmp_path)
     assert why["G3"] == "高新区名额 2（基础 2），本项目为区内第 3 名，超出名额（成都 四.(二)1、3）"
 
 
+def test_chengdu_city_level_written_in_the_district_field_takes_no_district_place(tmp_path):
+    """申报层级 left empty and 所属区县 written 市本级: the project was counted in a district named
+    “市本级” with 2 places of its own (found by the 成都 audit)."""
+    f = folder(tmp_path, "chengdu-2023", settings={"quota_per_district": 1})
+    org = {
+        "申报主体类型": "社会服务机构",
+        "前两年年检结果": "合格,合格",
+        "是否建立党组织": "是",
+        "是否有独立银行账户": "是",
+    }
+    for pid in ("B1", "B2"):
+        app(f, pid, "chengdu-2023", 项目类别="B1", 所属区县="市本级", 法定代表人=f"赵{pid}", **org)
+    scores(f, grid({"B1": [85], "B2": [80]}))
+    result = ranked(f)
+    assert [(e["project_id"], e["flags"]) for e in result["ranking"]] == [("B1", []), ("B2", [])]
+    assert result["ranking"][1]["why"][-1] == (
+        "B1 类市本级项目由项目办评审，不占区县初审名额（成都 四.(二)2）"
+    )
+
+
 def test_chengdu_city_level_written_with_words_around_it_takes_no_district_place(tmp_path):
     f = folder(
         tmp_path,

@@ -90,8 +90,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def _city_level(project: Any) -> bool:
-    """申报层级 says 市本级 (also 市本级项目, spaced out or padded)."""
-    return "市本级" in text_key(project.get("level"))
+    """申报层级 says 市本级 (also 市本级项目, spaced out or padded); with 申报层级 left empty, 所属区县
+    written 市本级 says it (no district of that name has places of its own)."""
+    level = text_key(project.get("level"))
+    return "市本级" in (level or text_key(project.get("district")))
 
 
 def _class_of(program: Program, project: Any) -> str | None:
