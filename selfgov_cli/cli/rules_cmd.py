@@ -15,6 +15,7 @@ from selfgov_cli.cli.common import (
     fail,
     print_json,
 )
+from selfgov_cli.cli.tables import grid_text
 
 
 def rules(
@@ -28,8 +29,6 @@ def rules(
     """列出全部规则（--program 只列某个计划适用的规则），或显示一条规则及其政策条款原文。"""
     from rich.markup import escape
     from rich.text import Text
-
-    from selfgov_cli.cli.tables import grid_text
 
     # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.rules.catalog import rule_info, rule_list
