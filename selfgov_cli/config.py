@@ -218,11 +218,19 @@ def _settings(program: Program, raw: dict[str, Any], text: str) -> dict[str, Any
     return out
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2099  # the program years sgov takes (sgov.toml, init --year)
+
+
+def is_program_year(year: Any) -> bool:
+    """A whole number of four digits within FIRST_YEAR … LAST_YEAR."""
+    return isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR
+
+
 def _year(year: Any, text: str) -> int | None:
     """`year = 2027`: a four-digit whole number (a text such as "2027年" or a short 27 is named)."""
     if year is None:
         return None
-    if isinstance(year, int) and not isinstance(year, bool) and 1990 <= year <= 2099:
+    if is_program_year(year):
         return year
     found = re.search(r"(19|20)\d{2}", str(year))
     if found:

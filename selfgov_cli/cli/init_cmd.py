@@ -62,10 +62,15 @@ def init(
 
 
 def _year(text: str | None) -> int | None:
-    """--year: a four-digit year, 1990–2099, as sgov.toml's `year` (exit 2 naming it otherwise)."""
+    """--year: a four-digit year, as sgov.toml's `year` (exit 2 naming it otherwise)."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
+    from selfgov_cli.config import FIRST_YEAR, LAST_YEAR, is_program_year
+
     if text is None:
         return None
     value = text.strip()
-    if value.isascii() and value.isdigit() and len(value) == 4 and 1990 <= int(value) <= 2099:
+    if value.isascii() and value.isdigit() and len(value) == 4 and is_program_year(int(value)):
         return int(value)
-    fail(f"--year 应为四位数的年份（1990–2099），如 --year 2027（不写“年”），现为 “{text}”")
+    fail(
+        f"--year 应为四位数的年份（{FIRST_YEAR}–{LAST_YEAR}），如 --year 2027（不写“年”），现为 “{text}”"
+    )
