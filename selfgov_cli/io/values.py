@@ -220,17 +220,10 @@ def parse_int(raw: Any) -> Parsed:
     return int(value), None
 
 
-# a place cell that says "none" (上年十佳排名 of a project that was not 十佳): empty, not SG003
-NO_PLACE = frozenset(
-    ("无", "没有", "否", "/", "／", "-", "－", "—", "——", "--", "未入选", "未获得", "非十佳")
-)
-NO_PLACE |= frozenset(("无排名", "不是", "N/A", "NA"))
-
-
 @_refuse_error_values
 def parse_place(raw: Any) -> Parsed:
     """A place in a ranking (上年十佳排名): a whole number, 第2名, or 无 / “/” for none."""
-    if isinstance(raw, str) and "".join(raw.split()).upper() in NO_PLACE:
+    if isinstance(raw, str) and _none_key(raw) in NO_PLACE:
         return None, None
     return parse_int(raw)
 
@@ -338,10 +331,17 @@ def parse_id(raw: Any) -> Parsed:
     return unicodedata.normalize("NFKC", clean_text(raw)).strip(), None
 
 
+# what a cell writes for "none", compared after NFKC (／ is /), without spaces, upper case
+NONE_WORDS = frozenset(("无", "/", "-", "—", "——", "--", "N/A", "NA"))
 # 发票号 cells that say "no invoice": never a number, never a duplicate (SG016 where it applies)
-INVOICE_PLACEHOLDERS = frozenset(
-    ("无", "暂无", "空", "/", "-", "—", "——", "--", "N/A", "NA", "无发票", "／", "－", "N／A")
-)
+INVOICE_PLACEHOLDERS = NONE_WORDS | {"暂无", "空", "无发票"}
+# a place cell that says "none" (上年十佳排名 of a project that was not 十佳): empty, not SG003
+NO_PLACE = NONE_WORDS | {"没有", "否", "不是", "未入选", "未获得", "非十佳", "无排名"}
+
+
+def _none_key(text: str) -> str:
+    """A text as NONE_WORDS are compared: NFKC, no spaces, upper case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
 
 
 def invoice_key(text: str) -> str:

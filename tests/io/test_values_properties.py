@@ -12,6 +12,7 @@ from selfgov_cli.io.values import (
     EXCEL_ERRORS,
     NO_PLACE,
     PARSERS,
+    _none_key,
     parse_amount,
     parse_bool,
     parse_date,
@@ -53,11 +54,7 @@ def test_every_parser_returns_a_value_or_a_clear_reason_and_never_raises(raw):
             assert value is None, kind
             assert isinstance(reason, str) and reason.strip(), kind
         elif value is None:  # nothing and no reason: only for an empty cell, or a place of none
-            none = (
-                kind == "place"
-                and isinstance(raw, str)
-                and "".join(raw.split()).upper() in NO_PLACE
-            )
+            none = kind == "place" and isinstance(raw, str) and _none_key(raw) in NO_PLACE
             assert raw is None or (isinstance(raw, str) and not raw.strip()) or none, (kind, raw)
 
 
