@@ -41,7 +41,6 @@ from selfgov_cli.rules.faults import Faults, sort_faults
 
 RELEASED, WITHHELD, PENDING = "released", "withheld", "pending"
 STATUS_LABELS = {RELEASED: "已拨付", WITHHELD: "暂缓拨付", PENDING: "待定"}
-GATE_LABELS = {"approval": "立项", "midterm": "中期评估", "final": "末期评估"}
 NO_NEIGHBORHOOD = "（未填居民区）"
 UNKNOWN_CATEGORY = "（未识别类别）"
 _PASS, _FAIL = "合格", "不合格"

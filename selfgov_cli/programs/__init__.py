@@ -13,7 +13,14 @@ from selfgov_cli.io.toml_text import decode_toml, toml_mistake
 from selfgov_cli.io.values import did_you_mean
 from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.programs import chengdu, gonghexinlu, puxing, xinjing
-from selfgov_cli.programs.base import COMMON_SETTINGS, Program, ProgramError, Setting, Tranche
+from selfgov_cli.programs.base import (
+    COMMON_SETTINGS,
+    GATE_LABELS,
+    Program,
+    ProgramError,
+    Setting,
+    Tranche,
+)
 
 BUILTIN_MODULES = (puxing, xinjing, chengdu, gonghexinlu)
 
@@ -167,8 +174,7 @@ _GATE_NAMES = {
     "终期": "final",
     "终期评估": "final",
 }
-_GATE_ORDER = {"approval": 0, "midterm": 1, "final": 2}
-_GATE_SHOWN = {"approval": "立项", "midterm": "中期评估", "final": "末期评估"}
+_GATE_ORDER = {gate: n for n, gate in enumerate(GATE_LABELS)}
 
 
 def _tranches(value: Any, where: str, source: str) -> tuple[Tranche, ...]:
@@ -188,8 +194,8 @@ def _tranches(value: Any, where: str, source: str) -> tuple[Tranche, ...]:
             )
         if out and _GATE_ORDER[gate] < _GATE_ORDER[out[-1].gate]:
             raise ProgramError(
-                f"{where} 第 {index} 个 tranche（{_GATE_SHOWN[gate]}）排在"
-                f"{_GATE_SHOWN[out[-1].gate]}之后：拨付批次应按 立项、中期评估、末期评估 的先后排列"
+                f"{where} 第 {index} 个 tranche（{GATE_LABELS[gate]}）排在"
+                f"{GATE_LABELS[out[-1].gate]}之后：拨付批次应按 立项、中期评估、末期评估 的先后排列"
             )
         share = Setting("share", "rate", None, "").convert(
             item.get("share"), f"{where} tranches[{index}]"

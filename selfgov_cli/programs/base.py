@@ -142,6 +142,10 @@ class Tranche:
     clause: str = ""
 
 
+# the gates in the order tranches are paid, with their names as the documents write them
+GATE_LABELS = {"approval": "立项", "midterm": "中期评估", "final": "末期评估"}
+
+
 # Settings every program has (ranking and reports).
 COMMON_SETTINGS = (
     Setting(
