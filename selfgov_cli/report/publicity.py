@@ -6,6 +6,7 @@ Public output: leaders' names are masked, phone and identity numbers never appea
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,14 @@ def period_warning(outcome: Outcome) -> str | None:
     """The warning when the publicity period runs into a year the holiday calendar does not know
     (None otherwise). Said on the terminal and in run.log: the md and xlsx lists are published as
     they are and cannot carry it (the html shows it on screen only)."""
+    _, first, last = _period(outcome)
+    return calendar_warning(first, last)
+
+
+def _period(outcome: Outcome) -> tuple[int, date, date]:
+    """The publicity period: its working days (publicity_days), first and last day."""
     days = int(outcome.ctx.setting("publicity_days") or 5)
-    return calendar_warning(*working_days(outcome.as_of, days))
+    return (days, *working_days(outcome.as_of, days))
 
 
 def publicity_data(outcome: Outcome) -> dict[str, Any]:
@@ -65,8 +72,7 @@ def publicity_data(outcome: Outcome) -> dict[str, Any]:
     title = (
         f"{office}关于{config.title}拟立项项目的公示" if office else f"{config.title}拟立项项目公示"
     )
-    days = int(outcome.ctx.setting("publicity_days") or 5)
-    first, last = working_days(as_of, days)
+    days, first, last = _period(outcome)
     if rows and all(r["approved"] for r in rows):
         amount_label = "核定金额（元）"
     elif rows and not any(r["approved"] for r in rows):
