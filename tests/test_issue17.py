@@ -201,6 +201,9 @@ def _hashes(folder: Path) -> dict[str, bytes]:
         (("report", "-o", "{f}/申报"), "在项目文件夹里、sgov-output 之外"),
         (("run", "-o", "{f}"), "是项目文件夹本身"),
         (("run", "-o", "{f}/输出"), "在项目文件夹里、sgov-output 之外"),
+        (("validate", "--format", "json", "-o", "{f}"), "是项目文件夹本身"),
+        (("validate", "--format", "csv", "-o", "{f}/申报"), "在项目文件夹里、sgov-output 之外"),
+        (("export", "-o", "{f}/导出"), "在项目文件夹里、sgov-output 之外"),
     ],
 )
 def test_output_never_over_an_input(tmp_path, argv, words):
@@ -211,6 +214,29 @@ def test_output_never_over_an_input(tmp_path, argv, words):
     assert result.exit_code == 2, result.output
     assert words in result.output
     assert _hashes(folder) == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("validate", "--format", "json"),
+        ("disburse", "--format", "json"),
+        ("rank", "--format", "json"),
+        ("export",),
+        ("report",),
+    ],
+)
+def test_an_output_that_is_a_file_is_refused_before_the_folder_is_read(tmp_path, monkeypatch, argv):
+    folder = _folder(tmp_path / "prog")
+    taken = tmp_path / "已有文件.txt"
+    taken.write_text("x", encoding="utf-8")
+    read = []
+    monkeypatch.setattr("selfgov_cli.pipeline.load_folder", lambda *a, **k: read.append(a))
+    result = _run(argv[0], folder, *argv[1:], "-o", taken, "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert f"-o {taken} 是一个文件：请指定一个文件夹" in result.output
+    assert read == []
+    assert taken.read_text(encoding="utf-8") == "x"
 
 
 def test_long_chinese_name_and_colliding_copy_names(tmp_path):

@@ -50,7 +50,8 @@ def fail(message: str) -> NoReturn:
 
 def check_output_or_fail(folder: Path, output: Path | None) -> None:
     """Exit 2 when -o would write over an input, the sgov.toml or inside the folder (see
-    report.safe.check_output); called before anything is read or written."""
+    report.safe.check_output), or is a file; called before anything is read or written, so a
+    clerk is not told after a long run over the folder."""
     if output is None:
         return
     # start-up: loaded only when this command runs, so `sgov --help` stays light
@@ -60,6 +61,7 @@ def check_output_or_fail(folder: Path, output: Path | None) -> None:
         check_output(folder, output)
     except OutputRefused as exc:
         fail(str(exc))
+    output_dir(folder, output)
 
 
 def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> None:

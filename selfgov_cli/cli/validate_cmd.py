@@ -18,6 +18,7 @@ from selfgov_cli.cli.common import (
     QuietOpt,
     WorkersOpt,
     check_choice,
+    check_output_or_fail,
     console,
     fail,
     outcome_or_fail,
@@ -53,6 +54,7 @@ def validate(
     if output is not None and fmt == "table":
         fail("-o 只用于 --format json 或 csv")
     when = parse_as_of(as_of)
+    check_output_or_fail(folder, output)
     result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
     if fmt == "csv" or (fmt == "json" and output is not None):
         written = _write(result.to_dict(lazy=True), fmt, output_dir(folder, output))
