@@ -73,23 +73,26 @@ def publicity_data(outcome: Outcome) -> dict[str, Any]:
         f"{office}关于{config.title}拟立项项目的公示" if office else f"{config.title}拟立项项目公示"
     )
     days, first, last = _period(outcome)
-    if rows and all(r["approved"] for r in rows):
+    if all(r["approved"] for r in rows):  # no row at all: no table, the label is never shown
         amount_label = "核定金额（元）"
-    elif rows and not any(r["approved"] for r in rows):
+    elif not any(r["approved"] for r in rows):
         amount_label = "申请金额（元）"
     else:
         amount_label = "金额（元）"
     total = sum((r["amount_value"] or ZERO for r in rows), Decimal(0))
     steps = f"经居民区申报、{program.authority}审核" + ("、评审打分" if ranked else "")
-    notice = [
-        f"根据{program.document}的有关规定，{steps}，现将拟立项的 {len(rows)} 个项目予以公示。",
-        f"公示期为{cn_date(first)}至{cn_date(last)}（{days}个工作日）。",
-        _objection(
-            office or program.authority,
-            config.office_phone.strip(),
-            config.office_address.strip(),
-        ),
-    ]
+    if rows:
+        notice = [
+            f"根据{program.document}的有关规定，{steps}，现将拟立项的 {len(rows)} 个项目予以公示。",
+            f"公示期为{cn_date(first)}至{cn_date(last)}（{days}个工作日）。",
+            _objection(
+                office or program.authority,
+                config.office_phone.strip(),
+                config.office_address.strip(),
+            ),
+        ]
+    else:  # nothing to publicise: no period, no objection channel, no empty table (templates)
+        notice = [f"根据{program.document}的有关规定，{steps}，本次没有拟立项的项目。"]
     if amount_label == "金额（元）":
         notice.append("尚未核定金额的项目列示申请金额。")
     withdrawn = [p for p in outcome.by_id() if p.status == CANCELLED]
@@ -176,7 +179,7 @@ def _writer_code() -> str:
 def publicity_workbook(data: dict[str, Any]):
     """The publicity list as an A4 printable sheet: title, notice, table with repeated header, foot."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
@@ -196,9 +199,40 @@ def publicity_workbook(data: dict[str, Any]):
         ws.row_dimensions[row].height = 32
         row += 1
     header_row = row + 1
+    foot = row - 1  # with no project: no table, no 合计 line, the office right under the notice
+    if data["rows"]:
+        foot = _table(ws, data, header_row) + 2
+        put(ws, foot, 1, f"合计：{data['count']} 个项目，金额 {data['total']} 元。")
+        ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=width)
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    for offset, text in enumerate((data["office"], data["date_text"]), start=2):
+        if text:
+            cell = put(ws, foot + offset, 1, text)
+            cell.alignment = Alignment(horizontal="right")
+            ws.merge_cells(
+                start_row=foot + offset, start_column=1, end_row=foot + offset, end_column=width
+            )
+    widths = [6, 14, 16, 30, 12, 10, 16, 9]
+    for col in range(1, width + 1):
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.print_options.horizontalCentered = True
+    return lay_out(wb)
+
+
+def _table(ws, data: dict[str, Any], header_row: int) -> int:
+    """The header and one row per project from header_row on; returns the last row written."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for col, name in enumerate(columns, start=1):
+    for col, name in enumerate(data["columns"], start=1):
         cell = put(ws, header_row, col, name)
         cell.font = Font(bold=True)
         cell.border = box
@@ -216,26 +250,4 @@ def publicity_workbook(data: dict[str, Any]):
             cell.alignment = Alignment(
                 vertical="top", wrap_text=key in ("name", "neighborhood", "category")
             )
-    foot = r + 2
-    put(ws, foot, 1, f"合计：{data['count']} 个项目，金额 {data['total']} 元。")
-    ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=width)
-    for offset, text in enumerate((data["office"], data["date_text"]), start=2):
-        if text:
-            cell = put(ws, foot + offset, 1, text)
-            cell.alignment = Alignment(horizontal="right")
-            ws.merge_cells(
-                start_row=foot + offset, start_column=1, end_row=foot + offset, end_column=width
-            )
-    widths = [6, 14, 16, 30, 12, 10, 16, 9]
-    for col in range(1, width + 1):
-        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.print_options.horizontalCentered = True
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    return lay_out(wb)
+    return r

@@ -1,0 +1,92 @@
+"""What the people receiving the reports read: residents (公示名单) and the leadership (汇总报告).
+
+Each test builds its program folder with openpyxl and reads the written files as a person would."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
+from selfgov_cli.report.publicity import render_publicity
+from selfgov_cli.validate import validate
+from tests.helpers import write_config, write_form
+
+AS_OF = date(2023, 9, 28)  # a Thursday: the publicity period runs across 国庆 2023
+
+
+def application(pid: str, name: str, hood: str, leader: str, amount="10000", **extra) -> dict:
+    fields = {
+        "项目编号": pid,
+        "项目名称": name,
+        "项目类别": "悦家",
+        "居民区": hood,
+        "申报主体": f"{hood}居委会",
+        "项目负责人": leader,
+        "负责人是否本居民区居民": "是",
+        "联系电话": "13812345678",
+        "申请金额": amount,
+        "开始日期": date(2023, 3, 1),
+        "结束日期": date(2023, 12, 31),
+        "征询居民人数": 45,
+        "听证会日期": date(2023, 2, 15),
+    }
+    fields.update(extra)
+    return fields
+
+
+def puxing(root: Path, forms: list[dict], **config) -> Path:
+    """A 浦兴 folder: one workbook per application, its budget one 工作经费 line of the full amount."""
+    write_config(
+        root,
+        "puxing-2023",
+        year=2023,
+        office="浦兴路街道办事处",
+        office_phone="021-58881234",
+        **config,
+    )
+    for i, fields in enumerate(forms, start=1):
+        write_form(
+            root / "申报" / f"{i:02d}.xlsx",
+            fields,
+            [("工作经费", "物资", fields["申请金额"])],
+            [(fields["项目负责人"], "负责人", "是", "否")],
+        )
+    return root
+
+
+def cells(path: Path) -> list[tuple[str, object]]:
+    ws = openpyxl.load_workbook(path).active
+    return [(c.coordinate, c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_publicity_with_no_approved_project_says_so_without_an_empty_table(tmp_path):
+    folder = puxing(
+        tmp_path / "none",
+        [
+            application("PX-1", "楼道微更新", "一居", "张三丰", 征询居民人数=12),  # PX003
+            application("PX-2", "睦邻点", "二居", "李四", 听证会日期=None),  # PX004
+        ],
+    )
+    result = validate(folder, as_of=AS_OF)
+    out = tmp_path / "out"
+    for fmt in ("md", "html", "xlsx"):
+        render_publicity(result, out, fmt)
+    notice = (
+        "根据浦浦办〔2023〕4号《2023年浦兴路街道“自治金”项目实施方案》的有关规定，"
+        "经居民区申报、街道审核，本次没有拟立项的项目。"
+    )
+    title = "浦兴路街道办事处关于2023年浦兴路街道“自治金”项目拟立项项目的公示"
+    assert (out / "公示名单.md").read_text(encoding="utf-8") == (
+        f"# {title}\n\n{notice}\n\n浦兴路街道办事处\n\n2023年9月28日\n"
+    )
+    html = (out / "公示名单.html").read_text(encoding="utf-8")
+    assert f'<p class="notice">{notice}</p>' in html
+    assert "<table>" not in html and "合计" not in html and "公示期" not in html
+    assert cells(out / "公示名单.xlsx") == [
+        ("A1", title),
+        ("A2", notice),
+        ("A4", "浦兴路街道办事处"),
+        ("A5", "2023年9月28日"),
+    ]
