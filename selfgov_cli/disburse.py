@@ -24,6 +24,7 @@ from operator import attrgetter
 from typing import Any
 
 from selfgov_cli.config import program_title
+from selfgov_cli.history import place_key
 from selfgov_cli.io.schema import EXPENSE_NAMES
 from selfgov_cli.model import (
     Evaluation,
@@ -643,8 +644,7 @@ class Disbursement:
         groups: dict[str, list[ProjectMoney]] = {}
         for item in self.projects:
             groups.setdefault(item.neighborhood, []).append(item)
-        order = {name: i for i, name in enumerate(self.neighborhoods)}
-        names = sorted(groups, key=lambda name: order.get(name, len(order)))
+        names = neighborhood_order(groups, self.neighborhoods)
         return [{"neighborhood": name, **_totals(groups[name])} for name in names]
 
     def totals(self) -> dict[str, Any]:
@@ -660,6 +660,15 @@ class Disbursement:
             "by_neighborhood": self.by_neighborhood(),
             "totals": self.totals(),
         }
+
+
+def neighborhood_order(names: Iterable[str], listed: Sequence[str]) -> list[str]:
+    """居民区 names in sgov.toml's order (`listed`), then the others as met. A name is matched as
+    history matches a 居民区 (place_key): `浦兴　一居` in sgov.toml is the cells' `浦兴 一居`."""
+    order: dict[str, int] = {}
+    for i, name in enumerate(listed):
+        order.setdefault(place_key(name), i)
+    return sorted(names, key=lambda name: order.get(place_key(name), len(order)))
 
 
 def _totals(items: list[ProjectMoney]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from selfgov_cli.disburse import neighborhood_order
 from selfgov_cli.history import place_key
 from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan
 from selfgov_cli.outcome import Outcome
@@ -71,10 +72,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
             row["eligible_spent"] += money.eligible_spent
             row["recoverable"] += money.recoverable
     # 居民区 in sgov.toml order, then as first met by 项目编号; categories in the program's order.
-    hood_order = {name: i for i, name in enumerate(config.neighborhoods)}
-    by_hood = [
-        _finish(hoods[k]) for k in sorted(hoods, key=lambda k: hood_order.get(k, len(hood_order)))
-    ]
+    by_hood = [_finish(hoods[k]) for k in neighborhood_order(hoods, config.neighborhoods)]
     cat_order = {name: i for i, name in enumerate(program.categories)}
     by_cat = [
         _finish(cats[k]) for k in sorted(cats, key=lambda k: cat_order.get(k, len(cat_order)))

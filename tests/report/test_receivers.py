@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from selfgov_cli.report.publicity import render_publicity
+from selfgov_cli.report.summary import summary_data
 from selfgov_cli.validate import validate
 from tests.helpers import write_config, write_form
 
@@ -89,4 +90,22 @@ def test_publicity_with_no_approved_project_says_so_without_an_empty_table(tmp_p
         ("A2", notice),
         ("A4", "浦兴路街道办事处"),
         ("A5", "2023年9月28日"),
+    ]
+
+
+def test_neighborhoods_keep_sgov_toml_order_when_a_name_has_a_full_width_space(tmp_path):
+    # sgov.toml lists 二居 first, typed with a full-width space as in the cells
+    folder = puxing(
+        tmp_path / "hoods",
+        [
+            application("PX-1", "楼道微更新", "浦兴一居", "张三丰"),
+            application("PX-2", "睦邻点", "浦兴　二居", "李四"),
+        ],
+        neighborhoods=["浦兴　二居", "浦兴一居"],
+    )
+    result = validate(folder, as_of=AS_OF)
+    assert [r["name"] for r in summary_data(result)["by_neighborhood"]] == ["浦兴 二居", "浦兴一居"]
+    assert [r["neighborhood"] for r in result.disbursement.by_neighborhood()] == [
+        "浦兴 二居",
+        "浦兴一居",
     ]
