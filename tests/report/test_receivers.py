@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from selfgov_cli.report.publicity import render_publicity
-from selfgov_cli.report.summary import summary_data
+from selfgov_cli.report.summary import render_summary, summary_data
 from selfgov_cli.validate import validate
 from tests.helpers import write_config, write_form
 
@@ -108,4 +108,31 @@ def test_neighborhoods_keep_sgov_toml_order_when_a_name_has_a_full_width_space(t
     assert [r["neighborhood"] for r in result.disbursement.by_neighborhood()] == [
         "浦兴 二居",
         "浦兴一居",
+    ]
+
+
+def test_summary_md_findings_table_has_the_clause_column_like_html_and_xlsx(tmp_path):
+    folder = puxing(
+        tmp_path / "clause",
+        [application("PX-1", "楼道微更新", "一居", "张三丰", 征询居民人数=12)],  # PX003
+    )
+    out = tmp_path / "out"
+    render_summary(validate(folder, as_of=AS_OF), out, "md")
+    lines = (out / "汇总报告.md").read_text(encoding="utf-8").splitlines()
+    at = lines.index("## 问题统计（按规则）")
+    assert lines[at + 2 : at + 5] == [
+        "| 规则 | 级别 | 检查内容 | 依据 | 问题数 | 涉及项目 |",
+        "|---|---|---|---|--:|--:|",
+        "| PX003 | 错误 | 征询建议的居民少于 40 位 | 浦兴 附件1 一.2 | 1 | 1 |",
+    ]
+    ws = openpyxl.load_workbook(render_summary(validate(folder, as_of=AS_OF), out, "xlsx")[0])[
+        "问题统计"
+    ]
+    assert [c.value for c in ws[2]] == [
+        "PX003",
+        "错误",
+        "征询建议的居民少于 40 位",
+        "浦兴 附件1 一.2",
+        1,
+        1,
     ]
