@@ -376,7 +376,7 @@ def decide(
             out[pid] = (
                 False,
                 NOT_REVIEWED,
-                "评审打分表中没有该项目的有效评分：未经评审，不予立项拨付（详见 sgov rank）",
+                "评审打分表中没有该项目的有效评分：未经评审，不予立项拨付",
             )
         else:
             flag = next((f for f in _LEFT_OUT if f in entry.flags), None)
@@ -384,7 +384,7 @@ def decide(
                 out[pid] = (
                     False,
                     flag,
-                    f"评审排名第 {entry.rank} 名，{_LEFT_OUT[flag]}：不予立项拨付（详见 sgov rank）",
+                    f"评审排名第 {entry.rank} 名，{_LEFT_OUT[flag]}：不予立项拨付",
                 )
             else:
                 out[pid] = (True, APPROVED, "")

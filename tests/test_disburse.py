@@ -709,12 +709,12 @@ def test_projects_the_review_leaves_out_get_nothing_even_with_an_approved_amount
     assert statuses(project(result, "PX-1")) == [("12000.00", "released"), ("8000.00", "pending")]
     assert statuses(project(result, "PX-2")) == [("12000.00", "withheld"), ("8000.00", "withheld")]
     assert project(result, "PX-2")["tranches"][0]["reason"] == (
-        "评审排名第 3 名，评审得分低于入围分，未入围：不予立项拨付（详见 sgov rank）"
+        "评审排名第 3 名，评审得分低于入围分，未入围：不予立项拨付"
     )
     # below the line too: a 核定金额 in 评估结果 sets the amount, not the decision
     assert statuses(project(result, "PX-3")) == [("9000.00", "withheld"), ("6000.00", "withheld")]
     assert project(result, "PX-3")["tranches"][0]["reason"] == (
-        "评审排名第 2 名，评审得分低于入围分，未入围：不予立项拨付（详见 sgov rank）"
+        "评审排名第 2 名，评审得分低于入围分，未入围：不予立项拨付"
     )
     assert [p.project_id for p in validation.approved()] == ["PX-1"]
 

@@ -138,7 +138,7 @@ def test_disburse_csv_says_which_projects_are_approved(tmp_path):
     over = next(r for r in rows if r["project_id"] == "CD-2023-002")
     assert (over["is_approved"], over["not_approved_reason"]) == (
         "false",
-        "评审排名第 17 名，超出所属区县的初审名额：不予立项拨付（详见 sgov rank）",
+        "评审排名第 17 名，超出所属区县的初审名额：不予立项拨付",
     )
     totals = payload("disburse", folder)["totals"]
     listed = sum(Decimal(r["approved"]) for r in rows if r["is_approved"] == "true")

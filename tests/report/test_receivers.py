@@ -12,7 +12,7 @@ import openpyxl
 from selfgov_cli.report.publicity import render_publicity
 from selfgov_cli.report.summary import render_summary, summary_data
 from selfgov_cli.validate import validate
-from tests.helpers import write_config, write_form
+from tests.helpers import SCORES_HEADER, write_config, write_form, write_table
 
 AS_OF = date(2023, 9, 28)  # a Thursday: the publicity period runs across 国庆 2023
 
@@ -136,3 +136,37 @@ def test_summary_md_findings_table_has_the_clause_column_like_html_and_xlsx(tmp_
         1,
         1,
     ]
+
+
+def test_summary_reasons_for_the_leadership_name_no_command(tmp_path):
+    folder = puxing(
+        tmp_path / "line",
+        [
+            application("PX-1", "楼道微更新", "一居", "张三丰"),
+            application("PX-2", "睦邻点", "二居", "李四"),
+            application("PX-3", "读书会", "三居", "王五"),
+        ],
+    )
+    rows = [
+        (pid, f"评委{i}", total) for pid, total in (("PX-1", 80), ("PX-2", 50)) for i in (1, 2, 3)
+    ]
+    write_table(folder / "评审打分.xlsx", "评审打分", SCORES_HEADER, rows)  # PX-3 unscored
+    out = tmp_path / "out"
+    result = validate(folder, as_of=AS_OF)
+    for fmt in ("md", "html", "xlsx"):
+        render_summary(result, out, fmt)
+    md = (out / "汇总报告.md").read_text(encoding="utf-8")
+    assert (
+        "| PX-2 | 睦邻点 | 二居 | 未达入围分 | 评审排名第 2 名，评审得分低于入围分，未入围：不予立项拨付 |"
+        in md
+    )
+    assert (
+        "| PX-3 | 读书会 | 三居 | 未经评审 | 评审打分表中没有该项目的有效评分：未经评审，不予立项拨付 |"
+        in md
+    )
+    ws = openpyxl.load_workbook(out / "汇总报告.xlsx")["未通过的项目"]
+    assert [c.value for c in ws["E"]][1:] == [
+        "评审排名第 2 名，评审得分低于入围分，未入围：不予立项拨付",
+        "评审打分表中没有该项目的有效评分：未经评审，不予立项拨付",
+    ]
+    assert "sgov" not in (out / "汇总报告.html").read_text(encoding="utf-8").split("<body>")[1]

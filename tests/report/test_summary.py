@@ -63,7 +63,7 @@ def test_summary_numbers(inputs):
         (
             "PX-2023-010",
             "未达入围分",
-            "评审排名第 3 名，评审得分低于入围分，未入围：不予立项拨付（详见 sgov rank）",
+            "评审排名第 3 名，评审得分低于入围分，未入围：不予立项拨付",
         ),
     ]
     assert [(r["label"], r["count"]) for r in data["usage"]] == [
