@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.money import ZERO, fmt_yuan
+from selfgov_cli.money import ZERO, fen, fmt_yuan
 from selfgov_cli.outcome import CANCELLED, GREEN_CHANNEL, Outcome, ProjectOutcome
 from selfgov_cli.privacy import Public
 from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
@@ -27,10 +27,13 @@ def project_row(n: int, item: ProjectOutcome) -> dict[str, Any]:
     """The public facts of one approved project; text from cells is scrubbed, the leader masked."""
     project = item.project
     entry = item.entry
+    score_value = None  # the score as the xlsx writes it: a number, shown as the text is
     if item.status == GREEN_CHANNEL:
         score = "免审（上年十佳）"
     else:
         score = score_text(entry.adjusted) if entry is not None else ""
+        if entry is not None and entry.adjusted is not None:
+            score_value = fen(entry.adjusted)
     return {
         "n": n,
         "project_id": scrub(item.project_id),
@@ -42,6 +45,7 @@ def project_row(n: int, item: ProjectOutcome) -> dict[str, Any]:
         "amount": fmt_yuan(item.amount) if item.approval.amount is not None else "—",
         "approved": item.approval.source == "核定金额",
         "score": score,
+        "score_value": score_value,
         "rank": entry.rank if entry is not None else None,
     }
 
@@ -162,6 +166,7 @@ def render_publicity(
 
 
 AMOUNT_FORMAT = "#,##0.00"
+SCORE_FORMAT = "0.00"
 
 
 def _writer_code() -> str:
@@ -245,6 +250,8 @@ def _table(ws, data: dict[str, Any], header_row: int) -> int:
         for col, key in enumerate(keys, start=1):
             value = item[key]
             fmt = AMOUNT_FORMAT if key == "amount_value" else None
+            if key == "score" and item["score_value"] is not None:
+                value, fmt = item["score_value"], SCORE_FORMAT
             cell = put(ws, r, col, value, fmt)
             cell.border = box
             cell.alignment = Alignment(

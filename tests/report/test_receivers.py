@@ -170,3 +170,28 @@ def test_summary_reasons_for_the_leadership_name_no_command(tmp_path):
         "评审打分表中没有该项目的有效评分：未经评审，不予立项拨付",
     ]
     assert "sgov" not in (out / "汇总报告.html").read_text(encoding="utf-8").split("<body>")[1]
+
+
+def test_publicity_xlsx_scores_are_numbers_shown_as_the_md_shows_them(tmp_path):
+    folder = puxing(
+        tmp_path / "scores",
+        [
+            application("PX-1", "楼道微更新", "一居", "张三丰"),
+            application("PX-2", "睦邻点", "二居", "李四", 上年十佳排名=3),  # green channel
+        ],
+    )
+    rows = [("PX-1", f"评委{i}", total) for i, total in enumerate((80, 81, 81), start=1)]
+    write_table(folder / "评审打分.xlsx", "评审打分", SCORES_HEADER, rows)
+    out = tmp_path / "out"
+    result = validate(folder, as_of=AS_OF)
+    render_publicity(result, out, "md")
+    assert "| 1 | 一居 | PX-1 | 楼道微更新 | 悦家 | 张＊丰 | 10,000.00 | 80.67 |" in (
+        out / "公示名单.md"
+    ).read_text(encoding="utf-8")
+    ws = openpyxl.load_workbook(render_publicity(result, out, "xlsx")[0]).active
+    header = next(c.row for c in ws["A"] if c.value == "序号")
+    assert ws.cell(header, 8).value == "得分"
+    scores = [
+        (c.value, c.data_type, c.number_format) for c in ws["H"] if c.row > header and c.value
+    ]
+    assert scores == [(80.67, "n", "0.00"), ("免审（上年十佳）", "s", "General")]
