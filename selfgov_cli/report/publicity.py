@@ -167,6 +167,9 @@ def render_publicity(
 
 AMOUNT_FORMAT = "#,##0.00"
 SCORE_FORMAT = "0.00"
+# 居民区, 项目名称, 类别 wrap beyond these widths, so a 40-character name does not shrink the
+# portrait A4 print (fitted to the page width) of the whole list
+WRAPPED_WIDTHS = {"B": 20, "D": 30, "E": 14}
 
 
 def _writer_code() -> str:
@@ -228,7 +231,11 @@ def publicity_workbook(data: dict[str, Any]):
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.print_options.horizontalCentered = True
-    return lay_out(wb)
+    lay_out(wb)
+    for letter, most in WRAPPED_WIDTHS.items():  # wrapped text: a long name takes lines, not width
+        dimension = ws.column_dimensions[letter]
+        dimension.width = min(dimension.width or most, most)
+    return wb
 
 
 def _table(ws, data: dict[str, Any], header_row: int) -> int:

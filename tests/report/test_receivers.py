@@ -195,3 +195,18 @@ def test_publicity_xlsx_scores_are_numbers_shown_as_the_md_shows_them(tmp_path):
         (c.value, c.data_type, c.number_format) for c in ws["H"] if c.row > header and c.value
     ]
     assert scores == [(80.67, "n", "0.00"), ("免审（上年十佳）", "s", "General")]
+
+
+def test_publicity_xlsx_a_40_character_name_wraps_instead_of_widening_the_print(tmp_path):
+    name = "浦兴路街道一居民区楼组自治议事会暨睦邻守望互助服务与社区花园共建共享共治提升项目"
+    assert len(name) == 40
+    folder = puxing(tmp_path / "long", [application("PX-1", name, "一居", "张三丰")])
+    out = tmp_path / "out"
+    ws = openpyxl.load_workbook(
+        render_publicity(validate(folder, as_of=AS_OF), out, "xlsx")[0]
+    ).active
+    cell = next(c for c in ws["D"] if c.value == name)
+    assert cell.alignment.wrap_text
+    widths = {k: d.width for k, d in ws.column_dimensions.items()}
+    assert widths == {"A": 6, "B": 8, "C": 10, "D": 30, "E": 6, "F": 8, "G": 16}
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth) == ("portrait", 1)
