@@ -211,6 +211,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
         "usage": usage,
         "ranked": bool(ranking_rows),
         "ranking": ranking_rows,
+        "ranking_round": ranking.method["round"] if ranking is not None else "",
         "findings": findings_rows,
         "counts": counts,
         "not_approved": not_approved,

@@ -127,7 +127,7 @@ def summary_workbook(data: dict[str, Any]):
     if data["ranked"]:
         _sheet(
             wb,
-            "评审排名",
+            f"评审排名（{data['ranking_round']}）",
             [
                 "名次",
                 "项目编号",

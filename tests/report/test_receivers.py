@@ -210,3 +210,34 @@ def test_publicity_xlsx_a_40_character_name_wraps_instead_of_widening_the_print(
     widths = {k: d.width for k, d in ws.column_dimensions.items()}
     assert widths == {"A": 6, "B": 8, "C": 10, "D": 30, "E": 6, "F": 8, "G": 16}
     assert (ws.page_setup.orientation, ws.page_setup.fitToWidth) == ("portrait", 1)
+
+
+def test_summary_names_the_round_its_ranking_comes_from(tmp_path):
+    folder = puxing(
+        tmp_path / "rounds",
+        [
+            application("PX-1", "楼道微更新", "一居", "张三丰"),
+            application("PX-2", "睦邻点", "二居", "李四"),
+        ],
+    )
+    rows = [
+        (pid, f"评委{i}", total, stage)
+        for stage, totals in (
+            ("立项评审", (("PX-1", 80), ("PX-2", 70))),
+            ("年终评审", (("PX-1", 75), ("PX-2", 90))),
+        )
+        for pid, total in totals
+        for i in (1, 2, 3)
+    ]
+    write_table(folder / "评审打分.xlsx", "评审打分", ("项目编号", "评审人", "总分", "轮次"), rows)
+    result = validate(folder, as_of=date(2023, 12, 31))
+    for stage, words, first in (("review", "立项评审", "PX-1"), ("final", "年终评审", "PX-2")):
+        out = tmp_path / stage
+        md = render_summary(result, out, "md", stage=stage)[0].read_text(encoding="utf-8")
+        lines = md.splitlines()
+        at = lines.index(f"## 评审排名（{words}）")
+        assert lines[at + 4].startswith(f"| 1 | {first} |")
+        html = render_summary(result, out, "html", stage=stage)[0].read_text(encoding="utf-8")
+        assert f"、评审排名（{words}）</h2>" in html
+        wb = openpyxl.load_workbook(render_summary(result, out, "xlsx", stage=stage)[0])
+        assert wb[f"评审排名（{words}）"]["B2"].value == first

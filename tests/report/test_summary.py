@@ -158,7 +158,7 @@ def test_every_html_section_is_numbered_in_order(inputs, tmp_path):
         "二、各居民区情况",
         "三、各类别情况",
         "四、使用率分布",
-        "五、评审排名",
+        "五、评审排名（立项评审）",
         "六、未通过的项目",
         "七、问题统计（按规则）",
         "八、说明",

@@ -41,7 +41,10 @@ def _html_header(text: str, title: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("title", "sheet", "header"),
-    [("各类别情况", "按类别", CATEGORY), ("评审排名", "评审排名", RANKING)],
+    [
+        ("各类别情况", "按类别", CATEGORY),
+        ("评审排名（立项评审）", "评审排名（立项评审）", RANKING),
+    ],
 )
 def test_md_html_and_xlsx_tables_have_the_same_columns(written, title, sheet, header):
     md = written["md"].read_text(encoding="utf-8")
