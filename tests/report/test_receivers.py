@@ -12,7 +12,7 @@ import openpyxl
 from selfgov_cli.report.publicity import render_publicity
 from selfgov_cli.report.summary import render_summary, summary_data
 from selfgov_cli.validate import validate
-from tests.helpers import SCORES_HEADER, write_config, write_form, write_table
+from tests.helpers import LEDGER_HEADER, SCORES_HEADER, write_config, write_form, write_table
 
 AS_OF = date(2023, 9, 28)  # a Thursday: the publicity period runs across 国庆 2023
 
@@ -241,3 +241,56 @@ def test_summary_names_the_round_its_ranking_comes_from(tmp_path):
         assert f"、评审排名（{words}）</h2>" in html
         wb = openpyxl.load_workbook(render_summary(result, out, "xlsx", stage=stage)[0])
         assert wb[f"评审排名（{words}）"]["B2"].value == first
+
+
+def test_summary_md_has_the_spending_by_expense_category_the_xlsx_and_html_have(tmp_path):
+    folder = puxing(tmp_path / "spent", [application("PX-1", "楼道微更新", "一居", "张三丰")])
+    write_form(
+        folder / "申报" / "01.xlsx",
+        application("PX-1", "楼道微更新", "一居", "张三丰"),
+        [("工作经费", "物资", 9000), ("管理费", "杂项", 1000)],
+    )
+    ledger = [
+        (
+            date(2023, 4, 1),
+            "PX-1",
+            "工作经费",
+            "物资",
+            300,
+            "F1",
+            "商店",
+            "商户",
+            "是",
+            "自治金项目 楼道微更新",
+        ),
+        (
+            date(2023, 4, 2),
+            "PX-1",
+            "管理费",
+            "杂项",
+            "100.50",
+            None,
+            "张三",
+            "居民",
+            "是",
+            "自治金项目 楼道微更新",
+        ),
+    ]
+    write_table(folder / "台账.xlsx", "经费台账", LEDGER_HEADER, ledger)
+    out = tmp_path / "out"
+    result = validate(folder, as_of=AS_OF)
+    lines = render_summary(result, out, "md")[0].read_text(encoding="utf-8").splitlines()
+    at = lines.index("## 按支出类别的支出")
+    assert lines[at + 1 : at + 6] == [
+        "",
+        "| 支出类别 | 已支出 |",
+        "|---|--:|",
+        "| 工作经费 | 300.00 |",
+        "| 管理费 | 100.50 |",
+    ]
+    ws = openpyxl.load_workbook(render_summary(result, out, "xlsx")[0])["支出类别"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+        ["工作经费", 300],
+        ["管理费", 100.5],
+    ]
+    assert "按支出类别的支出" in render_summary(result, out, "html")[0].read_text(encoding="utf-8")
