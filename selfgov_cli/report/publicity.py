@@ -18,7 +18,7 @@ from selfgov_cli.report.common import calendar_warning, cn_date, score_text, wor
 from selfgov_cli.report.copy_store import CopyStore, writer_digest
 from selfgov_cli.report.env import render_template
 from selfgov_cli.report.safe import atomic_write, mask_name, put, save_workbook, scrub
-from selfgov_cli.report.xlsx_layout import lay_out
+from selfgov_cli.report.xlsx_layout import lay_out, text_width
 
 FILE_STEM = "公示名单"
 
@@ -235,7 +235,20 @@ def publicity_workbook(data: dict[str, Any]):
     for letter, most in WRAPPED_WIDTHS.items():  # wrapped text: a long name takes lines, not width
         dimension = ws.column_dimensions[letter]
         dimension.width = min(dimension.width or most, most)
+    # merged rows never grow with their text in Excel: as many lines as the text takes across the
+    # table's width (narrow when the names are short), so no notice is cut off in print
+    across = sum(
+        ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, width + 1)
+    )
+    ws.row_dimensions[1].height = max(42, 21 * _lines(data["title"], across * 11 / 16))
+    for r, paragraph in enumerate(data["notice"], start=2):
+        ws.row_dimensions[r].height = max(32, 16 * _lines(paragraph, across))
     return wb
+
+
+def _lines(text: str, across: float) -> int:
+    """The lines a wrapped text takes in a merged row `across` characters wide (CJK count two)."""
+    return max(1, -(-text_width(text) // max(1, int(across) - 2)))
 
 
 def _table(ws, data: dict[str, Any], header_row: int) -> int:

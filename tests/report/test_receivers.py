@@ -11,6 +11,7 @@ import openpyxl
 
 from selfgov_cli.report.publicity import render_publicity
 from selfgov_cli.report.summary import render_summary, summary_data
+from selfgov_cli.report.xlsx_layout import text_width
 from selfgov_cli.validate import validate
 from tests.helpers import LEDGER_HEADER, SCORES_HEADER, write_config, write_form, write_table
 
@@ -294,3 +295,21 @@ def test_summary_md_has_the_spending_by_expense_category_the_xlsx_and_html_have(
         ["管理费", 100.5],
     ]
     assert "按支出类别的支出" in render_summary(result, out, "html")[0].read_text(encoding="utf-8")
+
+
+def test_publicity_xlsx_notice_rows_are_tall_enough_for_their_text_over_a_narrow_table(tmp_path):
+    address = "上海市浦东新区浦兴路街道金桥路1999弄88号社区事务受理服务中心三楼自治办公室"
+    folder = puxing(
+        tmp_path / "narrow",
+        [application("PX-1", "读书会", "一居", "张三丰")],
+        office_address=address,
+    )
+    ws = openpyxl.load_workbook(
+        render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "xlsx")[0]
+    ).active
+    across = sum(d.width for d in ws.column_dimensions.values())
+    assert across == 64  # the short names make a narrow table
+    objection = ws["A4"].value
+    assert objection.endswith(f"地址：{address}。")
+    assert text_width(objection) == 172  # three lines of 62
+    assert [ws.row_dimensions[r].height for r in (1, 2, 3, 4)] == [42, 48, 32, 48]
