@@ -223,6 +223,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
                 "reason": scrub(d.reason),
                 "by": scrub(d.by),
                 "on": d.on.isoformat(),
+                "on_text": cn_date(d.on),
                 "document": scrub(d.document),
                 "in_force": outcome.decision_in_force(d),
                 "status": outcome.decision_status(d),

@@ -182,7 +182,7 @@ def summary_workbook(data: dict[str, Any]):
             "人工认定",
             ["项目编号", "认定事项", "理由", "认定人", "认定日期", "依据文件", "状态"],
             [
-                [d["project_id"], d["what"], d["reason"], d["by"], d["on"], d["document"]]
+                [d["project_id"], d["what"], d["reason"], d["by"], d["on_text"], d["document"]]
                 + [d["status"]]
                 for d in data["decisions"]
             ],

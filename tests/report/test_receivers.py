@@ -313,3 +313,44 @@ def test_publicity_xlsx_notice_rows_are_tall_enough_for_their_text_over_a_narrow
     assert objection.endswith(f"地址：{address}。")
     assert text_width(objection) == 172  # three lines of 62
     assert [ws.row_dimensions[r].height for r in (1, 2, 3, 4)] == [42, 48, 32, 48]
+
+
+def test_summary_dates_decisions_in_the_reports_own_style(tmp_path):
+    folder = puxing(
+        tmp_path / "decided",
+        [
+            application("PX-1", "楼道微更新", "一居", "张三丰"),
+            application("PX-2", "睦邻点", "二居", "李四"),
+        ],
+    )
+    header = (
+        "项目编号",
+        "认定事项",
+        "规则",
+        "位置",
+        "内容",
+        "理由",
+        "认定人",
+        "认定日期",
+        "依据文件",
+    )
+    decision = (
+        "PX-2",
+        "异议成立",
+        None,
+        None,
+        None,
+        "与已立项活动重复",
+        "周主任",
+        date(2023, 9, 27),
+        "记录1",
+    )
+    write_table(folder / "人工认定.xlsx", "人工认定", header, [decision])
+    out = tmp_path / "out"
+    result = validate(folder, as_of=AS_OF)
+    md = render_summary(result, out, "md")[0].read_text(encoding="utf-8")
+    assert "| PX-2 | 异议成立 | 与已立项活动重复 | 周主任 | 2023年9月27日 | 记录1 | 已生效 |" in md
+    html = render_summary(result, out, "html")[0].read_text(encoding="utf-8")
+    assert '<td class="c">2023年9月27日</td>' in html
+    ws = openpyxl.load_workbook(render_summary(result, out, "xlsx")[0])["人工认定"]
+    assert ws["E2"].value == "2023年9月27日"
