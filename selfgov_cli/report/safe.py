@@ -53,6 +53,8 @@ COMPOUND_SURNAMES = frozenset(
 )
 
 _NAME_SEPARATORS = re.compile(r"([、，,;；/／\s]+)")
+_BRACKETED = re.compile(r"[（(【\[［][^（()）【】\[\]［］]*[）)】\]］]")
+_CJK_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff·]+$")
 FORMULA_START = ("=", "+", "-", "@")
 _ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 # XML 1.0 forbids these control characters; openpyxl raises on them.
@@ -72,15 +74,37 @@ def mask_one(name: str) -> str:
 
 
 def mask_name(name: Any) -> str:
-    """Mask every name in a field (``张三丰、李四`` -> ``张*丰、李*``); scrubs numbers first."""
+    """Mask every name in a field (``张三丰、李四`` -> ``张*丰、李*``); scrubs numbers first.
+
+    A note in brackets is dropped (``张三丰（退休教师）`` -> ``张*丰``, never ``张*）``), and a name
+    spaced out to line up in a form is one name (``王　芳`` -> ``王*``, ``欧阳 娜娜`` -> ``欧阳*娜``)."""
     if name is None:
         return ""
-    text = scrub(str(name)).strip()
-    parts = _NAME_SEPARATORS.split(text)
+    text = _BRACKETED.sub("", scrub(str(name))).strip()
+    parts = _join_spaced(_NAME_SEPARATORS.split(text))
     return "".join(
         part if i % 2 else (MASK if part == MASK else mask_one(part))
         for i, part in enumerate(parts)
     )
+
+
+def _join_spaced(parts: list[str]) -> list[str]:
+    """[name, separator, name, …] with a lone surname joined to the name after a space: one Chinese
+    character, or a 复姓, cannot be a whole name (``张 三`` is 张三, ``张三 李四`` stays two)."""
+    out = parts[:1]
+    for i in range(1, len(parts) - 1, 2):
+        separator, following = parts[i], parts[i + 1]
+        head = out[-1]
+        if (
+            not separator.strip()
+            and _CJK_NAME.match(following)
+            and _CJK_NAME.match(head)
+            and (len(head) == 1 or head in COMPOUND_SURNAMES)
+        ):
+            out[-1] = head + following
+        else:
+            out += [separator, following]
+    return out
 
 
 def clean_text(text: str) -> str:

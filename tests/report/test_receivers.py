@@ -354,3 +354,31 @@ def test_summary_dates_decisions_in_the_reports_own_style(tmp_path):
     assert '<td class="c">2023年9月27日</td>' in html
     ws = openpyxl.load_workbook(render_summary(result, out, "xlsx")[0])["人工认定"]
     assert ws["E2"].value == "2023年9月27日"
+
+
+def test_publicity_masks_a_spaced_out_name_as_one_name_and_drops_bracketed_notes(tmp_path):
+    folder = puxing(
+        tmp_path / "names",
+        [
+            application(
+                "PX-1", "楼道微更新", "一居", "王　芳"
+            ),  # spaced to line up with 3-character names
+            application("PX-2", "睦邻点", "二居", "张三丰（退休教师）"),
+            application("PX-3", "读书会", "三居", "欧阳 娜娜"),
+            application("PX-4", "议事角", "四居", "张三、李四"),
+        ],
+    )
+    out = tmp_path / "out"
+    result = validate(folder, as_of=AS_OF)
+    md = render_publicity(result, out, "md")[0].read_text(encoding="utf-8")
+    leaders = [
+        line.split(" | ")[5] for line in md.splitlines() if line.startswith("| ") and "PX-" in line
+    ]
+    assert leaders == ["王＊", "张＊丰", "欧阳＊娜", "张＊、李＊"]
+    ws = openpyxl.load_workbook(render_publicity(result, out, "xlsx")[0]).active
+    assert [c.value for c in ws["F"] if c.value and c.row > 5][1:] == [
+        "王*",
+        "张*丰",
+        "欧阳*娜",
+        "张*、李*",
+    ]
