@@ -58,7 +58,10 @@ def html_value(value):
     return value
 
 
-_MD_LIST_NUMBER = re.compile(r"^(\d+)\.(?=\s|$)")
+_MD_LIST_NUMBER = re.compile(r"^(\d+)([.)])(?=\s|$)")
+# what makes a line a heading, list item, quote or rule only at its start: `# `, `+ `, `- `, `>`,
+# `---` (a `+3`, `-5` or `#5楼` is plain text, and shows with no backslash)
+_MD_BLOCK_START = re.compile(r"^(?:[#+-](?=\s|$)|>|-(?:\s*-){2,}\s*$)")
 
 
 def md_escape(value) -> str:
@@ -73,9 +76,9 @@ def md_escape(value) -> str:
         .replace(">", "&gt;")
     )  # no raw HTML
     text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    if text[:1] in ("#", "+", "-", ">", "!"):
+    if _MD_BLOCK_START.match(text):
         return "\\" + text
-    return _MD_LIST_NUMBER.sub(r"\1\\.", text)
+    return _MD_LIST_NUMBER.sub(r"\1\\\2", text)
 
 
 def search_path(

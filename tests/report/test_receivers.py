@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
+from selfgov_cli.report.env import md_escape
 from selfgov_cli.report.publicity import render_publicity
 from selfgov_cli.report.summary import render_summary, summary_data
 from selfgov_cli.report.xlsx_layout import text_width
@@ -382,3 +383,30 @@ def test_publicity_masks_a_spaced_out_name_as_one_name_and_drops_bracketed_notes
         "欧阳*娜",
         "张*、李*",
     ]
+
+
+def test_md_shows_no_backslash_before_a_plus_or_minus_that_starts_no_list(tmp_path):
+    folder = puxing(
+        tmp_path / "plus",
+        [
+            application("PX-1", "楼道微更新", "一居", "张三丰", 是否培育新团队="是"),
+            application("PX-2", "- 睦邻点", "二居", "李四"),
+        ],
+    )
+    rows = [(pid, f"评委{i}", 80) for pid in ("PX-1", "PX-2") for i in (1, 2, 3)]
+    write_table(folder / "评审打分.xlsx", "评审打分", SCORES_HEADER, rows)
+    md = render_summary(validate(folder, as_of=AS_OF), tmp_path / "out", "md")[0].read_text(
+        encoding="utf-8"
+    )
+    assert (
+        "| 1 | PX-1 | 楼道微更新 | 一居 | 3 | 80.00 | 83.00 | +3 培育新团队（1+N+X），加 3 分 |  |"
+        in md
+    )
+    assert (
+        "| 2 | PX-2 | \\- 睦邻点 | 二居 | 3 | 80.00 | 80.00 |  |  |" in md
+    )  # a list marker stays escaped
+    assert (md_escape("1) 第一项"), md_escape("1. 第一项"), md_escape("#5楼")) == (
+        "1\\) 第一项",
+        "1\\. 第一项",
+        "#5楼",
+    )
