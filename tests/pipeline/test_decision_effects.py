@@ -228,7 +228,15 @@ def test_the_summary_workbook_shows_the_projects_left_out_and_the_decisions(tmp_
     rows = [list(r) for r in wb["人工认定"].iter_rows(values_only=True)]
     assert rows == [
         ["项目编号", "认定事项", "理由", "认定人", "认定日期", "依据文件", "状态"],
-        ["PX-2", "异议成立", "与已立项活动重复", "王主任", "2023-06-01", "异议记录 1 号", "已生效"],
+        [
+            "PX-2",
+            "异议成立",
+            "与已立项活动重复",
+            "王主任",
+            "2023年6月1日",
+            "异议记录 1 号",
+            "已生效",
+        ],
     ]
     assert wb.sheetnames[-3:] == ["未通过的项目", "问题统计", "人工认定"]
 
