@@ -174,7 +174,8 @@ def summary_workbook(data: dict[str, Any]):
         [
             [r["rule"], r["severity_label"], r["title"], r["clause"], r["count"], r["projects"]]
             for r in data["findings"]
-        ],
+        ]
+        or [["未发现问题。"]],  # as the md and html say, not a table with no row
     )
     if data["decisions"]:
         _sheet(

@@ -410,3 +410,20 @@ def test_md_shows_no_backslash_before_a_plus_or_minus_that_starts_no_list(tmp_pa
         "1\\. 第一项",
         "#5楼",
     )
+
+
+def test_summary_xlsx_says_no_findings_as_md_and_html_do(tmp_path):
+    folder = puxing(tmp_path / "clean", [application("PX-1", "楼道微更新", "一居", "张三丰")])
+    out = tmp_path / "out"
+    result = validate(folder, as_of=AS_OF)
+    assert "## 问题统计（按规则）\n\n未发现问题。\n" in render_summary(result, out, "md")[
+        0
+    ].read_text(encoding="utf-8")
+    assert "<p>未发现问题。</p>" in render_summary(result, out, "html")[0].read_text(
+        encoding="utf-8"
+    )
+    ws = openpyxl.load_workbook(render_summary(result, out, "xlsx")[0])["问题统计"]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [
+        ["规则", "级别", "检查内容", "依据", "问题数", "涉及项目"],
+        ["未发现问题。", None, None, None, None, None],
+    ]
