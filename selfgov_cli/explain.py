@@ -194,7 +194,7 @@ def _last_year_lines(outcome: Outcome, item: ProjectOutcome) -> list[str]:
     history = outcome.ctx.history
     if history is None:
         return []
-    out = ["", f"【上年（{history.year} 年记录 {history.source}）】"]
+    out = ["", f"【上年（{history.label}）】"]
     prior = history.prior(item.project)
     if prior is None:
         out.append("  上年记录中没有该项目（项目编号、居民区和项目名称都对应不上）")
