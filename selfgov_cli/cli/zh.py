@@ -24,9 +24,12 @@ except ImportError:  # pragma: no cover - older typer on top of click
 
 try:  # typer >= 0.29 coerces every value through a pydantic TypeAdapter
     from typer._coercion import RuntimeParam, build_runtime_param
-    from typer._param_types import coerce_cli_path, routes_to_path
 except ImportError:  # pragma: no cover - older typer: click's own types, no pydantic
     RuntimeParam = None
+try:  # typer's own path checks, without its pydantic text -> Path step
+    from typer._param_types import coerce_cli_path, routes_to_path
+except ImportError:  # pragma: no cover - another typer: paths keep typer's adapter
+    coerce_cli_path = routes_to_path = None
 
 HELP_TEXT = "显示本帮助并退出。"
 USAGE_PREFIX = "用法："
@@ -213,7 +216,8 @@ def _plain_values(params) -> None:
             and descriptor.file_annotation is None
             and descriptor.parameter_info.parser is None
             and (
-                descriptor.annotation is not Path or routes_to_path(Path, descriptor.parameter_info)
+                descriptor.annotation is not Path
+                or (routes_to_path is not None and routes_to_path(Path, descriptor.parameter_info))
             )
         ):
             try:
