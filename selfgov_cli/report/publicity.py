@@ -15,7 +15,7 @@ from selfgov_cli.money import ZERO, fmt_yuan
 from selfgov_cli.outcome import CANCELLED, GREEN_CHANNEL, Outcome, ProjectOutcome
 from selfgov_cli.privacy import Public
 from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
-from selfgov_cli.report.copy_store import CopyStore, writer_digest
+from selfgov_cli.report.copy_store import CopyStore, openpyxl_stamp, writer_digest
 from selfgov_cli.report.env import render_template
 from selfgov_cli.report.safe import atomic_write, mask_name, put, save_workbook, scrub
 from selfgov_cli.report.xlsx_layout import lay_out
@@ -162,10 +162,8 @@ AMOUNT_FORMAT = "#,##0.00"
 
 
 def _writer_code() -> str:
-    import openpyxl  # start-up: its version is part of the key; loaded only with the workbook
-
     return writer_digest(
-        f"publicity {openpyxl.__version__}",
+        f"publicity {openpyxl_stamp()}",
         "report/publicity.py",
         "report/xlsx_layout.py",
         "report/safe.py",

@@ -32,7 +32,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from selfgov_cli.report.safe import atomic_file, is_dangerous, safe_cell, save_workbook, stamp
+from selfgov_cli.report.safe import (
+    atomic_file,
+    is_dangerous,
+    safe_cell,
+    safe_value,
+    save_workbook,
+    stamp,
+)
 from selfgov_cli.report.xlsx_layout import (
     MAX_WIDTH,
     MIN_WIDTH,
@@ -67,9 +74,11 @@ class Sheet:
 
 
 def cell_of(value: Any, number_format: str | None = None, bold: bool = False) -> Cell:
-    """A cell as `safe.put` writes one: masked, never a formula, the quote prefix on such text."""
-    shown = safe_cell(value)
-    return Cell(shown, number_format, bold, isinstance(value, str) and is_dangerous(str(shown)))
+    """A cell as `safe.put` writes one: masked, never a formula, the quote prefix on text that
+    looks like one. The text stays a plain str (this writer writes every text as text; the
+    openpyxl reference makes it a CellRichText), so writing it never needs openpyxl."""
+    shown = safe_value(value)
+    return Cell(shown, number_format, bold, isinstance(shown, str) and is_dangerous(shown))
 
 
 def reference_workbook(sheets: list[Sheet]):
@@ -89,7 +98,7 @@ def reference_workbook(sheets: list[Sheet]):
                 if cell is None:
                     continue
                 target = ws.cell(row=r, column=c)
-                target.value = cell.value
+                target.value = safe_cell(cell.value, mask=False)  # text never a formula
                 if cell.quote:
                     target.quotePrefix = True
                 if cell.number_format:
