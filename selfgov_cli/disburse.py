@@ -304,7 +304,7 @@ class _Gates:
             return self.approval()
         if gate_kind == "midterm":
             return self.midterm()
-        return _verdict(self.evaluation.final if self.evaluation else "", "末期评估")
+        return self.final()
 
     def approval(self) -> tuple[str, str]:
         if self.blocking:
@@ -340,15 +340,33 @@ class _Gates:
                     f"合规使用 {fmt_yuan(spent)} 元，使用率 {fmt_pct(spent / self.first)}，"
                     f"低于 {fmt_pct(gate)}：中期评估不合格，第二笔资金不予拨付"
                 )
-        return _verdict(verdict, "中期评估")
+        return _verdict(verdict, "中期评估", self._due("中期评估日期", mdate))
+
+    def final(self) -> tuple[str, str]:
+        """The final evaluation is held when the project ends: before its 结束日期 a 末期评估 in the
+        sheet (it has no date of its own) is not yet known, as a mid-term verdict waits for its date."""
+        end = self.project.end
+        if end is not None and end > self.ctx.as_of:
+            return PENDING, f"项目结束日期 {end.isoformat()} 尚未到，末期评估在项目结束时进行"
+        verdict = self.evaluation.final if self.evaluation else ""
+        return _verdict(verdict, "末期评估", self._due("项目结束日期", end))
+
+    def _due(self, label: str, day: date | None) -> str:
+        """'中期评估日期 2023-07-31 已过，': the day an evaluation was due, reached as of as_of."""
+        if day is None:
+            return ""
+        return f"{label} {day.isoformat()} {'已过' if day < self.ctx.as_of else '已到'}，"
 
 
-def _verdict(verdict: str, what: str) -> tuple[str, str]:
+def _verdict(verdict: str, what: str, due: str = "") -> tuple[str, str]:
+    """A held evaluation's verdict; with none yet, pending, saying since when it is due."""
     if verdict == _PASS:
         return RELEASED, ""
     if verdict == _FAIL:
         return WITHHELD, f"{what}不合格"
-    return PENDING, f"尚无{what}结果"
+    if not due:
+        return PENDING, f"尚无{what}结果"
+    return PENDING, f"{due}尚无{what}结果：请在评估结果表填写{what}（合格或不合格）"
 
 
 def plan_project(

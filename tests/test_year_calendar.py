@@ -1,0 +1,102 @@
+"""The year through the calendar (found by the clerk audit of 2026-12-02): the same folder run on
+different days, each as-of seeing only what was known that day, and saying which day a pending
+tranche waits for.
+
+Every test builds a real folder with openpyxl and asserts exact statuses, amounts and texts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from selfgov_cli.cli.app import app
+from tests.helpers import write_config
+from tests.test_disburse import (
+    application,
+    chengdu_application,
+    evaluations,
+    ledger,
+    project,
+    run,
+    statuses,
+)
+
+runner = CliRunner()
+
+
+def _chengdu_whole_row(folder: Path) -> None:
+    """A 成都 project of 2023-07-01 to 2024-06-30 whose 评估结果 row the clerk filled in one go,
+    the 末期评估 next to the mid-term of 2023-12-31 (the sheet has no date for the final)."""
+    write_config(folder, "chengdu-2023")
+    chengdu_application(folder, "CD-1", "100000")
+    ledger(folder, [("2023-08-01", "CD-1", "40000")])
+    evaluations(
+        folder,
+        [
+            {
+                "项目编号": "CD-1",
+                "中期评估": "合格",
+                "中期评估日期": "2023-12-31",
+                "末期评估": "合格",
+                "立项日期": "2023-07-01",
+            }
+        ],
+    )
+
+
+def test_the_final_tranche_is_not_released_before_the_project_ends(tmp_path):
+    """As of 2024-01-05 the 20% of the final evaluation read 已拨付 (the 末期评估 typed in the row
+    of the mid-term), half a year before the project ended and the evaluation could be held."""
+    _chengdu_whole_row(tmp_path)
+    validation, result = run(tmp_path, date(2024, 1, 5))
+    assert validation.errors == 0, [f.to_dict() for f in validation.findings]
+    entry = project(result, "CD-1")
+    assert statuses(entry) == [
+        ("50000.00", "released"),
+        ("30000.00", "released"),
+        ("20000.00", "pending"),
+    ]
+    assert entry["tranches"][2]["reason"] == (
+        "项目结束日期 2024-06-30 尚未到，末期评估在项目结束时进行"
+    )
+    assert (entry["released"], entry["pending"]) == ("80000.00", "20000.00")
+    # on the end day the final evaluation is decided
+    _, due = run(tmp_path, date(2024, 6, 30))
+    assert statuses(project(due, "CD-1"))[2] == ("20000.00", "released")
+
+
+def test_run_as_of_before_the_end_says_pending_in_every_output(tmp_path):
+    """disburse.json, summary.json and the 汇总报告 of the run give the same released amount."""
+    folder = tmp_path / "cd"
+    _chengdu_whole_row(folder)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(folder), "--as-of", "2024-01-05", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    day = out / "2024-01-05"
+    disburse = json.loads((day / "disburse.json").read_text("utf-8"))
+    summary = json.loads((day / "summary.json").read_text("utf-8"))
+    assert disburse["totals"]["released"] == summary["totals"]["released"] == "80000.00"
+    assert disburse["totals"]["pending"] == summary["totals"]["pending"] == "20000.00"
+    assert "- 已拨付：80,000.00 元" in (day / "汇总报告.md").read_text("utf-8").splitlines()
+
+
+def test_a_midterm_with_no_verdict_after_its_date_names_the_date(tmp_path):
+    """Months after the mid-term date with no 中期评估 the reason said only 尚无中期评估结果:
+    not which date passed, nor what to fill in."""
+    application(tmp_path, "PX-1", "50000")
+    ledger(tmp_path, [("2023-05-10", "PX-1", "20000")])
+    evaluations(tmp_path, [{"项目编号": "PX-1", "中期评估": None, "中期评估日期": "2023-07-31"}])
+    _, later = run(tmp_path, date(2023, 10, 8))
+    entry = project(later, "PX-1")
+    assert statuses(entry) == [("30000.00", "released"), ("20000.00", "pending")]
+    assert entry["tranches"][1]["reason"] == (
+        "中期评估日期 2023-07-31 已过，尚无中期评估结果：请在评估结果表填写中期评估（合格或不合格）"
+    )
+    _, on_the_day = run(tmp_path, date(2023, 7, 31))
+    assert project(on_the_day, "PX-1")["tranches"][1]["reason"] == (
+        "中期评估日期 2023-07-31 已到，尚无中期评估结果：请在评估结果表填写中期评估（合格或不合格）"
+    )
