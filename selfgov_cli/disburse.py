@@ -306,6 +306,17 @@ class _Gates:
             return self.midterm()
         return self.final()
 
+    def released_on(self, gate_kind: str, before: date | None) -> date | None:
+        """The day a tranche the rules release was released: its gate's date (立项日期, the
+        mid-term date, the end date), not before the tranche ahead of it."""
+        if gate_kind == "approval" or self.blocking or self.not_approved:
+            day = self.approved_on
+        else:
+            day = self.mdate if gate_kind == "midterm" else self.project.end
+        if day is None or before is None:
+            return day or before
+        return max(day, before)
+
     def approval(self) -> tuple[str, str]:
         if self.blocking:
             first = self.blocking[0]
@@ -375,14 +386,16 @@ def plan_project(
     blocking: list[Finding],
     counted: CountedRows,
     not_approved: str = "",
-    overrides: dict[int, tuple[bool, str]] | None = None,
+    overrides: dict[int, tuple[bool, str, date | None]] | None = None,
 ) -> Plan:
     """Decide every tranche of one project as of ctx.as_of.
 
     `blocking`: error findings against the application itself; `counted`: its ledger rows as of
     as_of with their eligible parts before SG014; `not_approved`: why the pipeline's one decision
     leaves it out (below the line, over the quota, unfunded, not reviewed, objection upheld);
-    `overrides`: tranche N → (released or withheld, note): the office's 人工认定 拨付 decisions.
+    `overrides`: tranche N → (released or withheld, note, 认定日期): the office's 人工认定 拨付
+    decisions. A 暂缓 dated after the day the rules released the tranche cannot take back money
+    already paid: the tranche stays released and says so.
     """
     overrides = overrides or {}
     pid = project.project_id or ""
@@ -405,6 +418,7 @@ def plan_project(
         _usage_gate(ctx),
     )
     states: list[TrancheState] = []
+    paid_on: date | None = None  # the day the tranche before was released
     midterm_locs: tuple[Location, ...] = ()
     for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
         before = sum((s.amount for s in states if s.status == RELEASED), ZERO)
@@ -414,11 +428,21 @@ def plan_project(
             gates.midterm_spent = sum((part for _, part in used), ZERO)
             midterm_locs = tuple(e.loc for e, _ in used)
         status, reason = gates.decide(tranche.gate, states[-1] if states else None)
+        day = gates.released_on(tranche.gate, paid_on) if status == RELEASED else None
         if n in overrides and not approval.problem:
-            release, note = overrides[n]
-            by_rule = STATUS_LABELS[status] + (f"：{reason}" if reason else "")
-            status = RELEASED if release else WITHHELD
-            reason = f"{note}（按规则本应{by_rule}）"
+            release, note, on = overrides[n]
+            if not release and day is not None and on is not None and day < on:
+                reason = (
+                    f"本笔已于 {day.isoformat()} 拨付，其后的暂缓认定不能改变已拨付的资金"
+                    f"（如需收回，请另行办理）：{note}"
+                )
+            else:
+                by_rule = STATUS_LABELS[status] + (f"：{reason}" if reason else "")
+                if release and status != RELEASED:
+                    day = on
+                status = RELEASED if release else WITHHELD
+                reason = f"{note}（按规则本应{by_rule}）"
+        paid_on = day if status == RELEASED else None
         states.append(
             TrancheState(n, tranche.share, amount, tranche.gate, status, reason, tranche.clause)
         )
@@ -697,7 +721,7 @@ def disburse(
     findings: Iterable[Finding],
     not_approved: dict[str, str],
     faults: Faults | None = None,
-    overrides: dict[str, dict[int, tuple[bool, str]]] | None = None,
+    overrides: dict[str, dict[int, tuple[bool, str, date | None]]] | None = None,
     shown: dict[str, list] | None = None,
 ) -> Disbursement:
     """The money of every project as of ctx.as_of, given the rule findings and the pipeline's

@@ -288,7 +288,7 @@ def run(
     decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
     overrides = {
-        pid: {n: (d.release, d.note()) for n, d in items.items()}
+        pid: {n: (d.release, d.note(), d.on) for n, d in items.items()}
         for pid, items in recorded.tranche_overrides(known, when).items()
     }
     shown = recorded.by_project(known)

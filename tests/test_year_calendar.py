@@ -14,7 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from selfgov_cli.cli.app import app
-from tests.helpers import write_config
+from tests.helpers import write_config, write_table
 from tests.test_disburse import (
     application,
     chengdu_application,
@@ -99,4 +99,47 @@ def test_a_midterm_with_no_verdict_after_its_date_names_the_date(tmp_path):
     _, on_the_day = run(tmp_path, date(2023, 7, 31))
     assert project(on_the_day, "PX-1")["tranches"][1]["reason"] == (
         "中期评估日期 2023-07-31 已到，尚无中期评估结果：请在评估结果表填写中期评估（合格或不合格）"
+    )
+
+
+def _paid_then_held(folder: Path, on: str) -> None:
+    """PX-1 passed its mid-term of 2023-07-31 (tranche 2 paid that day); the office records
+    第2笔 暂缓 on `on`."""
+    application(folder, "PX-1", "50000")
+    ledger(folder, [("2023-05-10", "PX-1", "20000")])
+    evaluations(folder, [{"项目编号": "PX-1", "中期评估": "合格", "中期评估日期": "2023-07-31"}])
+    decision = {
+        "项目编号": "PX-1",
+        "认定事项": "拨付",
+        "内容": "第2笔 暂缓",
+        "理由": "审计发现问题",
+        "认定人": "王科长",
+        "认定日期": on,
+    }
+    write_table(folder / "人工认定.xlsx", "人工认定", None, [decision])
+
+
+def test_a_hold_recorded_after_a_tranche_was_paid_does_not_unpay_it(tmp_path):
+    """As of 2023-08-01 tranche 2 read 已拨付 20,000; a 暂缓 recorded on 2023-09-01 made every
+    later as-of read 暂缓 and 已拨付 30,000: the 20,000 paid on 07-31 vanished from the books."""
+    _paid_then_held(tmp_path, "2023-09-01")
+    _, before = run(tmp_path, date(2023, 8, 1))
+    assert statuses(project(before, "PX-1")) == [("30000.00", "released"), ("20000.00", "released")]
+    _, after = run(tmp_path, date(2023, 9, 2))
+    entry = project(after, "PX-1")
+    assert statuses(entry) == [("30000.00", "released"), ("20000.00", "released")]
+    assert entry["released"] == "50000.00"
+    assert entry["tranches"][1]["reason"] == (
+        "本笔已于 2023-07-31 拨付，其后的暂缓认定不能改变已拨付的资金（如需收回，请另行办理）："
+        "人工认定：第2笔暂缓；理由：审计发现问题（认定人 王科长，2023-09-01）"
+    )
+
+
+def test_a_hold_recorded_before_the_payment_day_still_withholds(tmp_path):
+    _paid_then_held(tmp_path, "2023-07-31")  # the same day as the mid-term: not yet paid
+    _, result = run(tmp_path, date(2023, 9, 2))
+    entry = project(result, "PX-1")
+    assert statuses(entry) == [("30000.00", "released"), ("20000.00", "withheld")]
+    assert entry["tranches"][1]["reason"] == (
+        "人工认定：第2笔暂缓；理由：审计发现问题（认定人 王科长，2023-07-31）（按规则本应已拨付）"
     )
