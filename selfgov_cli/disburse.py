@@ -183,6 +183,7 @@ class Plan:
     midterm_usage: Decimal | None
     midterm_locs: tuple[Location, ...]  # the ledger rows counted for mid-term usage
     midterm_base: Decimal | None = None  # what the mid-term usage divides by (tranche 1 released)
+    late_holds: tuple[int, ...] = ()  # tranches whose 暂缓 decision came after they were paid
 
     @property
     def midterm_rows(self) -> tuple[int, ...]:
@@ -419,6 +420,7 @@ def plan_project(
     )
     states: list[TrancheState] = []
     paid_on: date | None = None  # the day the tranche before was released
+    late_holds: list[int] = []
     midterm_locs: tuple[Location, ...] = ()
     for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
         before = sum((s.amount for s in states if s.status == RELEASED), ZERO)
@@ -432,6 +434,7 @@ def plan_project(
         if n in overrides and not approval.problem:
             release, note, on = overrides[n]
             if not release and day is not None and on is not None and day < on:
+                late_holds.append(n)
                 reason = (
                     f"本笔已于 {day.isoformat()} 拨付，其后的暂缓认定不能改变已拨付的资金"
                     f"（如需收回，请另行办理）：{note}"
@@ -459,6 +462,7 @@ def plan_project(
         usage,
         midterm_locs,
         gates.first if gates.midterm_spent is not None else None,
+        tuple(late_holds),
     )
 
 

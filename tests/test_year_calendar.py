@@ -14,6 +14,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from selfgov_cli.cli.app import app
+from selfgov_cli.pipeline import run as pipeline_run
+from selfgov_cli.report.summary import summary_data
 from tests.helpers import write_config, write_table
 from tests.test_disburse import (
     application,
@@ -133,6 +135,17 @@ def test_a_hold_recorded_after_a_tranche_was_paid_does_not_unpay_it(tmp_path):
         "本笔已于 2023-07-31 拨付，其后的暂缓认定不能改变已拨付的资金（如需收回，请另行办理）："
         "人工认定：第2笔暂缓；理由：审计发现问题（认定人 王科长，2023-09-01）"
     )
+    # the decision took no effect: SG025 at its row, and the summary says so
+    outcome = pipeline_run(tmp_path, as_of=date(2023, 9, 2))
+    assert [(f.severity.value, f.file, f.cell, f.message) for f in outcome.findings
+            if f.rule == "SG025"] == [(
+        "warning",
+        "人工认定.xlsx",
+        "B2",
+        "第2笔资金在这条暂缓认定（2023-09-01）之前已经拨付，暂缓不起作用："
+        "如需收回已拨付的资金，请另行办理，并删除或改正这条认定",
+    )]  # fmt: skip
+    assert [d["status"] for d in summary_data(outcome)["decisions"]] == ["未起作用（见 SG025）"]
 
 
 def test_a_hold_recorded_before_the_payment_day_still_withholds(tmp_path):
@@ -140,6 +153,9 @@ def test_a_hold_recorded_before_the_payment_day_still_withholds(tmp_path):
     _, result = run(tmp_path, date(2023, 9, 2))
     entry = project(result, "PX-1")
     assert statuses(entry) == [("30000.00", "released"), ("20000.00", "withheld")]
+    outcome = pipeline_run(tmp_path, as_of=date(2023, 9, 2))
+    assert [f for f in outcome.findings if f.rule == "SG025"] == []
+    assert [d["status"] for d in summary_data(outcome)["decisions"]] == ["已生效"]
     assert entry["tranches"][1]["reason"] == (
         "人工认定：第2笔暂缓；理由：审计发现问题（认定人 王科长，2023-07-31）（按规则本应已拨付）"
     )
