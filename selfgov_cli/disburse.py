@@ -424,7 +424,15 @@ def plan_project(
     midterm_locs: tuple[Location, ...] = ()
     for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
         before = sum((s.amount for s in states if s.status == RELEASED), ZERO)
-        if tranche.gate == "midterm" and gates.usage_gate is not None and mdate and before > 0:
+        # the mid-term usage exists once the mid-term date has come (before it, 使用率 is the
+        # running figure): a 中期使用率 of 0.00% in April read as a failed mid-term
+        if (
+            tranche.gate == "midterm"
+            and gates.usage_gate is not None
+            and mdate
+            and mdate <= ctx.as_of
+            and before > 0
+        ):
             gates.first = before
             used = [(e, part) for e, part in counted.eligible_rows() if e.date <= mdate]
             gates.midterm_spent = sum((part for _, part in used), ZERO)

@@ -159,3 +159,20 @@ def test_a_hold_recorded_before_the_payment_day_still_withholds(tmp_path):
     assert entry["tranches"][1]["reason"] == (
         "人工认定：第2笔暂缓；理由：审计发现问题（认定人 王科长，2023-07-31）（按规则本应已拨付）"
     )
+
+
+def test_no_midterm_usage_before_the_midterm_date(tmp_path):
+    """As of 2023-05-20 the 中期使用率 column read 40.00% (below the 50% gate) for a mid-term of
+    2023-07-31 that had not been held: the running figure is 使用率, shown beside it."""
+    application(tmp_path, "PX-1", "50000")
+    ledger(tmp_path, [("2023-04-10", "PX-1", "12000"), ("2023-06-20", "PX-1", "6000")])
+    evaluations(
+        tmp_path, [{"项目编号": "PX-1", "中期评估日期": "2023-07-31", "立项日期": "2023-03-01"}]
+    )
+    _, early = run(tmp_path, date(2023, 5, 20))
+    entry = project(early, "PX-1")
+    assert (entry["midterm_spent"], entry["midterm_usage"]) == (None, None)
+    assert entry["usage_rate"] == "0.4000"
+    _, due = run(tmp_path, date(2023, 7, 31))
+    entry = project(due, "PX-1")
+    assert (entry["midterm_spent"], entry["midterm_usage"]) == ("18000.00", "0.6000")
