@@ -176,3 +176,11 @@ def test_no_midterm_usage_before_the_midterm_date(tmp_path):
     _, due = run(tmp_path, date(2023, 7, 31))
     entry = project(due, "PX-1")
     assert (entry["midterm_spent"], entry["midterm_usage"]) == ("18000.00", "0.6000")
+
+
+def test_explain_names_the_midterm_date_setting_with_a_space(tmp_path):
+    """explain read “（来自midterm_date 设置）”, the setting's name run into the Chinese."""
+    write_config(tmp_path, "puxing-2023", settings={"midterm_date": date(2023, 7, 31)})
+    application(tmp_path, "PX-1", "50000")
+    result = runner.invoke(app, ["explain", "PX-1", str(tmp_path), "--as-of", "2023-05-20"])
+    assert "  中期评估日期：2023-07-31（来自 midterm_date 设置）" in result.output.splitlines()
