@@ -292,6 +292,7 @@ class _Gates:
     usage_gate: Decimal | None
     midterm_spent: Decimal | None = None
     first: Decimal = ZERO  # the amount released before the mid-term tranche
+    approved_on_is_start: bool = False  # no 立项日期: tranche 1 waits for the 开始日期
 
     def decide(self, gate_kind: str, previous: TrancheState | None) -> tuple[str, str]:
         if self.problem:
@@ -332,6 +333,10 @@ class _Gates:
         if self.approved_on is None:
             return PENDING, "没有立项日期，也没有开始日期：请在评估结果表填写立项日期"
         if self.approved_on > self.ctx.as_of:
+            if self.approved_on_is_start:
+                return PENDING, (
+                    f"开始日期 {self.approved_on.isoformat()} 尚未到（没有立项日期，第1笔按开始日期拨付）"
+                )
             return PENDING, f"立项日期 {self.approved_on.isoformat()} 尚未到"
         return RELEASED, ""
 
@@ -417,6 +422,7 @@ def plan_project(
         approved_on or project.start,
         mdate,
         _usage_gate(ctx),
+        approved_on_is_start=approved_on is None,
     )
     states: list[TrancheState] = []
     paid_on: date | None = None  # the day the tranche before was released
