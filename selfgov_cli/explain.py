@@ -240,6 +240,8 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
         )
     if approval.approved_on:
         out.append(f"  立项日期：{approval.approved_on.isoformat()}")
+    elif project.start is not None and approval.amount is not None:
+        out.append(f"  立项日期：未填写（第1笔按开始日期 {project.start.isoformat()} 拨付）")
     out += ["", "【分期拨付】"]
     for t in plan.tranches:
         why = f"：{t.reason}" if t.reason else ""

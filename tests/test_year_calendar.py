@@ -184,3 +184,19 @@ def test_explain_names_the_midterm_date_setting_with_a_space(tmp_path):
     application(tmp_path, "PX-1", "50000")
     result = runner.invoke(app, ["explain", "PX-1", str(tmp_path), "--as-of", "2023-05-20"])
     assert "  中期评估日期：2023-07-31（来自 midterm_date 设置）" in result.output.splitlines()
+
+
+def test_explain_says_tranche_1_follows_the_start_date_when_there_is_no_approval_date(tmp_path):
+    """With no 立项日期 explain named no day at all for tranche 1 (it is the 开始日期)."""
+    write_config(tmp_path, "chengdu-2023")
+    chengdu_application(tmp_path, "CD-1", "100000")
+    result = runner.invoke(app, ["explain", "CD-1", str(tmp_path), "--as-of", "2023-06-29"])
+    lines = result.output.splitlines()
+    at = lines.index("【核定金额】")
+    assert lines[at + 2 : at + 6] == [
+        "  立项日期：未填写（第1笔按开始日期 2023-07-01 拨付）",
+        "",
+        "【分期拨付】",
+        "  第1笔 50,000.00 元（50.00%，成都 四.(六)）"
+        "待定：开始日期 2023-07-01 尚未到（没有立项日期，第1笔按开始日期拨付）",
+    ]
