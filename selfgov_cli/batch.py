@@ -277,7 +277,9 @@ def _publicity(outcome: Outcome, outputs: Outputs) -> str:
 def _summary_report(outcome: Outcome, outputs: Outputs) -> str:
     data = summary_data(outcome)  # one view of the outcome, rendered in every format
     for fmt in REPORT_FORMATS:
-        outputs.record(_report(render_summary, outcome, outputs.root, fmt, None, "review", data))
+        outputs.record(
+            _report(render_summary, outcome, outputs.root, fmt, None, "review", data, outputs.store)
+        )
     return ""
 
 

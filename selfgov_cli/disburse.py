@@ -184,6 +184,7 @@ class Plan:
     midterm_usage: Decimal | None
     midterm_locs: tuple[Location, ...]  # the ledger rows counted for mid-term usage
     midterm_base: Decimal | None = None  # what the mid-term usage divides by (tranche 1 released)
+    late_holds: tuple[int, ...] = ()  # tranches whose 暂缓 decision came after they were paid
 
     @property
     def midterm_rows(self) -> tuple[int, ...]:
@@ -292,6 +293,7 @@ class _Gates:
     usage_gate: Decimal | None
     midterm_spent: Decimal | None = None
     first: Decimal = ZERO  # the amount released before the mid-term tranche
+    approved_on_is_start: bool = False  # no 立项日期: tranche 1 waits for the 开始日期
 
     def decide(self, gate_kind: str, previous: TrancheState | None) -> tuple[str, str]:
         if self.problem:
@@ -305,7 +307,18 @@ class _Gates:
             return self.approval()
         if gate_kind == "midterm":
             return self.midterm()
-        return _verdict(self.evaluation.final if self.evaluation else "", "末期评估")
+        return self.final()
+
+    def released_on(self, gate_kind: str, before: date | None) -> date | None:
+        """The day a tranche the rules release was released: its gate's date (立项日期, the
+        mid-term date, the end date), not before the tranche ahead of it."""
+        if gate_kind == "approval" or self.blocking or self.not_approved:
+            day = self.approved_on
+        else:
+            day = self.mdate if gate_kind == "midterm" else self.project.end
+        if day is None or before is None:
+            return day or before
+        return max(day, before)
 
     def approval(self) -> tuple[str, str]:
         if self.blocking:
@@ -321,6 +334,10 @@ class _Gates:
         if self.approved_on is None:
             return PENDING, "没有立项日期，也没有开始日期：请在评估结果表填写立项日期"
         if self.approved_on > self.ctx.as_of:
+            if self.approved_on_is_start:
+                return PENDING, (
+                    f"开始日期 {self.approved_on.isoformat()} 尚未到（没有立项日期，第1笔按开始日期拨付）"
+                )
             return PENDING, f"立项日期 {self.approved_on.isoformat()} 尚未到"
         return RELEASED, ""
 
@@ -341,15 +358,33 @@ class _Gates:
                     f"合规使用 {fmt_yuan(spent)} 元，使用率 {fmt_pct(spent / self.first)}，"
                     f"低于 {fmt_pct(gate)}：中期评估不合格，第二笔资金不予拨付"
                 )
-        return _verdict(verdict, "中期评估")
+        return _verdict(verdict, "中期评估", self._due("中期评估日期", mdate))
+
+    def final(self) -> tuple[str, str]:
+        """The final evaluation is held when the project ends: before its 结束日期 a 末期评估 in the
+        sheet (it has no date of its own) is not yet known, as a mid-term verdict waits for its date."""
+        end = self.project.end
+        if end is not None and end > self.ctx.as_of:
+            return PENDING, f"项目结束日期 {end.isoformat()} 尚未到，末期评估在项目结束时进行"
+        verdict = self.evaluation.final if self.evaluation else ""
+        return _verdict(verdict, "末期评估", self._due("项目结束日期", end))
+
+    def _due(self, label: str, day: date | None) -> str:
+        """'中期评估日期 2023-07-31 已过，': the day an evaluation was due, reached as of as_of."""
+        if day is None:
+            return ""
+        return f"{label} {day.isoformat()} {'已过' if day < self.ctx.as_of else '已到'}，"
 
 
-def _verdict(verdict: str, what: str) -> tuple[str, str]:
+def _verdict(verdict: str, what: str, due: str = "") -> tuple[str, str]:
+    """A held evaluation's verdict; with none yet, pending, saying since when it is due."""
     if verdict == _PASS:
         return RELEASED, ""
     if verdict == _FAIL:
         return WITHHELD, f"{what}不合格"
-    return PENDING, f"尚无{what}结果"
+    if not due:
+        return PENDING, f"尚无{what}结果"
+    return PENDING, f"{due}尚无{what}结果：请在评估结果表填写{what}（合格或不合格）"
 
 
 def plan_project(
@@ -358,14 +393,16 @@ def plan_project(
     blocking: list[Finding],
     counted: CountedRows,
     not_approved: str = "",
-    overrides: dict[int, tuple[bool, str]] | None = None,
+    overrides: dict[int, tuple[bool, str, date | None]] | None = None,
 ) -> Plan:
     """Decide every tranche of one project as of ctx.as_of.
 
     `blocking`: error findings against the application itself; `counted`: its ledger rows as of
     as_of with their eligible parts before SG014; `not_approved`: why the pipeline's one decision
     leaves it out (below the line, over the quota, unfunded, not reviewed, objection upheld);
-    `overrides`: tranche N → (released or withheld, note): the office's 人工认定 拨付 decisions.
+    `overrides`: tranche N → (released or withheld, note, 认定日期): the office's 人工认定 拨付
+    decisions. A 暂缓 dated after the day the rules released the tranche cannot take back money
+    already paid: the tranche stays released and says so.
     """
     overrides = overrides or {}
     pid = project.project_id or ""
@@ -386,22 +423,44 @@ def plan_project(
         approved_on or project.start,
         mdate,
         _usage_gate(ctx),
+        approved_on_is_start=approved_on is None,
     )
     states: list[TrancheState] = []
+    paid_on: date | None = None  # the day the tranche before was released
+    late_holds: list[int] = []
     midterm_locs: tuple[Location, ...] = ()
     for n, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), 1):
         before = sum((s.amount for s in states if s.status == RELEASED), ZERO)
-        if tranche.gate == "midterm" and gates.usage_gate is not None and mdate and before > 0:
+        # the mid-term usage exists once the mid-term date has come (before it, 使用率 is the
+        # running figure): a 中期使用率 of 0.00% in April read as a failed mid-term
+        if (
+            tranche.gate == "midterm"
+            and gates.usage_gate is not None
+            and mdate
+            and mdate <= ctx.as_of
+            and before > 0
+        ):
             gates.first = before
             used = [(e, part) for e, part in counted.eligible_rows() if e.date <= mdate]
             gates.midterm_spent = sum((part for _, part in used), ZERO)
             midterm_locs = tuple(e.loc for e, _ in used)
         status, reason = gates.decide(tranche.gate, states[-1] if states else None)
+        day = gates.released_on(tranche.gate, paid_on) if status == RELEASED else None
         if n in overrides and not approval.problem:
-            release, note = overrides[n]
-            by_rule = STATUS_LABELS[status] + (f"：{reason}" if reason else "")
-            status = RELEASED if release else WITHHELD
-            reason = f"{note}（按规则本应{by_rule}）"
+            release, note, on = overrides[n]
+            if not release and day is not None and on is not None and day < on:
+                late_holds.append(n)
+                reason = (
+                    f"本笔已于 {day.isoformat()} 拨付，其后的暂缓认定不能改变已拨付的资金"
+                    f"（如需收回，请另行办理）：{note}"
+                )
+            else:
+                by_rule = STATUS_LABELS[status] + (f"：{reason}" if reason else "")
+                if release and status != RELEASED:
+                    day = on
+                status = RELEASED if release else WITHHELD
+                reason = f"{note}（按规则本应{by_rule}）"
+        paid_on = day if status == RELEASED else None
         states.append(
             TrancheState(n, tranche.share, amount, tranche.gate, status, reason, tranche.clause)
         )
@@ -418,6 +477,7 @@ def plan_project(
         usage,
         midterm_locs,
         gates.first if gates.midterm_spent is not None else None,
+        tuple(late_holds),
     )
 
 
@@ -688,7 +748,7 @@ def disburse(
     findings: Iterable[Finding],
     not_approved: dict[str, str],
     faults: Faults | None = None,
-    overrides: dict[str, dict[int, tuple[bool, str]]] | None = None,
+    overrides: dict[str, dict[int, tuple[bool, str, date | None]]] | None = None,
     shown: dict[str, list] | None = None,
 ) -> Disbursement:
     """The money of every project as of ctx.as_of, given the rule findings and the pipeline's

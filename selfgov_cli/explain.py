@@ -194,7 +194,7 @@ def _last_year_lines(outcome: Outcome, item: ProjectOutcome) -> list[str]:
     history = outcome.ctx.history
     if history is None:
         return []
-    out = ["", f"【上年（{history.year} 年记录 {history.source}）】"]
+    out = ["", f"【上年（{history.label}）】"]
     prior = history.prior(item.project)
     if prior is None:
         out.append("  上年记录中没有该项目（项目编号、居民区和项目名称都对应不上）")
@@ -240,6 +240,8 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
         )
     if approval.approved_on:
         out.append(f"  立项日期：{approval.approved_on.isoformat()}")
+    elif project.start is not None and approval.amount is not None:
+        out.append(f"  立项日期：未填写（第1笔按开始日期 {project.start.isoformat()} 拨付）")
     out += ["", "【分期拨付】"]
     for t in plan.tranches:
         why = f"：{t.reason}" if t.reason else ""
@@ -248,9 +250,9 @@ def lines(outcome: Outcome, pid: str) -> list[str]:
             f"{_STATUS[t.status]}{why}"
         )
     if plan.midterm_date:
-        out.append(
-            f"  中期评估日期：{plan.midterm_date.isoformat()}（来自{plan.midterm_date_from}）"
-        )
+        source = plan.midterm_date_from
+        gap = " " if source[:1].isascii() else ""  # 来自 midterm_date 设置, 来自评估结果
+        out.append(f"  中期评估日期：{plan.midterm_date.isoformat()}（来自{gap}{source}）")
     if plan.midterm_usage is not None:
         rows = (
             f"计入 {_rows_by_sheet(plan.midterm_places)}"

@@ -92,6 +92,16 @@ class YearRecord:
         """Does the record know the year-end ranking (any final rank)?"""
         return any(p.final_rank is not None for p in self.projects)
 
+    @property
+    def label(self) -> str:
+        """How findings and explain cite it: `2022 年记录 history/record-2022.json`, saying when it
+        was computed before its year's end (a record.json from a mid-year run: its 执行率 and ranks
+        are that day's, not the year's)."""
+        text = f"{self.year} 年记录 {self.source}"
+        if self.as_of < date(self.year, 12, 31):
+            text += f"（计算日期 {self.as_of.isoformat()}，不是年终的记录）"
+        return text
+
 
 def parse_record(data: Any, source: str) -> YearRecord:
     """A record.json's parsed JSON as a YearRecord, else RecordError naming what is wrong."""
@@ -164,12 +174,11 @@ class Prior:
     year: int
     source: str
     ranked: bool  # the year's record knows its year-end ranking
+    label: str  # YearRecord.label
 
     def where(self) -> str:
         """`2022 年记录 history/record-2022.json 的 PX-2022-007，按居民区和项目名称对应`."""
-        return (
-            f"{self.year} 年记录 {self.source} 的 {self.record.project_id}，按{self.matched_by}对应"
-        )
+        return f"{self.label} 的 {self.record.project_id}，按{self.matched_by}对应"
 
 
 @dataclass
@@ -187,6 +196,10 @@ class LastYear:
     @property
     def source(self) -> str:
         return self.record.source
+
+    @property
+    def label(self) -> str:
+        return self.record.label
 
     def prior(self, project: Project | None) -> Prior | None:
         """The record this year's project continues (None: no record of it last year)."""
@@ -219,7 +232,9 @@ def link(records: list[YearRecord], projects: dict[str, Project], year: int) -> 
             found = by_name.get(key) if key[1] else None
             how = BY_NAME
         if found is not None:
-            out.priors[pid] = Prior(found, how, record.year, record.source, record.ranked)
+            out.priors[pid] = Prior(
+                found, how, record.year, record.source, record.ranked, record.label
+            )
     return out
 
 

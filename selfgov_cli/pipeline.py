@@ -17,7 +17,7 @@ from typing import Any
 import selfgov_cli.decisions as recorded
 from selfgov_cli.config import CONFIG_NAME, Config, ConfigError, load_config, program_id_year
 from selfgov_cli.decisions import ParsedDecision
-from selfgov_cli.disburse import disburse
+from selfgov_cli.disburse import Disbursement, disburse
 from selfgov_cli.history import RecordError, YearRecord, link, parse_record
 from selfgov_cli.io.loader import Progress, load_folder
 from selfgov_cli.model import Dataset, ledger_order
@@ -261,6 +261,35 @@ def stale_findings(
     return list(findings_of(REGISTRY["SG025"], [p for _, p in pairs])), orders
 
 
+def late_hold_findings(
+    ctx: Context, money: Disbursement, known: list[ParsedDecision]
+) -> tuple[list[Finding], set[int]]:
+    """SG025 for a 拨付 暂缓 recorded after the rules had paid the tranche (it cannot unpay it, so
+    it takes no effect), and the `order` of each such decision."""
+    late = {(item.project_id, n) for item in money.projects for n in item.plan.late_holds}
+    if not late:
+        return [], set()
+    pairs = [
+        (d, n)
+        for pid, items in recorded.tranche_overrides(known, ctx.as_of).items()
+        for n, d in items.items()
+        if (pid, n) in late
+    ]
+    problems = [
+        recorded.Problem(
+            d.record.cell("kind"),
+            d.project_id,
+            f"第{n}笔资金在这条暂缓认定（{d.on.isoformat()}）之前已经拨付，暂缓不起作用："
+            "如需收回已拨付的资金，请另行办理，并删除或改正这条认定",
+        )
+        for d, n in pairs
+    ]
+    orders = {d.order for d, _ in pairs}
+    if "SG025" in ctx.program.disabled_rules:
+        return [], orders
+    return list(findings_of(REGISTRY["SG025"], problems)), orders
+
+
 def run(
     folder: Path | str = ".",
     program: str | None = None,
@@ -288,13 +317,16 @@ def run(
     decisions = decide(ctx, faults, review, cancelled)
     not_approved = {pid: reason for pid, (ok, _, reason) in decisions.items() if not ok}
     overrides = {
-        pid: {n: (d.release, d.note()) for n, d in items.items()}
+        pid: {n: (d.release, d.note(), d.on) for n, d in items.items()}
         for pid, items in recorded.tranche_overrides(known, when).items()
     }
     shown = recorded.by_project(known)
     COUNTERS.disburse += 1
     money = disburse(ctx, findings, not_approved, faults, overrides, shown)
-    everything = in_order([*findings, *money.findings]) if money.findings else findings
+    late, late_orders = late_hold_findings(ctx, money, known)
+    stale_orders |= late_orders
+    extra = [*money.findings, *late]
+    everything = in_order([*findings, *extra]) if extra else findings
     wanted = stage == "final" or round_has_scores(data.scores, "final")
     # the year-end 评选 knows this year's decision (a project not approved is no 十佳) and every
     # ledger error, the money step's SG014 included

@@ -250,7 +250,8 @@ def test_chengdu_awkward_amount_and_final_pending_then_passed(tmp_path):
         tmp_path,
         [{"项目编号": "CD-1", "中期评估": "合格", "中期评估日期": "2023-12-01", "末期评估": None}],
     )
-    validation, result = run(tmp_path)
+    after_end = date(2024, 7, 1)  # the project ends 2024-06-30: its final evaluation is due
+    validation, result = run(tmp_path, after_end)
     assert validation.errors == 0, [f.to_dict() for f in validation.findings]
     entry = project(result, "CD-1")
     assert statuses(entry) == [
@@ -259,7 +260,9 @@ def test_chengdu_awkward_amount_and_final_pending_then_passed(tmp_path):
         ("19999.99", "pending"),
     ]
     assert [t["share"] for t in entry["tranches"]] == ["0.50", "0.30", "0.20"]
-    assert entry["tranches"][2]["reason"] == "尚无末期评估结果"
+    assert entry["tranches"][2]["reason"] == (
+        "项目结束日期 2024-06-30 已过，尚无末期评估结果：请在评估结果表填写末期评估（合格或不合格）"
+    )
     assert entry["midterm_usage"] is None  # 成都 has no usage gate
     evaluations(
         tmp_path,
@@ -272,7 +275,7 @@ def test_chengdu_awkward_amount_and_final_pending_then_passed(tmp_path):
             }
         ],
     )
-    _, result = run(tmp_path)
+    _, result = run(tmp_path, after_end)
     entry = project(result, "CD-1")
     assert statuses(entry) == [
         ("50000.00", "released"),

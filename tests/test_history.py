@@ -863,3 +863,29 @@ def test_export_of_two_years_stacks_and_joins_on_the_continued_project(tmp_path)
         ("2023", "PX-1", "2023年 楼道微美化", "2022", "PX-A", "居民区和项目名称"),
         ("2023", "PX-2", "新", "", "", ""),  # no record of it last year
     ]
+
+
+@pytest.mark.rule("SG026", "fires")
+def test_a_record_computed_before_its_year_end_says_so_wherever_it_is_cited(tmp_path):
+    # a record.json from a mid-year run (sgov-output/2022-06-30/record.json): its 执行率 is that
+    # day's; a truthful claim about the whole year then contradicts it, and the clerk must see why
+    path = write_record(tmp_path / "y" / "record-2022.json", [rec("PX-1", "旧名字", rate="0.4000")])
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["as_of"] = "2022-06-30"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    folder = this_year(
+        tmp_path / "y",
+        [form("PX-1", "楼道微美化", continuing="是", rate="70%")],
+        ["record-2022.json"],
+    )
+    label = "2022 年记录 record-2022.json（计算日期 2022-06-30，不是年终的记录）"
+    assert sg026(folder) == [
+        (
+            "error",
+            "PX-1",
+            "B15",
+            f"上年执行率填 70.00%，但记录（{label} 的 PX-1，按项目编号对应）中执行率为 40.00%"
+            "（合规支出 4,000.00 元 ÷ 核定金额 10,000.00 元）：请按记录改正",
+        )
+    ]
+    assert f"【上年（{label}）】" in lines(run(folder, as_of=AS_OF), "PX-1")

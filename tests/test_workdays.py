@@ -54,7 +54,7 @@ def test_outside_the_calendar_weekdays_and_a_warning():
     assert calendar_covers(2023) and calendar_covers(2024)
     assert not calendar_covers(last_year + 1) and not calendar_covers(first_year - 1)
     later = last_year + 1
-    start = date(later, 1, 1)
+    start = date(later, 1, 5)
     expected_first = start
     while expected_first.weekday() >= 5:
         expected_first = date(later, 1, expected_first.day + 1)
@@ -66,7 +66,29 @@ def test_outside_the_calendar_weekdays_and_a_warning():
     assert (last - first).days == (4 if first.weekday() == 0 else 6)
     assert uncovered_years(date(last_year, 12, 28), date(later, 1, 8)) == [later]
     assert calendar_warning(date(last_year, 12, 28), date(later, 1, 8)) == (
-        f"sgov 的节假日日历不含{later}年的法定节假日和调休安排，公示期按周一至周五计算："
+        f"sgov 的节假日日历不含{later}年的法定节假日和调休安排，公示期按周一至周五"
+        "（除去元旦、劳动节、国庆的法定假日）计算："
         "请对照当年国务院办公厅的放假通知核对公示起止日期"
     )
     assert calendar_warning(date(2023, 9, 28), date(2023, 10, 10)) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "first", "last"),
+    [
+        # 元旦 2027 is a Friday: five days from Monday 2026-12-28 end on Monday 2027-01-04
+        (date(2026, 12, 28), date(2026, 12, 28), date(2027, 1, 4)),
+        # 劳动节 2027: 5/1 Saturday, 5/2 Sunday; 国庆: 10/1 Friday
+        (date(2027, 9, 27), date(2027, 9, 27), date(2027, 10, 4)),
+        (date(2027, 4, 30), date(2027, 4, 30), date(2027, 5, 6)),
+        # 劳动节 2028: 5/1 Monday, 5/2 Tuesday (two days from 2025)
+        (date(2028, 5, 1), date(2028, 5, 3), date(2028, 5, 9)),
+    ],
+)
+def test_outside_the_calendar_the_fixed_date_holidays_are_still_off(start, first, last):
+    """A year the calendar does not know counted 元旦 2027 as a working day: a period from
+    2026-12-28 ended on 2027-01-01. The holidays on fixed dates are known without the State
+    Council's notice; the lunar ones and the 调休 are not (hence the warning)."""
+    if calendar_covers(last.year):
+        pytest.skip("the installed calendar knows that year")
+    assert working_days(start, 5) == (first, last)

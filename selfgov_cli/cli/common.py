@@ -89,11 +89,16 @@ def parse_as_of(text: str | None) -> date:
 
 
 def load_or_fail(
-    folder: Path, program: str | None, no_cache: bool = True, workers: int | None = None
+    folder: Path,
+    program: str | None,
+    no_cache: bool = True,
+    workers: int | None = None,
+    quiet: bool = True,
 ):
     """(config, dataset), or exit 2 with the reason for a missing folder, program or bad sgov.toml.
 
-    Commands that take NoCacheOpt/WorkersOpt pass them on (the cache is used unless --no-cache)."""
+    Commands that take NoCacheOpt/WorkersOpt pass them on (the cache is used unless --no-cache);
+    quiet False: a progress bar on stderr while a big folder is read (only on a terminal)."""
     # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.pipeline import load
     from selfgov_cli.programs.base import ProgramError
@@ -101,16 +106,31 @@ def load_or_fail(
     # A command is one short process: what is read stays till the end, so it is moved out of
     # the cycle collector's way (else rules over 100,000 ledger rows rescan it again and again,
     # and re-enabling the collector right after loading would scan it all once more).
+    bar = _reading_bar() if not quiet and _stderr_is_terminal() else None
     gc.disable()
     try:
-        loaded = load(folder, program, cache=not no_cache, workers=workers)
+        loaded = load(folder, program, cache=not no_cache, workers=workers, progress=bar)
         note_default_program(loaded[0])
         return loaded
     except ProgramError as exc:
         fail(str(exc))
     finally:
+        if bar is not None:
+            bar.close()
         gc.freeze()
         gc.enable()
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _reading_bar():
+    """The progress bar over the workbooks, drawn on stderr (stdout may be JSON or a table)."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
+    from selfgov_cli.cli.progress import ProgressBar
+
+    return ProgressBar(_safe_console_class()(stderr=True, highlight=False, emoji=False))
 
 
 def output_dir(folder: Path, out: Path | None) -> Path:
@@ -147,13 +167,14 @@ def outcome_or_fail(
     workers: int | None = None,
     stage: str = "review",
     pool=None,
+    quiet: bool = True,
 ):
     """The one outcome of the folder (pipeline.run), or exit 2 for a set-up problem."""
     # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.pipeline import run
     from selfgov_cli.programs.base import ProgramError
 
-    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers)
+    loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers, quiet=quiet)
     try:
         return run(folder, as_of=as_of, loaded=loaded, stage=stage, pool=pool, cache=not no_cache)
     except ProgramError as exc:

@@ -57,7 +57,9 @@ def disburse(
         fail("-o 只用于 --format json、xlsx 或 csv")
     when = parse_as_of(as_of)
     check_output_or_fail(folder, output)
-    validation = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
+    validation = outcome_or_fail(
+        folder, program, when, no_cache=no_cache, workers=workers, quiet=quiet
+    )
     payload = validation.disbursement.to_dict()
     if fmt in ("xlsx", "csv") or (fmt == "json" and output is not None):
         target = output_dir(folder, output)

@@ -47,7 +47,7 @@ def export(
         folder, out
     )  # never over an input, never inside the folder outside sgov-output
     outcome = outcome_or_fail(
-        folder, program, parse_as_of(as_of), no_cache=no_cache, workers=workers
+        folder, program, parse_as_of(as_of), no_cache=no_cache, workers=workers, quiet=quiet
     )
     target = output_dir(folder, out)
     written = write_or_fail(lambda: write_tables(outcome, target, fmt), target)

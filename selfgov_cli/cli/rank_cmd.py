@@ -85,7 +85,14 @@ def rank(
     when = parse_as_of(as_of)
     check_output_or_fail(folder, output)
     result = outcome_or_fail(
-        folder, program, when, no_cache=no_cache, workers=workers, stage=stage, pool=amount
+        folder,
+        program,
+        when,
+        no_cache=no_cache,
+        workers=workers,
+        stage=stage,
+        pool=amount,
+        quiet=quiet,
     )
     ranking = result.ranking(stage)
     data = ranking.to_dict()

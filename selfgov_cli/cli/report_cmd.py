@@ -76,7 +76,9 @@ def report(
         fail(f"--templates 指定的文件夹不存在：{templates}")
     when = parse_as_of(as_of)
     check_output_or_fail(folder, out)
-    result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers, stage=stage)
+    result = outcome_or_fail(
+        folder, program, when, no_cache=no_cache, workers=workers, stage=stage, quiet=quiet
+    )
     out_dir = output_dir(folder, out)
     try:
         written = render(kind, result, out_dir, fmt, templates, stage)

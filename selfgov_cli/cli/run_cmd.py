@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +18,7 @@ from selfgov_cli.cli.common import (
     output_dir,
     parse_as_of,
 )
-
-PROGRESS_AFTER = 0.5  # seconds: a quick run shows no progress bar at all
+from selfgov_cli.cli.progress import ProgressBar
 
 
 def run(
@@ -46,7 +44,7 @@ def run(
     when = parse_as_of(as_of)
     if out_dir is not None:
         output_dir(folder, out_dir)  # exit 2 when -o is a file, as for every command
-    bar = _ProgressBar() if not quiet and sys.stdout.isatty() else None
+    bar = ProgressBar() if not quiet and sys.stdout.isatty() else None
     try:
         result = run_batch(folder, out_dir, when, program, progress=bar)
     except (ProgramError, BatchError) as exc:
@@ -103,30 +101,3 @@ def _gbk_safe() -> None:
                 stream.reconfigure(errors="replace")
             except (ValueError, OSError):
                 pass
-
-
-class _ProgressBar:
-    """A rich progress bar over the workbooks, shown only once the run takes more than a moment."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.bar = None
-        self.task = None
-
-    def __call__(self, done: int, total: int, path: str) -> None:
-        if self.bar is None:
-            if time.monotonic() - self.started < PROGRESS_AFTER or done >= total:
-                return
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self.bar = Progress(
-                TextColumn("读取工作簿"), BarColumn(), MofNCompleteColumn(), transient=True
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("read", total=total)
-        self.bar.update(self.task, completed=done, total=total)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None

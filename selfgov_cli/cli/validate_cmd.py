@@ -55,7 +55,7 @@ def validate(
         fail("-o 只用于 --format json 或 csv")
     when = parse_as_of(as_of)
     check_output_or_fail(folder, output)
-    result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers)
+    result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers, quiet=quiet)
     if fmt == "csv" or (fmt == "json" and output is not None):
         written = _write(result.to_dict(lazy=True), fmt, output_dir(folder, output))
         console(quiet).print(f"已写入 {written}", markup=False, highlight=False)

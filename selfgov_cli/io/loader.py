@@ -31,7 +31,14 @@ from selfgov_cli.io.tables import (
     rows,
 )
 from selfgov_cli.io.values import clean_text, normalize_label, parse_decimal
-from selfgov_cli.io.workbook import SPREADSHEET_SUFFIXES, RawBook, Unreadable, is_regular, open_book
+from selfgov_cli.io.workbook import (
+    OTHER_SPREADSHEETS,
+    SPREADSHEET_SUFFIXES,
+    RawBook,
+    Unreadable,
+    is_regular,
+    open_book,
+)
 from selfgov_cli.model import (
     BudgetLine,
     Dataset,
@@ -110,7 +117,8 @@ def _walk(root: Path) -> Iterator[str]:
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
                 continue
-            if Path(name).suffix.lower() in SPREADSHEET_SUFFIXES:
+            suffix = Path(name).suffix.lower()
+            if suffix in SPREADSHEET_SUFFIXES or suffix in OTHER_SPREADSHEETS:
                 yield Path(dirpath, name).relative_to(root).as_posix()
 
 

@@ -36,6 +36,19 @@ _MAX_CELL_BYTES = MAX_CELL_CHARS * 4  # the same in UTF-8 XML, markup included (
 MAX_TEXT = 50_000_000  # SG001: text a sheet expands to (shared strings x uses, ODS repeats), chars
 _BIG_STRING = 4096  # shared strings at least this long (bytes of XML) are counted per use
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+# Spreadsheets of other formats a clerk may keep in the folder (WPS's own, Excel's binary and
+# templates, Numbers): not read (workbooks.md lists the formats), but each one is an SG001
+# finding saying how to convert it, never skipped in silence (a ledger saved as .et would
+# otherwise simply be missing from the money).
+OTHER_SPREADSHEETS = {
+    ".et": "WPS 表格文件（.et）",
+    ".ett": "WPS 表格模板（.ett）",
+    ".xlsb": "Excel 二进制工作簿（.xlsb）",
+    ".xlt": "Excel 模板（.xlt）",
+    ".xltx": "Excel 模板（.xltx）",
+    ".xltm": "Excel 模板（.xltm）",
+    ".numbers": "Numbers 表格（.numbers）",
+}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _CHUNK = 1 << 20
@@ -161,6 +174,11 @@ def _os_message(exc: OSError) -> str:
 def open_book(path: Path) -> RawBook:
     """Read every sheet of a spreadsheet file. Raises Unreadable with a clerk's message."""
     suffix = path.suffix.lower()
+    if suffix in OTHER_SPREADSHEETS:
+        raise Unreadable(
+            f"这是{OTHER_SPREADSHEETS[suffix]}，sgov 只能读取 .xlsx、.xlsm、.xls、.ods 和 .csv："
+            "请用 WPS 或 Excel 打开后另存为 .xlsx，并把原文件移出项目文件夹"
+        )
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):

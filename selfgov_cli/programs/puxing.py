@@ -95,7 +95,7 @@ def prior_rank(project: Any, history: Any) -> tuple[int | None, str]:
         return claimed, ""
     prior = history.prior(project)
     if prior is None:
-        return None, f"（据 {history.year} 年记录 {history.source}：上年没有该项目）"
+        return None, f"（据 {history.label}：上年没有该项目）"
     if not prior.ranked:
         return claimed, f"（{history.year} 年记录没有年终排名，按申报表）"
     rank = prior.record.place if prior.record.top10 else None
@@ -109,7 +109,7 @@ def prior_rate(project: Any, history: Any) -> tuple[bool, Decimal | None, str]:
         return project.get("continuing") is True, claimed, ""
     prior = history.prior(project)
     if prior is None:
-        return False, None, f"（据 {history.year} 年记录 {history.source}：上年没有该项目）"
+        return False, None, f"（据 {history.label}：上年没有该项目）"
     if prior.record.execution_rate is None:
         return True, claimed, f"（{history.year} 年记录没有执行率，按申报表）"
     return True, prior.record.execution_rate, f"（据 {prior.where()}）"
@@ -120,7 +120,7 @@ def _continuing_source(project: Any, history: Any) -> str:
         return ""
     prior = history.prior(project)
     if prior is None:
-        return f"（据 {history.year} 年记录 {history.source}：上年没有该项目）"
+        return f"（据 {history.label}：上年没有该项目）"
     return f"（据 {prior.where()}）"
 
 

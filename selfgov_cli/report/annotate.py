@@ -170,11 +170,14 @@ def render_annotated(
     root = Path(validation.config.folder).resolve()
     target_root = Path(out_dir) / ANNOTATED_DIR
     unreadable = {i.loc.file for i in validation.data.issues if i.rule == "SG001"}
-    names = annotated_names(item.path for item in validation.data.files)
+    workbooks = {item.path for item in validation.data.files}
+    names = annotated_names(workbooks)
     jobs = []
     for rel, notes in sorted(shown(validation).items()):
-        if rel in unreadable:
-            continue  # nothing could be read, so nothing can be copied
+        if rel in unreadable or rel not in workbooks:
+            # nothing could be read, so nothing can be copied; or no workbook at all (sgov.toml's
+            # findings: tried and failed on every run, importing openpyxl for nothing)
+            continue
         source = root / rel
         target = target_root / names.get(rel, annotated_name(rel))
         if target.resolve() == source.resolve():

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.report.copy_store import writer_digest
-from selfgov_cli.report.safe import is_dangerous, safe_cell, save_workbook, scrub
-from selfgov_cli.report.xlsx_fast import Cell, Sheet, save_xlsx
-from selfgov_cli.report.xlsx_layout import lay_out
+from selfgov_cli.report.safe import scrub
+from selfgov_cli.report.xlsx_fast import Cell, Sheet, cell_of, reference_workbook, write_sheets
 
 AMOUNT = "#,##0.00"
 RATE = "0.00%"
@@ -140,7 +139,7 @@ class _Grid:
 
     def __iter__(self) -> Iterator[list[Cell | None]]:
         columns, totals = self.columns, self.totals
-        yield [_cell(h, None, True) for h, _, _ in columns]
+        yield [cell_of(h, None, True) for h, _, _ in columns]
         kinds = [(kind, get, _format(kind)) for _, kind, get in columns]
         # one Cell per text a column repeats (项目编号, dates and amounts as the payload writes
         # them, messages): made once, then looked up
@@ -176,20 +175,20 @@ class _Grid:
             yield line
         if unlisted:
             yield [
-                _cell(
+                cell_of(
                     f"另有 {unlisted:,} 行未列出：超过 Excel 一张工作表 {EXCEL_ROWS:,} 行的上限，"
                     "全部见 disburse.json（合计含这些行）",
                     None,
                     True,
                 )
             ]
-        total: list[Cell | None] = [_cell(TOTAL, None, True)]
+        total: list[Cell | None] = [cell_of(TOTAL, None, True)]
         for c, (kind, get, fmt) in enumerate(kinds):
             if c == 0:
                 continue
             value = _value(kind, get(totals)) if totals is not None else sums[c]
             if value is not None and kind in ("amount", "rate", "int"):
-                total.append(_cell(value, fmt, True))
+                total.append(cell_of(value, fmt, True))
             else:
                 total.append(None)
         yield total
@@ -202,36 +201,7 @@ def _maker(kind: str, fmt: str | None) -> Callable[[Any], Cell]:
     """The cell of a raw payload value in a column of this kind."""
     if kind in _PLAIN_KINDS:  # a Decimal, a date or None: nothing to mask or to quote
         return lambda raw: Cell(_value(kind, raw), fmt)
-    return lambda raw: _cell(_value(kind, raw), fmt)
-
-
-def _cell(value: Any, number_format: str | None, bold: bool = False) -> Cell:
-    """A cell as `safe.put` would write it: masked, never a formula, quote prefix on such text."""
-    safe = safe_cell(value)
-    quote = isinstance(value, str) and is_dangerous(str(safe))
-    return Cell(safe, number_format, bold, quote)
-
-
-def _sheet(wb, title: str, grid: Iterable[list[Cell | None]]):
-    """The openpyxl sheet of a grid (the reference the direct writer is tested against)."""
-    from openpyxl.styles import Font
-
-    ws = wb.create_sheet(title)
-    bold = Font(bold=True)
-    for r, line in enumerate(grid, 1):
-        for c, cell in enumerate(line, 1):
-            if cell is None:
-                continue
-            target = ws.cell(row=r, column=c)
-            target.value = cell.value
-            if cell.quote:
-                target.quotePrefix = True
-            if cell.number_format:
-                target.number_format = cell.number_format
-            if cell.bold:
-                target.font = bold
-    ws.freeze_panes = "A2"
-    return ws
+    return lambda raw: cell_of(_value(kind, raw), fmt)
 
 
 def _format(kind: str) -> str | None:
@@ -271,13 +241,7 @@ def _sheets(payload: dict[str, Any]) -> list[Sheet]:
 def disbursement_workbook(payload: dict[str, Any]):
     """An openpyxl workbook of `Disbursement.to_dict()` (what `write_disbursement` writes, through
     openpyxl: the reference of the direct writer, and its fallback)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for sheet in _sheets(payload):
-        _sheet(wb, sheet.title, sheet.rows)
-    return lay_out(wb)
+    return reference_workbook(_sheets(payload))
 
 
 def writer_code() -> str:
@@ -301,11 +265,7 @@ def write_disbursement(
     Written as XML directly and streamed (`xlsx_fast.save_xlsx`: about 10x faster than openpyxl
     on 100,000 cells, and the rows are never all held); a value that writer does not know (none
     today) sends the whole workbook through openpyxl."""
-    when = as_of or date.fromisoformat(payload["as_of"])
-    written = save_xlsx(_sheets(payload), path, when)
-    if written is not None:
-        return written
-    return save_workbook(disbursement_workbook(payload), path, when)
+    return write_sheets(_sheets(payload), path, as_of or date.fromisoformat(payload["as_of"]))
 
 
 __all__ = ["disbursement_workbook", "write_disbursement", "writer_code"]

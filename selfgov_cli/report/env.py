@@ -15,10 +15,12 @@ received from elsewhere cannot reach into Python.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
 from selfgov_cli.privacy import scrub
+from selfgov_cli.report.copy_store import library_stamp, writer_digest
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -94,6 +96,24 @@ def search_path(
             paths.append(own)
     paths.append(BUILTIN_TEMPLATES)
     return paths
+
+
+def template_code(name: str, templates=None, folder=None) -> str:
+    """What a rendered report depends on besides its data: every template file on the search
+    path (a clerk's own included: an edited one gives a new key), this module and privacy.py (the
+    escaping and masking), jinja2's version and the template's name. `sgov run` reuses a report
+    rendered from the same data and code (report/copy_store.py), without importing jinja2."""
+    digest = hashlib.blake2b(digest_size=16)
+    for root in search_path(templates, folder):
+        try:
+            files = sorted(p for p in Path(root).iterdir() if p.suffix == ".j2" and p.is_file())
+            for path in files:
+                digest.update(f"{root}/{path.name}\0".encode("utf-8", "surrogatepass"))
+                digest.update(path.read_bytes())
+        except OSError:
+            digest.update(f"{root} unreadable".encode("utf-8", "surrogatepass"))
+    extra = f"{name} {library_stamp('jinja2', '__init__.py')} {digest.hexdigest()}"
+    return writer_digest(extra, "report/env.py", "privacy.py")
 
 
 def make_env(

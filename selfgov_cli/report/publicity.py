@@ -5,7 +5,6 @@ Public output: leaders' names are masked, phone and identity numbers never appea
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,8 +14,13 @@ from selfgov_cli.money import ZERO, fen, fmt_yuan
 from selfgov_cli.outcome import CANCELLED, GREEN_CHANNEL, Outcome, ProjectOutcome
 from selfgov_cli.privacy import Public
 from selfgov_cli.report.common import calendar_warning, cn_date, score_text, working_days
-from selfgov_cli.report.copy_store import CopyStore, writer_digest
-from selfgov_cli.report.env import render_template
+from selfgov_cli.report.copy_store import (
+    CopyStore,
+    openpyxl_stamp,
+    reuse_output,
+    writer_digest,
+)
+from selfgov_cli.report.env import render_template, template_code
 from selfgov_cli.report.safe import atomic_write, mask_name, put, save_workbook, scrub
 from selfgov_cli.report.xlsx_layout import lay_out, text_width
 
@@ -152,17 +156,19 @@ def render_publicity(
     data = data if data is not None else publicity_data(outcome)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
+        code = _writer_code()
 
         def write() -> Path:
             return save_workbook(publicity_workbook(data), target, as_of)
 
-        if store is None:
-            return [write()]
-        content = json.dumps(data, ensure_ascii=False, sort_keys=True, default=repr)
-        return [store.reuse(store.content_key(_writer_code(), as_of, content), target, write)]
+    else:
+        name, folder = f"publicity.{fmt}.j2", outcome.config.folder
+        code = template_code(name, templates, folder)
 
-    text = render_template(f"publicity.{fmt}.j2", data, templates, outcome.config.folder)
-    return [atomic_write(target, text)]
+        def write() -> Path:
+            return atomic_write(target, render_template(name, data, templates, folder))
+
+    return [reuse_output(store, code, as_of, data, target, write)]
 
 
 AMOUNT_FORMAT = "#,##0.00"
@@ -173,10 +179,8 @@ WRAPPED_WIDTHS = {"B": 20, "D": 30, "E": 14}
 
 
 def _writer_code() -> str:
-    import openpyxl  # start-up: its version is part of the key; loaded only with the workbook
-
     return writer_digest(
-        f"publicity {openpyxl.__version__}",
+        f"publicity {openpyxl_stamp()}",
         "report/publicity.py",
         "report/xlsx_layout.py",
         "report/safe.py",

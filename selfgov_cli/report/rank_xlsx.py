@@ -14,8 +14,7 @@ from typing import Any
 
 from selfgov_cli.money import fmt_points
 from selfgov_cli.rank import FLAG_NAMES, POOL_MODE_WORDS, fmt_adjustment
-from selfgov_cli.report.safe import put, save_workbook
-from selfgov_cli.report.xlsx_layout import lay_out
+from selfgov_cli.report.xlsx_fast import Sheet, cell_of, reference_workbook, write_sheets
 
 SCORE_FORMAT = "0.0000"
 AMOUNT_FORMAT = "#,##0.00"
@@ -31,34 +30,29 @@ def _points(text: str) -> str:
     return fmt_points(Decimal(text))
 
 
-def _rows(
-    ws, header: list[str], rows: list[list[Any]], formats: dict[int, str] | None = None
-) -> None:
-    """Header on row 1, then rows; column widths from the header text."""
-    from openpyxl.styles import Font
+def _table(title: str, header: list[str], rows: list[list[Any]], formats=None) -> Sheet:
+    """A sheet: the bold header on row 1 (frozen, repeated on printed pages), then the rows, each
+    value through `cell_of` (masked, never a formula), an empty one no cell; formats: {column
+    index (1-based): format}."""
+    formats = formats or {}
+    made: dict[tuple, Any] = {}  # one cell per repeated value (files, reviewers, 计入, 否 …)
 
-    for col, text in enumerate(header, 1):
-        put(ws, 1, col, text).font = Font(bold=True)
-        ws.column_dimensions[_letter(col)].width = max(8, len(text) * 2 + 2)
-    for r, row in enumerate(rows, 2):
-        for col, value in enumerate(row, 1):
-            put(ws, r, col, value, (formats or {}).get(col))
-    ws.freeze_panes = "A2"
+    def cell(value: Any, col: int) -> Any:
+        if value is None or value == "":
+            return None
+        key = (type(value), value, col)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = cell_of(value, formats.get(col))
+        return found
+
+    lines = [[cell_of(text, None, True) for text in header]]
+    lines.extend([cell(value, col) for col, value in enumerate(row, 1)] for row in rows)
+    return Sheet(title, lines)
 
 
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
-
-
-def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
-    """An openpyxl workbook of the ranking dict (cli.md `rank` shape plus the extra keys)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "评审排名"
+def ranking_sheets(ranking: dict[str, Any], program_name: str = "") -> list[Sheet]:
+    """The sheets of the ranking dict (cli.md `rank` shape plus the extra keys)."""
     header = [
         "名次",
         "项目编号",
@@ -111,11 +105,8 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
         for row in rows:
             row.pop(district)
     formats = {"金额": AMOUNT_FORMAT, "得分": SCORE_FORMAT, "调整后得分": SCORE_FORMAT}
-    _rows(ws, header, rows, {header.index(k) + 1: v for k, v in formats.items()})
-    for name, width in (("项目名称", 28), ("各评审总分", 40), ("说明", 60)):
-        ws.column_dimensions[_letter(header.index(name) + 1)].width = width
+    order = _table("评审排名", header, rows, {header.index(k) + 1: v for k, v in formats.items()})
 
-    detail = wb.create_sheet("评审明细")
     rows = []
     for item in ranking["ranking"]:
         for t in item["reviewer_totals"]:
@@ -136,31 +127,19 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
             rows.append(_excluded(item["project_id"], x))
     for item in ranking["unscored"]:
         rows.extend(_excluded(item["project_id"], x) for x in item["excluded_rows"])
-    _rows(
-        ws=detail,
-        header=[
-            "项目编号",
-            "评审人",
-            "评审组",
-            "总分",
-            "是否去掉",
-            "文件",
-            "工作表",
-            "行",
-            "计入情况",
-        ],
-        rows=rows,
-        formats={4: SCORE_FORMAT},
+    detail = _table(
+        "评审明细",
+        ["项目编号", "评审人", "评审组", "总分", "是否去掉", "文件", "工作表", "行", "计入情况"],
+        rows,
+        {4: SCORE_FORMAT},
     )
 
-    unscored = wb.create_sheet("未排名")
-    _rows(
-        unscored,
+    unscored = _table(
+        "未排名",
         ["项目编号", "项目名称", "居民区", "原因"],
         [[x["project_id"], x["name"], x["neighborhood"], x["reason"]] for x in ranking["unscored"]],
     )
 
-    about = wb.create_sheet("排名方法")
     method = ranking["method"]
     lines = [
         [
@@ -194,12 +173,23 @@ def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
                 ["一居一品补充", Decimal(pool["topped_up"])],
                 ["一居一品补充明细", "\n".join(x["reason"] for x in pool["topups"])],
             ]
-    _rows(about, ["项目", "内容"], lines)
-    for r in range(2, len(lines) + 2):
-        if isinstance(about.cell(r, 2).value, Decimal):
-            about.cell(r, 2).number_format = AMOUNT_FORMAT
-    about.column_dimensions["B"].width = 70
-    return lay_out(wb)
+    about = [cell_of("项目", None, True), cell_of("内容", None, True)]
+    method_rows = [
+        [
+            cell_of(name),
+            None
+            if value is None
+            else cell_of(value, AMOUNT_FORMAT if isinstance(value, Decimal) else None),
+        ]
+        for name, value in lines
+    ]
+    return [order, detail, unscored, Sheet("排名方法", [about, *method_rows])]
+
+
+def ranking_workbook(ranking: dict[str, Any], program_name: str = ""):
+    """The ranking as an openpyxl workbook: what `write_ranking` writes, through openpyxl (the
+    reference the direct writer is tested against)."""
+    return reference_workbook(ranking_sheets(ranking, program_name))
 
 
 def _excluded(project_id: str, row: dict[str, Any]) -> list[Any]:
@@ -221,5 +211,6 @@ def _excluded(project_id: str, row: dict[str, Any]) -> list[Any]:
 def write_ranking(
     ranking: dict[str, Any], path: Path | str, as_of: date, program_name: str = ""
 ) -> Path:
-    """Write 评审排名.xlsx atomically and deterministically."""
-    return save_workbook(ranking_workbook(ranking, program_name), path, as_of)
+    """Write 评审排名.xlsx atomically and deterministically, as XML directly (`xlsx_fast`: about
+    ten times quicker than openpyxl; 300 projects took 0.6 s a round)."""
+    return write_sheets(ranking_sheets(ranking, program_name), path, as_of)

@@ -117,20 +117,24 @@ def is_dangerous(text: str) -> bool:
     return text.startswith(FORMULA_START) or text.strip() in _ERROR_CODES
 
 
+def safe_value(value: Any, mask: bool = True) -> Any:
+    """A value as every output writes it: personal data masked (``mask``: every output but the
+    annotated copies), no character XML cannot hold. Text may still look like a formula."""
+    if mask:
+        value = scrub_value(value)
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def safe_cell(value: Any, mask: bool = True) -> Any:
     """A value safe to assign to an openpyxl cell: never a formula, never an illegal character.
 
     ``mask``: personal data masked (every output but the annotated copies)."""
-    if mask:
-        value = scrub_value(value)
-    if not isinstance(value, str):
-        return value
-    text = clean_text(value)
-    if is_dangerous(text):
+    value = safe_value(value, mask)
+    if isinstance(value, str) and is_dangerous(value):
         from openpyxl.cell.rich_text import CellRichText
 
-        return CellRichText([text])
-    return text
+        return CellRichText([value])
+    return value
 
 
 def put(ws, row: int, col: int, value: Any, number_format: str | None = None, mask: bool = True):

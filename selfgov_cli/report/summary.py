@@ -17,7 +17,8 @@ from selfgov_cli.outcome import Outcome
 from selfgov_cli.rank import FLAG_NAMES, fmt_adjustment, pool_summary
 from selfgov_cli.report.charts import bar_chart
 from selfgov_cli.report.common import cn_date, score_text
-from selfgov_cli.report.env import render_template
+from selfgov_cli.report.copy_store import CopyStore, openpyxl_stamp, reuse_output, writer_digest
+from selfgov_cli.report.env import render_template, template_code
 from selfgov_cli.report.safe import atomic_write, save_workbook, scrub
 from selfgov_cli.report.summary_xlsx import summary_workbook
 from selfgov_cli.rules.engine import summarize
@@ -386,16 +387,41 @@ def render_summary(
     templates: Path | str | None = None,
     stage: str = "review",
     data: dict[str, Any] | None = None,
+    store: CopyStore | None = None,
 ) -> list[Path]:
     """Write the summary report in one format (html, md or xlsx); returns the written paths.
 
-    data: summary_data(outcome, stage) when the caller writes several formats (built once)."""
+    data: summary_data(outcome, stage) when the caller writes several formats (built once).
+    store: `sgov run`'s store of outputs: a report made before from the same data, date and code
+    (the writer, or every template on the search path) is copied from it (report/copy_store.py)."""
     as_of = outcome.as_of
     data = dict(data) if data is not None else summary_data(outcome, stage)
     target = Path(out_dir) / f"{FILE_STEM}.{fmt}"
     if fmt == "xlsx":
-        return [save_workbook(summary_workbook(data), target, as_of)]
+        code = _writer_code()
 
-    data["charts"] = charts(data) if fmt == "html" else {}
-    text = render_template(f"summary.{fmt}.j2", data, templates, outcome.config.folder)
-    return [atomic_write(target, text)]
+        def write() -> Path:
+            return save_workbook(summary_workbook(data), target, as_of)
+
+    else:
+        name, folder = f"summary.{fmt}.j2", outcome.config.folder
+        # the html's charts are drawn here from the data (charts, report/charts.py)
+        charting = writer_digest("summary charts", "report/summary.py", "report/charts.py")
+        code = f"{template_code(name, templates, folder)} {charting}"
+
+        def write() -> Path:
+            shown = {**data, "charts": charts(data) if fmt == "html" else {}}
+            return atomic_write(target, render_template(name, shown, templates, folder))
+
+    return [reuse_output(store, code, as_of, data, target, write)]
+
+
+def _writer_code() -> str:
+    """The code that writes 汇总报告.xlsx from its data."""
+    return writer_digest(
+        f"summary {openpyxl_stamp()}",
+        "report/summary_xlsx.py",
+        "report/xlsx_layout.py",
+        "report/safe.py",
+        "privacy.py",
+    )

@@ -32,15 +32,28 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from selfgov_cli.report.safe import atomic_file, stamp
+from selfgov_cli.report.safe import (
+    atomic_file,
+    is_dangerous,
+    safe_cell,
+    safe_value,
+    save_workbook,
+    stamp,
+)
 from selfgov_cli.report.xlsx_layout import (
     MAX_WIDTH,
     MIN_WIDTH,
     PADDING,
     PORTRAIT_WIDTH,
     _str_width,
+    lay_out,
     text_width,
 )
+
+# The workbook theme every xlsx of openpyxl carries (openpyxl.writer.theme.theme_xml), kept as a
+# file: importing openpyxl for it took 0.3–0.4 s (with numpy) from runs that need nothing else of
+# it. A test holds it equal to openpyxl's.
+THEME = Path(__file__).resolve().parent.parent / "data" / "theme1.xml"
 
 # number format -> numFmtId (builtin ids where Excel has one, else custom from 164)
 _BUILTIN_FORMATS = {None: 0, "General": 0, "#,##0.00": 4, "0.00%": 10}
@@ -63,6 +76,51 @@ class Cell(NamedTuple):
 class Sheet:
     title: str
     rows: Iterable[list[Cell | None]]  # read once: a list, or an iterable building rows
+
+
+def cell_of(value: Any, number_format: str | None = None, bold: bool = False) -> Cell:
+    """A cell as `safe.put` writes one: masked, never a formula, the quote prefix on text that
+    looks like one. The text stays a plain str (this writer writes every text as text; the
+    openpyxl reference makes it a CellRichText), so writing it never needs openpyxl."""
+    shown = safe_value(value)
+    return Cell(shown, number_format, bold, isinstance(shown, str) and is_dangerous(shown))
+
+
+def reference_workbook(sheets: list[Sheet]):
+    """The same sheets as an openpyxl workbook laid out by `xlsx_layout` (bold header frozen on
+    row 1): what `save_xlsx` is tested against, and the fallback for a value it does not know.
+    Each sheet's rows are read once more."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title)
+        for r, line in enumerate(sheet.rows, 1):
+            for c, cell in enumerate(line, 1):
+                if cell is None:
+                    continue
+                target = ws.cell(row=r, column=c)
+                target.value = safe_cell(cell.value, mask=False)  # text never a formula
+                if cell.quote:
+                    target.quotePrefix = True
+                if cell.number_format:
+                    target.number_format = cell.number_format
+                if cell.bold:
+                    target.font = bold
+        ws.freeze_panes = "A2"
+    return lay_out(wb)
+
+
+def write_sheets(sheets: list[Sheet], path: Path | str, as_of: date) -> Path:
+    """Write the sheets directly (save_xlsx), or through openpyxl when a value is one save_xlsx
+    does not know (none today); atomic, the same bytes for the same sheets and date."""
+    written = save_xlsx(sheets, path, as_of)
+    if written is not None:
+        return written
+    return save_workbook(reference_workbook(sheets), path, as_of)
 
 
 def supported(value: Any) -> bool:
@@ -347,8 +405,7 @@ def _write(
 ) -> None:
     """The package, entry by entry. The worksheets come before xl/styles.xml: a sheet's cell
     styles are numbered as its XML is written, so the style sheet is known only after them."""
-    from openpyxl.writer.theme import theme_xml
-
+    theme_xml = THEME.read_text(encoding="utf-8")
     n = len(sheets)
     when = stamp(as_of).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

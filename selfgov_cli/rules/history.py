@@ -30,7 +30,7 @@ def contradicts_record(ctx: Context) -> Iterator[Hit]:
         return
     for pid, project in ctx.projects.items():
         prior = history.prior(project)
-        missing = f"{history.year} 年记录 {history.source} 中没有该项目（项目编号、居民区和项目名称都对应不上）"
+        missing = f"{history.label} 中没有该项目（项目编号、居民区和项目名称都对应不上）"
         claimed_rank = project.get("prior_top10_rank")
         if isinstance(claimed_rank, int):
             yield from _rank_claim(project, pid, claimed_rank, prior, missing, history.year)

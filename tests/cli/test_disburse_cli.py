@@ -201,7 +201,10 @@ def test_table_shows_each_project_the_reasons_and_the_totals(tmp_path):
         "60.00%",
         "0.00",
     ]
-    assert any(line.startswith("PX-2 第2笔待定：尚无中期评估结果") for line in lines)
+    assert any(
+        line.startswith("PX-2 第2笔待定：中期评估日期 2023-06-30 已过，尚无中期评估结果")
+        for line in lines
+    )
     assert "PX-3 没有台账记录" in lines
     assert any("PX-9" in line and "700.00" in line and "SG005" in line for line in lines)
     total = next(line for line in lines if line.startswith("│ 合计"))

@@ -28,7 +28,8 @@ def _unknown_year_folder(tmp_path: Path) -> tuple[Path, date, str]:
 def test_report_publicity_warns_on_stderr_in_every_format(tmp_path):
     f, as_of, expected = _unknown_year_folder(tmp_path)
     assert expected == (
-        f"注意：sgov 的节假日日历不含{as_of.year}年的法定节假日和调休安排，公示期按周一至周五计算："
+        f"注意：sgov 的节假日日历不含{as_of.year}年的法定节假日和调休安排，公示期按周一至周五"
+        "（除去元旦、劳动节、国庆的法定假日）计算："
         "请对照当年国务院办公厅的放假通知核对公示起止日期"
     )
     for fmt in ("md", "xlsx", "html"):

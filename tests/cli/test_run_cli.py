@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from selfgov_cli.batch import STEP_WORDS
-from selfgov_cli.cli import run_cmd
 from selfgov_cli.cli.app import app
+from selfgov_cli.cli.progress import PROGRESS_AFTER, ProgressBar
 from tests.test_batch import DAY, hashes, make_folder, write_lock
 
 runner = CliRunner()
@@ -144,10 +144,10 @@ def test_no_progress_bar_in_a_pipe(tmp_path):
 
 
 def test_progress_bar_waits_a_moment_before_showing(monkeypatch):
-    bar = run_cmd._ProgressBar()
+    bar = ProgressBar()
     bar(1, 10, "a.xlsx")
     assert bar.bar is None  # a quick run shows nothing
-    bar.started -= run_cmd.PROGRESS_AFTER + 1
+    bar.started -= PROGRESS_AFTER + 1
     bar(10, 10, "j.xlsx")
     assert bar.bar is None  # already done: nothing to show
     bar(2, 10, "b.xlsx")

@@ -374,6 +374,29 @@ def test_html_export_renamed_to_xlsx(tmp_path):
     assert findings(tmp_path) == [sg001("系统导出.xlsx", message), sg001("系统导出2.xls", message)]
 
 
+def test_spreadsheets_of_formats_sgov_does_not_read_are_findings_not_skipped(tmp_path):
+    """A ledger saved by WPS as .et (or Excel's .xlsb, a template, Numbers) was skipped in silence:
+    its money simply missing. Each is SG001 saying how to convert it; the run goes on, and -o may
+    not write over one (it is an input)."""
+    good(tmp_path)
+    wb = openpyxl.Workbook()
+    wb.active.append(["日期", "项目编号", "金额"])
+    wb.save(tmp_path / "台账.xlsb")  # whatever the bytes: the format is named by the suffix
+    (tmp_path / "2023年经费台账.et").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    (tmp_path / "汇总.numbers").write_bytes(b"PK\x03\x04")
+    (tmp_path / "~$2023年经费台账.et").write_bytes(b"lock")  # WPS's lock file: ignored
+    tail = "，sgov 只能读取 .xlsx、.xlsm、.xls、.ods 和 .csv：请用 WPS 或 Excel 打开后另存为 .xlsx，并把原文件移出项目文件夹"
+    assert findings(tmp_path) == [
+        sg001("2023年经费台账.et", "这是WPS 表格文件（.et）" + tail),
+        sg001("台账.xlsb", "这是Excel 二进制工作簿（.xlsb）" + tail),
+        sg001("汇总.numbers", "这是Numbers 表格（.numbers）" + tail),
+    ]
+    out = CliRunner().invoke(
+        app, ["disburse", str(tmp_path), "--format", "json", "-o", str(tmp_path / "台账.xlsb")]
+    )
+    assert out.exit_code == 2 and "是项目文件夹中的输入文件" in out.output
+
+
 def test_csv_renamed_to_xlsx(tmp_path):
     good(tmp_path)
     (tmp_path / "台账.xlsx").write_bytes(CSV_TEXT.replace("䶮", "").encode("gbk"))

@@ -180,7 +180,9 @@ def test_no_approval_date_releases_tranche_1_on_the_start_date(tmp_path):
     before = run(tmp_path, as_of=date(2023, 4, 30)).disbursement.project("PX-1")
     on_the_day = run(tmp_path, as_of=date(2023, 5, 1)).disbursement.project("PX-1")
     assert (before.plan.tranches[0].status, before.released) == ("pending", Decimal(0))
-    assert before.plan.tranches[0].reason == "立项日期 2023-05-01 尚未到"
+    assert before.plan.tranches[0].reason == (
+        "开始日期 2023-05-01 尚未到（没有立项日期，第1笔按开始日期拨付）"
+    )
     assert (on_the_day.plan.tranches[0].status, on_the_day.released) == (
         "released",
         Decimal("6000.00"),
