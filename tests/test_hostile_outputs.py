@@ -144,3 +144,17 @@ def test_annotated_copies_keep_the_oddly_written_originals(folder, tmp_path):
     assert result.exit_code == 0, result.output
     ws = load_workbook(tmp_path / "annotated" / "经费台账.xlsx")["经费台账"]
     assert (ws["D2"].value, ws["F2"].value) == (DESC_LANDLINE, INVOICE_0086)
+
+
+def test_names_differing_only_by_normalisation_get_distinct_copies():
+    """café.xlsx composed (NFC) and decomposed (NFD) are two files on Linux but one on a Mac or in
+    the zip the copies are sent on in: their annotated copies wrote one over the other there."""
+    from selfgov_cli.report.annotate import annotated_names
+
+    nfc, nfd = "申报/caf\u00e9.xlsx", "申报/cafe\u0301.xlsx"
+    names = annotated_names([nfc, nfd, "申报/CAFÉ.xlsx"])
+    assert names == {
+        "申报/CAFÉ.xlsx": "申报/CAFÉ.xlsx",
+        nfd: "申报/cafe\u0301(2).xlsx",  # sorted by name: e before é
+        nfc: "申报/caf\u00e9(3).xlsx",
+    }
