@@ -158,3 +158,28 @@ def test_names_differing_only_by_normalisation_get_distinct_copies():
         nfd: "申报/cafe\u0301(2).xlsx",  # sorted by name: e before é
         nfc: "申报/caf\u00e9(3).xlsx",
     }
+
+
+@pytest.mark.parametrize(
+    ("argv", "written"),
+    [
+        (("report", "-k", "summary", "-f", "xlsx"), "汇总报告.xlsx"),
+        (("report", "-k", "publicity", "-f", "xlsx"), "公示名单.xlsx"),
+        (("disburse", "--format", "xlsx"), "拨付核算.xlsx"),
+        (("rank", "--format", "xlsx"), "评审排名.xlsx"),
+        (("export", "--format", "xlsx"), "tables.xlsx"),
+        (("validate", "--format", "csv"), "校验结果.csv"),
+    ],
+)
+def test_a_default_output_folder_linked_into_the_inputs_is_refused(tmp_path, argv, written):
+    """FOLDER/sgov-output as a link to 申报/: the default output was never checked, and
+    `report -k summary -f xlsx` wrote over an application saved as 申报/汇总报告.xlsx."""
+    folder = _folder(tmp_path / "prog")
+    victim = folder / "申报" / written
+    victim.write_bytes((folder / "申报" / "0.xlsx").read_bytes())
+    (folder / "sgov-output").symlink_to("申报")
+    before = {p.name: p.read_bytes() for p in (folder / "申报").iterdir()}
+    result = _run(argv[0], folder, *argv[1:], "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert f"默认输出文件夹 {folder / 'sgov-output'} 指向 {folder / '申报'}" in result.output
+    assert {p.name: p.read_bytes() for p in (folder / "申报").iterdir()} == before
