@@ -183,3 +183,58 @@ def test_a_default_output_folder_linked_into_the_inputs_is_refused(tmp_path, arg
     assert result.exit_code == 2, result.output
     assert f"默认输出文件夹 {folder / 'sgov-output'} 指向 {folder / '申报'}" in result.output
     assert {p.name: p.read_bytes() for p in (folder / "申报").iterdir()} == before
+
+
+_READ_LOCK = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from selfgov_cli.batch import read_lock
+print(read_lock(Path(sys.argv[1])))
+"""
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_a_lock_that_is_no_file_is_stale_not_a_hang(tmp_path, kind):
+    """OUT/.sgov.lock as a FIFO made `sgov run` wait for ever (the nightly run never ended); as a
+    link to /dev/zero it read until memory ran out (7.5 GB in 30 s)."""
+    import os
+    import subprocess
+    import sys
+
+    lock = tmp_path / ".sgov.lock"
+    if kind == "fifo":
+        os.mkfifo(lock)
+    else:
+        lock.symlink_to("/dev/zero")
+    child = subprocess.run(
+        [sys.executable, "-c", _READ_LOCK, str(lock)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert (child.returncode, child.stdout) == (0, "None\n"), child.stderr[-500:]
+
+
+def test_a_run_breaks_a_fifo_left_as_its_lock(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = _folder(tmp_path / "prog")
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / ".sgov.lock")
+    done = subprocess.run(
+        [sys.executable, "-m", "selfgov_cli.cli.app", "run", str(folder), "-o", str(out)]
+        + ["--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    log = (out / AS_OF / "run.log").read_text(encoding="utf-8")
+    assert "已清除它留下的锁（内容不明；锁文件已损坏或无法读取，按过期的锁处理）" in log
+    assert not (out / ".sgov.lock").exists()
