@@ -15,8 +15,9 @@ Found, in any mix of half- and full-width characters (``１３８１２３４５
 Groups may be separated by a space, dot, dash, slash or middle dot, with spaces around it
 (``138 - 1234 - 5678``, ``138·1234·5678``); ``0086`` counts as ``+86``, and a landline may carry
 it (``+86-21-5888-1234``). Invisible characters (zero-width spaces, bidi controls such as U+202E,
-soft hyphens) are taken as separators by ``find`` and removed by ``scrub``: they could hide a
-number from the detector (``138\u200b1234\u200b5678``) or reorder what a reader sees.
+soft hyphens, DEL and the C1 controls) are taken as separators by ``find`` and removed by
+``scrub``: they could hide a number from the detector (``138\u200b1234\u200b5678``), reorder
+what a reader sees, or reach a terminal through a JSON output (U+009B is CSI).
 
 Left alone on purpose: amounts (``22000``, ``1,234.50``), dates (``2023-10-12``, ``2023.10.12``),
 项目编号 (``PX-2023-004``), invoice numbers of 8 to 12 digits (``03100190``, ``031001900104``
@@ -46,13 +47,15 @@ _FOLD.update(
     }
 )
 # Invisible characters: zero-width spaces and joiners, word joiner, BOM, soft hyphen, Arabic letter
-# mark, and the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). Output
-# text never needs them; they can split a number so that no pattern sees it, or make a line read
-# backwards (``PX-2023-007\u202e000,02``). find() reads each as a space; scrub() removes them.
-INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# mark, the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), and DEL and
+# the C1 controls (U+007F-U+009F: U+009B is a terminal's CSI, U+009D its OSC, which JSON does not
+# escape). Output text never needs them; they can split a number so that no pattern sees it, make
+# a line read backwards (``PX-2023-007\u202e000,02``) or drive the terminal that shows a JSON
+# output. find() reads each as a space; scrub() removes them.
+INVISIBLE = "\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 _FOLD.update(
-    {code: ord(" ") for code in (0xAD, 0x61C, 0x180E, 0xFEFF)}
+    {code: ord(" ") for code in (*range(0x7F, 0xA0), 0xAD, 0x61C, 0x180E, 0xFEFF)}
     | {code: ord(" ") for code in range(0x200B, 0x2010)}
     | {code: ord(" ") for code in range(0x202A, 0x202F)}
     | {code: ord(" ") for code in range(0x2060, 0x2065)}

@@ -18,12 +18,13 @@ from tests.helpers import LEDGER_HEADER, SCORES_HEADER, write_config, write_form
 
 AS_OF = "2023-12-31"
 BIDI_NAME = "楼道微更新\u202e138\u200b1234\u200b5671"  # a bidi override and zero-width spaces
-SPACED_NAME = "楼组议事 138 - 1234 - 5672"
+C1_TEXT = "修缮\x9b2J\x9d8;;http:e\x9c链\x7f"  # C1 controls (CSI, OSC, ST), DEL
+SPACED_NAME = f"楼组议事{C1_TEXT} 138 - 1234 - 5672"
 DESC_LANDLINE = "物资 +86-21-5888-1234"
 INVOICE_0086 = "008613812345673"
 # what a clerk must never find in a masked output: the digits of each number, and the invisibles
 SECRETS = ("5671", "5672", "5888", "13812345673")
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _folder(root: Path) -> Path:
