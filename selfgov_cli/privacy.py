@@ -125,8 +125,37 @@ def scrub(text: Any) -> str:
 
 
 def _visible(text: str) -> str:
-    """The text without its invisible characters (searched first: most text has none)."""
+    """The text without its invisible characters (searched first: most text has none), and with
+    the bytes of a file name that is not UTF-8 made readable (``readable``)."""
+    if _SURROGATE.search(text):
+        text = readable(text)
     return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# a run of non-ASCII characters holding an escaped byte: a GBK name's bytes, some of which may have
+# passed for UTF-8 (``\xdd\xb6`` is U+0776); ASCII (``/``, ``.``, a space) ends the run
+_ESCAPED_RUN = re.compile("[^\x00-\x7f]*[\udc80-\udcff][^\x00-\x7f]*")
+
+
+def readable(text: str) -> str:
+    """Text that can be written as UTF-8. A file name that is not UTF-8 (a zip made on a Chinese
+    Windows, unpacked on Linux or a Mac, names its files in GBK) reaches Python with each byte as
+    a lone surrogate (U+DC80-U+DCFF), which no UTF-8 file, terminal or XML can hold: every output
+    naming the file failed whole ("内部错误", UnicodeEncodeError). Each run of such bytes is read
+    as GB18030 (which GBK is part of), its bytes as the name had them, else each escaped byte is
+    shown as U+FFFD; any other lone surrogate as U+FFFD.
+    The file itself is still opened by its real name (the loader keeps it)."""
+    if not _SURROGATE.search(text):
+        return text
+
+    def decode(match: re.Match) -> str:
+        try:
+            return match.group().encode("utf-8", "surrogateescape").decode("gb18030")
+        except UnicodeError:
+            return _SURROGATE.sub("\ufffd", match.group())
+
+    return _SURROGATE.sub("\ufffd", _ESCAPED_RUN.sub(decode, text))
 
 
 # The shortest number find() knows is 11 characters (13812345678, 021-5881234, 02158881234); only

@@ -239,3 +239,40 @@ def test_a_run_breaks_a_fifo_left_as_its_lock(tmp_path):
     log = (out / AS_OF / "run.log").read_text(encoding="utf-8")
     assert "已清除它留下的锁（内容不明；锁文件已损坏或无法读取，按过期的锁处理）" in log
     assert not (out / ".sgov.lock").exists()
+
+
+def _gbk(name: str) -> str:
+    """A file name as Linux hands it to Python when its bytes are GBK (a zip made on a Chinese
+    Windows, unpacked on Linux): each byte that is not UTF-8 is a lone surrogate."""
+    import os
+
+    return os.fsdecode(name.encode("gbk"))
+
+
+@pytest.mark.skipif(__import__("sys").platform != "linux", reason="only Linux names files in bytes")
+def test_a_file_named_in_gbk_is_read_and_named_readably(tmp_path):
+    """validate --format json, export, run and the annotated copies failed whole ("内部错误",
+    UnicodeEncodeError) on a GBK file name, and calamine refused the sound workbook as SG001."""
+    folder = _folder(tmp_path / "prog")
+    (folder / "申报" / "0.xlsx").rename(folder / "申报" / _gbk("德州读书会.xlsx"))
+    (folder / "经费台账.xlsx").rename(folder / _gbk("年终补报.xlsx"))
+    out = tmp_path / "out"
+    for argv in (
+        ("validate", "--format", "json"),
+        ("export", "-o", out / "export"),
+        ("report", "-k", "annotated", "-o", out / "ann"),
+        ("run", "-o", out / "run"),
+    ):
+        result = _run(argv[0], folder, *argv[1:], "--as-of", AS_OF)
+        assert result.exit_code in (0, 1), (argv, result.output[-800:])
+        if argv[0] == "validate":
+            import json
+
+            payload = json.loads(result.stdout)
+            files = {f["file"] for f in payload["findings"]}
+            assert "年终补报.xlsx" in files  # its PX012 finding, named readably
+            assert not [f for f in payload["findings"] if f["rule"] == "SG001"]
+            assert payload["summary"]["projects"] == 2
+    log = (out / "run" / AS_OF / "run.log").read_text(encoding="utf-8")
+    assert "读取 申报/德州读书会.xlsx：申报表、预算明细、项目成员" in log
+    assert (out / "ann" / "annotated" / _gbk("年终补报.xlsx")).is_file()  # the name it had

@@ -125,3 +125,18 @@ def test_numbers_under_eleven_digits_are_never_searched_because_none_can_match()
     assert scrub_value(9_999_999_999) == 9_999_999_999
     assert scrub_value(13812345678) == MASK and scrub_value(6222021234567890123) == MASK
     assert scrub_value(-13812345678) == MASK and scrub_value(-13812345678.0) == MASK
+
+
+def test_file_names_in_gbk_become_readable_text():
+    """Linux hands a GBK file name to Python as lone surrogates, which no UTF-8 output can hold."""
+    import os
+
+    from selfgov_cli.privacy import readable
+
+    gbk = os.fsdecode("申报/".encode() + "德州读书会13812345678".encode("gbk") + b".xlsx")
+    assert gbk != "申报/德州读书会13812345678.xlsx"  # some of its bytes even pass for UTF-8
+    assert readable(gbk) == "申报/德州读书会13812345678.xlsx"
+    assert scrub(gbk) == f"申报/德州读书会{MASK}.xlsx"
+    assert readable(os.fsdecode(b"\xff\xfe.xlsx")) == "\ufffd\ufffd.xlsx"  # not GB18030 either
+    assert readable("x\ud800y") == "x\ufffdy"
+    assert readable("申报/德州.xlsx") == "申报/德州.xlsx"

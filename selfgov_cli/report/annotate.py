@@ -66,6 +66,7 @@ def annotated_names(rels: Iterable[str]) -> dict[str, str]:
     decomposed): Windows and macOS disks, and the zip or share a clerk sends the copies on in, take
     them for the same file, and one copy would replace the other."""
     import hashlib
+    import os
     import unicodedata
 
     def same(path: str) -> str:
@@ -78,9 +79,9 @@ def annotated_names(rels: Iterable[str]) -> dict[str, str]:
         folder, _, name = rel.rpartition("/")
         base = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
         stem = base[:-5]
-        if len(base.encode("utf-8")) > _NAME_BYTES:
+        if len(os.fsencode(base)) > _NAME_BYTES:  # bytes on disk (a GBK name's, too)
             tag = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
-            while len(f"{stem}~{tag}.xlsx".encode()) > _NAME_BYTES:
+            while len(os.fsencode(f"{stem}~{tag}.xlsx")) > _NAME_BYTES:
                 stem = stem[:-1]
             stem = f"{stem}~{tag}"
             base = f"{stem}.xlsx"

@@ -40,7 +40,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from selfgov_cli.privacy import MASK, scrub, scrub_data, scrub_value  # noqa: F401 - re-exported
+from selfgov_cli.privacy import (  # noqa: F401 - re-exported
+    MASK,
+    readable,
+    scrub,
+    scrub_data,
+    scrub_value,
+)
 from selfgov_cli.report.json_fast import json_pieces
 
 # Two-character (compound) surnames: 复姓. A name starting with one keeps both characters.
@@ -86,8 +92,9 @@ def mask_name(name: Any) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Remove characters that cannot be written into XML (xlsx, html)."""
-    return _ILLEGAL.sub("", text)
+    """Remove characters that cannot be written into XML (xlsx, html); the bytes of a file name
+    that is not UTF-8 made readable (``privacy.readable``: also for the annotated copies)."""
+    return _ILLEGAL.sub("", readable(text))
 
 
 def is_dangerous(text: str) -> bool:
