@@ -127,12 +127,13 @@ def scrub(text: Any) -> str:
 def _visible(text: str) -> str:
     """The text without its invisible characters (searched first: most text has none), and with
     the bytes of a file name that is not UTF-8 made readable (``readable``)."""
-    if _SURROGATE.search(text):
-        text = readable(text)
-    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
+    if not _ODD.search(text):  # one search: most text has neither
+        return text
+    return _INVISIBLE.sub("", readable(text))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ODD = re.compile(f"[{INVISIBLE}\ud800-\udfff]")
 # a run of non-ASCII characters holding an escaped byte: a GBK name's bytes, some of which may have
 # passed for UTF-8 (``\xdd\xb6`` is U+0776); ASCII (``/``, ``.``, a space) ends the run
 _ESCAPED_RUN = re.compile("[^\x00-\x7f]*[\udc80-\udcff][^\x00-\x7f]*")
