@@ -170,6 +170,7 @@ def test_names_differing_only_by_normalisation_get_distinct_copies():
         (("rank", "--format", "xlsx"), "评审排名.xlsx"),
         (("export", "--format", "xlsx"), "tables.xlsx"),
         (("validate", "--format", "csv"), "校验结果.csv"),
+        (("run",), "汇总报告.xlsx"),  # refused before, but named as the -o it was not given
     ],
 )
 def test_a_default_output_folder_linked_into_the_inputs_is_refused(tmp_path, argv, written):
