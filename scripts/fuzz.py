@@ -10,7 +10,8 @@ and checks:
 - no traceback, no "内部错误", exit 0/1 (validate) or 0/1/2 (the others);
 - no formula made from text: an xlsx output holds a formula cell only in an annotated copy and only
   where the source workbook had that formula; a csv field never starts with = + - @;
-- no personal data (privacy.find) in any output but the annotated copies (which keep originals);
+- no personal data (privacy.find) and no invisible character (bidi override, zero-width space, C1
+  control) in any output but the annotated copies (which keep originals);
 - inputs unchanged (every file of the folder hashed before and after);
 and counts a case as "reached the rules" when no mutated file was refused (SG001) and at least one
 project was loaded. Failing folders are kept under build/fuzz-failures/ with the reason.
@@ -124,6 +125,13 @@ PERSONAL = [
     "zhang.san@example.com",
     "6222 0212 3456 7890",
     "联系人张三 13912345678",
+    # forms the seventh session's attack found unmasked, and invisible characters
+    "008613812345678",
+    "摘要 +86-21-5888-1234",
+    "138 - 1234 - 5678",
+    "138\u200b1234\u200b5678",
+    "银山议事会\u202e000,02",
+    "修缮\x9b2J\x9d8;;http:e\x9c链\x7f",
 ]
 HOSTILE_TEXT += FORMULA_TEXT + PERSONAL
 # Real formula cells (openpyxl writes them as <f>): the copies may keep them, nothing may add one
@@ -519,7 +527,12 @@ def check_case(folder: Path, out: Path, victims: list[str]) -> dict:
         found = [text[a:b] for a, b in find(text) if text[a:b] not in office]
         if found:
             problems.append(f"{where}: personal data {found[:3]}")
+        if hit := _INVISIBLE.search(text):  # bidi overrides, zero-width spaces, C1 controls
+            problems.append(f"{where}: invisible character U+{ord(hit.group()):04X}")
     return {"problems": problems, "reached": reached}
+
+
+_INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _hashes(folder: Path) -> dict[str, str]:

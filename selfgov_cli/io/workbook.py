@@ -640,7 +640,7 @@ def _read_calamine(path: Path, formulas: bool) -> RawBook:
     import python_calamine as pc
 
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
+        book = _calamine_book(pc, path)
     except pc.PasswordError as exc:
         raise Unreadable(ENCRYPTED) from exc
     except BaseException as exc:  # calamine raises many kinds (even panics) for broken files
@@ -662,6 +662,23 @@ def _read_calamine(path: Path, formulas: bool) -> RawBook:
         except BaseException:  # pragma: no cover - closing never matters to the clerk
             pass
     return RawBook(sheets, path, has_formulas=formulas)
+
+
+def _calamine_book(pc, path: Path):
+    """calamine's workbook of a file. Calamine takes a path only as UTF-8: a name that is not (a zip
+    made on a Chinese Windows, unpacked on Linux, names its files in GBK) was "not found", and a
+    sound workbook was refused as SG001 "已损坏". Such a file is opened here and calamine reads it
+    through /proc/self/fd (Linux, where such names exist), else from the open file."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        with open_regular(path) as handle:
+            proc = f"/proc/self/fd/{handle.fileno()}"
+            if os.path.exists(proc):
+                return pc.CalamineWorkbook.from_path(proc)
+            return pc.CalamineWorkbook.from_filelike(handle)
+    return pc.CalamineWorkbook.from_path(name)
 
 
 # Rust code in calamine prints a panic's message (and with RUST_BACKTRACE a backtrace) straight to

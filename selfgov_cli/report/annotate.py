@@ -60,8 +60,17 @@ def annotated_name(rel: str) -> str:
 
 def annotated_names(rels: Iterable[str]) -> dict[str, str]:
     """Distinct copy paths for input files: ``.xlsx`` keep their name, others get ``.xlsx`` added,
-    numbered (``同名.xls(2).xlsx``) when that name is another copy's, shortened when too long."""
+    numbered (``同名.xls(2).xlsx``) when that name is another copy's, shortened when too long.
+
+    Two names are one when they differ only by case or Unicode normalisation (``café`` composed or
+    decomposed): Windows and macOS disks, and the zip or share a clerk sends the copies on in, take
+    them for the same file, and one copy would replace the other."""
     import hashlib
+    import os
+    import unicodedata
+
+    def same(path: str) -> str:
+        return unicodedata.normalize("NFC", path).casefold()
 
     rels = sorted(rels, key=lambda rel: (not rel.lower().endswith(".xlsx"), rel))
     taken: set[str] = set()
@@ -70,18 +79,18 @@ def annotated_names(rels: Iterable[str]) -> dict[str, str]:
         folder, _, name = rel.rpartition("/")
         base = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
         stem = base[:-5]
-        if len(base.encode("utf-8")) > _NAME_BYTES:
+        if len(os.fsencode(base)) > _NAME_BYTES:  # bytes on disk (a GBK name's, too)
             tag = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
-            while len(f"{stem}~{tag}.xlsx".encode()) > _NAME_BYTES:
+            while len(os.fsencode(f"{stem}~{tag}.xlsx")) > _NAME_BYTES:
                 stem = stem[:-1]
             stem = f"{stem}~{tag}"
             base = f"{stem}.xlsx"
         n = 2
-        while (f"{folder}/{base}" if folder else base).lower() in taken:
+        while same(f"{folder}/{base}" if folder else base) in taken:
             base = f"{stem}({n}).xlsx"
             n += 1
         target = f"{folder}/{base}" if folder else base
-        taken.add(target.lower())
+        taken.add(same(target))
         out[rel] = target
     return out
 

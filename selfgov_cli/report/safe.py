@@ -3,7 +3,9 @@
 Every writer goes through this module, one function per medium:
 
 - personal data (``selfgov_cli.privacy``: phones, identity numbers, e-mail, bank cards) is masked
-  in everything but the annotated copies (``mask=False`` there);
+  in everything but the annotated copies (``mask=False`` there), and with it go the invisible
+  characters (zero-width spaces, bidi overrides such as U+202E) that could hide a number or make a
+  line read backwards;
 - ``mask_name("张三丰") == "张*丰"``, ``"李四" -> "李*"``, ``"欧阳娜娜" -> "欧阳*娜"``.
 - xlsx: ``put(ws, row, col, value)`` writes a value that is never a formula or an error code and
   never an illegal XML character. Text starting with ``= + - @`` (or equal to an error code such as
@@ -38,7 +40,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from selfgov_cli.privacy import MASK, scrub, scrub_data, scrub_value  # noqa: F401 - re-exported
+from selfgov_cli.privacy import (  # noqa: F401 - re-exported
+    MASK,
+    readable,
+    scrub,
+    scrub_data,
+    scrub_value,
+)
 from selfgov_cli.report.json_fast import json_pieces
 
 # Two-character (compound) surnames: 复姓. A name starting with one keeps both characters.
@@ -108,8 +116,9 @@ def _join_spaced(parts: list[str]) -> list[str]:
 
 
 def clean_text(text: str) -> str:
-    """Remove characters that cannot be written into XML (xlsx, html)."""
-    return _ILLEGAL.sub("", text)
+    """Remove characters that cannot be written into XML (xlsx, html); the bytes of a file name
+    that is not UTF-8 made readable (``privacy.readable``: also for the annotated copies)."""
+    return _ILLEGAL.sub("", readable(text))
 
 
 def is_dangerous(text: str) -> bool:
