@@ -53,6 +53,7 @@ from selfgov_cli.model import (
     Score,
     folder_key,
 )
+from selfgov_cli.os_errors import os_error_text
 
 _log = logging.getLogger("sgov.io")
 
@@ -82,10 +83,11 @@ def _role(text: str) -> str:
     return found
 
 
-def discover(root: Path) -> list[str]:
+def discover(root: Path, unlisted: list[tuple[str, OSError]] | None = None) -> list[str]:
     """Spreadsheet files under root (relative POSIX paths, in folder order: model.folder_key); no
-    lock, hidden or output files."""
-    return sorted(_walk(root), key=folder_key)
+    lock, hidden or output files. unlisted: gets each sub-folder that could not be listed (no
+    permission), with why: its workbooks are missing, which the clerk must be told."""
+    return sorted(_walk(root, unlisted), key=folder_key)
 
 
 def has_spreadsheet(root: Path) -> bool:
@@ -93,9 +95,18 @@ def has_spreadsheet(root: Path) -> bool:
     return next(_walk(root), None) is not None
 
 
-def _walk(root: Path) -> Iterator[str]:
+def _walk(root: Path, unlisted: list[tuple[str, OSError]] | None = None) -> Iterator[str]:
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: None):
+
+    def failed(exc: OSError) -> None:
+        if unlisted is not None and exc.filename is not None:
+            try:
+                rel = Path(exc.filename).relative_to(root).as_posix()
+            except ValueError:
+                return
+            unlisted.append((rel, exc))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=failed):
         try:
             info = os.stat(dirpath)
             key = (info.st_dev, info.st_ino)
@@ -167,7 +178,8 @@ def _no_cyclic_gc():
 def _load_folder(
     root: Path, workers: int | None, cache: bool | FileCache, progress: Progress | None
 ) -> Dataset:
-    paths = discover(root)
+    unlisted: list[tuple[str, OSError]] = []
+    paths = discover(root, unlisted)
     store = _open_cache(root, cache)
     results: dict[str, FileResult] = {}
     todo: list[str] = []
@@ -187,7 +199,16 @@ def _load_folder(
             progress(len(results), len(paths), rel)
     if store is not None:
         store.prune(paths)
-    return Dataset.assemble(str(root), [results[rel] for rel in paths])
+    folders = [_unlisted(rel, exc) for rel, exc in unlisted]
+    return Dataset.assemble(str(root), [*folders, *(results[rel] for rel in paths)])
+
+
+def _unlisted(rel: str, exc: OSError) -> FileResult:
+    """SG001 for a sub-folder that could not be listed: its workbooks were not read at all (it
+    disappeared in silence, and the money was computed without its evaluations or ledgers)."""
+    why = "没有读取权限" if isinstance(exc, PermissionError) else os_error_text(exc, reading=True)
+    message = f"无法读取：文件夹打不开（{why}），其中的工作簿都没有读到；请检查这个文件夹的权限"
+    return FileResult(rel, issues=(Issue("SG001", message, Location(rel)),))
 
 
 def _open_cache(root: Path, cache: bool | FileCache) -> FileCache | None:

@@ -508,8 +508,8 @@ def test_file_deleted_during_the_run(tmp_path, monkeypatch):
     write_form(tmp_path / "将删除.xlsx", FORM | {"项目编号": "PX-2"})
     listed = loader.discover
 
-    def discover_then_delete(root):
-        paths = listed(root)
+    def discover_then_delete(root, unlisted=None):
+        paths = listed(root, unlisted)
         (Path(root) / "将删除.xlsx").unlink()
         return paths
 
@@ -874,3 +874,24 @@ def test_ods_repeated_values_are_refused_but_empty_repeats_are_fine(tmp_path):
     ]
     issues, peak = _peak_mb_reading(tmp_path, "a重复.ods")
     assert (issues, peak < 150) == ([["SG001", f"无法读取：{message}"]], True)
+
+
+def test_a_sub_folder_that_cannot_be_listed_is_a_finding_not_skipped(tmp_path, monkeypatch):
+    """A folder sgov may not list (chmod 000, another user's) vanished in silence: its
+    evaluations or ledgers missing from the money with no finding. It is SG001 naming it; the
+    rest of the folder is read. (Simulated: the tests run as root, who may list anything.)"""
+    good(tmp_path)
+    write_form(tmp_path / "评估" / "x.xlsx", {"项目编号": "PX-9"})
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "评估":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert findings(tmp_path) == [
+        sg001(
+            "评估", "文件夹打不开（没有读取权限），其中的工作簿都没有读到；请检查这个文件夹的权限"
+        )
+    ]
