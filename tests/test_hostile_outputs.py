@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from selfgov_cli.cli.app import app
 from selfgov_cli.privacy import find
+from tests import test_issue17 as issue17
 from tests.helpers import LEDGER_HEADER, SCORES_HEADER, write_config, write_form, write_table
 
 AS_OF = "2023-12-31"
@@ -77,21 +76,7 @@ def _folder(root: Path) -> Path:
     return root
 
 
-def _run(*args) -> object:
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-def _text(path: Path) -> str:
-    if path.suffix == ".xlsx":
-        wb = load_workbook(path)
-        return "\n".join(
-            str(c.value)
-            for ws in wb.worksheets
-            for row in ws.iter_rows()
-            for c in row
-            if c.value is not None
-        )
-    return path.read_text(encoding="utf-8-sig")
+_run, _text = issue17._run, issue17._text  # the same CLI call and output reading
 
 
 @pytest.fixture(scope="module")

@@ -102,7 +102,7 @@ def _text(path: Path) -> str:
             for c in row
             if c.value is not None
         )
-    return path.read_text(encoding="utf-8")
+    return path.read_text(encoding="utf-8-sig")
 
 
 SECRETS = (NAME_PHONE, "138－1234－5673", "13812345675", "6222 0212 3456 7890")
