@@ -33,6 +33,7 @@ from typing import Any
 from selfgov_cli.config import CONFIG_NAME, ConfigError, load_config
 from selfgov_cli.io.loader import OUTPUT_DIR
 from selfgov_cli.io.schema import SHEET_KINDS
+from selfgov_cli.io.workbook import Unreadable, open_regular
 from selfgov_cli.os_errors import os_error_text
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.pipeline import load, run
@@ -639,8 +640,6 @@ def _lock_text(path: Path) -> str:
     /dev/zero) or a socket in its place raises ValueError (it is not a lock), and at most
     LOCK_MAX_BYTES are read. A FIFO named .sgov.lock made `sgov run` wait for ever; a link to
     /dev/zero read until memory ran out."""
-    from selfgov_cli.io.workbook import Unreadable, open_regular
-
     try:
         with open_regular(path) as handle:
             return handle.read(LOCK_MAX_BYTES + 1)[:LOCK_MAX_BYTES].decode("utf-8")

@@ -141,13 +141,12 @@ def output_dir(folder: Path, out: Path | None) -> Path:
     (``report.safe.atomic_write``), so a command that stops early leaves nothing behind."""
     # start-up: loaded only when this command runs, so `sgov --help` stays light
     from selfgov_cli.io.loader import OUTPUT_DIR
+    from selfgov_cli.report.safe import OutputRefused, check_output
 
     target = Path(out) if out is not None else Path(folder) / OUTPUT_DIR
     if target.exists() and not target.is_dir():
         fail(f"-o {target} 是一个文件：请指定一个文件夹")
     if out is None:  # -o was checked before the run; the default too may lead elsewhere
-        from selfgov_cli.report.safe import OutputRefused, check_output
-
         try:  # FOLDER/sgov-output made a link to 申报/ would write over an input of the same name
             check_output(folder, target)
         except OutputRefused:
