@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 from selfgov_cli.privacy import find
 from tests import test_issue17 as issue17
-from tests.helpers import LEDGER_HEADER, SCORES_HEADER, write_config, write_form, write_table
 
 AS_OF = "2023-12-31"
 BIDI_NAME = "楼道微更新\u202e138\u200b1234\u200b5671"  # a bidi override and zero-width spaces
@@ -27,53 +26,17 @@ INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _folder(root: Path) -> Path:
-    write_config(root, "puxing-2023")
-    for i, (name, hood) in enumerate([(BIDI_NAME, "浦兴二居"), (SPACED_NAME, "浦兴一居")]):
-        write_form(
-            root / f"申报/{i}.xlsx",
-            {
-                "项目编号": f"PX-2023-00{i}",
-                "项目名称": name,
-                "项目类别": "悦家",
-                "居民区": hood,
-                "申报主体": "居委会",
-                "项目负责人": "张三丰",
-                "负责人是否本居民区居民": "是",
-                "申请金额": 10000,
-                "征询居民人数": 60,
-                "听证会日期": date(2023, 3, 10),
-                "开始日期": date(2023, 4, 1),
-                "结束日期": date(2023, 12, 31),
-            },
-            budget=[("工作经费", "物资", 10000), ("合计", None, 10000)],
-            members=[("张三丰", "负责人", "是", "否")],
-        )
-    write_table(
-        root / "经费台账.xlsx",
-        "经费台账",
-        LEDGER_HEADER,
-        [
-            (
-                date(2023, 5, 2),
-                "PX-2023-000",
-                "工作经费",
-                DESC_LANDLINE,
-                500,
-                INVOICE_0086,
-                "某店",
-                "商户",
-                "是",
-                "",
-            )
-        ],
-    )
-    write_table(
-        root / "评审打分.xlsx",
-        "评审打分",
-        SCORES_HEADER,
-        [(f"PX-2023-00{i}", f"评审{r}", 80 + i + r) for i in range(2) for r in range(5)],
-    )
-    return root
+    ledger = [
+        (date(2023, 5, 2), "PX-2023-000", "工作经费", DESC_LANDLINE, 500, INVOICE_0086)
+        + ("某店", "商户", "是", "")
+    ]
+    form = {  # what 浦兴 asks besides, so the projects reach the ranking and the money
+        "负责人是否本居民区居民": "是",
+        "征询居民人数": 60,
+        "听证会日期": date(2023, 3, 10),
+    }
+    names = [(BIDI_NAME, "浦兴二居"), (SPACED_NAME, "浦兴一居")]
+    return issue17.hostile_folder(root, names, ledger, form)
 
 
 _run, _text = issue17._run, issue17._text  # the same CLI call and output reading

