@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font  # noqa: E402
 from selfgov_cli.io.schema import APPLICATION  # noqa: E402
 from selfgov_cli.io.values import parse_amount  # noqa: E402
 from tests.helpers import (  # noqa: E402
+    DECISIONS_HEADER,
     LEDGER_HEADER,
     Formula,
     fill_table,
@@ -317,17 +318,6 @@ PX_SPEND = [  # date, code, desc, percent of the requested amount
 
 
 PX_OBJECTED = 30  # 临沂邻里节: an objection upheld during the publicity period
-DECISIONS_HEADER = (
-    "项目编号",
-    "认定事项",
-    "规则",
-    "位置",
-    "内容",
-    "理由",
-    "认定人",
-    "认定日期",
-    "依据文件",
-)
 
 
 def px_decisions(folder: Path, ledger1: Ledger, shared_invoice: str) -> None:

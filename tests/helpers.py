@@ -23,6 +23,8 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from selfgov_cli.io.schema import DECISIONS
+
 BUDGET_HEADER = ("支出类别", "明细", "金额")
 MEMBERS_HEADER = ("姓名", "角色", "是否居民", "是否社工")
 LEDGER_HEADER = (
@@ -39,6 +41,7 @@ LEDGER_HEADER = (
 )
 SCORES_HEADER = ("项目编号", "评审人", "总分")
 EVALUATIONS_HEADER = ("项目编号", "中期评估", "中期评估日期", "末期评估", "核定金额")
+DECISIONS_HEADER = tuple(column.label for column in DECISIONS)  # 人工认定, as the reader expects
 
 FIXED_TIME = datetime(2023, 1, 1)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")

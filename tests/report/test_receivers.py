@@ -14,29 +14,17 @@ from selfgov_cli.report.publicity import render_publicity
 from selfgov_cli.report.summary import render_summary, summary_data
 from selfgov_cli.report.xlsx_layout import text_width
 from selfgov_cli.validate import validate
-from tests.helpers import LEDGER_HEADER, SCORES_HEADER, write_config, write_form, write_table
+from tests.helpers import (
+    DECISIONS_HEADER,
+    LEDGER_HEADER,
+    SCORES_HEADER,
+    write_config,
+    write_form,
+    write_table,
+)
+from tests.report.folders import form
 
 AS_OF = date(2023, 9, 28)  # a Thursday: the publicity period runs across 国庆 2023
-
-
-def application(pid: str, name: str, hood: str, leader: str, amount="10000", **extra) -> dict:
-    fields = {
-        "项目编号": pid,
-        "项目名称": name,
-        "项目类别": "悦家",
-        "居民区": hood,
-        "申报主体": f"{hood}居委会",
-        "项目负责人": leader,
-        "负责人是否本居民区居民": "是",
-        "联系电话": "13812345678",
-        "申请金额": amount,
-        "开始日期": date(2023, 3, 1),
-        "结束日期": date(2023, 12, 31),
-        "征询居民人数": 45,
-        "听证会日期": date(2023, 2, 15),
-    }
-    fields.update(extra)
-    return fields
 
 
 def puxing(root: Path, forms: list[dict], **config) -> Path:
@@ -68,8 +56,8 @@ def test_publicity_with_no_approved_project_says_so_without_an_empty_table(tmp_p
     folder = puxing(
         tmp_path / "none",
         [
-            application("PX-1", "楼道微更新", "一居", "张三丰", 征询居民人数=12),  # PX003
-            application("PX-2", "睦邻点", "二居", "李四", 听证会日期=None),  # PX004
+            form("PX-1", "楼道微更新", "一居", "张三丰", 征询居民人数=12),  # PX003
+            form("PX-2", "睦邻点", "二居", "李四", 听证会日期=None),  # PX004
         ],
     )
     result = validate(folder, as_of=AS_OF)
@@ -100,8 +88,8 @@ def test_neighborhoods_keep_sgov_toml_order_when_a_name_has_a_full_width_space(t
     folder = puxing(
         tmp_path / "hoods",
         [
-            application("PX-1", "楼道微更新", "浦兴一居", "张三丰"),
-            application("PX-2", "睦邻点", "浦兴　二居", "李四"),
+            form("PX-1", "楼道微更新", "浦兴一居", "张三丰"),
+            form("PX-2", "睦邻点", "浦兴　二居", "李四"),
         ],
         neighborhoods=["浦兴　二居", "浦兴一居"],
     )
@@ -116,7 +104,7 @@ def test_neighborhoods_keep_sgov_toml_order_when_a_name_has_a_full_width_space(t
 def test_summary_md_findings_table_has_the_clause_column_like_html_and_xlsx(tmp_path):
     folder = puxing(
         tmp_path / "clause",
-        [application("PX-1", "楼道微更新", "一居", "张三丰", 征询居民人数=12)],  # PX003
+        [form("PX-1", "楼道微更新", "一居", "张三丰", 征询居民人数=12)],  # PX003
     )
     out = tmp_path / "out"
     render_summary(validate(folder, as_of=AS_OF), out, "md")
@@ -144,9 +132,9 @@ def test_summary_reasons_for_the_leadership_name_no_command(tmp_path):
     folder = puxing(
         tmp_path / "line",
         [
-            application("PX-1", "楼道微更新", "一居", "张三丰"),
-            application("PX-2", "睦邻点", "二居", "李四"),
-            application("PX-3", "读书会", "三居", "王五"),
+            form("PX-1", "楼道微更新", "一居", "张三丰"),
+            form("PX-2", "睦邻点", "二居", "李四"),
+            form("PX-3", "读书会", "三居", "王五"),
         ],
     )
     rows = [
@@ -178,8 +166,8 @@ def test_publicity_xlsx_scores_are_numbers_shown_as_the_md_shows_them(tmp_path):
     folder = puxing(
         tmp_path / "scores",
         [
-            application("PX-1", "楼道微更新", "一居", "张三丰"),
-            application("PX-2", "睦邻点", "二居", "李四", 上年十佳排名=3),  # green channel
+            form("PX-1", "楼道微更新", "一居", "张三丰"),
+            form("PX-2", "睦邻点", "二居", "李四", 上年十佳排名=3),  # green channel
         ],
     )
     rows = [("PX-1", f"评委{i}", total) for i, total in enumerate((80, 81, 81), start=1)]
@@ -202,7 +190,7 @@ def test_publicity_xlsx_scores_are_numbers_shown_as_the_md_shows_them(tmp_path):
 def test_publicity_xlsx_a_40_character_name_wraps_instead_of_widening_the_print(tmp_path):
     name = "浦兴路街道一居民区楼组自治议事会暨睦邻守望互助服务与社区花园共建共享共治提升项目"
     assert len(name) == 40
-    folder = puxing(tmp_path / "long", [application("PX-1", name, "一居", "张三丰")])
+    folder = puxing(tmp_path / "long", [form("PX-1", name, "一居", "张三丰")])
     out = tmp_path / "out"
     ws = openpyxl.load_workbook(
         render_publicity(validate(folder, as_of=AS_OF), out, "xlsx")[0]
@@ -218,8 +206,8 @@ def test_summary_names_the_round_its_ranking_comes_from(tmp_path):
     folder = puxing(
         tmp_path / "rounds",
         [
-            application("PX-1", "楼道微更新", "一居", "张三丰"),
-            application("PX-2", "睦邻点", "二居", "李四"),
+            form("PX-1", "楼道微更新", "一居", "张三丰"),
+            form("PX-2", "睦邻点", "二居", "李四"),
         ],
     )
     rows = [
@@ -246,10 +234,10 @@ def test_summary_names_the_round_its_ranking_comes_from(tmp_path):
 
 
 def test_summary_md_has_the_spending_by_expense_category_the_xlsx_and_html_have(tmp_path):
-    folder = puxing(tmp_path / "spent", [application("PX-1", "楼道微更新", "一居", "张三丰")])
+    folder = puxing(tmp_path / "spent", [form("PX-1", "楼道微更新", "一居", "张三丰")])
     write_form(
         folder / "申报" / "01.xlsx",
-        application("PX-1", "楼道微更新", "一居", "张三丰"),
+        form("PX-1", "楼道微更新", "一居", "张三丰"),
         [("工作经费", "物资", 9000), ("管理费", "杂项", 1000)],
     )
     ledger = [
@@ -302,7 +290,7 @@ def test_publicity_xlsx_notice_rows_are_tall_enough_for_their_text_over_a_narrow
     address = "上海市浦东新区浦兴路街道金桥路1999弄88号社区事务受理服务中心三楼自治办公室"
     folder = puxing(
         tmp_path / "narrow",
-        [application("PX-1", "读书会", "一居", "张三丰")],
+        [form("PX-1", "读书会", "一居", "张三丰")],
         office_address=address,
     )
     ws = openpyxl.load_workbook(
@@ -320,20 +308,9 @@ def test_summary_dates_decisions_in_the_reports_own_style(tmp_path):
     folder = puxing(
         tmp_path / "decided",
         [
-            application("PX-1", "楼道微更新", "一居", "张三丰"),
-            application("PX-2", "睦邻点", "二居", "李四"),
+            form("PX-1", "楼道微更新", "一居", "张三丰"),
+            form("PX-2", "睦邻点", "二居", "李四"),
         ],
-    )
-    header = (
-        "项目编号",
-        "认定事项",
-        "规则",
-        "位置",
-        "内容",
-        "理由",
-        "认定人",
-        "认定日期",
-        "依据文件",
     )
     decision = (
         "PX-2",
@@ -346,7 +323,7 @@ def test_summary_dates_decisions_in_the_reports_own_style(tmp_path):
         date(2023, 9, 27),
         "记录1",
     )
-    write_table(folder / "人工认定.xlsx", "人工认定", header, [decision])
+    write_table(folder / "人工认定.xlsx", "人工认定", DECISIONS_HEADER, [decision])
     out = tmp_path / "out"
     result = validate(folder, as_of=AS_OF)
     md = render_summary(result, out, "md")[0].read_text(encoding="utf-8")
@@ -361,12 +338,12 @@ def test_publicity_masks_a_spaced_out_name_as_one_name_and_drops_bracketed_notes
     folder = puxing(
         tmp_path / "names",
         [
-            application(
+            form(
                 "PX-1", "楼道微更新", "一居", "王　芳"
             ),  # spaced to line up with 3-character names
-            application("PX-2", "睦邻点", "二居", "张三丰（退休教师）"),
-            application("PX-3", "读书会", "三居", "欧阳 娜娜"),
-            application("PX-4", "议事角", "四居", "张三、李四"),
+            form("PX-2", "睦邻点", "二居", "张三丰（退休教师）"),
+            form("PX-3", "读书会", "三居", "欧阳 娜娜"),
+            form("PX-4", "议事角", "四居", "张三、李四"),
         ],
     )
     out = tmp_path / "out"
@@ -389,8 +366,8 @@ def test_md_shows_no_backslash_before_a_plus_or_minus_that_starts_no_list(tmp_pa
     folder = puxing(
         tmp_path / "plus",
         [
-            application("PX-1", "楼道微更新", "一居", "张三丰", 是否培育新团队="是"),
-            application("PX-2", "- 睦邻点", "二居", "李四"),
+            form("PX-1", "楼道微更新", "一居", "张三丰", 是否培育新团队="是"),
+            form("PX-2", "- 睦邻点", "二居", "李四"),
         ],
     )
     rows = [(pid, f"评委{i}", 80) for pid in ("PX-1", "PX-2") for i in (1, 2, 3)]
@@ -413,7 +390,7 @@ def test_md_shows_no_backslash_before_a_plus_or_minus_that_starts_no_list(tmp_pa
 
 
 def test_summary_xlsx_says_no_findings_as_md_and_html_do(tmp_path):
-    folder = puxing(tmp_path / "clean", [application("PX-1", "楼道微更新", "一居", "张三丰")])
+    folder = puxing(tmp_path / "clean", [form("PX-1", "楼道微更新", "一居", "张三丰")])
     out = tmp_path / "out"
     result = validate(folder, as_of=AS_OF)
     assert "## 问题统计（按规则）\n\n未发现问题。\n" in render_summary(result, out, "md")[
