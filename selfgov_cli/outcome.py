@@ -41,6 +41,36 @@ STATUS_LABELS = {
 
 
 @dataclass
+class ValidationView:
+    """What `sgov validate` shows: the findings, and how many files and projects were read. Made
+    from an Outcome, or the stored one of an unchanged folder (validation_memo)."""
+
+    config: Config
+    findings: list[Finding]
+    files: int
+    projects: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity.value == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity.value == "warning")
+
+    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
+        """The `validate --format json` shape (cli.md). lazy: the findings as a privacy.Lazy list,
+        each made a dict only when written (report.safe.json_chunks)."""
+        return {
+            "program": self.config.program.id,
+            "findings": Lazy(self.findings, Finding.to_dict)
+            if lazy
+            else [f.to_dict() for f in self.findings],
+            "summary": {"files": self.files, "projects": self.projects, **summarize(self.findings)},
+        }
+
+
+@dataclass
 class ProjectOutcome:
     """What sgov decided about one project."""
 
@@ -102,35 +132,28 @@ class Outcome:
         return "已被后一条认定取代"
 
     # ---- validate's view
+    def validation(self) -> ValidationView:
+        return ValidationView(
+            self.config, self.findings, len(self.data.files), len(self.ctx.projects)
+        )
+
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity.value == "error")
+        return self.validation().errors
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity.value == "warning")
+        return self.validation().warnings
+
+    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
+        """The `validate --format json` shape (cli.md); see ValidationView.to_dict."""
+        return self.validation().to_dict(lazy)
 
     def context(self) -> Context:
         return self.ctx
 
     def ranking(self, stage: str = "review") -> Ranking | None:
         return self.final if stage == "final" else self.review
-
-    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
-        """The `validate --format json` shape (cli.md). lazy: the findings as a privacy.Lazy list,
-        each made a dict only when written (report.safe.json_chunks)."""
-
-        return {
-            "program": self.config.program.id,
-            "findings": Lazy(self.findings, Finding.to_dict)
-            if lazy
-            else [f.to_dict() for f in self.findings],
-            "summary": {
-                "files": len(self.data.files),
-                "projects": len(self.ctx.projects),
-                **summarize(self.findings),
-            },
-        }
 
     # ---- the decisions
     @property

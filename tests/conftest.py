@@ -26,3 +26,11 @@ def pytest_configure(config):
         'rule(rule_id, side): the test checks that rule_id "fires" or stays "quiet" '
         "(tests/test_outcome.py asserts every registered rule has both)",
     )
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """A cache folder of the test's own (tests that look into the cache use it)."""
+    where = tmp_path / "cache"
+    monkeypatch.setenv("SGOV_CACHE_DIR", str(where))
+    return where

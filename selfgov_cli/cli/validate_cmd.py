@@ -21,6 +21,7 @@ from selfgov_cli.cli.common import (
     check_output_or_fail,
     console,
     fail,
+    note_default_program,
     outcome_or_fail,
     output_dir,
     parse_as_of,
@@ -55,7 +56,7 @@ def validate(
         fail("-o 只用于 --format json 或 csv")
     when = parse_as_of(as_of)
     check_output_or_fail(folder, output)
-    result = outcome_or_fail(folder, program, when, no_cache=no_cache, workers=workers, quiet=quiet)
+    result = _validation(folder, program, when, no_cache, workers, quiet)
     if fmt == "csv" or (fmt == "json" and output is not None):
         written = _write(result.to_dict(lazy=True), fmt, output_dir(folder, output))
         console(quiet).print(f"已写入 {written}", markup=False, highlight=False)
@@ -68,6 +69,34 @@ def validate(
         render_findings(console(quiet), result)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _validation(folder: Path, program: str | None, when, no_cache: bool, workers, quiet: bool):
+    """The folder's validation: the stored one when nothing it depends on changed
+    (validation_memo: no workbook is read), else the one pipeline's, then stored."""
+    if no_cache:
+        return outcome_or_fail(folder, program, when, workers=workers, quiet=quiet).validation()
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
+    from selfgov_cli.config import load_config
+    from selfgov_cli.programs.base import ProgramError
+    from selfgov_cli.validation_memo import ValidationMemo
+
+    try:
+        config = load_config(folder, program)
+    except ProgramError as exc:
+        fail(str(exc))
+    memo = ValidationMemo(folder)
+    inputs = memo.inputs(config, program, when)
+    stored = memo.get(inputs, config) if inputs is not None else None
+    if stored is not None:
+        note_default_program(config)
+        return stored
+    view = outcome_or_fail(
+        folder, program, when, no_cache=False, workers=workers, quiet=quiet
+    ).validation()
+    if inputs is not None:
+        memo.put(inputs, view)
+    return view
 
 
 def _write(data, fmt: str, folder: Path) -> Path:

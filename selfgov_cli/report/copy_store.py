@@ -24,28 +24,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.io.cache import cache_root, code_digest, file_digest, folder_problem
+from selfgov_cli.io.cache import (
+    cache_root,
+    code_digest,
+    file_digest,
+    folder_problem,
+    library_stamp,
+)
 from selfgov_cli.report.safe import atomic_write
 
 
 @functools.cache
-def library_stamp(name: str, version_file: str) -> str:
-    """A library's version, for the keys of what it writes, without importing it (openpyxl takes
-    0.3–0.4 s with the numpy it pulls in, jinja2 about 0.1 s: a warm run that reuses every output
-    needs neither). The bytes of the file holding its ``__version__``, found but not run."""
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec is not None else None
-        if origin is None:
-            return f"{name} ?"
-        stamp = hashlib.blake2b(Path(origin).with_name(version_file).read_bytes())
-        return f"{name} {stamp.hexdigest()[:16]}"
-    except (OSError, ImportError, ValueError):
-        return f"{name} ?"
-
-
 def openpyxl_stamp() -> str:
     return library_stamp("openpyxl", "_constants.py")
 

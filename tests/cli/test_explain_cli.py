@@ -81,7 +81,8 @@ def test_a_big_folder_shows_its_reading_progress_on_stderr_only_on_a_terminal(
     monkeypatch.setattr(pipeline, "load", load)
 
     commands = [
-        ("validate", root, "--format", "json"),
+        # --no-cache: a second validate of the unchanged folder would read nothing (validation_memo)
+        ("validate", root, "--format", "json", "--no-cache"),
         ("disburse", root, "--format", "json"),
         ("rank", root, "--format", "json"),
         ("explain", "PX-1", root),

@@ -17,12 +17,7 @@ from selfgov_cli.io.loader import load_folder, parse_file
 from tests.helpers import LEDGER_HEADER, write_config, write_form, write_table
 from tests.io.test_parallel import _mixed_folder, dump
 
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv(cache_mod.CACHE_ENV, str(where))
-    return where
+pytestmark = pytest.mark.usefixtures("cache_dir")  # a cache folder of the test's own
 
 
 @pytest.fixture
