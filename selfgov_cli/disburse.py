@@ -682,6 +682,58 @@ def _place(loc) -> str | None:
     return " ".join(str(x) for x in (loc.file, loc.sheet, loc.cell) if x) or None
 
 
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The money of some projects added up (a 居民区, a category, the whole program): the one place
+    where figures of several projects are summed. disburse's by_neighborhood and totals and the
+    summary report's tables and headline are views of these."""
+
+    projects: int
+    approved_projects: int  # in the approved set
+    requested: Decimal  # 申请金额 of every project
+    approved: Decimal  # 核定金额 of the approved set only
+    released: Decimal
+    withheld: Decimal
+    pending: Decimal
+    spent: Decimal
+    eligible_spent: Decimal
+    ineligible_spent: Decimal
+    overdraw: Decimal
+    recoverable: Decimal
+
+    @classmethod
+    def none(cls) -> Totals:
+        """No project at all."""
+        return cls(0, 0, *(ZERO,) * 10)
+
+    @classmethod
+    def of(cls, items: Sequence[ProjectMoney]) -> Totals:
+        sums = {key: sum((getattr(i, _SUMMED.get(key, key)) for i in items), ZERO) for key in _SUMS}
+        requested = sum((i.plan.project.requested or ZERO for i in items), ZERO)
+        return cls(len(items), sum(map(_LISTED, items)), requested, **sums)
+
+    @property
+    def usage_rate(self) -> Decimal | None:
+        """使用率 = 合规支出 ÷ 已拨付 (None: nothing released)."""
+        return self.eligible_spent / self.released if self.released else None
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """执行率 = 合规支出 ÷ 核定金额 (None: nothing approved)."""
+        return self.eligible_spent / self.approved if self.approved else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (cli.md, disburse): amounts as text, a rate of nothing is 0.0000."""
+        out: dict[str, Any] = {
+            "projects": self.projects,
+            "approved_projects": self.approved_projects,
+        }
+        out.update({key: fmt_amount(getattr(self, key)) for key in _SUMS})
+        out["usage_rate"] = fmt_rate(self.usage_rate or ZERO)
+        out["execution_rate"] = fmt_rate(self.execution_rate or ZERO)
+        return out
+
+
 @dataclass
 class Disbursement:
     program: str
@@ -699,16 +751,23 @@ class Disbursement:
     def project(self, pid: str) -> ProjectMoney | None:
         return next((p for p in self.projects if p.project_id == pid), None)
 
-    def by_neighborhood(self) -> list[dict[str, Any]]:
-        """居民区 as the summary report orders them: sgov.toml's list, then as first met by 项目编号."""
+    def neighborhood_totals(self) -> list[tuple[str, Totals]]:
+        """Each 居民区's Totals, as every output orders them: sgov.toml's list, then as first met
+        by 项目编号 (a name is its text without control or invisible characters)."""
         groups: dict[str, list[ProjectMoney]] = {}
         for item in self.projects:
-            groups.setdefault(item.neighborhood, []).append(item)
+            groups.setdefault(scrub(item.neighborhood), []).append(item)
         names = neighborhood_order(groups, self.neighborhoods)
-        return [{"neighborhood": name, **_totals(groups[name])} for name in names]
+        return [(name, Totals.of(groups[name])) for name in names]
+
+    def total(self) -> Totals:
+        return Totals.of(self.projects)
+
+    def by_neighborhood(self) -> list[dict[str, Any]]:
+        return [{"neighborhood": name, **t.to_dict()} for name, t in self.neighborhood_totals()]
 
     def totals(self) -> dict[str, Any]:
-        return {**_totals(self.projects), "unmatched_spent": fmt_amount(self.unmatched_spent)}
+        return {**self.total().to_dict(), "unmatched_spent": fmt_amount(self.unmatched_spent)}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -729,18 +788,6 @@ def neighborhood_order(names: Iterable[str], listed: Sequence[str]) -> list[str]
     for i, name in enumerate(listed):
         order.setdefault(place_key(name), i)
     return sorted(names, key=lambda name: order.get(place_key(name), len(order)))
-
-
-def _totals(items: list[ProjectMoney]) -> dict[str, Any]:
-    """Sums over the projects; 核定金额 over the approved set only (the summary's 核定金额)."""
-    sums = {key: sum((getattr(i, _SUMMED.get(key, key)) for i in items), ZERO) for key in _SUMS}
-    out: dict[str, Any] = {"projects": len(items), "approved_projects": sum(map(_LISTED, items))}
-    out.update({key: fmt_amount(value) for key, value in sums.items()})
-    usage = sums["eligible_spent"] / sums["released"] if sums["released"] else Decimal(0)
-    execution = sums["eligible_spent"] / sums["approved"] if sums["approved"] else Decimal(0)
-    out["usage_rate"] = fmt_rate(usage)
-    out["execution_rate"] = fmt_rate(execution)
-    return out
 
 
 def disburse(

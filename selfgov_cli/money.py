@@ -33,11 +33,16 @@ def fmt_amount(value: Decimal | None) -> str | None:
 _AMOUNT_TEXTS: dict[Decimal, str] = {}
 
 
+def round_rate(value: Decimal) -> Decimal:
+    """A rate to four decimals, rounded half up (28.57% of 100%: 0.2857), as every output shows it."""
+    return Decimal(value).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
 def fmt_rate(value: Decimal | None) -> str | None:
     """The JSON form of a rate: exactly four decimals."""
     if value is None:
         return None
-    return f"{Decimal(value).quantize(RATE_PLACES, rounding=ROUND_HALF_UP):.4f}"
+    return f"{round_rate(value):.4f}"
 
 
 def fmt_yuan(value: Decimal | None) -> str:

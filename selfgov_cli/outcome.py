@@ -15,12 +15,14 @@ from typing import Any
 
 from selfgov_cli.config import Config
 from selfgov_cli.decisions import ParsedDecision
-from selfgov_cli.disburse import Disbursement, ProjectMoney
+from selfgov_cli.disburse import Disbursement, ProjectMoney, Totals
 from selfgov_cli.model import Dataset, Project, natural_key
 from selfgov_cli.money import ZERO
-from selfgov_cli.privacy import Lazy
+from selfgov_cli.privacy import Lazy, scrub
 from selfgov_cli.rank import Entry, Ranking
 from selfgov_cli.rules.engine import Approval, Context, Finding, summarize
+
+NO_CATEGORY = "（未填类别）"  # the name of the projects whose 项目类别 is empty
 
 # Why a project is or is not approved: the status of its decision record.
 APPROVED = "approved"
@@ -154,6 +156,17 @@ class Outcome:
 
     def ranking(self, stage: str = "review") -> Ranking | None:
         return self.final if stage == "final" else self.review
+
+    # ---- money added up
+    def category_totals(self) -> list[tuple[str, Totals]]:
+        """Each 项目类别's Totals (by the program's name for it), in the program's order of
+        categories, then as first met by 项目编号."""
+        groups: dict[str, list[ProjectMoney]] = {}
+        for item in self.by_id():
+            groups.setdefault(scrub(item.category or NO_CATEGORY), []).append(item.money)
+        order = {name: i for i, name in enumerate(self.config.program.categories)}
+        names = sorted(groups, key=lambda name: order.get(name, len(order)))
+        return [(name, Totals.of(groups[name])) for name in names]
 
     # ---- the decisions
     @property

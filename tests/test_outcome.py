@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import selfgov_cli
-from selfgov_cli.money import fmt_rate, fmt_yuan
+from selfgov_cli.money import fmt_amount, fmt_rate, fmt_yuan
 from selfgov_cli.outcome import Outcome
 from selfgov_cli.pipeline import run
 from selfgov_cli.report.publicity import publicity_data
@@ -83,9 +83,55 @@ def check_consistency(outcome: Outcome) -> None:
         assert Decimal(totals[key]) == Decimal(total[key]), key
     execution = total["execution_rate"] or Decimal(0)  # none without an approved amount
     assert totals["execution_rate"] == fmt_rate(execution)
-    by_hood = {r["neighborhood"]: Decimal(r["approved"]) for r in money["by_neighborhood"]}
-    assert by_hood == {r["name"]: Decimal(r["approved"]) for r in summary["by_neighborhood"]}
+    # every 居民区 row, every figure: the same Totals shown twice
+    assert [_figures(r, r["neighborhood"]) for r in money["by_neighborhood"]] == [
+        _figures(r, r["name"], summary=True) for r in summary["by_neighborhood"]
+    ]
+    assert _figures(totals, "合计") == _figures(total, "合计", summary=True)
     assert summary["headline"][1]["text"] == f"{len(approved_ids)} 个"
+
+
+def _figures(row: dict, name: str, summary: bool = False) -> tuple:
+    """A totals row of disburse's JSON, or of the summary (Decimals, a rate None without a base),
+    in one form: name, counts, amounts and rates as disburse's JSON writes them."""
+    amounts = tuple(
+        fmt_amount(row[k]) if summary else row[k]
+        for k in ("approved", "released", "spent", "eligible_spent", "recoverable")
+    )
+    rates = tuple(
+        fmt_rate(row[k] or Decimal(0)) if summary else row[k]
+        for k in ("usage_rate", "execution_rate")
+    )
+    passing = row["passing"] if summary else row["approved_projects"]
+    return (name, row["projects"], passing, *amounts, *rates)
+
+
+def test_the_summary_and_disburse_show_one_total_per_neighborhood_with_one_rounding(tmp_path):
+    """Two 居民区 names that differ by an invisible character are one 居民区 in every output, and a
+    rate exactly half-way at four places is rounded up everywhere: 2,962.80 ÷ 24,000.00 = 0.12345
+    (the summary rounded it half-to-even, 12.34%, while disburse said 0.1235; and disburse had
+    two rows where the summary had one)."""
+    application(tmp_path, "PX-1", "20000", hood="浦兴一居")
+    application(tmp_path, "PX-2", "20000", hood="浦兴\u200b一居")
+    ledger(tmp_path, [("2023-05-10", "PX-1", "1481.40"), ("2023-05-11", "PX-2", "1481.40")])
+    outcome = run(tmp_path, as_of=date(2023, 12, 31))
+    money = outcome.disbursement.to_dict()
+    assert [
+        (r["neighborhood"], r["projects"], r["released"], r["usage_rate"])
+        for r in money["by_neighborhood"]
+    ] == [("浦兴一居", 2, "24000.00", "0.1235")]
+    summary = summary_data(outcome)
+    (row,) = summary["by_neighborhood"]
+    assert (row["name"], row["usage_rate"], row["usage_text"]) == (
+        "浦兴一居",
+        Decimal("0.1235"),
+        "12.35%",
+    )
+    assert (summary["total"]["usage_rate"], summary["total"]["usage_text"]) == (
+        Decimal("0.1235"),
+        "12.35%",
+    )
+    check_consistency(outcome)
 
 
 @pytest.mark.parametrize("sample", sorted(goldens.AS_OF))

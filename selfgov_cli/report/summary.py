@@ -6,14 +6,15 @@ An internal report: no leaders' names, no phone or identity numbers (text from c
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from selfgov_cli.disburse import neighborhood_order
+from selfgov_cli.disburse import NO_NEIGHBORHOOD, Totals
 from selfgov_cli.history import place_key
-from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan
-from selfgov_cli.outcome import Outcome
+from selfgov_cli.money import ZERO, fmt_pct, fmt_yuan, round_rate
+from selfgov_cli.outcome import NO_CATEGORY, Outcome
 from selfgov_cli.rank import FLAG_NAMES, fmt_adjustment, pool_summary
 from selfgov_cli.report.charts import bar_chart
 from selfgov_cli.report.common import cn_date, score_text
@@ -25,8 +26,6 @@ from selfgov_cli.rules.engine import summarize
 from selfgov_cli.rules.registry import REGISTRY
 
 FILE_STEM = "汇总报告"
-NO_NEIGHBORHOOD = "（未填居民区）"
-NO_CATEGORY = "（未填类别）"
 USAGE_BUCKETS = (
     ("低于 30%", Decimal(0), Decimal("0.3")),
     ("30%–50%", Decimal("0.3"), Decimal("0.5")),
@@ -53,32 +52,9 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
     as_of = outcome.as_of
     has_money = bool(outcome.projects)
 
-    hoods: dict[str, dict[str, Any]] = {}
-    cats: dict[str, dict[str, Any]] = {}
-    for item in outcome.by_id():
-        project, money = item.project, item.money
-        requested = project.requested or ZERO
-        for table, key in (
-            (hoods, project.get("neighborhood") or NO_NEIGHBORHOOD),
-            (cats, item.category or NO_CATEGORY),
-        ):
-            row = table.setdefault(scrub(key), _blank_row(scrub(key)))
-            row["projects"] += 1
-            row["requested"] += requested
-            if item.approved:
-                row["passing"] += 1
-                row["approved"] += item.amount
-            row["released"] += money.released
-            row["spent"] += money.spent
-            row["eligible_spent"] += money.eligible_spent
-            row["recoverable"] += money.recoverable
-    # 居民区 in sgov.toml order, then as first met by 项目编号; categories in the program's order.
-    by_hood = [_finish(hoods[k]) for k in neighborhood_order(hoods, config.neighborhoods)]
-    cat_order = {name: i for i, name in enumerate(program.categories)}
-    by_cat = [
-        _finish(cats[k]) for k in sorted(cats, key=lambda k: cat_order.get(k, len(cat_order)))
-    ]
-    total = _finish(_sum_rows(by_hood, "合计"))
+    by_hood = [_row(name, t) for name, t in outcome.disbursement.neighborhood_totals()]
+    by_cat = [_row(name, t) for name, t in outcome.category_totals()]
+    total = _row("合计", outcome.disbursement.total())
 
     spending: dict[str, Decimal] = {}
     for item in outcome.by_id():
@@ -243,89 +219,78 @@ def _years(outcome: Outcome, by_hood: list[dict], by_cat: list[dict]) -> dict[st
     if history is None:
         return None
     record = history.record
-    last_hoods: dict[str, dict[str, Any]] = {}
-    last_cats: dict[str, dict[str, Any]] = {}
-    for item in record.projects:
-        for table, key in (
-            (last_hoods, item.neighborhood or NO_NEIGHBORHOOD),
-            (last_cats, item.category or NO_CATEGORY),
-        ):
-            row = table.setdefault(scrub(key), _blank_row(scrub(key)))
-            row["projects"] += 1
-            if item.approved is not None:
-                row["passing"] += 1
-                row["approved"] += item.approved
-            row["eligible_spent"] += item.eligible_spent or ZERO
     return {
         "last": record.year,
         "this": outcome.config.program_year,
         "source": scrub(record.source),
-        "by_neighborhood": _compare(last_hoods, by_hood),
-        "by_category": _compare(last_cats, by_cat),
+        "by_neighborhood": _compare(
+            record.projects, lambda item: item.neighborhood or NO_NEIGHBORHOOD, by_hood
+        ),
+        "by_category": _compare(record.projects, lambda item: item.category or NO_CATEGORY, by_cat),
     }
 
 
-def _compare(last: dict[str, dict[str, Any]], this: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _compare(last: list, name_of, this: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per name: this year's order, then names only last year had (in record order). A
     name is matched as history matches a 居民区 (place_key: full-width folded, spaces and
     punctuation stripped), so `浦兴 一居` this year is last year's `浦兴一居`, shown as this year's."""
-    before: dict[str, dict[str, Any]] = {}
-    for name, row in last.items():
-        key = place_key(name)
-        if key in before:
-            for field in ("projects", "passing", *_SUM_KEYS):
-                before[key][field] += row[field]
-        else:
-            before[key] = dict(row)
-    pairs = []  # (last year's row or None, this year's row or None)
-    for row in this:
-        pairs.append((before.pop(place_key(row["name"]), None), row))
-    pairs += [(row, None) for row in before.values()]
+    before: dict[str, tuple[str, list]] = {}
+    for item in last:
+        name = scrub(name_of(item))
+        before.setdefault(place_key(name), (name, []))[1].append(item)
+    pairs = [(before.pop(place_key(row["name"]), None), row) for row in this]
+    pairs += [(group, None) for group in before.values()]
     rows = []
     for old, new in pairs:
-        row: dict[str, Any] = {"name": (new or old)["name"]}
-        for side, source in (("last", old), ("this", new)):
-            figures = _finish(dict(source)) if side == "last" and source else source
-            figures = figures or _finish(_blank_row(row["name"]))
-            row[side] = {
-                "projects": figures["projects"],
-                "passing": figures["passing"],
-                "approved": figures["approved"],
-                "approved_text": fmt_yuan(figures["approved"]),
-                "eligible_spent": figures["eligible_spent"],
-                "eligible_spent_text": fmt_yuan(figures["eligible_spent"]),
-                "execution_rate": figures["execution_rate"],
-                "execution_text": fmt_pct(figures["execution_rate"]),
-            }
-        rows.append(row)
+        name = new["name"] if new else old[0]
+        last_row = _row(name, _record_totals(old[1]) if old else Totals.none())
+        rows.append(
+            {"name": name, "last": _side(last_row), "this": _side(new or _row(name, Totals.none()))}
+        )
     return rows
+
+
+def _record_totals(items: list) -> Totals:
+    """Last year's projects in one row, from its record (which keeps 核定金额 and 合规支出)."""
+    approved = [item.approved for item in items if item.approved is not None]
+    return replace(
+        Totals.none(),
+        projects=len(items),
+        approved_projects=len(approved),
+        approved=sum(approved, ZERO),
+        eligible_spent=sum((item.eligible_spent or ZERO for item in items), ZERO),
+    )
+
+
+def _side(row: dict[str, Any]) -> dict[str, Any]:
+    """One year's half of a comparison row."""
+    keys = ("projects", "passing", "approved", "approved_text", "eligible_spent")
+    return {
+        **{key: row[key] for key in keys},
+        "eligible_spent_text": row["eligible_spent_text"],
+        "execution_rate": row["execution_rate"],
+        "execution_text": row["execution_text"],
+    }
 
 
 _SUM_KEYS = ("requested", "approved", "released", "spent", "eligible_spent", "recoverable")
 
 
-def _blank_row(name: str) -> dict[str, Any]:
-    return {"name": name, "projects": 0, "passing": 0, **{k: ZERO for k in _SUM_KEYS}}
-
-
-def _sum_rows(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
-    out = _blank_row(name)
-    for row in rows:
-        for key in ("projects", "passing", *_SUM_KEYS):
-            out[key] += row[key]
-    return out
-
-
-def _finish(row: dict[str, Any]) -> dict[str, Any]:
-    """使用率 = 合规支出 ÷ 已拨付, 执行率 = 合规支出 ÷ 核定金额 of the row's sums."""
-    usage = row["eligible_spent"] / row["released"] if row["released"] else None
-    execution = row["eligible_spent"] / row["approved"] if row["approved"] else None
-    row["usage_rate"] = usage.quantize(Decimal("0.0001")) if usage is not None else None
-    row["usage_text"] = fmt_pct(row["usage_rate"])
-    row["execution_rate"] = execution.quantize(Decimal("0.0001")) if execution is not None else None
-    row["execution_text"] = fmt_pct(row["execution_rate"])
+def _row(name: str, totals: Totals) -> dict[str, Any]:
+    """A table row of the report: the Totals' figures as Decimal and as text (rates to four
+    places, rounded half up as in every output)."""
+    row: dict[str, Any] = {
+        "name": name,
+        "projects": totals.projects,
+        "passing": totals.approved_projects,
+    }
     for key in _SUM_KEYS:
+        row[key] = getattr(totals, key)
         row[f"{key}_text"] = fmt_yuan(row[key])
+    for key, text in (("usage_rate", "usage_text"), ("execution_rate", "execution_text")):
+        rate = getattr(totals, key)
+        row[key] = round_rate(rate) if rate is not None else None
+        row[text] = fmt_pct(row[key])
     return row
 
 
