@@ -49,6 +49,7 @@ from selfgov_cli.report.safe import (
     as_of_problem,
     atomic_write,
     check_output,
+    check_outputs,
     json_chunks,
     log_text,
 )
@@ -123,7 +124,7 @@ def run_batch(
         raise
     if problem := as_of_problem(when):
         raise BatchError(problem)
-    _check_out_dir(folder, out)
+    _check_out_dir(folder, out, config.history_paths())
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -173,11 +174,11 @@ def _set_up_failed(folder: Path, out: Path, when: date, exc: ConfigError) -> Non
     _write_failure(out, log, BatchError(str(exc)))
 
 
-def _check_out_dir(folder: Path, out: Path) -> None:
-    """The output folder may not be an input, the sgov.toml or inside the folder outside sgov-output."""
-
+def _check_out_dir(folder: Path, out: Path, history: list[tuple[str, Path]]) -> None:
+    """The output folder may not be an input, the sgov.toml or inside the folder (or an earlier
+    year's that `history` names) outside sgov-output."""
     try:
-        check_output(folder, out)
+        check_outputs(folder, out, history)
     except OutputRefused as exc:
         raise BatchError(str(exc)) from exc
 

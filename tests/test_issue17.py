@@ -202,7 +202,10 @@ def _hashes(folder: Path) -> dict[str, bytes]:
     [
         (("rank", "--format", "xlsx", "-o", "{f}/评审打分.xlsx"), "是项目文件夹中的输入文件"),
         (("rank", "--format", "json", "-o", "{f}/申报/0.xlsx"), "是项目文件夹中的输入文件"),
-        (("disburse", "--format", "json", "-o", "{f}/sgov.toml"), "是项目的设置文件 sgov.toml"),
+        (
+            ("disburse", "--format", "json", "-o", "{f}/sgov.toml"),
+            "是项目文件夹的设置文件 sgov.toml",
+        ),
         (
             ("disburse", "--format", "xlsx", "-o", "{f}/我的笔记.xlsx"),
             "在项目文件夹里、sgov-output 之外",
@@ -224,6 +227,44 @@ def test_output_never_over_an_input(tmp_path, argv, words):
     assert result.exit_code == 2, result.output
     assert words in result.output
     assert _hashes(folder) == before
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (
+            ("run", "-o", "{last}/输出"),
+            "在上年的项目文件夹 ../last（sgov.toml 的 history）里、sgov-output 之外",
+        ),
+        (
+            ("disburse", "--format", "json", "-o", "{last}/申报/0.xlsx"),
+            "是上年的项目文件夹 ../last（sgov.toml 的 history）中的输入文件",
+        ),
+        (("report", "-o", "{last}"), "是上年的项目文件夹 ../last（sgov.toml 的 history）本身"),
+        (
+            ("export", "-o", "{record}"),
+            "是上年的记录 ../record-2022.json（sgov.toml 的 history），不能覆盖",
+        ),
+    ],
+)
+def test_output_never_into_an_earlier_year_that_history_names(tmp_path, argv, words):
+    """Last year's folder is read as an input too (history): outputs written into it would be read
+    back as last year's workbooks; its record would be overwritten."""
+    folder = _folder(tmp_path / "prog")
+    last = _folder(tmp_path / "last")
+    record = tmp_path / "record-2022.json"
+    record.write_text("{}", encoding="utf-8")
+    toml = folder / "sgov.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\nhistory = ["../last", "../record-2022.json"]\n',
+        encoding="utf-8",
+    )
+    before = _hashes(tmp_path)
+    args = [a.format(last=last, record=record) for a in argv]
+    result = _run(args[0], folder, *args[1:], "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert words in " ".join(result.output.split())
+    assert _hashes(tmp_path) == before
 
 
 @pytest.mark.parametrize(

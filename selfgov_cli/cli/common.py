@@ -55,13 +55,26 @@ def check_output_or_fail(folder: Path, output: Path | None) -> None:
     if output is None:
         return
     # start-up: loaded only when this command runs, so `sgov --help` stays light
-    from selfgov_cli.report.safe import OutputRefused, check_output
+    from selfgov_cli.report.safe import OutputRefused, check_outputs
 
     try:
-        check_output(folder, output)
+        check_outputs(folder, output, _history_inputs(folder))
     except OutputRefused as exc:
         fail(str(exc))
     output_dir(folder, output)
+
+
+def _history_inputs(folder: Path) -> list[tuple[str, Path]]:
+    """The earlier years' records and folders sgov.toml's `history` names: inputs too. A folder
+    whose sgov.toml cannot be read names none here (the command then says why, exit 2)."""
+    # start-up: loaded only when this command runs, so `sgov --help` stays light
+    from selfgov_cli.config import load_config
+    from selfgov_cli.programs.base import ProgramError
+
+    try:
+        return load_config(folder).history_paths()
+    except (ProgramError, OSError):
+        return []
 
 
 def check_choice(option: str, value: str, allowed: tuple[str, ...]) -> None:

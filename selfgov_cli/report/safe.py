@@ -233,9 +233,13 @@ class OutputRefused(ValueError):
     """An output path that would write over an input; the message is for the clerk (exit 2)."""
 
 
-def check_output(folder: Path | str, output: Path | str, what: str = "-o") -> None:
+def check_output(
+    folder: Path | str, output: Path | str, what: str = "-o", place: str = "项目文件夹"
+) -> None:
     """Refuse an output path (file or folder) that is an input workbook, the sgov.toml, or any
-    place inside the program folder outside ``sgov-output/``. Call before anything is written."""
+    place inside the program folder outside ``sgov-output/``. Call before anything is written.
+    place: how the messages name the folder (an earlier year's folder `history` names is checked
+    too: it is read as an input as well)."""
     # start-up: this module is on every command's start-up path (the safe console); the loader
     # (calamine, the cache, the table readers) is only needed once an output is to be written
     from selfgov_cli.io.loader import OUTPUT_DIR, discover
@@ -243,26 +247,44 @@ def check_output(folder: Path | str, output: Path | str, what: str = "-o") -> No
     root = Path(os.path.realpath(folder))
     target = Path(os.path.realpath(output))
     if target == root / "sgov.toml":
-        raise OutputRefused(f"{what} {output} 是项目的设置文件 sgov.toml，不能覆盖：请换一个位置")
+        raise OutputRefused(
+            f"{what} {output} 是{place}的设置文件 sgov.toml，不能覆盖：请换一个位置"
+        )
     try:
         inputs = {Path(os.path.realpath(root / rel)) for rel in discover(root)}
     except OSError:
         inputs = set()
     if target in inputs:
-        raise OutputRefused(f"{what} {output} 是项目文件夹中的输入文件，不能覆盖：请换一个文件名")
+        raise OutputRefused(f"{what} {output} 是{place}中的输入文件，不能覆盖：请换一个文件名")
     try:
         rel = target.relative_to(root)
     except ValueError:
         return
     if not rel.parts:
         raise OutputRefused(
-            f"{what} {output} 是项目文件夹本身，不能写入：请省略 {what}（默认写到 {OUTPUT_DIR}）或另选位置"
+            f"{what} {output} 是{place}本身，不能写入：请省略 {what}（默认写到 {OUTPUT_DIR}）或另选位置"
         )
     if rel.parts[0] != OUTPUT_DIR:
         raise OutputRefused(
-            f"{what} {output} 在项目文件夹里、{OUTPUT_DIR} 之外，可能覆盖文件或下次被当作输入读取："
-            f"请写到 {OUTPUT_DIR} 下或项目文件夹之外"
+            f"{what} {output} 在{place}里、{OUTPUT_DIR} 之外，可能覆盖文件或下次被当作输入读取："
+            f"请写到 {OUTPUT_DIR} 下或{place}之外"
         )
+
+
+def check_outputs(
+    folder: Path | str, output: Path | str, history: list[tuple[str, Path]], what: str = "-o"
+) -> None:
+    """check_output for the program folder and for every earlier year sgov.toml's `history` names
+    (entry as written, path): a year's folder is read as an input too, so nothing may be written
+    into it outside its sgov-output, and a record may not be written over."""
+    check_output(folder, output, what)
+    for entry, path in history:
+        kind = "项目文件夹" if path.is_dir() else "记录"
+        place = f"上年的{kind} {entry}（sgov.toml 的 history）"
+        if path.is_dir():
+            check_output(path, output, what, place)
+        elif os.path.realpath(path) == os.path.realpath(output):
+            raise OutputRefused(f"{what} {output} 是{place}，不能覆盖：请换一个位置")
 
 
 AS_OF_FIRST, AS_OF_LAST = date(1990, 1, 1), date(2099, 12, 31)
