@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from selfgov_cli import validation_memo
+from selfgov_cli import pipeline, validation_memo
 from selfgov_cli.cli.app import app
 from tests.cli.test_validate_cli import _form
+from tests.helpers import LEDGER_HEADER, write_table
+from tests.test_history import _last_year_folder, form, this_year
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_workbooks" / "puxing-2023"
@@ -27,8 +29,6 @@ pytestmark = pytest.mark.usefixtures("cache_dir")  # a cache folder of the test'
 def loads(monkeypatch) -> list[str]:
     """The folders whose workbooks are read (not reused whole) from now on."""
     seen: list[str] = []
-    import selfgov_cli.pipeline as pipeline
-
     real = pipeline.load_folder
 
     def spy(root, *args, **kwargs):
@@ -170,3 +170,38 @@ def test_a_cache_folder_others_may_write_is_not_used_for_the_memo(tmp_path, cach
     os.chmod(entry.parent, 0o777)
     assert _validate(tmp_path) == first
     assert loads == [tmp_path.name] * 2
+
+
+def test_an_edit_in_last_years_folder_that_history_names_is_seen(tmp_path, loads):
+    """A year-two folder: last year's workbooks are inputs of this year's validation (SG026
+    compares this year's 上年执行率 with last year's record, computed from its folder)."""
+    last = _last_year_folder(tmp_path / "2022")
+    folder = this_year(
+        tmp_path / "2023", [form("PX-1", "楼道微美化", continuing="是", rate="40%")], ["../2022"]
+    )
+    first = _validate(folder)
+    assert _validate(folder) == first == _fresh(folder)
+    assert "SG026" not in first[1]
+    write_table(
+        last / "台账.xlsx",
+        "经费台账",
+        LEDGER_HEADER,
+        [
+            (
+                "2022-05-01",
+                "PX-A",
+                "工作经费",
+                "活动物资",
+                9000,
+                "F1",
+                "某店",
+                "商户",
+                "是",
+                "自治金项目 楼道微美化",
+            )
+        ],
+    )
+    again = _validate(folder)
+    assert again == _fresh(folder)
+    assert "上年执行率填 40.00%，但记录" in again[1]
+    assert loads.count("2023") == 4 and loads.count("2022") == 4  # the memo's second run read none
