@@ -68,7 +68,7 @@ from selfgov_cli.version import __version__
 _log = logging.getLogger("sgov.cache")
 
 CACHE_ENV = "SGOV_CACHE_DIR"
-_MAGIC = b"sgov-cache 3\n"
+_MAGIC = b"sgov-cache 4\n"
 _RACY_NS = 3_000_000_000  # files modified this close to their caching are always re-hashed
 _CHUNK = 1 << 20
 
@@ -417,11 +417,17 @@ class NotEncodable(TypeError):
 
 
 def encode(result: FileResult) -> bytes:
+    """Two JSON documents on two lines: the result in the tagged encoding (its ledger left out
+    when packed), then the packed ledger or null. JSON text holds no raw newline, so the first
+    one ends the first document; each is parsed on its own (decode)."""
     packed = _pack_ledger(result) if result.ledger else None
     rest = dataclasses.replace(result, ledger=()) if packed is not None else result
-    return json.dumps(
-        [_enc(rest), packed], ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8", "surrogatepass")
+    return b"\n".join(
+        json.dumps(part, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+            "utf-8", "surrogatepass"
+        )
+        for part in (_enc(rest), packed)
+    )
 
 
 def _enc(value: Any) -> Any:
@@ -463,7 +469,6 @@ _DECODERS: dict[str, Any] = {
 }
 
 
-_PLAIN = frozenset({int, bool, type(None)})
 _SHORT = 48  # texts up to this long are made one object a process (sys.intern)
 _FROZEN: dict[frozenset, frozenset] = {}  # equal sets of field names, shared
 
@@ -474,57 +479,50 @@ def _text(value: str) -> str:
     return sys.intern(value) if len(value) <= _SHORT else value
 
 
-def _items(values: list) -> list:
-    """_dec of each item, with the common cases inline (this runs for every decoded field)."""
-    plain, intern, short = _PLAIN, sys.intern, _SHORT
-    return [
-        v
-        if (kind := type(v)) in plain
-        else (intern(v) if len(v) <= short else v)
-        if kind is str
-        else _dec(v)
-        for v in values
-    ]
+def _shared(values: list | tuple) -> list:
+    """The items of a decoded list, short texts made one object (_text)."""
+    intern, short = sys.intern, _SHORT
+    return [intern(v) if type(v) is str and len(v) <= short else v for v in values]
 
 
-def _dec(value: Any) -> Any:
-    kind = type(value)
-    if kind is str:
-        return _text(value)
-    if kind in _PLAIN:
-        return value
-    if kind is list:
-        return _items(value)
-    if kind is not dict:
+def _hook(value: dict) -> Any:
+    """json.loads' object_hook for the tagged encoding: each tagged object made into the value
+    _enc was given. JSON calls it innermost first, so what a tag holds is decoded already (the
+    old decoder walked every list and value again in Python: 1,000 applications 0.41 -> 0.2 s)."""
+    if len(value) == 1:
+        ((tag, inner),) = value.items()
+        decoder = _DECODERS.get(tag)
+        if decoder is not None:
+            if type(inner) is not str:
+                raise ValueError("not a cache value")
+            return decoder(inner)
+        if type(inner) is not list:
+            raise ValueError("not a cache value")
+        if tag == "u":
+            return tuple(_shared(inner))
+        if tag == "z":
+            made = frozenset(_shared(inner))
+            return _FROZEN.setdefault(made, made) if len(_FROZEN) < 10_000 else made
+        if tag == "m":
+            keys, values = zip(*inner, strict=True) if inner else ((), ())
+            return dict(zip(_shared(keys), _shared(values), strict=True))
+        if tag == "R":
+            letters, row = inner
+            if type(letters) is not dict or type(row) is not int:
+                raise ValueError("not a cache value")
+            return RowCells(letters, row)
         raise ValueError("not a cache value")
-    if len(value) == 2 and "c" in value:
-        cls = _CLASSES[value["c"]]
+    if len(value) == 2 and "c" in value and "v" in value:
+        cls = _CLASSES.get(value["c"])
         values = value["v"]
-        if type(values) is not list or len(values) != len(_field_names(cls)):
+        if cls is None or type(values) is not list or len(values) != len(_field_names(cls)):
             raise ValueError("record fields do not match")
-        return _rebuild(cls, _items(values))
-    if len(value) != 1:
-        raise ValueError("not a cache value")
-    ((tag, inner),) = value.items()
-    if tag in _DECODERS:
-        if type(inner) is not str:
-            raise ValueError("not a cache value")
-        return _DECODERS[tag](inner)
-    if type(inner) is not list:
-        raise ValueError("not a cache value")
-    if tag == "u":
-        return tuple(_items(inner))
-    if tag == "z":
-        made = frozenset(_items(inner))
-        return _FROZEN.setdefault(made, made) if len(_FROZEN) < 10_000 else made
-    if tag == "m":
-        return dict(map(_items, inner))  # [key, value] pairs
-    if tag == "R":
-        letters, row = inner
-        if type(row) is not int:
-            raise ValueError("not a cache value")
-        return RowCells(_dec(letters), row)
+        return _rebuild(cls, _shared(values))
     raise ValueError("not a cache value")
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(f"not a cache value: {text}")  # _enc writes no bare float, NaN or Infinity
 
 
 _MAKERS: dict[type, Any] = {}
@@ -547,15 +545,17 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def decode(payload: bytes) -> FileResult:
-    data = json.loads(payload)
-    if type(data) is not list or len(data) != 2:
+    head, newline, tail = payload.partition(b"\n")
+    if not newline:
         raise ValueError("not a cache entry")
-    rest = _dec(data[0])
+    rest = json.loads(head, object_hook=_hook, parse_float=_refuse, parse_constant=_refuse)
     if type(rest) is not FileResult:
         raise ValueError("not a cache entry")
-    packed = data[1]
+    packed = json.loads(tail, parse_float=_refuse, parse_constant=_refuse)
     if packed is None:
         return rest
+    if type(packed) is not list or len(packed) != 8:
+        raise ValueError("not a cache entry")
     return dataclasses.replace(rest, ledger=tuple(_unpack_ledger(rest.path, packed)))
 
 

@@ -61,7 +61,7 @@ def test_entries_are_json_with_a_checksum_not_pickle(tmp_path, cache_dir):
     entries = list(cache_dir.rglob("*.json"))
     assert len(entries) == 1
     data = entries[0].read_bytes()
-    assert data.startswith(b"sgov-cache 3\n")
+    assert data.startswith(b"sgov-cache 4\n")
     assert b"\x80\x04" not in data and b"\x80\x05" not in data  # no pickle protocol header
     assert b'"22000' in data
 
