@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from selfgov_cli.config import Config
@@ -52,13 +53,18 @@ class ValidationView:
     files: int
     projects: int
 
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """{"errors": n, "warnings": n, "infos": n} (the findings never change once made)."""
+        return summarize(self.findings)
+
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity.value == "error")
+        return self.counts["errors"]
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity.value == "warning")
+        return self.counts["warnings"]
 
     def to_dict(self, lazy: bool = False) -> dict[str, Any]:
         """The `validate --format json` shape (cli.md). lazy: the findings as a privacy.Lazy list,
@@ -68,7 +74,7 @@ class ValidationView:
             "findings": Lazy(self.findings, Finding.to_dict)
             if lazy
             else [f.to_dict() for f in self.findings],
-            "summary": {"files": self.files, "projects": self.projects, **summarize(self.findings)},
+            "summary": {"files": self.files, "projects": self.projects, **self.counts},
         }
 
 
@@ -119,6 +125,7 @@ class Outcome:
     # on the same thing (decisions.in_force), not stale (SG025)
     decisions_in_force: set[int] = field(default_factory=set)
     stale_decisions: set[int] = field(default_factory=set)  # known but matching nothing (SG025)
+    _validation: ValidationView | None = field(default=None, repr=False, compare=False)
 
     def decision_in_force(self, decision: ParsedDecision) -> bool:
         return decision.order in self.decisions_in_force
@@ -135,9 +142,12 @@ class Outcome:
 
     # ---- validate's view
     def validation(self) -> ValidationView:
-        return ValidationView(
-            self.config, self.findings, len(self.data.files), len(self.ctx.projects)
-        )
+        """The view `validate` shows, made once (its counts are taken once)."""
+        if self._validation is None or self._validation.findings is not self.findings:
+            self._validation = ValidationView(
+                self.config, self.findings, len(self.data.files), len(self.ctx.projects)
+            )
+        return self._validation
 
     @property
     def errors(self) -> int:

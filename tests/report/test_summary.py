@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from datetime import date
 from decimal import Decimal
 from decimal import Decimal as D
 
@@ -13,6 +14,7 @@ from selfgov_cli.report.summary import render_summary, summary_data
 from selfgov_cli.validate import validate
 from tests.report.folders import AS_OF, ID_NUMBER, PHONE, add_scores, puxing_folder
 from tests.report.goldens import check_golden, xlsx_dump
+from tests.test_outcome import SAMPLES, goldens
 
 
 @pytest.fixture
@@ -172,3 +174,28 @@ def test_html_sections_are_numbered_without_gaps_when_some_are_absent(tmp_path):
     (path,) = render_summary(validate(folder, as_of=AS_OF), tmp_path / "out", "html")
     headings = re.findall(r"<h2>(.*?)</h2>", path.read_text(encoding="utf-8"))
     assert [h.split("、", 1)[0] for h in headings] == list("一二三四五六七八")[: len(headings)]
+
+
+@pytest.mark.parametrize("sample", sorted(goldens.AS_OF))
+def test_the_findings_table_counts_every_finding_once_by_rule_and_severity(sample):
+    """The 检查结果 table is counted by the findings' shared Kind (fast on millions): the same
+    rows, counts, clauses and projects as counting finding by finding."""
+    outcome = validate(SAMPLES / sample, as_of=date.fromisoformat(goldens.AS_OF[sample]))
+    assert outcome.findings
+    expected: dict[tuple, dict] = {}
+    for f in outcome.findings:
+        row = expected.setdefault(
+            (f.rule, f.severity.value), {"count": 0, "projects": set(), "clause": f.clause}
+        )
+        row["count"] += 1
+        if f.project_id:
+            row["projects"].add(f.project_id)
+    data = summary_data(outcome)
+    assert {
+        (r["rule"], r["severity"]): (r["count"], r["projects"], r["clause"])
+        for r in data["findings"]
+    } == {k: (v["count"], len(v["projects"]), v["clause"]) for k, v in expected.items()}
+    assert data["counts"] == {
+        name: sum(1 for f in outcome.findings if f.severity.value == level)
+        for name, level in (("errors", "error"), ("warnings", "warning"), ("infos", "info"))
+    }
