@@ -43,6 +43,7 @@ from selfgov_cli.io.cache import (
     stat_key,
 )
 from selfgov_cli.io.loader import discover
+from selfgov_cli.io.workbook import open_regular
 from selfgov_cli.outcome import ValidationView
 from selfgov_cli.rules.engine import Finding, Severity
 
@@ -178,8 +179,9 @@ def _read(path: Path) -> tuple[str, dict[str, Seen], dict | None]:
     """(key, inputs, body) of the entry at path; ("", {}, None) when there is none, or it is not
     one, or its checksum does not match (edited or damaged)."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        with open_regular(path) as handle:  # a FIFO planted there would block a plain read
+            data = handle.read()
+    except Exception:  # missing, not a regular file, unreadable: no entry
         return "", {}, None
     if not data.startswith(_MAGIC):
         return "", {}, None

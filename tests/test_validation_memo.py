@@ -205,3 +205,12 @@ def test_an_edit_in_last_years_folder_that_history_names_is_seen(tmp_path, loads
     assert again == _fresh(folder)
     assert "上年执行率填 40.00%，但记录" in again[1]
     assert loads.count("2023") == 4 and loads.count("2022") == 4  # the memo's second run read none
+
+
+def test_a_fifo_in_place_of_the_memo_never_blocks(tmp_path, cache_dir):
+    _form(tmp_path / "a.xlsx", 申请金额="一万多")
+    first = _validate(tmp_path)
+    (entry,) = _entry(cache_dir)
+    entry.unlink()
+    os.mkfifo(entry)
+    assert _validate(tmp_path) == first  # read through the cache; the FIFO is no entry
