@@ -15,6 +15,7 @@ Timings and wall-clock times go to run.log only; every other file depends on the
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -192,6 +193,10 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
 
     with log.timed("读取工作簿"):
         loaded = load(folder, program, cache=True, progress=progress)
+    # what was read stays till the end of the run: out of the cycle collector's way, else each
+    # of its collections during the run rescans 100,000s of records (the CLI's load_or_fail does
+    # the same); 100,000 ledger rows: ~0.2 s CPU less
+    gc.freeze()
     _log_files(loaded[1], log)
     with log.timed("校验、排名与拨付核算"):
         outcome = run(folder, as_of=when, loaded=loaded, cache=True)

@@ -534,3 +534,27 @@ def test_a_nightly_run_whose_set_up_fails_says_why_in_run_failed_log(tmp_path):
     with pytest.raises(ConfigError, match="中没有任何电子表格"):
         run_batch(bare, as_of=AS_OF)
     assert listing(bare) == []
+
+
+def test_what_the_run_read_is_moved_out_of_the_cycle_collectors_way_before_the_rules(
+    tmp_path, monkeypatch
+):
+    """Issue 18: the records read stay till the end of the run; frozen once read (gc.freeze), the
+    collections during the rules and the writers no longer rescan them (~0.2 s CPU on 100,000
+    ledger rows)."""
+    calls: list[str] = []
+    load, run = batch.load, batch.run
+
+    def loading(*args, **kwargs):
+        calls.append("load")
+        return load(*args, **kwargs)
+
+    def running(*args, **kwargs):
+        calls.append("run")
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(batch.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(batch, "load", loading)
+    monkeypatch.setattr(batch, "run", running)
+    run_batch(make_folder(tmp_path / "prog"), tmp_path / "out", AS_OF)
+    assert calls == ["load", "freeze", "run"]
