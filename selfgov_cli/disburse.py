@@ -147,6 +147,14 @@ class CountedRows(Sequence):
         """The rows with something to explain (not counted whole): the only ones not plain."""
         return [item for item in self.items if type(item) is Counted]
 
+    def parts(self) -> Iterator[tuple[Expense, Decimal, Decimal]]:
+        """(row, amount, eligible part) of every row, without making a Counted of a plain row."""
+        for item in self.items:
+            if type(item) is Counted:
+                yield item.expense, item.amount, item.eligible
+            else:
+                yield item, item.amount, item.amount
+
     def eligible_rows(self) -> list[tuple[Expense, Decimal]]:
         """(row, eligible part) of every row with an eligible part."""
         out = []
@@ -872,7 +880,7 @@ def _reasons(reasons: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
     return made
 
 
-def _by_category(budget: list, rows: list[Counted]) -> list[dict[str, Any]]:
+def _by_category(budget: list, rows: CountedRows) -> list[dict[str, Any]]:
     """Budget against spending per expense category (known categories first, in contract order)."""
     table: dict[str | None, dict[str, Decimal]] = {}
 
@@ -882,12 +890,12 @@ def _by_category(budget: list, rows: list[Counted]) -> list[dict[str, Any]]:
     for line in budget:
         if line.amount is not None and line.amount > 0:
             slot(line.category)["budget"] += line.amount
-    for counted in rows:
-        if not counted.amount:
+    for expense, amount, eligible in rows.parts():
+        if not amount:
             continue
-        item = slot(counted.expense.category)
-        item["spent"] += counted.amount
-        item["eligible_spent"] += counted.eligible
+        item = table.get(expense.category) or slot(expense.category)
+        item["spent"] += amount
+        item["eligible_spent"] += eligible
     order = [*EXPENSE_NAMES, None]
     out = []
     for code in sorted(table, key=lambda c: order.index(c) if c in order else len(order)):

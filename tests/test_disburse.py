@@ -863,3 +863,5 @@ def test_counted_rows_keep_plain_rows_compact_and_read_them_as_counted():
     assert list(rows) == [Counted(plain, D("12.50"), D("12.50"), ()), odd]
     assert rows[0] == Counted(plain, D("12.50"), D("12.50"), ()) and rows[-1] is odd
     assert len(rows) == 2 and rows == [rows[0], odd]
+    # what the per-category table reads (issue 18): each row's parts, no Counted made for a plain row
+    assert list(rows.parts()) == [(plain, D("12.50"), D("12.50")), (plain, D("12.50"), D("2.50"))]
