@@ -243,8 +243,11 @@ def midterm_date(
 _counted = record_maker(Counted, ("expense", "amount", "eligible", "reasons")) or Counted
 
 
-def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> CountedRows:
-    """The rows dated on or before as_of, in ledger order, each with its eligible part."""
+def count_rows(
+    ctx: Context, rows: Iterable[Expense], faults: Faults, clean: bool = False
+) -> CountedRows:
+    """The rows dated on or before as_of, in ledger order, each with its eligible part. clean:
+    none of the rows has an error (Faults.ledger_clean), none is looked up."""
     out = []
     as_of, errors_of = ctx.as_of, faults.ledger_errors
     same: dict[tuple, tuple] = {}  # equal reasons are one tuple (a rule's message repeats by row)
@@ -254,7 +257,7 @@ def count_rows(ctx: Context, rows: Iterable[Expense], faults: Faults) -> Counted
             continue  # not yet spent as of --as-of
         if amount is None:
             amount = ZERO
-        errors = errors_of(expense)
+        errors = None if clean else errors_of(expense)
         if not errors:  # most rows: counted whole, nothing to explain; a refund whose SG009 the
             # office waived has no error left and counts as typed (negative)
             if amount and day is not None:
@@ -843,7 +846,7 @@ def disburse(
     for pid in sorted(ctx.projects, key=natural_key):  # PX-9 before PX-10, as every list
         project = ctx.projects[pid]
         rows = ctx.ledger_in_order.get(pid, [])
-        counted = count_rows(ctx, rows, faults)
+        counted = count_rows(ctx, rows, faults, faults.ledger_clean(pid))
         plan = plan_project(
             ctx,
             project,
