@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
+from itertools import accumulate, compress, count
 from operator import attrgetter
 from typing import Any
 
@@ -152,15 +153,12 @@ class CountedRows(Sequence):
             else:
                 yield item, item.amount, item.amount
 
-    def eligible_rows(self) -> list[tuple[Expense, Decimal]]:
-        """(row, eligible part) of every row with an eligible part."""
+    def eligible_rows(self, until: date | None = None) -> list[tuple[Expense, Decimal]]:
+        """(row, eligible part) of every row with an eligible part (dated on or before `until`)."""
         out = []
-        for item in self.items:
-            if type(item) is Counted:
-                if item.eligible:
-                    out.append((item.expense, item.eligible))
-            elif item.amount:
-                out.append((item, item.amount))
+        for expense, _, part in self.parts():
+            if part and (until is None or expense.date <= until):
+                out.append((expense, part))
         return out
 
 
@@ -449,7 +447,7 @@ def plan_project(
             and before > 0
         ):
             gates.first = before
-            used = [(e, part) for e, part in counted.eligible_rows() if e.date <= mdate]
+            used = counted.eligible_rows(until=mdate)
             gates.midterm_spent = sum((part for _, part in used), ZERO)
             midterm_locs = tuple(e.loc for e, _ in used)
         status, reason = gates.decide(tranche.gate, states[-1] if states else None)
@@ -501,10 +499,11 @@ def overdraw(plan: Plan, counted: CountedRows) -> tuple[CountedRows, list[tuple]
     released = plan.released
     project = plan.project
     pid = project.project_id or ""
-    spending = [e for e in map(_eligible, counted.items) if e]
-    if not spending:
+    values = list(map(_eligible, counted.items))
+    if not any(values):
         return counted, []
     if not released:
+        spending = [e for e in values if e]
         total = sum(spending, ZERO)
         first = plan.tranches[0] if plan.tranches else None
         why = first.reason if first is not None and first.reason else "尚未拨付任何资金"
@@ -519,9 +518,12 @@ def overdraw(plan: Plan, counted: CountedRows) -> tuple[CountedRows, list[tuple]
             for c in counted
         ]
         return CountedRows(out), [(project.cell("project_id"), pid, message, None)]
-    out, hits, total = [], [], ZERO
-    for item in counted.items:
-        eligible = _eligible(item)
+    past = _first_past(values, released)
+    if past is None:
+        return counted, []  # the running total never passes the released funds
+    # the rows before it are counted as they were (a plain row stays compact)
+    out, hits, total = counted.items[:past], [], sum(values[:past], ZERO)
+    for item, eligible in zip(counted.items[past:], values[past:], strict=True):
         if not eligible or (eligible <= released - total):
             total += eligible
             out.append(item)  # counted as it was (a plain row stays compact)
@@ -538,6 +540,12 @@ def overdraw(plan: Plan, counted: CountedRows) -> tuple[CountedRows, list[tuple]
         hits.append((c.expense.cell("amount"), pid, message, excess))
         out.append(Counted(c.expense, c.amount, room, (*c.reasons, ("SG014", message))))
     return CountedRows(out), hits
+
+
+def _first_past(values: list[Decimal], limit: Decimal) -> int | None:
+    """The index of the first value whose running total (from the first value) exceeds limit, or
+    None: a running total walked in C, not a Decimal comparison a row in Python."""
+    return next(compress(count(), map(limit.__lt__, accumulate(values))), None)
 
 
 # --------------------------------------------------------------------------------------------
