@@ -878,7 +878,8 @@ def disburse(
                 not_approved=not_approved.get(pid, ""),
             )
         )
-    unmatched = [e for e in ctx.data.ledger if e.project_id not in ctx.projects]
+    projects = ctx.projects
+    unmatched = [e for e in ctx.data.ledger if e.project_id not in projects]
     result.unmatched = count_rows(ctx, in_ledger_order(unmatched, ctx.ledger_placed), faults)
     if "SG014" in REGISTRY and "SG014" not in program.disabled_rules:
         result.findings = list(findings_of(REGISTRY["SG014"], hits))
