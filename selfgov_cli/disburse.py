@@ -156,7 +156,11 @@ class CountedRows(Sequence):
     def eligible_rows(self, until: date | None = None) -> list[tuple[Expense, Decimal]]:
         """(row, eligible part) of every row with an eligible part (dated on or before `until`)."""
         out = []
-        for expense, _, part in self.parts():
+        for item in self.items:
+            if type(item) is Counted:
+                expense, part = item.expense, item.eligible
+            else:
+                expense, part = item, item.amount
             if part and (until is None or expense.date <= until):
                 out.append((expense, part))
         return out
