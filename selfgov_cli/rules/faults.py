@@ -180,16 +180,17 @@ def _ledger_places(
     项目编号 of the records without a row."""
     out: dict[tuple, tuple[list[int], list[str | None]]] = {}
     unplaced: set[str | None] = set()
+    file = sheet = rows = owners = None  # the place of the record before (a sheet's come together)
     for record in ledger:
         loc = record.loc
         if loc.row is None:
             unplaced.add(record.project_id)
-        else:
-            place = out.get((loc.file, loc.sheet))
-            if place is None:
-                place = out[loc.file, loc.sheet] = ([], [])
-            place[0].append(loc.row)
-            place[1].append(record.project_id)
+            continue
+        if rows is None or loc.file != file or loc.sheet != sheet:
+            file, sheet = loc.file, loc.sheet
+            rows, owners = out.setdefault((file, sheet), ([], []))
+        rows.append(loc.row)
+        owners.append(record.project_id)
     for key, (rows, owners) in out.items():
         if any(map(int.__gt__, rows, islice(rows, 1, None))):
             pairs = sorted(zip(rows, owners, strict=True), key=_FIRST)  # stable: a row's order
