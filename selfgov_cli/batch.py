@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.config import CONFIG_NAME, ConfigError, load_config
+from selfgov_cli.gc_pause import kept_for_the_command
 from selfgov_cli.io.loader import OUTPUT_DIR
 from selfgov_cli.io.schema import SHEET_KINDS
 from selfgov_cli.io.workbook import Unreadable, open_regular
@@ -190,11 +191,14 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
     log.add(f"项目计划：{config.title}（{config.program.id}，来自 {config.source}）")
     log.add(f"计算日期（--as-of）：{when.isoformat()}")
 
-    with log.timed("读取工作簿"):
-        loaded = load(folder, program, cache=True, progress=progress)
-    _log_files(loaded[1], log)
-    with log.timed("校验、排名与拨付核算"):
-        outcome = run(folder, as_of=when, loaded=loaded, cache=True)
+    # what is read and decided stays till the end of the run: out of the cycle collector's way
+    # (100,000 ledger rows: ~0.4 s CPU less)
+    with kept_for_the_command():
+        with log.timed("读取工作簿"):
+            loaded = load(folder, program, cache=True, progress=progress)
+        _log_files(loaded[1], log)
+        with log.timed("校验、排名与拨付核算"):
+            outcome = run(folder, as_of=when, loaded=loaded, cache=True)
     outputs = Outputs(tmp, when, CopyStore(folder, kind="outputs"))
     outputs.json("validate.json", outcome.to_dict(lazy=True))
     outputs.json(RECORD_NAME, record_of(outcome))  # read back next year (sgov.toml history)

@@ -179,7 +179,12 @@ def recount_running_sums(
         for f in waive(raw, known, ctx.data)
         if f.severity is Severity.ERROR and f.excess is None and f.row is not None
     }
-    rows = [e for e in ctx.data.ledger if (e.loc.file, e.loc.sheet, e.loc.row) in keys]
+    key_rows = {row for _, _, row in keys}  # a look-up in ints first: no tuple for most rows
+    rows = [
+        e
+        for e in ctx.data.ledger
+        if e.loc.row in key_rows and (e.loc.file, e.loc.sheet, e.loc.row) in keys
+    ]
     # only a project with both a crossing and a barred row can come out differently
     affected = frozenset(f.project_id for f in raw if f.rule in rerun) & frozenset(
         e.project_id for e in rows

@@ -87,6 +87,10 @@ _PATTERN = re.compile(
     r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
 )
 _QUICK = re.compile(r"[0-9\uff10-\uff19@\uff20]")  # no digit and no @: nothing to find
+# Every number _PATTERN knows has at least ten digits with nothing between them but its separators
+# (space . - / ( ) +, once folded): a text without such a run and without an @ holds none. One
+# quick search instead of the whole pattern for most texts (amounts and dates: 1,234.00 元，2023-05-01).
+_TEN_DIGITS = re.compile(r"\d(?:[ ./()+\-]*\d){9}")
 
 
 class Public(str):
@@ -104,7 +108,10 @@ def find(text: str) -> list[tuple[int, int]]:
     """(start, end) of every piece of personal data in the text."""
     if not text or not _QUICK.search(text):
         return []
-    return [match.span() for match in _PATTERN.finditer(fold(text))]
+    folded = fold(text)
+    if "@" not in folded and not _TEN_DIGITS.search(folded):
+        return []
+    return [match.span() for match in _PATTERN.finditer(folded)]
 
 
 def has_personal(text: Any) -> bool:

@@ -863,3 +863,77 @@ def test_counted_rows_keep_plain_rows_compact_and_read_them_as_counted():
     assert list(rows) == [Counted(plain, D("12.50"), D("12.50"), ()), odd]
     assert rows[0] == Counted(plain, D("12.50"), D("12.50"), ()) and rows[-1] is odd
     assert len(rows) == 2 and rows == [rows[0], odd]
+    # what the per-category table reads (issue 18): each row's parts, no Counted made for a plain row
+    assert list(rows.parts()) == [(plain, D("12.50"), D("12.50")), (plain, D("12.50"), D("2.50"))]
+
+
+def test_row_sums_take_the_totals_and_the_categories_in_one_walk():
+    """Issue 18: 已支出, 合规支出 and the per-category table of a project come from one walk over its
+    rows (ProjectMoney.sums); a row without an amount is in no category, a refund in its own."""
+    from datetime import date as _date
+    from decimal import Decimal as D
+
+    from selfgov_cli.disburse import Counted, CountedRows, row_sums
+    from selfgov_cli.model import Expense, Location
+
+    def expense(row, category, amount):
+        return Expense(
+            loc=Location("l.xlsx", "经费台账", None, row),
+            date=_date(2023, 5, 1),
+            category=category,
+            amount=amount,
+        )
+
+    work, award = expense(2, "work", D("100.00")), expense(3, "award", D("50.00"))
+    empty = expense(4, "work", None)
+    refund = expense(5, "award", D("-20.00"))
+    rows = CountedRows(
+        [
+            work,
+            Counted(award, D("50.00"), D("30.00"), (("PX008", "超出"),)),
+            Counted(empty, D(0), D(0), (("", "金额缺失"),)),
+            Counted(refund, D("-20.00"), D(0), (("SG009", "负数"),)),
+        ]
+    )
+    sums = row_sums(rows)
+    assert (sums.spent, sums.eligible) == (D("130.00"), D("130.00"))
+    assert sums.by_category == {
+        "work": [D("100.00"), D("100.00")],
+        "award": [D("30.00"), D("30.00")],
+    }
+    assert list(sums.by_category) == ["work", "award"]
+
+
+@given(
+    st.lists(st.integers(-500, 3000).map(lambda n: Decimal(n) / 4), max_size=12),
+    st.integers(0, 8000).map(lambda n: Decimal(n) / 2),
+)
+def test_overdraw_cuts_the_rows_past_the_released_funds_as_a_running_total_does(parts, released):
+    """Issue 18: overdraw finds the first row past the released funds with a running total walked
+    in C; from there on, and before it, each row's counted part must be what a plain walk gives
+    (refunds typed negative and rows counting nothing included)."""
+    from datetime import date as _date
+    from types import SimpleNamespace
+
+    from selfgov_cli.disburse import Counted, CountedRows, overdraw
+    from selfgov_cli.model import Expense, Location, Project
+
+    items = []
+    for row, part in enumerate(parts, 2):
+        expense = Expense(
+            loc=Location("l.xlsx", "经费台账", None, row), date=_date(2023, 5, 1), amount=part
+        )
+        items.append(expense if part else Counted(expense, part, part, (("", "零"),)))
+    project = Project(loc=Location("a.xlsx", "申报表", "B2", 2), values={"project_id": "P-1"})
+    plan = SimpleNamespace(released=released, project=project, tranches=())
+    counted, hits = overdraw(plan, CountedRows(items))
+    expected, total = [], Decimal(0)
+    for part in parts:  # the plain walk
+        room = part if not part or part <= released - total else max(released - total, Decimal(0))
+        total += room
+        expected.append(room)
+    if released or not any(parts):
+        assert [c.eligible for c in counted] == expected
+        assert [h[3] for h in hits] == [
+            p - e for p, e in zip(parts, expected, strict=True) if p != e
+        ]

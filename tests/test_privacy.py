@@ -1,6 +1,8 @@
 """The one personal-data detector: the hostile forms named in issue 17, and what it must leave alone."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from selfgov_cli.privacy import MASK, find, scrub, scrub_data, scrub_value
 
@@ -140,3 +142,24 @@ def test_file_names_in_gbk_become_readable_text():
     assert readable(os.fsdecode(b"\xff\xfe.xlsx")) == "\ufffd\ufffd.xlsx"  # not GB18030 either
     assert readable("x\ud800y") == "x\ufffdy"
     assert readable("申报/德州.xlsx") == "申报/德州.xlsx"
+
+
+# pieces of numbers (area codes, groups, country codes, birth dates), every separator a number may
+# hold (with their full-width and invisible forms), letters, X, @ and text around them
+_PIECES = [
+    *"0123456789",
+    *("021", "(021)", "（０２１）", "5888", "1234", "138", "１３８", "+86", "0086", "86"),
+    *("310101", "19900101", "125", "6222", "X", "x"),
+    *" .-/()+－．／（）＋·\u3000\u200b\u202e@＠a,元，号",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_the_quick_ten_digit_check_never_skips_a_number_the_pattern_finds(text):
+    """Issue 18: find() skips the whole pattern when the folded text has no @ and no run of ten
+    digits with only separators between them; it must find exactly what the pattern alone does."""
+    from selfgov_cli.privacy import _PATTERN, fold
+
+    expected = [m.span() for m in _PATTERN.finditer(fold(text))] if text else []
+    assert find(text) == expected

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from datetime import date
 from pathlib import Path
@@ -113,6 +112,7 @@ def load_or_fail(
     Commands that take NoCacheOpt/WorkersOpt pass them on (the cache is used unless --no-cache);
     quiet False: a progress bar on stderr while a big folder is read (only on a terminal)."""
     # start-up: loaded only when this command runs, so `sgov --help` stays light
+    from selfgov_cli.gc_pause import kept_for_the_command
     from selfgov_cli.pipeline import load
     from selfgov_cli.programs.base import ProgramError
 
@@ -120,9 +120,9 @@ def load_or_fail(
     # the cycle collector's way (else rules over 100,000 ledger rows rescan it again and again,
     # and re-enabling the collector right after loading would scan it all once more).
     bar = _reading_bar() if not quiet and _stderr_is_terminal() else None
-    gc.disable()
     try:
-        loaded = load(folder, program, cache=not no_cache, workers=workers, progress=bar)
+        with kept_for_the_command():
+            loaded = load(folder, program, cache=not no_cache, workers=workers, progress=bar)
         note_default_program(loaded[0])
         return loaded
     except ProgramError as exc:
@@ -130,8 +130,6 @@ def load_or_fail(
     finally:
         if bar is not None:
             bar.close()
-        gc.freeze()
-        gc.enable()
 
 
 def _stderr_is_terminal() -> bool:
@@ -193,12 +191,16 @@ def outcome_or_fail(
 ):
     """The one outcome of the folder (pipeline.run), or exit 2 for a set-up problem."""
     # start-up: loaded only when this command runs, so `sgov --help` stays light
+    from selfgov_cli.gc_pause import kept_for_the_command
     from selfgov_cli.pipeline import run
     from selfgov_cli.programs.base import ProgramError
 
     loaded = load_or_fail(folder, program, no_cache=no_cache, workers=workers, quiet=quiet)
     try:
-        return run(folder, as_of=as_of, loaded=loaded, stage=stage, pool=pool, cache=not no_cache)
+        with kept_for_the_command():  # the outcome stays till the end too (see load_or_fail)
+            return run(
+                folder, as_of=as_of, loaded=loaded, stage=stage, pool=pool, cache=not no_cache
+            )
     except ProgramError as exc:
         fail(str(exc))
 

@@ -417,10 +417,9 @@ def over_budget_line(ctx: Context) -> Iterator[Hit]:
         lines = ctx.budget_by_project.get(pid)
         if not lines or (ctx.recount is not None and pid not in ctx.recount):
             continue
-        budget: dict[str, Decimal] = {}
-        for line in lines:
-            if line.category and line.amount is not None:
-                budget[line.category] = budget.get(line.category, Decimal(0)) + line.amount
+        budget = _over_budget(lines, ctx.spent_by_category.get(pid, {}))
+        if not budget:
+            continue  # every category's whole spending stays within its budget: no row crosses it
         spent: dict[str, Decimal] = {}
         for expense in expenses:
             code = expense.category
@@ -439,6 +438,16 @@ def over_budget_line(ctx: Context) -> Iterator[Hit]:
                         f"{fmt_yuan(budget[code])} 元：请核对或申请调整预算"
                     ),
                 )
+
+
+def _over_budget(lines, sums: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The budget of each category whose whole (positive) spending exceeds it: only there can a
+    row cross its budget line."""
+    budget: dict[str, Decimal] = {}
+    for line in lines:
+        if line.category and line.amount is not None:
+            budget[line.category] = budget.get(line.category, Decimal(0)) + line.amount
+    return {code: amount for code, amount in budget.items() if sums.get(code, 0) > amount}
 
 
 @rule("SG015", "error", COMMON, "开始日期晚于结束日期", "改正项目的开始日期或结束日期")

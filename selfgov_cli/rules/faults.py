@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from selfgov_cli.model import Expense, Location
 from selfgov_cli.rules.engine import REGISTRY, Context, Finding
@@ -82,6 +82,9 @@ class Faults:
     any_error: dict[str, int] = field(default_factory=dict)
     # every error by place: a ledger row's errors are those at its place (ledger_errors)
     ledger: Places = field(default_factory=dict)
+    # the 项目编号 of the ledger rows with errors (None: not known, any row may have some): the
+    # money step looks up no row of another project (most projects)
+    ledger_projects: set[str | None] | None = None
 
     def needs_fix(self, pid: str) -> bool:
         return bool(self.application.get(pid))
@@ -101,6 +104,10 @@ class Faults:
         for pid in extra:
             counts[pid] = counts.get(pid, 0) + 1
         return replace(self, any_error=counts)
+
+    def ledger_clean(self, pid: str | None) -> bool:
+        """Is no ledger row of this 项目编号 known to have an error?"""
+        return self.ledger_projects is not None and pid not in self.ledger_projects
 
     def ledger_errors(self, expense: Expense) -> list[Finding] | None:
         """The error findings of a ledger row (None when it has none), for the money step's walk
@@ -129,25 +136,24 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
         for file, sheets in by_sheet.items()
     }
     del by_sheet
-    out = Faults(ledger=at)  # a ledger record's place with errors: its errors
-    records: dict[tuple[str | None, str | None], list[int]] = {}  # rows of ledger records
-    for record in ctx.data.ledger:
-        loc = record.loc
-        if loc.row is not None:
-            records.setdefault((loc.file, loc.sheet), []).append(loc.row)
-    for rows in records.values():
-        if any(map(int.__gt__, rows, islice(rows, 1, None))):
-            rows.sort()
+    # a ledger record's place with errors: its errors; the projects of such records
+    out = Faults(ledger=at, ledger_projects=set())
+    records, unplaced = _ledger_places(ctx.data.ledger)
+    out.ledger_projects.update(unplaced)  # a record with no row reads its sheet's unplaced errors
     score_rows = _rows_among(ctx.data.scores, at)
     evaluation_rows = _rows_among(ctx.data.evaluations, at)
     decision_rows = _rows_among(getattr(ctx.data, "decisions", ()), at)
     duplicate_places = _duplicate_places(ctx)
     for finding in errors:
         pid = finding.project_id
-        rows = records.get((finding.file, finding.sheet))
-        if rows is not None and finding.row is not None:
+        place = records.get((finding.file, finding.sheet))
+        if place is not None and finding.row is not None:
+            rows, owners = place
             i = bisect_left(rows, finding.row)
             if i < len(rows) and rows[i] == finding.row:
+                while i < len(rows) and rows[i] == finding.row:  # the row's records (one)
+                    out.ledger_projects.add(owners[i])
+                    i += 1
                 if pid:
                     out.any_error[pid] = out.any_error.get(pid, 0) + 1
                 continue  # a ledger row's: in out.ledger, with the others of its row
@@ -165,6 +171,34 @@ def sort_faults(ctx: Context, findings: Iterable[Finding]) -> Faults:
             out.application.setdefault(pid, []).append(finding)
             out.any_error[pid] = out.any_error.get(pid, 0) + 1
     return out
+
+
+def _ledger_places(
+    ledger: Iterable[Expense],
+) -> tuple[dict[tuple, tuple[list[int], list[str | None]]], set[str | None]]:
+    """(file, sheet) → the rows of its ledger records, ascending, and the 项目编号 of each; and the
+    项目编号 of the records without a row."""
+    out: dict[tuple, tuple[list[int], list[str | None]]] = {}
+    unplaced: set[str | None] = set()
+    file = sheet = rows = owners = None  # the place of the record before (a sheet's come together)
+    for record in ledger:
+        loc = record.loc
+        if loc.row is None:
+            unplaced.add(record.project_id)
+            continue
+        if rows is None or loc.file != file or loc.sheet != sheet:
+            file, sheet = loc.file, loc.sheet
+            rows, owners = out.setdefault((file, sheet), ([], []))
+        rows.append(loc.row)
+        owners.append(record.project_id)
+    for key, (rows, owners) in out.items():
+        if any(map(int.__gt__, rows, islice(rows, 1, None))):
+            pairs = sorted(zip(rows, owners, strict=True), key=_FIRST)  # stable: a row's order
+            out[key] = ([row for row, _ in pairs], [owner for _, owner in pairs])
+    return out, unplaced
+
+
+_FIRST = itemgetter(0)
 
 
 def _rows_among(records: Iterable, at: Places) -> set[RowKey]:

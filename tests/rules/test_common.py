@@ -247,6 +247,27 @@ def test_sg012_and_sg013(tmp_path):
     ]
 
 
+def test_sg013_counts_only_positive_rows_so_a_refund_does_not_hide_the_crossing(tmp_path):
+    """The crossing is looked for only in a category whose spending (positive rows) exceeds its
+    budget (issue 18): a refund typed as a negative row (SG009) lowers the ledger's sum back under
+    the 管理费 line, yet the running total never counts it, so the 600 + 500 row still crosses."""
+    budget = [("工作经费", "物资", 9000), ("管理费", "杂项", 1000)]
+    write(
+        tmp_path / "a.xlsx",
+        FORM,
+        budget,
+        [
+            expense(cat="管理费", amount=600, invoice="A", day="2023-04-02"),
+            expense(cat="管理费", amount=-300, invoice="B", day="2023-04-03"),
+            expense(cat="管理费", amount=500, invoice="C", day="2023-04-04"),  # crosses: 1,100
+        ],
+    )
+    assert sg(tmp_path, {"SG009", "SG013"}) == [
+        ("SG009", "PX-1", "a.xlsx", "经费台账", "E3"),
+        ("SG013", "PX-1", "a.xlsx", "经费台账", "E4"),
+    ]
+
+
 @pytest.mark.rule("SG015", "fires")
 def test_sg015_reversed_period(tmp_path):
     write(tmp_path / "a.xlsx", {**FORM, "开始日期": "2023-12-31", "结束日期": "2023-03-01"}, BUDGET)

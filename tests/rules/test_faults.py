@@ -1,12 +1,14 @@
 """Error findings by place (rules/faults.py): a ledger row's errors are looked up by its place;
 SheetErrors keeps them as sorted rows and runs, and must answer as a plain dict of lists would."""
 
+from types import SimpleNamespace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfgov_cli.model import Location
+from selfgov_cli.model import Expense, Location
 from selfgov_cli.rules.engine import Finding, Severity
-from selfgov_cli.rules.faults import SheetErrors, _errors_at
+from selfgov_cli.rules.faults import Faults, SheetErrors, _errors_at, sort_faults
 
 findings = st.builds(
     Finding,
@@ -53,3 +55,35 @@ def test_a_ledger_rows_errors_are_found_by_file_sheet_and_row():
     assert _errors_at(at, Location("台账.xlsx", "二", None, 2)) == [given_order[3]]
     assert _errors_at(at, Location("台账.xlsx", "二", None, 5)) is None
     assert _errors_at(at, Location("别的.xlsx", "经费台账", None, 5)) is None
+
+
+places = st.tuples(st.sampled_from(["台账.xlsx", "二.xlsx"]), st.sampled_from(["经费台账", "二"]))
+records = st.builds(
+    lambda place, row, pid: Expense(loc=Location(place[0], place[1], None, row), project_id=pid),
+    places,
+    st.none() | st.integers(1, 6),
+    st.sampled_from(["P-1", "P-2", "P-3", None]),
+)
+placed_findings = st.builds(
+    lambda place, row, pid: Finding(
+        "SG010", Severity.ERROR, pid, place[0], place[1], None, row, "m", "", ""
+    ),
+    places,
+    st.none() | st.integers(1, 6),
+    st.sampled_from(["P-1", "P-2", None]),  # not always the row's own 项目编号
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(records, max_size=12), st.lists(placed_findings, max_size=12))
+def test_a_project_said_clean_has_no_ledger_row_with_an_error(ledger, found):
+    """Issue 18: the money step looks up no row of a project Faults.ledger_clean says has no
+    ledger error; that must hold whatever 项目编号 a finding at the row carries."""
+    data = SimpleNamespace(
+        ledger=ledger, scores=[], evaluations=[], decisions=[], projects=[], duplicates=[]
+    )
+    faults = sort_faults(SimpleNamespace(data=data, projects={}), found)
+    for record in ledger:
+        if faults.ledger_clean(record.project_id):
+            assert faults.ledger_errors(record) is None
+    assert not Faults().ledger_clean("P-1")  # not sorted: nothing is known to be clean
