@@ -813,6 +813,17 @@ class Disbursement:
     def total(self) -> Totals:
         return Totals.of(self.projects)
 
+    def spending_by_category(self) -> list[tuple[str, Decimal]]:
+        """已支出 per expense category name over every project (the summary's chart), in the order
+        the projects' category tables first list each (项目编号 order, each in category order)."""
+        out: dict[str, Decimal] = {}
+        for item in self.projects:
+            spending = item.sums.by_category
+            for code in _category_order(dict.fromkeys([*_budgeted(item.budget), *spending])):
+                name = EXPENSE_NAMES.get(code or "", UNKNOWN_CATEGORY)
+                out[name] = out.get(name, ZERO) + (spending[code][0] if code in spending else ZERO)
+        return list(out.items())
+
     def by_neighborhood(self) -> list[dict[str, Any]]:
         return [{"neighborhood": name, **t.to_dict()} for name, t in self.neighborhood_totals()]
 
@@ -923,6 +934,17 @@ def _reasons(reasons: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
     return made
 
 
+def _category_order(codes: Iterable[str | None]) -> list[str | None]:
+    """Expense categories as every table lists them: the contract's order, then others as met."""
+    order = [*EXPENSE_NAMES, None]
+    return sorted(codes, key=lambda c: order.index(c) if c in order else len(order))
+
+
+def _budgeted(budget: list) -> list[str | None]:
+    """The categories of a project's budget lines with an amount, as listed."""
+    return [line.category for line in budget if line.amount is not None and line.amount > 0]
+
+
 def _by_category(budget: list, spending: dict[str | None, list[Decimal]]) -> list[dict[str, Any]]:
     """Budget against spending per expense category (known categories first, in contract order)."""
     table: dict[str | None, dict[str, Decimal]] = {}
@@ -937,9 +959,8 @@ def _by_category(budget: list, spending: dict[str | None, list[Decimal]]) -> lis
         item = slot(code)
         item["spent"] += spent
         item["eligible_spent"] += eligible
-    order = [*EXPENSE_NAMES, None]
     out = []
-    for code in sorted(table, key=lambda c: order.index(c) if c in order else len(order)):
+    for code in _category_order(table):
         item = table[code]
         out.append(
             {

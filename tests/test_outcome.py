@@ -88,6 +88,12 @@ def check_consistency(outcome: Outcome) -> None:
         _figures(r, r["name"], summary=True) for r in summary["by_neighborhood"]
     ]
     assert _figures(totals, "合计") == _figures(total, "合计", summary=True)
+    # the summary's spending chart adds up to the spending, and names each category's
+    spending = outcome.disbursement.spending_by_category()
+    assert sum((v for _, v in spending), Decimal(0)) == Decimal(totals["spent"])
+    assert summary["spending"] == [
+        {"name": k, "spent": v, "spent_text": fmt_yuan(v)} for k, v in spending if v > 0
+    ]
     assert summary["headline"][1]["text"] == f"{len(approved_ids)} 个"
 
 

@@ -56,12 +56,10 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
     by_cat = [_row(name, t) for name, t in outcome.category_totals()]
     total = _row("合计", outcome.disbursement.total())
 
-    spending: dict[str, Decimal] = {}
-    for item in outcome.by_id():
-        for line in item.money.by_category():
-            spending[line["name"]] = spending.get(line["name"], ZERO) + Decimal(line["spent"])
     spending_rows = [
-        {"name": k, "spent": v, "spent_text": fmt_yuan(v)} for k, v in spending.items() if v > 0
+        {"name": k, "spent": v, "spent_text": fmt_yuan(v)}
+        for k, v in outcome.disbursement.spending_by_category()
+        if v > 0
     ]
 
     usage_counts = Counter()
