@@ -55,6 +55,7 @@ from selfgov_cli.report.safe import (
     log_text,
 )
 from selfgov_cli.report.summary import summary_data
+from selfgov_cli.validation_memo import ValidationMemo
 from selfgov_cli.version import __version__
 
 LOCK_NAME = ".sgov.lock"
@@ -193,12 +194,16 @@ def _build(folder, config, program, when, tmp: Path, progress, log: RunLog) -> B
 
     # what is read and decided stays till the end of the run: out of the cycle collector's way
     # (100,000 ledger rows: ~0.4 s CPU less)
+    memo = ValidationMemo(folder)  # the clerk's next `sgov validate` shows this run's findings
+    inputs = memo.inputs(config, program, when)
     with kept_for_the_command():
         with log.timed("读取工作簿"):
             loaded = load(folder, program, cache=True, progress=progress)
         _log_files(loaded[1], log)
         with log.timed("校验、排名与拨付核算"):
             outcome = run(folder, as_of=when, loaded=loaded, cache=True)
+    if inputs is not None:
+        memo.put(inputs, outcome.validation())
     outputs = Outputs(tmp, when, CopyStore(folder, kind="outputs"))
     outputs.json("validate.json", outcome.to_dict(lazy=True))
     outputs.json(RECORD_NAME, record_of(outcome))  # read back next year (sgov.toml history)

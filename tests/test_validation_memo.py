@@ -214,3 +214,16 @@ def test_a_fifo_in_place_of_the_memo_never_blocks(tmp_path, cache_dir):
     entry.unlink()
     os.mkfifo(entry)
     assert _validate(tmp_path) == first  # read through the cache; the FIFO is no entry
+
+
+def test_the_nightly_run_leaves_its_validation_for_the_next_validate(tmp_path, loads):
+    folder = _sample(tmp_path)
+    done = CliRunner().invoke(
+        app, ["run", str(folder), "-o", str(tmp_path / "out"), "--as-of", DAY, "-q"]
+    )
+    assert done.exit_code == 1, done.output
+    assert loads == ["puxing"]
+    assert _validate(folder) == _fresh(folder)
+    assert loads == ["puxing", "puxing"]  # validate read nothing; only --no-cache did
+    shown = json.loads((tmp_path / "out" / DAY / "validate.json").read_text(encoding="utf-8"))
+    assert shown == json.loads(_validate(folder)[1])
