@@ -801,17 +801,27 @@ class Disbursement:
     def project(self, pid: str) -> ProjectMoney | None:
         return next((p for p in self.projects if p.project_id == pid), None)
 
-    def neighborhood_totals(self) -> list[tuple[str, Totals]]:
-        """Each 居民区's Totals, as every output orders them: sgov.toml's list, then as first met
-        by 项目编号 (a name is its text without control or invisible characters)."""
+    # the projects are all there once disburse() returns: each sum is taken once, however many
+    # outputs show it (disburse.json, 拨付核算.xlsx, the summary in three formats)
+    @cached_property
+    def _neighborhood_totals(self) -> list[tuple[str, Totals]]:
         groups: dict[str, list[ProjectMoney]] = {}
         for item in self.projects:
             groups.setdefault(scrub(item.neighborhood), []).append(item)
         names = neighborhood_order(groups, self.neighborhoods)
         return [(name, Totals.of(groups[name])) for name in names]
 
-    def total(self) -> Totals:
+    @cached_property
+    def _total(self) -> Totals:
         return Totals.of(self.projects)
+
+    def neighborhood_totals(self) -> list[tuple[str, Totals]]:
+        """Each 居民区's Totals, as every output orders them: sgov.toml's list, then as first met
+        by 项目编号 (a name is its text without control or invisible characters)."""
+        return list(self._neighborhood_totals)
+
+    def total(self) -> Totals:
+        return self._total
 
     def spending_by_category(self) -> list[tuple[str, Decimal]]:
         """已支出 per expense category name over every project (the summary's chart), in the order
