@@ -39,7 +39,7 @@ import stat as stat_mod
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from datetime import time as clock
 from decimal import Decimal
@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from selfgov_cli.io.records import FAST_RECORDS, make_expense, make_location
-from selfgov_cli.io.tables import NO_BAD, RowCells
+from selfgov_cli.io.tables import NO_BAD, LedgerColumns, RowCells
 from selfgov_cli.io.workbook import open_regular
 from selfgov_cli.model import (
     BudgetLine,
@@ -416,17 +416,30 @@ class NotEncodable(TypeError):
     """A value the cache's data format has no tag for (the result is then not cached)."""
 
 
-def encode(result: FileResult) -> bytes:
+def encode(result: FileResult, ledgers: Sequence[LedgerColumns] = ()) -> bytes:
     """Two JSON documents on two lines: the result in the tagged encoding (its ledger left out
     when packed), then the packed ledger or null. JSON text holds no raw newline, so the first
-    one ends the first document; each is parsed on its own (decode)."""
+    one ends the first document; each is parsed on its own (decode).
+
+    ledgers: the result's ledger sheets still as columns (a worker's parse, whose result has no
+    ledger records): packed straight from the columns, the same bytes as from the records."""
+    if ledgers:
+        packed = _pack_columns(result.path, ledgers)
+        if packed is None:  # not the usual shape: the records go the general way
+            rows = tuple(row for sheet in ledgers for row in sheet.records())
+            return encode(dataclasses.replace(result, ledger=rows))
+        return _join(_enc(result), packed)
     packed = _pack_ledger(result) if result.ledger else None
     rest = dataclasses.replace(result, ledger=()) if packed is not None else result
+    return _join(_enc(rest), packed)
+
+
+def _join(rest: Any, packed: list | None) -> bytes:
     return b"\n".join(
         json.dumps(part, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
             "utf-8", "surrogatepass"
         )
-        for part in (_enc(rest), packed)
+        for part in (rest, packed)
     )
 
 
@@ -588,14 +601,53 @@ def _pack_ledger(result: FileResult) -> list | None:
     group_list = [(sheets[i], dict(letters[i]), sorted(columns[i])) for i in first.values()]
     group_of = [0] * len(keys) if len(groups) == 1 else list(map(groups.__getitem__, keys))
     bad = [(i, sorted(e.bad)) for i, e in enumerate(ledger) if e.bad]
-    dates = list(map(_DATE, ledger))
-    amounts = list(map(_AMOUNT, ledger))
-    signed = list(map(_SIGNED, ledger))
+    texts = {name: list(map(getter, ledger)) for name, getter in _TEXT_GETTERS.items()}
+    columns = (list(map(_DATE, ledger)), list(map(_AMOUNT, ledger)), list(map(_SIGNED, ledger)))
+    return _packed(group_list, group_of, rows, bad, *columns, texts)
+
+
+def _pack_columns(path: str, sheets: Sequence[LedgerColumns]) -> list | None:
+    """_pack_ledger's form straight from the ledger sheets as columns (each sheet one group, as
+    its rows share their letters and fields), or None when any is not of the usual shape."""
+    sheets = [sheet for sheet in sheets if len(sheet)]
+    if not FAST_RECORDS or not sheets:
+        return None
+    if any(sheet.letters is None or sheet.file != path for sheet in sheets):
+        return None
+    rows = [r for sheet in sheets for r in sheet.rows]
+    if _types(rows) != {int} or _types([sheet.sheet for sheet in sheets]) != {str}:
+        return None
+    group_list = [(sheet.sheet, dict(sheet.letters), sorted(sheet.columns)) for sheet in sheets]
+    group_of = (
+        [0] * len(rows)
+        if len(sheets) == 1
+        else [g for g, sheet in enumerate(sheets) for _ in sheet.rows]
+    )
+    bads = [b for sheet in sheets for b in (sheet.bads or repeat(NO_BAD, len(sheet)))]
+    bad = [(i, sorted(b)) for i, b in enumerate(bads) if b]
+
+    def column(name: str) -> list:
+        return [value for sheet in sheets for value in sheet.values[name]]
+
+    texts = {name: column(name) for name in _LEDGER_TEXT}
+    return _packed(
+        group_list,
+        group_of,
+        rows,
+        bad,
+        column("date"),
+        column("amount"),
+        column("leader_signed"),
+        texts,
+    )
+
+
+def _packed(group_list, group_of, rows, bad, dates, amounts, signed, texts) -> list | None:
+    """The packed ledger from its columns, or None when a value is not of a packed type."""
     if not _types(dates) <= {date, type(None)} or not _types(amounts) <= {Decimal, type(None)}:
         return None
     if not _types(signed) <= {bool, type(None)}:
         return None
-    texts = {name: list(map(getter, ledger)) for name, getter in _TEXT_GETTERS.items()}
     if any(not _types(values) <= {str, type(None)} for values in texts.values()):
         return None
     ordinals = [None if day is None else day.toordinal() for day in dates]

@@ -12,17 +12,14 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from itertools import repeat
 from pathlib import Path
 
 from selfgov_cli.io.cache import FileCache, NotEncodable, decode, encode, stamp
 from selfgov_cli.io.forms import parse_form
 from selfgov_cli.io.grid import Grid
-from selfgov_cli.io.records import make_expense, make_location
 from selfgov_cli.io.schema import SHEET_KINDS, SheetKind, expense_code, sheet_kind
 from selfgov_cli.io.tables import (
-    NO_BAD,
-    RowCells,
+    LedgerColumns,
     Table,
     open_table,
     read_columns,
@@ -352,11 +349,13 @@ def _parse_chunk(root: str, rels: list[str], store: FileCache | None) -> list[tu
     for rel in rels:
         safe = readable_here(folder, rel)
         mark = stamp(folder / rel) if store is not None and safe else None
-        result = parse_file(folder, rel)
+        ledgers: list[LedgerColumns] = []  # packed as they are read: never made records here
+        result = _parse_file(folder, rel, ledgers)
         try:
-            payload: bytes | FileResult = encode(result)
+            payload: bytes | FileResult = encode(result, ledgers)
         except NotEncodable:
-            out.append((rel, result))  # sent back as is (the pool pickles it: our own process)
+            rows = tuple(row for sheet in ledgers for row in sheet.records())
+            out.append((rel, replace(result, ledger=rows)))  # as is (the pool pickles it)
             continue
         if store is not None and safe and _cacheable(result):
             store.put(rel, mark, payload)
@@ -403,6 +402,12 @@ def _inside(root: Path, path: Path) -> bool:
 
 def parse_file(root: Path, rel: str) -> FileResult:
     """One file to a FileResult. Never raises: an unreadable file is an SG001 issue."""
+    return _parse_file(root, rel, None)
+
+
+def _parse_file(root: Path, rel: str, ledgers: list[LedgerColumns] | None) -> FileResult:
+    """parse_file; ledgers: a list to receive the ledger sheets as columns instead of records
+    (the result's ledger is then empty; on a failure the list is emptied)."""
     if not _inside_rel(root, rel):
         return FileResult(rel, issues=(Issue("SG001", f"无法读取：文件{OUTSIDE}", Location(rel)),))
     try:
@@ -415,13 +420,15 @@ def parse_file(root: Path, rel: str) -> FileResult:
         )
         return FileResult(rel, issues=(Issue("SG001", message, Location(rel)),))
     try:
-        return _parse_book(book, rel)
+        return _parse_book(book, rel, ledgers)
     except Exception as exc:  # pragma: no cover - a last guard; the parsers themselves do not raise
+        if ledgers is not None:
+            ledgers.clear()
         message = f"无法读取：文件内容无法解析（{type(exc).__name__}）；请检查文件后重新提交"
         return FileResult(rel, issues=(Issue("SG001", message, Location(rel)),))
 
 
-def _parse_book(book: RawBook, rel: str) -> FileResult:
+def _parse_book(book: RawBook, rel: str, ledgers: list[LedgerColumns] | None = None) -> FileResult:
     is_csv = rel.lower().endswith(".csv")
     kinds = []
     issues: list[Issue] = []
@@ -471,6 +478,9 @@ def _parse_book(book: RawBook, rel: str) -> FileResult:
                 table.issues[:] = [
                     i if i.project_id else replace(i, project_id=form_id) for i in table.issues
                 ]
+        elif kind.kind == "ledger" and ledgers is not None:
+            table = open_table(grid, kind, False)
+            ledgers.append(_ledger_columns(table))
         else:
             table = open_table(grid, kind, False)
             builder = {
@@ -601,42 +611,38 @@ def _members(table: Table, form_id: str | None) -> list[Member]:
 def _ledger(table: Table) -> list[Expense]:
     """Ledger rows, built column by column with map (no Python loop a row): ledgers run to
     100,000s of rows."""
+    return _ledger_columns(table).records()
+
+
+def _ledger_columns(table: Table) -> LedgerColumns:
+    """A ledger sheet's rows as columns (LedgerColumns.records makes them Expense records)."""
     found = read_columns(table)
     table.issues.extend(found.all_issues())
     n = len(found.index)
     grid = table.grid
-    rows_1 = [r + 1 for r in found.index]
-    locs = list(
-        map(
-            make_location, repeat(grid.file, n), repeat(grid.sheet.name, n), repeat(None, n), rows_1
-        )
-    )
-    if grid.merged:
-        cells = [found.cells(i) for i in range(n)]
-    else:
-        cells = list(map(RowCells, repeat(found.letters, n), rows_1))
-    bads = [found.bad_at(i) for i in range(n)] if found.bad else repeat(NO_BAD, n)
     texts = _blank_as_empty(found.column("category"))
     codes = {text: _expense_code(text) for text in set(texts)}
-    return list(
-        map(
-            make_expense,
-            locs,
-            cells,
-            bads,
-            found.column("date"),
-            found.column("project_id"),
-            map(codes.__getitem__, texts),
-            texts,
-            _blank_as_empty(found.column("description")),
-            found.column("amount"),
-            _blank_as_empty(found.column("invoice_no")),
-            _blank_as_empty(found.column("payee")),
-            _blank_as_empty(found.column("payee_role")),
-            found.column("leader_signed"),
-            _blank_as_empty(found.column("remark")),
-            repeat(frozenset(table.columns), n),
-        )
+    return LedgerColumns(
+        file=grid.file,
+        sheet=grid.sheet.name,
+        rows=[r + 1 for r in found.index],
+        letters=None if grid.merged else found.letters,
+        cells=[found.cells(i) for i in range(n)] if grid.merged else None,
+        bads=[found.bad_at(i) for i in range(n)] if found.bad else None,
+        values={
+            "date": found.column("date"),
+            "project_id": found.column("project_id"),
+            "category": list(map(codes.__getitem__, texts)),
+            "category_text": texts,
+            "description": _blank_as_empty(found.column("description")),
+            "amount": found.column("amount"),
+            "invoice_no": _blank_as_empty(found.column("invoice_no")),
+            "payee": _blank_as_empty(found.column("payee")),
+            "payee_role": _blank_as_empty(found.column("payee_role")),
+            "leader_signed": found.column("leader_signed"),
+            "remark": _blank_as_empty(found.column("remark")),
+        },
+        columns=frozenset(table.columns),
     )
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from selfgov_cli.io import loader
-from selfgov_cli.io.loader import load_folder, worker_count
+from selfgov_cli.io.cache import decode, encode
+from selfgov_cli.io.loader import discover, load_folder, parse_file, worker_count
 from selfgov_cli.io.tables import RowCells
 from selfgov_cli.validate import validate
 from tests.helpers import LEDGER_HEADER, write_book, write_config, write_form, write_table
@@ -265,3 +266,39 @@ def test_formula_without_saved_value_is_found_in_every_path(tmp_path: Path):
         assert "公式" in data.issues[0].message
         assert [e.amount for e in data.ledger] == [Decimal("10.00"), None, Decimal("10.00")]
         assert [sorted(e.bad) for e in data.ledger] == [[], ["amount"], []]
+
+
+def test_a_workers_ledger_columns_are_sent_as_the_same_bytes_as_its_records(folder: Path):
+    """A worker packs a ledger straight from its columns (never making the rows records, which
+    the main process makes again): the same payload, byte for byte, as packing the records, for
+    every file: merged cells and a csv included, and a book with two ledger sheets."""
+    rows = [
+        (date(2023, 5, 2), "P1", "工作经费", "纸", 5 + r, f"T{r}", "店", "商户", "是", "")
+        for r in range(4)
+    ]
+    write_book(
+        folder / "台账/两张.xlsx",
+        {
+            "经费台账": [list(LEDGER_HEADER), *map(list, rows)],
+            "台账二": [list(LEDGER_HEADER), *map(list, rows[:2])],
+        },
+    )
+    packed_from_columns = 0
+    for rel in discover(folder):
+        ledgers: list = []
+        deferred = loader._parse_file(folder, rel, ledgers)
+        assert deferred.ledger == ()
+        assert encode(deferred, ledgers) == encode(parse_file(folder, rel)), rel
+        if ledgers and encode(deferred, ledgers).split(b"\n")[1] != b"null":
+            packed_from_columns += 1
+    assert packed_from_columns == 4  # 台账A, 台账B, 经费台账.csv, 两张 (合并 goes the general way)
+    two = decode(encode(*_deferred(folder, "台账/两张.xlsx")))
+    assert [(e.loc.sheet, e.loc.row, e.invoice_no) for e in two.ledger] == [
+        *(("经费台账", r + 2, f"T{r}") for r in range(4)),
+        *(("台账二", r + 2, f"T{r}") for r in range(2)),
+    ]
+
+
+def _deferred(folder: Path, rel: str) -> tuple:
+    ledgers: list = []
+    return loader._parse_file(folder, rel, ledgers), ledgers
