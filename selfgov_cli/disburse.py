@@ -145,14 +145,6 @@ class CountedRows(Sequence):
         """The rows with something to explain (not counted whole): the only ones not plain."""
         return [item for item in self.items if type(item) is Counted]
 
-    def parts(self) -> Iterator[tuple[Expense, Decimal, Decimal]]:
-        """(row, amount, eligible part) of every row, without making a Counted of a plain row."""
-        for item in self.items:
-            if type(item) is Counted:
-                yield item.expense, item.amount, item.eligible
-            else:
-                yield item, item.amount, item.amount
-
     def eligible_rows(self, until: date | None = None) -> list[tuple[Expense, Decimal]]:
         """(row, eligible part) of every row with an eligible part (dated on or before `until`)."""
         out = []
@@ -580,12 +572,19 @@ class RowSums:
     eligible: Decimal  # Σ eligible part
     # the rows with an amount, per expense category (first met first): [spent, eligible part]
     by_category: dict[str | None, list[Decimal]]
+    explained: tuple[Counted, ...]  # the rows not counted whole (CountedRows.explained)
 
 
 def row_sums(rows: CountedRows) -> RowSums:
     spent = eligible_spent = ZERO
     table: dict[str | None, list[Decimal]] = {}
-    for expense, amount, eligible in rows.parts():
+    explained: list[Counted] = []
+    for item in rows.items:  # a plain row is its Expense, counted whole
+        if type(item) is Counted:
+            explained.append(item)
+            expense, amount, eligible = item.expense, item.amount, item.eligible
+        else:
+            expense, amount, eligible = item, item.amount, item.amount
         spent += amount
         eligible_spent += eligible
         if amount:
@@ -594,7 +593,7 @@ def row_sums(rows: CountedRows) -> RowSums:
                 sums = table[expense.category] = [ZERO, ZERO]
             sums[0] += amount
             sums[1] += eligible
-    return RowSums(spent, eligible_spent, table)
+    return RowSums(spent, eligible_spent, table, tuple(explained))
 
 
 @dataclass
@@ -681,7 +680,7 @@ class ProjectMoney:
 
     @property
     def ineligible(self) -> list[Counted]:
-        return [c for c in self.rows.explained() if c.eligible != c.amount or not c.amount]
+        return [c for c in self.sums.explained if c.eligible != c.amount or not c.amount]
 
     def by_category(self) -> list[dict[str, Any]]:
         return [dict(item) for item in self._by_category]

@@ -89,8 +89,12 @@ _PATTERN = re.compile(
 _QUICK = re.compile(r"[0-9\uff10-\uff19@\uff20]")  # no digit and no @: nothing to find
 # Every number _PATTERN knows has at least ten digits with nothing between them but its separators
 # (space . - / ( ) +, once folded): a text without such a run and without an @ holds none. One
-# quick search instead of the whole pattern for most texts (amounts and dates: 1,234.00 元，2023-05-01).
-_TEN_DIGITS = re.compile(r"\d(?:[ ./()+\-]*\d){9}")
+# quick search instead of the whole pattern for most texts (amounts and dates: 1,234.00 元，2023-05-01),
+# made on the text as written: the separators are those characters and every one folding into them
+# (fold turns no other character into a digit or a separator, and no digit into anything else).
+_SEPARATORS = {chr(c) for c, to in _FOLD.items() if chr(to) in " ./()+-"} | set(" ./()+-")
+_TEN_DIGITS = re.compile(r"\d(?:[" + re.escape("".join(sorted(_SEPARATORS))) + r"]*\d){9}")
+_ATS = ("@", *(chr(c) for c, to in _FOLD.items() if to == ord("@")))  # what folds into an @
 
 
 class Public(str):
@@ -108,10 +112,9 @@ def find(text: str) -> list[tuple[int, int]]:
     """(start, end) of every piece of personal data in the text."""
     if not text or not _QUICK.search(text):
         return []
-    folded = fold(text)
-    if "@" not in folded and not _TEN_DIGITS.search(folded):
-        return []
-    return [match.span() for match in _PATTERN.finditer(folded)]
+    if not _TEN_DIGITS.search(text) and not any(at in text for at in _ATS):
+        return []  # no number and no e-mail address: nothing to fold and search
+    return [match.span() for match in _PATTERN.finditer(fold(text))]
 
 
 def has_personal(text: Any) -> bool:

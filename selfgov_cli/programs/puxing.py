@@ -535,14 +535,13 @@ def _remark_gap(ctx: Context, remark_text: str, pid: str) -> str | None:
     return f"备注没有写明{'和'.join(missing)}：报销单上应注明“自治金项目”及具体项目名称"
 
 
-def _welfare_hit(ctx: Context, project: Project) -> Hit | None:
+def _welfare_hit(ctx: Context, project: Project, words, share: Decimal) -> Hit | None:
+    """`words`, `share`: the settings welfare_keywords and welfare_share."""
     lines = ctx.budget_by_project.get(project.project_id or "", [])
     counted = [line for line in lines if line.amount is not None and line.amount > 0]
     total = sum((line.amount for line in counted), Decimal(0))
-    words = ctx.setting("welfare_keywords")
     welfare = [line for line in counted if found_words(line.item, words)]
     part = sum((line.amount for line in welfare), Decimal(0))
-    share = ctx.setting("welfare_share")
     if not welfare or not total or part <= share * total:
         return None
     return (
@@ -565,14 +564,17 @@ def _welfare_hit(ctx: Context, project: Project) -> Hit | None:
 )
 def negative_list(ctx: Context) -> Iterator[Hit]:
     """负面清单筛查：项目名称或简介含硬件工程类、盈利类用词，或同时含“采购”“设备”；预算明细中福利发放类支出超过预算总额的 50%。只提示，由人工判断。"""
-    screens = (
-        ("hardware_keywords", "涉及小区硬件建设的工程项目", False),
-        ("profit_keywords", "以盈利为目的的项目", False),
-        ("asset_keywords", "政府采购目录涉及资产的项目", True),
-    )
+    screens = [  # each setting read once, not once a project
+        (ctx.setting(setting), meaning, need_all)
+        for setting, meaning, need_all in (
+            ("hardware_keywords", "涉及小区硬件建设的工程项目", False),
+            ("profit_keywords", "以盈利为目的的项目", False),
+            ("asset_keywords", "政府采购目录涉及资产的项目", True),
+        )
+    ]
+    welfare_words, welfare_share = ctx.setting("welfare_keywords"), ctx.setting("welfare_share")
     for project in ctx.projects.values():
-        for setting, meaning, need_all in screens:
-            words = ctx.setting(setting)
+        for words, meaning, need_all in screens:
             hit = field_hit(project, words)
             if hit is None:
                 continue
@@ -590,7 +592,7 @@ def negative_list(ctx: Context) -> Iterator[Hit]:
                     f"{label}含{quoted(matched)}，可能属于负面清单中的“{meaning}”：请人工判断是否支持"
                 ),
             )
-        welfare = _welfare_hit(ctx, project)
+        welfare = _welfare_hit(ctx, project, welfare_words, welfare_share)
         if welfare is not None:
             yield welfare
 
