@@ -2,7 +2,8 @@
 
 Generates (deterministically, cached under bench/data/) a program folder of N application
 workbooks (申报表 + 预算明细 + 项目成员, contract-conformant) and ledgers totalling M rows, then
-times, as median of several repetitions in one run:
+times, as median of several rounds in one run (every item once a round, so that a ratio compares
+runs made on the same machine state):
 
 - floor: a bare python-calamine read of every sheet of every file (one process, no parsing);
 - `sgov validate` cold (no cache), and with a cold cache being filled;
@@ -295,30 +296,33 @@ def run(cmd: list[str]) -> tuple[float, int, int, int, float]:
     return wall, proc.returncode, usage.ru_maxrss * 1024, peak, usage.ru_utime + usage.ru_stime
 
 
-def timed(label: str, cmd: list[str], repeat: int, before=None) -> dict:
-    walls, rss, peaks, cpus = [], [], [], []
+def in_rounds(items: list[tuple[str, list[str], object]], repeat: int) -> list[dict]:
+    """Run every item (label, command, preparation or None) once a round, `repeat` rounds; each
+    item's medians over its runs, printed as they are known."""
+    runs: list[list[tuple]] = [[] for _ in items]
     for _ in range(repeat):
-        if before:
-            before()
-        wall, _, maxrss, peak, cpu = run(cmd)
-        walls.append(wall)
-        rss.append(maxrss)
-        peaks.append(peak)
-        cpus.append(cpu)
-    result = {
-        "label": label,
-        "median": statistics.median(walls),
-        "walls": walls,
-        "maxrss": max(rss),
-        "peak": max(peaks),
-        "cpu": statistics.median(cpus),
-    }
-    print(
-        f"  {label:<34} {result['median']:8.3f} s   (runs: {', '.join(f'{w:.3f}' for w in walls)})"
-        f"   cpu {result['cpu']:.2f} s   peak {result['peak'] / 2**20:,.0f} MB",
-        flush=True,
-    )
-    return result
+        for i, (_, cmd, before) in enumerate(items):
+            if before:
+                before()
+            runs[i].append(run(cmd))
+    results = []
+    for (label, _, _), done in zip(items, runs, strict=True):
+        walls = [r[0] for r in done]
+        result = {
+            "label": label,
+            "median": statistics.median(walls),
+            "walls": walls,
+            "maxrss": max(r[2] for r in done),
+            "peak": max(r[3] for r in done),
+            "cpu": statistics.median(r[4] for r in done),
+        }
+        print(
+            f"  {label:<34} {result['median']:8.3f} s   (runs: {', '.join(f'{w:.3f}' for w in walls)})"
+            f"   cpu {result['cpu']:.2f} s   peak {result['peak'] / 2**20:,.0f} MB",
+            flush=True,
+        )
+        results.append(result)
+    return results
 
 
 def machine() -> dict[str, str]:
@@ -410,32 +414,33 @@ def main(argv: list[str] | None = None) -> int:
         stdout=subprocess.DEVNULL,
         check=True,
     )
-    print(f"{files} 个文件，{size / 2**20:.1f} MB；每项重复 {repeat} 次取中位数", flush=True)
+    print(f"{files} 个文件，{size / 2**20:.1f} MB；{repeat} 轮，每轮每项一次，取中位数", flush=True)
     subprocess.run(
         [python, "-c", FLOOR, str(folder)], stdout=subprocess.DEVNULL, check=True
     )  # warm the OS cache
-    floor = timed("floor: bare python-calamine read", [python, "-c", FLOOR, str(folder)], repeat)
-    cold = timed("sgov validate --no-cache", [*validate, "--no-cache"], repeat)
-    filling = timed("sgov validate (cold cache)", validate, repeat, before=drop_cache)
-    timed("(cache warm-up)", validate, 1)
-    warm = timed("sgov validate (warm cache)", validate, repeat)
+    # every item once a round, the rounds repeated: the machine's speed drifts (by a third within
+    # minutes on a shared machine), and a ratio of two items is fair only when both met the same
+    # machine. Each item's preparation (an empty cache, one workbook edited) runs before it; a
+    # warm item follows the one that warmed it.
+    items = [
+        ("floor: bare python-calamine read", [python, "-c", FLOOR, str(folder)], None),
+        ("sgov validate --no-cache", [*validate, "--no-cache"], None),
+        ("sgov validate (cold cache)", validate, drop_cache),
+        ("sgov validate (warm cache)", validate, None),
+        ("sgov validate (warm, 1 workbook changed)", validate, change_one),
+        ("sgov --help", [*sgov, "--help"], None),
+        ("sgov rules", [*sgov, "rules"], None),
+        ("sgov run (cold cache)", run_cmd, fresh_run),
+        ("sgov run (warm cache)", run_cmd, None),
+        ("sgov run (warm, 1 workbook changed)", run_cmd, change_one),
+    ]
     try:
-        warm_changed = timed(
-            "sgov validate (warm, 1 workbook changed)", validate, repeat, before=change_one
-        )
+        measured = in_rounds(items, repeat)
     finally:
         changed.write_bytes(original)
-    helps = timed("sgov --help", [*sgov, "--help"], repeat)
-    rules = timed("sgov rules", [*sgov, "rules"], repeat)
-    try:
-        run_cold = timed("sgov run (cold cache)", run_cmd, repeat, before=fresh_run)
-        timed("(cache warm-up)", run_cmd, 1)
-        run_warm = timed("sgov run (warm cache)", run_cmd, repeat)
-        run_changed = timed(
-            "sgov run (warm, 1 workbook changed)", run_cmd, repeat, before=change_one
-        )
-    finally:
-        changed.write_bytes(original)
+    floor, cold, filling, warm, warm_changed, helps, rules, run_cold, run_warm, run_changed = (
+        measured
+    )
     ratios = {
         "cold / floor": cold["median"] / floor["median"],
         "cold cache / floor": filling["median"] / floor["median"],
@@ -487,7 +492,7 @@ def write_results(
         f"## {size_name}: {args.applications:,} applications, {args.ledger_rows:,} ledger rows",
         "",
         f"{files:,} files, {size / 2**20:.1f} MB, generated by `scripts/bench.py` (generator v{GENERATOR_VERSION}); "
-        f"median of {repeat} runs; workers: {args.workers or 'auto'}.",
+        f"median of {repeat} rounds (every item once a round); workers: {args.workers or 'auto'}.",
         "",
         "| what | median wall s | runs s | median CPU s (incl. workers) | peak RSS of process tree | ru_maxrss |",
         "|---|---:|---|---:|---:|---:|",
