@@ -68,10 +68,14 @@ class Inputs:
 
     key: str
     files: dict[str, Seen]  # absolute path → Seen
+    found: list[str]  # the workbooks discover() found in the folder
 
-    def unchanged(self) -> bool:
-        """True when every file still has the stat it had when the key was made (and no file
-        came or went): what was validated is what the key names."""
+    def unchanged(self, folder: Path) -> bool:
+        """True when the folder holds the same workbooks and every file still has the stat it
+        had when the key was made: what was validated is what the key names (a workbook added
+        and removed again during the run would otherwise leave its findings under the key)."""
+        if discover(folder) != self.found:
+            return False
         return all(stat_key(Path(path)) == seen.stat for path, seen in self.files.items())
 
 
@@ -100,8 +104,7 @@ class ValidationMemo:
         rels = discover(self.folder, unlisted)
         if unlisted:
             return None
-        paths = [self.folder / rel for rel in rels]
-        named = [(rel, path) for rel, path in zip(rels, paths, strict=True)]
+        named = [(rel, self.folder / rel) for rel in rels]
         toml = self.folder / CONFIG_NAME
         if toml.exists():
             named.append((CONFIG_NAME, toml))
@@ -131,7 +134,7 @@ class ValidationMemo:
             ).encode("utf-8", "surrogatepass"),
             digest_size=20,
         ).hexdigest()
-        return Inputs(key, seen)
+        return Inputs(key, seen, rels)
 
     def get(self, inputs: Inputs, config: Config) -> ValidationView | None:
         """The stored validation when it was made from exactly these inputs."""
@@ -145,7 +148,7 @@ class ValidationMemo:
 
     def put(self, inputs: Inputs, view: ValidationView) -> None:
         """Store the validation made from `inputs`, if nothing changed while it was made."""
-        if len(view.findings) > MAX_FINDINGS or not inputs.unchanged():
+        if len(view.findings) > MAX_FINDINGS or not inputs.unchanged(self.folder):
             return
         files = {
             path: [*seen.stat, seen.digest, seen.recorded_ns] for path, seen in inputs.files.items()

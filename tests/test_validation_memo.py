@@ -227,3 +227,22 @@ def test_the_nightly_run_leaves_its_validation_for_the_next_validate(tmp_path, l
     assert loads == ["puxing", "puxing"]  # validate read nothing; only --no-cache did
     shown = json.loads((tmp_path / "out" / DAY / "validate.json").read_text(encoding="utf-8"))
     assert shown == json.loads(_validate(folder)[1])
+
+
+def test_a_workbook_that_came_during_the_run_keeps_the_validation_from_being_stored(
+    tmp_path, cache_dir, monkeypatch
+):
+    """The key is made before reading; a workbook added while the folder is read is in the
+    findings but not in the key: nothing is stored (else removing it again would bring back
+    findings of a file that is gone)."""
+    _form(tmp_path / "a.xlsx")
+    real = pipeline.load_folder
+
+    def slow_clerk(root, *args, **kwargs):
+        _form(Path(root) / "b.xlsx", 项目编号="PX-2", 申请金额="一万多")
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_folder", slow_clerk)
+    code, shown = _validate(tmp_path)
+    assert code == 1 and "一万多" in shown
+    assert _entry(cache_dir) == []
