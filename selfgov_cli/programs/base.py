@@ -244,6 +244,9 @@ class Program:
     intent_aliases: dict[str, str] = field(default_factory=dict)
     # other names of a category the document gives (新泾 三: Xin营造 is 社区更新类)
     category_aliases: dict[str, str] = field(default_factory=dict)
+    # how the lists people read (the publicity list, the summary) name a category that is a bare
+    # code (成都 A, B1 …): the code and what the document calls it
+    category_labels: dict[str, str] = field(default_factory=dict)
     expense_caps: dict[str, Decimal] = field(default_factory=dict)
     tranches: tuple[Tranche, ...] = (Tranche(Decimal("1"), "approval"),)
     required: dict[str, str] = field(default_factory=dict)  # field key -> condition
@@ -312,6 +315,11 @@ class Program:
         """The name outputs show for a category text: the program's own (悦家 for 悦家（群众文体）
         or 悦家类), else the text as typed (an unknown category is SG007)."""
         return self.category(text) or (text or "").strip()
+
+    def category_label(self, name: str) -> str:
+        """A category's name as the publicity list and the summary show it (category_labels, else
+        the name itself); data outputs (JSON, record.json, export) keep the name."""
+        return self.category_labels.get(name, name)
 
     def intent_name(self, text: str | None) -> str | None:
         """The intent, of any category, a text names, else None: compared without spaces or the

@@ -125,6 +125,14 @@ PROGRAM = Program(
     # SG012 (spending outside the budget) is the common rule here, not 浦兴 四.4(3)
     rule_clauses={"SG012": "通用规则"},
     categories=("A", "B1", "B2", "B3", "C"),
+    # 一: the classes by what the document calls them (rules.md: A 参与能力提升 …), for residents
+    category_labels={
+        "A": "A（参与能力提升）",
+        "B1": "B1（基层民主政治建设）",
+        "B2": "B2（三级民主协商机制）",
+        "B3": "B3（试点奖补）",
+        "C": "C（提升推广）",
+    },
     tranches=(
         Tranche(Decimal("0.50"), "approval", "成都 四.(六)"),
         Tranche(Decimal("0.30"), "midterm", "成都 四.(六)"),

@@ -27,8 +27,9 @@ from selfgov_cli.report.xlsx_layout import lay_out, text_width
 FILE_STEM = "公示名单"
 
 
-def project_row(n: int, item: ProjectOutcome) -> dict[str, Any]:
-    """The public facts of one approved project; text from cells is scrubbed, the leader masked."""
+def project_row(n: int, item: ProjectOutcome, label=str) -> dict[str, Any]:
+    """The public facts of one approved project; text from cells is scrubbed, the leader masked;
+    label: how the list names a category (Program.category_label)."""
     project = item.project
     entry = item.entry
     score_value = None  # the score as the xlsx writes it: a number, shown as the text is
@@ -43,7 +44,7 @@ def project_row(n: int, item: ProjectOutcome) -> dict[str, Any]:
         "project_id": scrub(item.project_id),
         "name": scrub(project.name),
         "neighborhood": scrub(project.get("neighborhood") or ""),
-        "category": scrub(item.category),
+        "category": scrub(label(item.category)),
         "leader": mask_name(project.get("leader") or ""),
         "amount_value": item.amount if item.approval.amount is not None else None,
         "amount": fmt_yuan(item.amount) if item.approval.amount is not None else "—",
@@ -74,7 +75,8 @@ def publicity_data(outcome: Outcome) -> dict[str, Any]:
     config = outcome.config
     program = config.program
     as_of = outcome.as_of
-    rows = [project_row(n, item) for n, item in enumerate(outcome.approved(), start=1)]
+    label = outcome.config.program.category_label
+    rows = [project_row(n, item, label) for n, item in enumerate(outcome.approved(), start=1)]
     ranked = outcome.ranked
     office = config.office.strip()
     title = (

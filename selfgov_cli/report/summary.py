@@ -180,7 +180,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
         "headline": headline,
         "has_money": has_money,
         "by_neighborhood": by_hood,
-        "by_category": by_cat,
+        "by_category": [{**row, "name": program.category_label(row["name"])} for row in by_cat],
         "total": total,
         "spending": spending_rows,
         "usage": usage,
@@ -206,7 +206,7 @@ def summary_data(outcome: Outcome, stage: str = "review") -> dict[str, Any]:
             for d in sorted(outcome.decisions, key=lambda d: d.sort_key())
         ],
         "definitions": [{"term": t, "text": d} for t, d in DEFINITIONS],
-        "years": _years(outcome, by_hood, by_cat),
+        "years": _labelled(_years(outcome, by_hood, by_cat), program.category_label),
     }
 
 
@@ -226,6 +226,15 @@ def _years(outcome: Outcome, by_hood: list[dict], by_cat: list[dict]) -> dict[st
         ),
         "by_category": _compare(record.projects, lambda item: item.category or NO_CATEGORY, by_cat),
     }
+
+
+def _labelled(years: dict[str, Any] | None, label) -> dict[str, Any] | None:
+    """The comparison with its categories named as the report names them (matched by name
+    first: last year's record keeps the names)."""
+    if years is None:
+        return None
+    rows = [{**row, "name": label(row["name"])} for row in years["by_category"]]
+    return {**years, "by_category": rows}
 
 
 def _compare(last: list, name_of, this: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
+from selfgov_cli.record import record_of
 from selfgov_cli.report.common import working_days
 from selfgov_cli.report.publicity import publicity_data, render_publicity
+from selfgov_cli.report.summary import summary_data
 from selfgov_cli.validate import validate
 from tests.report.folders import (
     AS_OF,
@@ -20,6 +22,7 @@ from tests.report.folders import (
     puxing_folder,
 )
 from tests.report.goldens import check_golden, xlsx_dump
+from tests.test_outcome import SAMPLES, goldens
 
 
 @pytest.fixture
@@ -212,3 +215,25 @@ def test_sandbox_blocks_python_internals(folder, tmp_path):
     )
     with pytest.raises(ReportError):
         render_publicity(validate(folder, as_of=AS_OF), tmp_path / "out", "html", templates=mine)
+
+
+def test_a_category_that_is_a_code_is_named_for_residents_and_kept_as_the_code_in_the_data():
+    """成都's classes are codes (A, B1 …): the publicity list and the summary say what each is
+    (rules.md: A 参与能力提升 …); record.json, export and the JSON keep the code, which is what
+    next year's history and the rules match."""
+    outcome = validate(
+        SAMPLES / "chengdu-2023", as_of=date.fromisoformat(goldens.AS_OF["chengdu-2023"])
+    )
+    shown = {row["project_id"]: row["category"] for row in publicity_data(outcome)["rows"]}
+    assert shown["CD-2023-004"] == "A（参与能力提升）"
+    assert shown["CD-2023-006"] == "B2（三级民主协商机制）"
+    names = [row["name"] for row in summary_data(outcome)["by_category"]]
+    assert names[:5] == [
+        "A（参与能力提升）",
+        "B1（基层民主政治建设）",
+        "B2（三级民主协商机制）",
+        "B3（试点奖补）",
+        "C（提升推广）",
+    ]
+    kept = {p["project_id"]: p["category"] for p in record_of(outcome)["projects"]}
+    assert (kept["CD-2023-004"], kept["CD-2023-006"]) == ("A", "B2")
