@@ -26,8 +26,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -36,11 +34,14 @@ from pathlib import Path
 from selfgov_cli.config import CONFIG_NAME, Config
 from selfgov_cli.io.cache import (
     FileCache,
+    Stamp,
     code_digest,
     distribution_stamp,
-    file_digest,
     library_stamp,
+    read_framed,
+    stamp,
     stat_key,
+    write_framed,
 )
 from selfgov_cli.io.loader import discover
 from selfgov_cli.io.workbook import open_regular
@@ -48,26 +49,16 @@ from selfgov_cli.outcome import ValidationView
 from selfgov_cli.rules.engine import Finding, Severity
 
 _MAGIC = b"sgov-validation 1\n"
-_RACY_NS = 3_000_000_000  # as io/cache.py: files modified this close to recording are re-hashed
 MAX_FINDINGS = 200_000
 _ENTRY = "validation.json"
 
 
-@dataclass(frozen=True, slots=True)
-class Seen:
-    """One input file as last seen: its stat, the hash of its bytes, when it was recorded."""
-
-    stat: tuple[int, int, int, int]
-    digest: str
-    recorded_ns: int
-
-
 @dataclass
 class Inputs:
-    """Everything a validation depends on, as found now: the key, and each file's Seen."""
+    """Everything a validation depends on, as found now: the key, and each file's Stamp."""
 
     key: str
-    files: dict[str, Seen]  # absolute path → Seen
+    files: dict[str, Stamp]  # absolute path → Stamp
     found: list[str]  # the workbooks discover() found in the folder
 
     def unchanged(self, folder: Path) -> bool:
@@ -87,9 +78,9 @@ class ValidationMemo:
         cache = FileCache(self.folder)
         self.usable = cache.usable
         self.path = cache.base / _ENTRY
-        self._stored: tuple[str, dict[str, Seen], dict | None] | None = None
+        self._stored: tuple[str, dict[str, Stamp], dict | None] | None = None
 
-    def stored(self) -> tuple[str, dict[str, Seen], dict | None]:
+    def stored(self) -> tuple[str, dict[str, Stamp], dict | None]:
         """(key, inputs, body) of the stored entry, read once; ("", {}, None) when there is none
         or it does not check out."""
         if self._stored is None:
@@ -112,11 +103,10 @@ class ValidationMemo:
             for label, file in _history_files(entry, path):
                 named.append((label, file))
         previous = self.stored()[1]
-        seen: dict[str, Seen] = {}
-        now = time.time_ns()
+        seen: dict[str, Stamp] = {}
         parts = []
         for label, path in named:
-            item = _see(path, previous.get(str(path)), now)
+            item = _see(path, previous.get(str(path)))
             if item is None:
                 return None
             seen[str(path)] = item
@@ -164,21 +154,13 @@ class ValidationMemo:
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8", "surrogatepass")
-        checksum = hashlib.blake2b(body, digest_size=20).hexdigest().encode()
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_MAGIC + checksum + b"\n" + body)
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_framed(self.path, _MAGIC, body)
         except OSError:
             pass  # a full or read-only disk: the next run validates again
 
 
-def _read(path: Path) -> tuple[str, dict[str, Seen], dict | None]:
+def _read(path: Path) -> tuple[str, dict[str, Stamp], dict | None]:
     """(key, inputs, body) of the entry at path; ("", {}, None) when there is none, or it is not
     one, or its checksum does not match (edited or damaged)."""
     try:
@@ -186,16 +168,14 @@ def _read(path: Path) -> tuple[str, dict[str, Seen], dict | None]:
             data = handle.read()
     except Exception:  # missing, not a regular file, unreadable: no entry
         return "", {}, None
-    if not data.startswith(_MAGIC):
-        return "", {}, None
-    head_end = data.find(b"\n", len(_MAGIC))
-    checksum, body = data[len(_MAGIC) : head_end], data[head_end + 1 :]
-    if head_end < 0 or hashlib.blake2b(body, digest_size=20).hexdigest().encode() != checksum:
+    try:
+        body = read_framed(data, _MAGIC)
+    except ValueError:
         return "", {}, None
     try:
         parsed = json.loads(body)
         seen = {
-            str(name): Seen(tuple(int(v) for v in row[:4]), str(row[4]), int(row[5]))
+            str(name): Stamp(tuple(int(v) for v in row[:4]), str(row[4]), int(row[5]))
             for name, row in parsed["inputs"].items()
         }
         return str(parsed["key"]), seen, parsed
@@ -203,18 +183,12 @@ def _read(path: Path) -> tuple[str, dict[str, Seen], dict | None]:
         return "", {}, None
 
 
-def _see(path: Path, before: Seen | None, now: int) -> Seen | None:
-    """The file as it is now: the recorded hash when its stat is the same and it was settled when
-    recorded, else its bytes hashed; None when it is not a regular file sgov may read."""
-    stat = stat_key(path)
-    if stat is None:
-        return None
-    if before is not None and before.stat == stat and stat[1] + _RACY_NS <= before.recorded_ns:
+def _see(path: Path, before: Stamp | None) -> Stamp | None:
+    """The file as it is now: as recorded when it is settled (Stamp.settled), else stat and hash
+    anew (io.cache.stamp); None when it is not a regular file sgov may read."""
+    if before is not None and before.settled(stat_key(path)):
         return before
-    try:
-        return Seen(stat, file_digest(path), now)
-    except OSError:
-        return None
+    return stamp(path)
 
 
 def _history_files(entry: str, path: Path) -> list[tuple[str, Path]]:

@@ -170,6 +170,38 @@ class Stamp:
     digest: str
     recorded_ns: int
 
+    def settled(self, now: tuple[int, int, int, int] | None) -> bool:
+        """The file is known unchanged without reading it: its stat is the recorded one and it
+        was last modified well before the record was made (the "racy" case, as git does)."""
+        return now == self.stat and now[1] + _RACY_NS <= self.recorded_ns
+
+
+def write_framed(target: Path, magic: bytes, body: bytes) -> None:
+    """Write `magic`, a checksum of body, then body, atomically (a temporary file beside the
+    target, then rename): the framing every cache entry has. OSError when it cannot be written."""
+    checksum = hashlib.blake2b(body, digest_size=20).hexdigest().encode()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(magic + checksum + b"\n")
+            handle.write(body)
+        os.replace(tmp, target)
+    except BaseException:
+        _remove(Path(tmp))
+        raise
+
+
+def read_framed(data: bytes, magic: bytes) -> bytes:
+    """The body of what write_framed wrote; ValueError when it is not one or its checksum does
+    not match (an edited or damaged entry)."""
+    if not data.startswith(magic):
+        raise ValueError("not a cache entry")
+    end = data.index(b"\n", len(magic))
+    checksum, body = data[len(magic) : end], data[end + 1 :]
+    if hashlib.blake2b(body, digest_size=20).hexdigest().encode() != checksum:
+        raise ValueError("checksum mismatch")
+    return body
+
 
 def stamp(path: Path) -> Stamp | None:
     """Stat and hash a file before it is parsed; None when it cannot be read."""
@@ -249,7 +281,7 @@ class FileCache:
         now = stat_key(self.folder / rel)
         if now is None:
             return None
-        if now != saved.stat or now[1] + _RACY_NS > saved.recorded_ns:
+        if not saved.settled(now):
             try:
                 digest = file_digest(self.folder / rel)
             except OSError:
@@ -289,18 +321,7 @@ class FileCache:
                 },
                 ensure_ascii=False,
             ).encode("utf-8", "surrogatepass")
-            body = head + b"\n" + payload
-            checksum = hashlib.blake2b(body, digest_size=20).hexdigest().encode()
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_MAGIC)
-                    handle.write(checksum + b"\n")
-                    handle.write(body)
-                os.replace(tmp, self._entry(rel))
-            except BaseException:
-                _remove(Path(tmp))
-                raise
+            write_framed(self._entry(rel), _MAGIC, head + b"\n" + payload)
         except OSError:
             self.usable = False  # a read-only or full disk: carry on without the cache
 
@@ -336,13 +357,7 @@ def folder_problem(folder: Path) -> str:
 
 def _split(data: bytes) -> tuple[str, Stamp, bytes]:
     """(rel, stamp, payload) of an entry whose checksum matches; ValueError otherwise."""
-    if not data.startswith(_MAGIC):
-        raise ValueError("not a cache entry")
-    start = len(_MAGIC)
-    end = data.index(b"\n", start)
-    checksum, body = data[start:end], data[end + 1 :]
-    if hashlib.blake2b(body, digest_size=20).hexdigest().encode() != checksum:
-        raise ValueError("checksum mismatch")
+    body = read_framed(data, _MAGIC)
     head_end = body.index(b"\n")
     head = json.loads(body[:head_end])
     size, mtime, ctime, inode = (int(v) for v in head["stat"])
